@@ -1,0 +1,35 @@
+"""skillkit: lint, render and keep in sync agent skill files (SKILL.md).
+
+The library API: `parse_skill` (a path or text → the immutable model), `lint_paths` (paths →
+diagnostics), and, with the render issue, `render`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from skillkit.lint import LintResult, lint_paths
+    from skillkit.model import Skill
+    from skillkit.parse import parse_skill
+
+__all__ = ["LintResult", "Skill", "__version__", "lint_paths", "parse_skill"]
+
+
+def __getattr__(name: str) -> Any:
+    # Lazy, so that `import skillkit` (and the CLI's start-up) costs nothing it does not use.
+    if name == "parse_skill":
+        from skillkit.parse import parse_skill
+
+        return parse_skill
+    if name in ("lint_paths", "LintResult"):
+        from skillkit import lint
+
+        return getattr(lint, name)
+    if name == "Skill":
+        from skillkit.model import Skill
+
+        return Skill
+    raise AttributeError(f"module 'skillkit' has no attribute {name!r}")

@@ -1,0 +1,87 @@
+"""The command line: argument parsing and exit codes only; the work is in the library.
+
+Each subcommand lives in `skillkit.commands.<name>` with `add_arguments(parser)` and
+`run(args) -> int`; command modules import their heavy dependencies inside `run`, so that
+`skillkit lint FILE` loads only what linting needs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+
+from skillkit import __version__
+
+# name → (module, one-line help)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "lint": ("skillkit.commands.lint", "check skills and report findings"),
+    "show": ("skillkit.commands.show", "print the model skillkit parsed from a skill"),
+    "rules": ("skillkit.commands.rules", "list every rule"),
+    "rule": ("skillkit.commands.rule", "explain one rule, with its examples"),
+}
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class UsageError(Exception):
+    """A problem with what the user asked for (exit 2, no traceback)."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="skillkit",
+        description="Lint, render and keep in sync agent skill files (SKILL.md).",
+    )
+    parser.add_argument("--version", action="version", version=f"skillkit {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (module_name, help_text) in COMMANDS.items():
+        module = importlib.import_module(module_name)
+        sub = subparsers.add_parser(name, help=help_text, description=help_text)
+        module.add_arguments(sub)
+        sub.set_defaults(_module=module)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_ERROR
+    try:
+        return int(args._module.run(args))
+    except UsageError as error:
+        print(f"skillkit: error: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # The reader went away (`skillkit lint | head`); not an error of ours.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_FINDINGS
+    except Exception as error:
+        if os.environ.get("SKILLKIT_DEBUG"):
+            raise
+        print(
+            f"skillkit: internal error: {type(error).__name__}: {error}\n"
+            "(set SKILLKIT_DEBUG=1 for the traceback, and please report it)",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
+
+
+def use_colour(stream: object) -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,65 @@
+"""`skillkit rule CODE`: a rule's rationale, options and examples."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("code", metavar="CODE", help="a rule code (SK111) or name (name-invalid)")
+
+
+def _example_text(text: str | bytes) -> str:
+    return text if isinstance(text, str) else text.decode("utf-8", "backslashreplace")
+
+
+def explain(code: str) -> str:
+    """The explanation of one rule, as `skillkit rule` prints it and docs/rules.md shows it."""
+    from skillkit.registry import all_rules, resolve_code
+
+    rules = all_rules()
+    rule = rules[resolve_code(code)[0]] if code not in rules else rules[code]
+    lines = [
+        f"{rule.code} {rule.name}",
+        "",
+        rule.summary,
+        "",
+        f"Severity: {rule.severity.label}"
+        + ("" if rule.default else " (off by default; enable with select or a target)"),
+        f"Targets: {', '.join(sorted(rule.targets)) if rule.targets else 'all'}",
+        f"Fixable: {'yes' if rule.fixable else 'no'}",
+        "",
+        "Why:",
+        f"  {rule.rationale}",
+    ]
+    for option in rule.options:
+        lines += ["", f"Option `{option.name}` (default {option.default!r}): {option.help}"]
+    for title, example in (("Fails", rule.bad), ("Passes", rule.good)):
+        where = f"{example.folder}/SKILL.md"
+        lines += ["", f"{title} ({where}):"]
+        body = _example_text(example.text)
+        if len(body) > 1200:
+            body = body[:1200] + "\n[... cut]"
+        lines += ["    " + line for line in body.rstrip("\n").split("\n")]
+        for name, content in example.files.items():
+            lines += [f"  with {example.folder}/{name}:", "    " + content.replace("\n", "\n    ")]
+    return "\n".join(lines) + "\n"
+
+
+def run(args: argparse.Namespace) -> int:
+    from skillkit.cli import UsageError
+    from skillkit.registry import all_rules, resolve_code
+
+    rules = all_rules()
+    if args.code not in rules:
+        matches = resolve_code(args.code)
+        if len(matches) != 1:
+            import difflib
+
+            close = difflib.get_close_matches(
+                args.code, [*rules, *(r.name for r in rules.values())], n=1
+            )
+            hint = f"; did you mean {close[0]}?" if close else ""
+            raise UsageError(f"no rule `{args.code}`{hint}")
+    print(explain(args.code), end="")
+    return 0

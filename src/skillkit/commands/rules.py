@@ -1,0 +1,42 @@
+"""`skillkit rules`: every rule, one line each."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+
+
+def run(args: argparse.Namespace) -> int:
+    from skillkit.registry import all_rules
+
+    rules = all_rules()
+    if args.format == "json":
+        json.dump(
+            [
+                {
+                    "code": rule.code,
+                    "name": rule.name,
+                    "severity": rule.severity.label,
+                    "default": rule.default,
+                    "targets": sorted(rule.targets) if rule.targets else None,
+                    "fixable": rule.fixable,
+                    "summary": rule.summary,
+                }
+                for rule in rules.values()
+            ],
+            sys.stdout,
+            indent=2,
+        )
+        sys.stdout.write("\n")
+        return 0
+    for code in sorted(rules):
+        rule = rules[code]
+        flags = "" if rule.default else " (off by default)"
+        scope = f" [{', '.join(sorted(rule.targets))}]" if rule.targets else ""
+        print(f"{code}  {rule.name:<32} {rule.severity.label:<8} {rule.summary}{scope}{flags}")
+    return 0

@@ -1,0 +1,125 @@
+"""`skillkit show PATH`: what skillkit understood of a skill — fields, outline, commands."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("path", metavar="PATH", help="a SKILL.md or its folder")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+
+
+def _value_to_data(value: Any) -> Any:
+    from skillkit.model import Value
+
+    assert isinstance(value, Value)
+    if value.kind == "map":
+        return {f.key: _value_to_data(f.value) for f in value.fields}
+    if value.kind == "seq":
+        return [_value_to_data(item) for item in value.items]
+    return value.scalar
+
+
+def model_to_data(skill: Any) -> dict[str, Any]:
+    """The model as plain data (what `show --format json` prints)."""
+    from skillkit.model import Skill
+
+    assert isinstance(skill, Skill)
+    return {
+        "path": str(skill.path),
+        "front_matter": {
+            "present": skill.front_matter.present,
+            "closed": skill.front_matter.closed,
+            "fields": [
+                {
+                    "key": f.key,
+                    "line": f.key_span.line,
+                    "column": f.key_span.column,
+                    "value_line": f.value.span.line,
+                    "value_column": f.value.span.column,
+                    "kind": f.value.kind,
+                    "value": _value_to_data(f.value),
+                }
+                for f in skill.front_matter.fields
+            ],
+        },
+        "body_start_line": skill.body_start_line,
+        "sections": [
+            {"title": s.title, "level": s.level, "line": s.start_line, "end_line": s.end_line}
+            for s in skill.all_sections()
+        ],
+        "code_blocks": [
+            {
+                "language": b.language,
+                "info": b.info,
+                "line": b.span.line,
+                "end_line": b.span.end_line,
+                "closed": b.closed,
+            }
+            for b in skill.code_blocks
+        ],
+        "commands": [
+            {
+                "line": c.line,
+                "column": c.span.column,
+                "source": c.source,
+                "tool": c.tool,
+                "argv": list(c.words),
+                "placeholders": [i for i, t in enumerate(c.argv) if t.placeholder],
+            }
+            for c in skill.commands
+        ],
+        "links": [{"target": link.target, "line": link.span.line} for link in skill.links],
+        "problems": [
+            {"kind": p.kind.value, "message": p.message, "line": p.span.line}
+            for p in skill.problems
+        ],
+    }
+
+
+def run(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from skillkit.cli import UsageError
+    from skillkit.parse import read_skill
+
+    path = Path(args.path)
+    if path.is_dir():
+        path = path / "SKILL.md"
+    if not path.exists():
+        raise UsageError(f"{args.path}: no such file")
+    skill = read_skill(path)
+    data = model_to_data(skill)
+    if args.format == "json":
+        json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return 0
+    out = sys.stdout
+    out.write(f"{data['path']}\n\nFront matter")
+    fm = skill.front_matter
+    if not fm.present:
+        out.write(": none\n")
+    else:
+        out.write(f" (lines {fm.span.line}-{fm.span.end_line}):\n")
+        for field in data["front_matter"]["fields"]:
+            value = json.dumps(field["value"], ensure_ascii=False)
+            if len(value) > 70:
+                value = value[:67] + "..."
+            out.write(f"  {field['line']:>4}  {field['key']}: {value}  ({field['kind']})\n")
+    out.write("\nSections:\n")
+    for section in skill.all_sections():
+        indent = "  " * (section.level - 1)
+        out.write(f"  {section.start_line:>4}  {indent}{'#' * section.level} {section.title}\n")
+    out.write("\nCommands:\n")
+    for command in data["commands"]:
+        argv = " ".join(command["argv"])
+        out.write(f"  {command['line']:>4}  [{command['source']}] {argv}\n")
+    if data["problems"]:
+        out.write("\nProblems:\n")
+        for problem in data["problems"]:
+            out.write(f"  {problem['line']:>4}  {problem['kind']}: {problem['message']}\n")
+    return 0

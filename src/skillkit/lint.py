@@ -1,0 +1,200 @@
+"""The lint engine: discover files, parse each once, run the selected rules, collect diagnostics.
+
+The only module that knows about many files at once. Rules are pure functions of one model (and,
+for project rules, of facts collected from every model); nothing here knows a rule by name.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from skillkit.diagnostics import Diagnostic, Finding, Severity
+from skillkit.discover import discover
+from skillkit.model import ProblemKind, Skill, Span
+from skillkit.parse import read_skill
+from skillkit.registry import Context, Rule, all_rules, resolve_code
+from skillkit.settings import DEFAULT_SETTINGS, Settings
+from skillkit.targets import get_target
+
+# A file with one of these problems has no model worth checking: only the file rules run.
+FATAL_PROBLEMS = frozenset({ProblemKind.UNREADABLE, ProblemKind.NOT_UTF8, ProblemKind.TOO_LARGE})
+FILE_FAMILY = "SK0"
+
+SettingsFor = Callable[[Path], Settings]
+
+
+def _expand(selectors: Iterable[str]) -> set[str]:
+    codes: set[str] = set()
+    for selector in selectors:
+        codes.update(resolve_code(selector))
+    return codes
+
+
+def active_rules(settings: Settings) -> tuple[Rule, ...]:
+    """The rules that run under these settings, in code order."""
+    rules = all_rules()
+    target = get_target(settings.target)
+    if settings.select is None:
+        chosen = {code for code, rule in rules.items() if rule.default} | set(target.enables)
+    else:
+        chosen = _expand(settings.select)
+    chosen |= _expand(settings.extend_select)
+    chosen -= _expand(settings.ignore)
+    chosen &= rules.keys()
+    return tuple(rules[code] for code in sorted(chosen) if rules[code].applies_to(settings.target))
+
+
+def _ignored_by_path(path: Path, settings: Settings) -> set[str]:
+    if not settings.per_file_ignores:
+        return set()
+    try:
+        relative = path.resolve().relative_to(settings.root.resolve()).as_posix()
+    except ValueError:
+        relative = path.as_posix()
+    codes: set[str] = set()
+    for pattern, selectors in settings.per_file_ignores:
+        if fnmatch.fnmatch(relative, pattern) or fnmatch.fnmatch(path.as_posix(), pattern):
+            codes |= _expand(selectors)
+    return codes
+
+
+def _diagnostic(
+    path: str, rule: Rule, finding: Finding, settings: Settings, skill: Skill | None = None
+) -> Diagnostic:
+    return Diagnostic(
+        path=path,
+        span=finding.span,
+        code=rule.code,
+        name=rule.name,
+        severity=settings.severity.get(rule.code, rule.severity),
+        message=finding.message,
+        fix=finding.fix,
+        related=finding.related,
+        source_line=skill.line_text(finding.span.line) if skill is not None else "",
+    )
+
+
+def _crash(path: str, rule: Rule, error: BaseException) -> Diagnostic:
+    # A rule that raises is a bug in skillkit; the user still gets every other finding.
+    return Diagnostic(
+        path=path,
+        span=Span.at(1),
+        code="SK000",
+        name="internal-error",
+        severity=Severity.ERROR,
+        message=f"rule {rule.code} ({rule.name}) failed: {type(error).__name__}: {error}; "
+        "please report this",
+    )
+
+
+@dataclass(frozen=True)
+class FileResult:
+    path: str
+    diagnostics: tuple[Diagnostic, ...]
+    facts: tuple[tuple[str, Any], ...] = ()  # (rule code, facts) for project rules
+
+
+def check_skill(skill: Skill, settings: Settings, path: str | None = None) -> FileResult:
+    """Run the per-file rules on one parsed skill, and collect the facts for project rules."""
+    shown = path if path is not None else str(skill.path)
+    context = Context(get_target(settings.target), settings)
+    ignored = _ignored_by_path(skill.path, settings)
+    fatal = any(problem.kind in FATAL_PROBLEMS for problem in skill.problems)
+    diagnostics: list[Diagnostic] = []
+    facts: list[tuple[str, Any]] = []
+    for rule in active_rules(settings):
+        if rule.code in ignored or (fatal and not rule.code.startswith(FILE_FAMILY)):
+            continue
+        try:
+            if rule.check is not None:
+                diagnostics.extend(
+                    _diagnostic(shown, rule, finding, settings, skill)
+                    for finding in rule.check(skill, context)
+                )
+            elif rule.collect is not None:
+                facts.append((rule.code, rule.collect(skill, context)))
+        except Exception as error:
+            diagnostics.append(_crash(shown, rule, error))
+    from skillkit.suppress import apply_suppressions
+
+    kept = apply_suppressions(skill, diagnostics, settings)
+    kept.sort(key=lambda d: d.sort_key)
+    return FileResult(shown, tuple(kept), tuple(facts))
+
+
+def lint_file(path: Path, settings: Settings) -> FileResult:
+    return check_skill(read_skill(path, settings.max_file_bytes), settings, str(path))
+
+
+def run_project_rules(results: Sequence[FileResult], settings: Settings) -> list[Diagnostic]:
+    """The cross-file rules, over the facts every file contributed."""
+    rules = {rule.code: rule for rule in active_rules(settings)}
+    context = Context(get_target(settings.target), settings)
+    by_rule: dict[str, list[tuple[str, Any]]] = {}
+    for result in results:
+        for code, facts in result.facts:
+            by_rule.setdefault(code, []).append((result.path, facts))
+    diagnostics: list[Diagnostic] = []
+    for code, collected in sorted(by_rule.items()):
+        rule = rules.get(code)
+        if rule is None or rule.check_project is None:
+            continue
+        try:
+            diagnostics.extend(
+                _diagnostic(path, rule, finding, settings)
+                for path, finding in rule.check_project(collected, context)
+            )
+        except Exception as error:
+            diagnostics.append(_crash(collected[0][0], rule, error))
+    return diagnostics
+
+
+@dataclass
+class LintResult:
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for d in self.diagnostics if d.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for d in self.diagnostics if d.severity is Severity.WARNING)
+
+
+def lint_paths(
+    paths: Sequence[Path | str],
+    settings: Settings | None = None,
+    *,
+    settings_for: SettingsFor | None = None,
+    respect_gitignore: bool = True,
+) -> LintResult:
+    """Lint every skill under `paths`. `settings_for` gives each file its own settings (the
+    nearest config); otherwise `settings` (or the defaults) apply to all."""
+    base = settings or DEFAULT_SETTINGS
+    pick: SettingsFor = settings_for or (lambda _path: base)
+    files, missing = discover(paths, respect_gitignore=respect_gitignore, exclude=base.exclude)
+    result = LintResult()
+    for gone in missing:
+        result.diagnostics.append(
+            Diagnostic(
+                path=str(gone.path),
+                span=Span.at(1),
+                code="SK001",
+                name="file-unreadable",
+                severity=Severity.ERROR,
+                message=f"cannot lint: {gone.reason}",
+            )
+        )
+    file_results = [lint_file(path, pick(path)) for path in files]
+    for file_result in file_results:
+        result.files.append(file_result.path)
+        result.diagnostics.extend(file_result.diagnostics)
+    result.diagnostics.extend(run_project_rules(file_results, base))
+    result.diagnostics.sort(key=lambda d: d.sort_key)
+    return result

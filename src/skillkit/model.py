@@ -1,0 +1,304 @@
+"""The immutable model of one skill file, produced by `skillkit.parse` and read by the rules.
+
+Lines and columns are 1-based and count characters of the decoded text (after a BOM is dropped);
+an end column points one past the last character, so a one-character span has end_column =
+column + 1. Everything here is frozen: rules read the model, they never change it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+ScalarValue = str | bool | int | float | None
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Span:
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    @staticmethod
+    def at(line: int, column: int = 1, width: int = 1) -> Span:
+        return Span(line, column, line, column + max(width, 0))
+
+    @staticmethod
+    def whole_line(line: int, text: str) -> Span:
+        return Span(line, 1, line, len(text) + 1)
+
+
+ValueKind = Literal["str", "bool", "int", "float", "null", "seq", "map", "other"]
+
+
+@dataclass(frozen=True, slots=True)
+class Value:
+    """A YAML value with its position. Scalars carry `scalar`; sequences `items`; maps `fields`.
+
+    `kind` is what a YAML 1.1 loader (PyYAML, most validators) would make of it, so that
+    `name: no` is kind "bool" while its `text` is still "no". `style` is the YAML scalar style:
+    "" plain, "'" or '"' quoted, "|" literal or ">" folded block.
+    """
+
+    kind: ValueKind
+    text: str
+    span: Span
+    style: str = ""
+    scalar: ScalarValue = None
+    items: tuple[Value, ...] = ()
+    fields: tuple[Field, ...] = ()
+
+    @property
+    def is_string(self) -> bool:
+        return self.kind == "str"
+
+    def get(self, key: str) -> Field | None:
+        """The last field with this key (YAML loaders keep the last duplicate)."""
+        for found in reversed(self.fields):
+            if found.key == key:
+                return found
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    key: str
+    key_span: Span
+    value: Value
+
+
+@dataclass(frozen=True, slots=True)
+class FrontMatter:
+    """The YAML block between the two `---` lines.
+
+    `present` is false when the file does not start with `---`; `closed` is false when no line
+    that is exactly `---` ends it. `fields` keeps every top-level key in order, duplicates too.
+    `root_kind` is what the YAML document is ("map" for a proper front matter).
+    """
+
+    present: bool
+    closed: bool
+    span: Span
+    fields: tuple[Field, ...] = ()
+    root_kind: ValueKind | Literal["empty", "invalid"] = "empty"
+    root_span: Span | None = None
+
+    def get(self, key: str) -> Field | None:
+        for found in reversed(self.fields):
+            if found.key == key:
+                return found
+        return None
+
+    def keys(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(f.key for f in self.fields))
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A heading and everything up to the next heading of the same or a higher level.
+
+    `span` is the heading line; `start_line`/`end_line` cover the whole section, children included.
+    The implicit top section of a document (before any heading) is not a Section.
+    """
+
+    title: str
+    level: int
+    span: Span
+    start_line: int
+    end_line: int
+    children: tuple[Section, ...] = ()
+
+    def walk(self) -> tuple[Section, ...]:
+        out: list[Section] = [self]
+        for child in self.children:
+            out.extend(child.walk())
+        return tuple(out)
+
+
+@dataclass(frozen=True, slots=True)
+class CodeBlock:
+    """A fenced code block. `info` is the whole info string, `language` its first word."""
+
+    info: str
+    language: str
+    text: str
+    span: Span  # the opening fence through the closing fence
+    content_line: int  # the line of the first content line
+    indent: int  # columns the content is indented by (a fence inside a list item)
+    closed: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class InlineCode:
+    text: str
+    span: Span  # the content, without the backticks
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    text: str
+    target: str
+    span: Span  # the target
+    image: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Comment:
+    """An HTML comment in the body (`<!-- ... -->`), where suppressions live."""
+
+    text: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One shell word. `text` is the word after quote removal; `raw` as written.
+
+    `placeholder` marks a word that stands for a value the reader fills in (`<name>`, `...`);
+    `has_placeholder` marks a word that contains one (`<entry>.ts`, `/workspace/<app>`).
+    """
+
+    text: str
+    raw: str
+    span: Span
+    quoted: bool = False
+    placeholder: bool = False
+    has_placeholder: bool = False
+
+
+CommandSource = Literal["block", "inline", "crontab"]
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """One simple command: its words after leading `VAR=value` assignments and prompts."""
+
+    argv: tuple[Token, ...]
+    span: Span
+    source: CommandSource
+    assignments: tuple[Token, ...] = ()
+    block_line: int = 0  # the opening fence of the code block it came from (0 for inline)
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        return tuple(t.text for t in self.argv)
+
+    @property
+    def tool(self) -> str:
+        return self.argv[0].text.rsplit("/", 1)[-1] if self.argv else ""
+
+    @property
+    def line(self) -> int:
+        return self.span.line
+
+
+class ProblemKind(StrEnum):
+    """Problems found while parsing; each is reported by the rule of the same concern."""
+
+    UNREADABLE = "unreadable"
+    NOT_UTF8 = "not-utf8"
+    TOO_LARGE = "too-large"
+    FRONT_MATTER_MISSING = "front-matter-missing"
+    FRONT_MATTER_UNCLOSED = "front-matter-unclosed"
+    YAML_SYNTAX = "yaml-syntax"
+    YAML_NOT_MAPPING = "yaml-not-mapping"
+    YAML_TOO_COMPLEX = "yaml-too-complex"
+    YAML_UNSUPPORTED = "yaml-unsupported"
+    UNCLOSED_FENCE = "unclosed-fence"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    kind: ProblemKind
+    message: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class Skill:
+    """One parsed SKILL.md. `lines` are the decoded lines without their line ends.
+
+    Inline code spans, links and commands are computed on first use (rules that never look at
+    them cost nothing); the model stays immutable, the cache is only a memo.
+    """
+
+    path: Path
+    text: str
+    lines: tuple[str, ...]
+    front_matter: FrontMatter
+    body_start_line: int  # first line after the closing `---` (1 when there is no front matter)
+    sections: tuple[Section, ...]
+    code_blocks: tuple[CodeBlock, ...]
+    comments: tuple[Comment, ...] = ()
+    problems: tuple[Problem, ...] = ()
+    has_bom: bool = False
+    crlf: bool = False
+    ends_with_newline: bool = True
+    code_lines: frozenset[int] = field(default_factory=frozenset)  # lines inside code blocks
+
+    @property
+    def folder(self) -> Path:
+        return self.path.parent
+
+    @property
+    def body_lines(self) -> tuple[str, ...]:
+        return self.lines[self.body_start_line - 1 :]
+
+    def line_text(self, line: int) -> str:
+        return self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+
+    def all_sections(self) -> tuple[Section, ...]:
+        out: list[Section] = []
+        for top in self.sections:
+            out.extend(top.walk())
+        return tuple(out)
+
+    def section_at(self, line: int) -> Section | None:
+        """The innermost section containing the line."""
+        found: Section | None = None
+        level = self.sections
+        while True:
+            for section in level:
+                if section.start_line <= line <= section.end_line:
+                    found = section
+                    level = section.children
+                    break
+            else:
+                return found
+
+    def sections_at(self, line: int) -> tuple[Section, ...]:
+        """Every section containing the line, outermost first."""
+        out: list[Section] = []
+        level = self.sections
+        while True:
+            for section in level:
+                if section.start_line <= line <= section.end_line:
+                    out.append(section)
+                    level = section.children
+                    break
+            else:
+                return tuple(out)
+
+    @cached_property
+    def inline_code(self) -> tuple[InlineCode, ...]:
+        from skillkit.parse.inline import find_inline_code
+
+        return find_inline_code(self)
+
+    @cached_property
+    def links(self) -> tuple[Link, ...]:
+        from skillkit.parse.inline import find_links
+
+        return find_links(self)
+
+    @cached_property
+    def commands(self) -> tuple[Command, ...]:
+        """Commands from shell-like code blocks, crontab lines, and inline spans that start with
+        a known tool, in the order they appear."""
+        from skillkit.parse.shell import commands_of_skill
+
+        return commands_of_skill(self)

@@ -1,0 +1,142 @@
+"""Bytes → `Skill`, in three steps that each own one format: front matter, Markdown, shell.
+
+A parse problem is recorded on the model (`Skill.problems`) and reported by the rule of its
+concern; parsing never raises on any input.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from skillkit.model import FrontMatter, Problem, ProblemKind, Skill, Span
+from skillkit.parse.frontmatter import parse_front_matter
+from skillkit.parse.markdown import scan_blocks
+
+# Files larger than this are not parsed (a finding says so); real skills are a few kB.
+DEFAULT_MAX_BYTES = 1_000_000
+
+__all__ = ["DEFAULT_MAX_BYTES", "parse_bytes", "parse_skill", "parse_text", "read_skill"]
+
+
+def _unparsed(path: Path, problem: Problem) -> Skill:
+    return Skill(
+        path=path,
+        text="",
+        lines=(),
+        front_matter=FrontMatter(present=False, closed=False, span=Span.at(1)),
+        body_start_line=1,
+        sections=(),
+        code_blocks=(),
+        problems=(problem,),
+    )
+
+
+def _line_of_offset(data: bytes, offset: int) -> tuple[int, int]:
+    line = data.count(b"\n", 0, offset) + 1
+    column = offset - (data.rfind(b"\n", 0, offset) + 1) + 1
+    return line, column
+
+
+def parse_bytes(data: bytes, path: Path | str = "SKILL.md") -> Skill:
+    path = Path(path)
+    if b"\x00" in data[:8192]:
+        return _unparsed(
+            path,
+            Problem(
+                ProblemKind.NOT_UTF8,
+                "binary file (contains NUL bytes), not a text skill",
+                Span.at(1),
+            ),
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line, column = _line_of_offset(data, error.start)
+        return _unparsed(
+            path,
+            Problem(
+                ProblemKind.NOT_UTF8,
+                f"not UTF-8: byte 0x{data[error.start]:02x} at offset {error.start} "
+                f"({error.reason})",
+                Span.at(line, column),
+            ),
+        )
+    return parse_text(text, path)
+
+
+def parse_text(text: str, path: Path | str = "SKILL.md") -> Skill:
+    path = Path(path)
+    has_bom = text.startswith("\ufeff")
+    if has_bom:
+        text = text[1:]
+    crlf = "\r\n" in text
+    # Split on \n only (str.splitlines would also split on form feeds and U+2028, and then our
+    # line numbers would differ from every editor's).
+    raw_lines = text.split("\n")
+    ends_with_newline = text.endswith("\n") or not text
+    if ends_with_newline:
+        raw_lines.pop()
+    lines = tuple(line[:-1] if line.endswith("\r") else line for line in raw_lines)
+    front_matter, body_start, problems = parse_front_matter(lines)
+    blocks = scan_blocks(lines, body_start)
+    problems.extend(blocks.problems)
+    return Skill(
+        path=path,
+        text=text,
+        lines=lines,
+        front_matter=front_matter,
+        body_start_line=body_start,
+        sections=blocks.sections,
+        code_blocks=blocks.code_blocks,
+        comments=blocks.comments,
+        problems=tuple(problems),
+        has_bom=has_bom,
+        crlf=crlf,
+        ends_with_newline=ends_with_newline,
+        code_lines=blocks.code_lines,
+    )
+
+
+def read_skill(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Skill:
+    """Read and parse one file; any failure to read becomes a problem on the returned model."""
+    try:
+        with open(path, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > max_bytes:
+                return _unparsed(
+                    path,
+                    Problem(
+                        ProblemKind.TOO_LARGE,
+                        f"file is {size:,} bytes, over the limit of {max_bytes:,} "
+                        "(option `max-file-bytes`); it was not parsed",
+                        Span.at(1),
+                    ),
+                )
+            data = handle.read(max_bytes + 1)
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        return _unparsed(
+            path, Problem(ProblemKind.UNREADABLE, f"cannot read file: {reason}", Span.at(1))
+        )
+    if len(data) > max_bytes:  # it grew while we read it
+        return _unparsed(
+            path,
+            Problem(
+                ProblemKind.TOO_LARGE, f"file is over the limit of {max_bytes:,} bytes", Span.at(1)
+            ),
+        )
+    return parse_bytes(data, path)
+
+
+def parse_skill(source: Path | str, *, path: Path | str | None = None) -> Skill:
+    """Parse a skill from a path (a `SKILL.md` or its folder) or from its text.
+
+    A `str` that contains a line break, or that does not name an existing file, is taken as text.
+    """
+    if isinstance(source, Path) or ("\n" not in source and os.path.exists(source)):
+        file = Path(source)
+        if file.is_dir():
+            file = file / "SKILL.md"
+        return read_skill(file)
+    return parse_text(source, path if path is not None else "SKILL.md")

@@ -1,0 +1,255 @@
+"""Front matter: the `---` delimiters and the YAML between them, read with node positions.
+
+YAML is composed into nodes (libyaml when present) and never constructed: tags such as
+`!!python/object` are only names here, aliases are walked under a budget (an alias bomb becomes a
+problem, not an hour of CPU), and every value keeps the kind a YAML 1.1 loader would give it, so
+that rules can say "`no` is read as a boolean" instead of crashing on it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import yaml
+
+from skillkit.model import Field, FrontMatter, Problem, ProblemKind, Span, Value, ValueKind
+
+_Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+# How many YAML nodes one front matter may expand to, aliases included. Real front matter has
+# tens; an alias bomb has billions.
+MAX_NODES = 10_000
+
+_KIND_BY_TAG: dict[str, ValueKind] = {
+    "tag:yaml.org,2002:str": "str",
+    "tag:yaml.org,2002:bool": "bool",
+    "tag:yaml.org,2002:int": "int",
+    "tag:yaml.org,2002:float": "float",
+    "tag:yaml.org,2002:null": "null",
+    "tag:yaml.org,2002:seq": "seq",
+    "tag:yaml.org,2002:map": "map",
+}
+
+# Tags YAML resolves on its own; any other (`!!python/object`, `!custom`) is written by hand.
+_KNOWN_TAGS = frozenset(_KIND_BY_TAG) | {
+    f"tag:yaml.org,2002:{name}"
+    for name in ("timestamp", "binary", "omap", "pairs", "set", "merge", "value")
+}
+
+
+def split_front_matter(lines: Sequence[str]) -> tuple[int, int]:
+    """Return (opening line, closing line), 1-based; 0 for each that is missing.
+
+    The opening delimiter is a first line that is exactly `---`; the closing one is the next line
+    that is exactly `---` (a `---` inside a value is not a line of its own, so it does not count).
+    """
+    if not lines or lines[0] != "---":
+        return 0, 0
+    for index in range(1, len(lines)):
+        if lines[index] == "---":
+            return 1, index + 1
+    return 1, 0
+
+
+class _Budget:
+    def __init__(self) -> None:
+        self.left = MAX_NODES
+
+
+class _TooComplex(Exception):
+    pass
+
+
+def _span(node: yaml.Node, line_offset: int) -> Span:
+    start, end = node.start_mark, node.end_mark
+    return Span(start.line + line_offset, start.column + 1, end.line + line_offset, end.column + 1)
+
+
+def _scalar_value(kind: ValueKind, text: str) -> str | bool | int | float | None:
+    if kind == "str":
+        return text
+    if kind == "bool":
+        return text.lower() in {"yes", "y", "true", "on"}
+    if kind == "null":
+        return None
+    if kind == "int":
+        try:
+            return int(text.replace("_", ""), 0)
+        except ValueError:
+            return text
+    if kind == "float":
+        try:
+            return float(text.replace("_", ""))
+        except ValueError:
+            return text
+    return text
+
+
+def _value(node: yaml.Node, line_offset: int, budget: _Budget, problems: list[Problem]) -> Value:
+    budget.left -= 1
+    if budget.left < 0:
+        raise _TooComplex
+    span = _span(node, line_offset)
+    tag = node.tag or ""
+    kind = _KIND_BY_TAG.get(tag, "other")
+    if tag not in _KNOWN_TAGS and tag not in ("", "!"):
+        problems.append(
+            Problem(
+                ProblemKind.YAML_UNSUPPORTED,
+                f"YAML tag `{tag}` is not supported; it is kept as text and never constructed",
+                span,
+            )
+        )
+    if isinstance(node, yaml.ScalarNode):
+        text = str(node.value)
+        if tag == "!":  # a quoted scalar resolved by the non-specific tag: a string
+            kind = "str"
+        return Value(
+            kind=kind if kind not in ("seq", "map") else "other",
+            text=text,
+            span=span,
+            style=node.style or "",
+            scalar=_scalar_value(kind, text),
+        )
+    if isinstance(node, yaml.SequenceNode):
+        items = tuple(_value(item, line_offset, budget, problems) for item in node.value)
+        return Value(kind="seq", text="", span=span, items=items)
+    if isinstance(node, yaml.MappingNode):
+        return Value(
+            kind="map",
+            text="",
+            span=span,
+            fields=_fields(node, line_offset, budget, problems),
+        )
+    return Value(kind="other", text="", span=span)
+
+
+def _fields(
+    node: yaml.MappingNode, line_offset: int, budget: _Budget, problems: list[Problem]
+) -> tuple[Field, ...]:
+    out: list[Field] = []
+    for key_node, value_node in node.value:
+        budget.left -= 1
+        # A complex key (`? [a, b]`) gets a readable stand-in.
+        key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else "<complex key>"
+        out.append(
+            Field(
+                key=key,
+                key_span=_span(key_node, line_offset),
+                value=_value(value_node, line_offset, budget, problems),
+            )
+        )
+    return tuple(out)
+
+
+_HINTS = {
+    "mapping values are not allowed here": (
+        "an unquoted value contains `: `; quote the whole value "
+        '(description: "Use when: ...") or use a block scalar (`|`)'
+    ),
+    "found character '\\t' that cannot start any token": "YAML does not allow tabs for indentation",
+}
+
+
+def parse_front_matter(lines: Sequence[str]) -> tuple[FrontMatter, int, list[Problem]]:
+    """Parse the front matter of a file's lines; return it, the body's first line, and problems."""
+    problems: list[Problem] = []
+    opening, closing = split_front_matter(lines)
+    if not opening:
+        first = lines[0] if lines else ""
+        problems.append(
+            Problem(
+                ProblemKind.FRONT_MATTER_MISSING,
+                "no front matter: the file must start with a line that is exactly `---`",
+                Span.whole_line(1, first),
+            )
+        )
+        return FrontMatter(present=False, closed=False, span=Span.at(1)), 1, problems
+    if not closing:
+        problems.append(
+            Problem(
+                ProblemKind.FRONT_MATTER_UNCLOSED,
+                "front matter is never closed: no line that is exactly `---` follows the first",
+                Span.at(1, 1, 3),
+            )
+        )
+        closing_for_yaml = len(lines) + 1
+        closed = False
+    else:
+        closing_for_yaml = closing
+        closed = True
+    block_span = Span(1, 1, closing if closed else len(lines), 4)
+    body_start = closing + 1 if closed else len(lines) + 1
+    yaml_text = "\n".join(lines[1 : closing_for_yaml - 1])
+    # Node marks count from the text we hand YAML, which starts on file line 2.
+    line_offset = 2
+    if not yaml_text.strip():
+        return FrontMatter(True, closed, block_span, root_kind="empty"), body_start, problems
+    try:
+        root = yaml.compose(yaml_text, Loader=_Loader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + line_offset if mark else 2
+        column = mark.column + 1 if mark else 1
+        what = error.problem or error.context or "invalid YAML"
+        message = f"YAML syntax error: {what}"
+        hint = _HINTS.get(what)
+        if hint:
+            message += f" ({hint})"
+        problems.append(Problem(ProblemKind.YAML_SYNTAX, message, Span.at(line, column)))
+        return FrontMatter(True, closed, block_span, root_kind="invalid"), body_start, problems
+    except (yaml.YAMLError, RecursionError, ValueError) as error:
+        problems.append(
+            Problem(ProblemKind.YAML_SYNTAX, f"YAML could not be read: {error}", Span.at(2))
+        )
+        return FrontMatter(True, closed, block_span, root_kind="invalid"), body_start, problems
+    if root is None:
+        return FrontMatter(True, closed, block_span, root_kind="empty"), body_start, problems
+    budget = _Budget()
+    try:
+        root_value = _value(root, line_offset, budget, problems)
+    except (_TooComplex, RecursionError):
+        problems.append(
+            Problem(
+                ProblemKind.YAML_TOO_COMPLEX,
+                f"front matter expands to more than {MAX_NODES} YAML nodes "
+                "(aliases of aliases?); it was not read",
+                _span(root, line_offset),
+            )
+        )
+        return FrontMatter(True, closed, block_span, root_kind="invalid"), body_start, problems
+    if root_value.kind != "map":
+        problems.append(
+            Problem(
+                ProblemKind.YAML_NOT_MAPPING,
+                f"front matter must be a mapping of fields, not a {_kind_name(root_value.kind)}",
+                root_value.span,
+            )
+        )
+    return (
+        FrontMatter(
+            present=True,
+            closed=closed,
+            span=block_span,
+            fields=root_value.fields,
+            root_kind=root_value.kind,
+            root_span=root_value.span,
+        ),
+        body_start,
+        problems,
+    )
+
+
+def _kind_name(kind: str) -> str:
+    return {
+        "str": "string",
+        "seq": "list",
+        "map": "mapping",
+        "int": "number",
+        "float": "number",
+        "bool": "boolean",
+        "null": "null",
+    }.get(kind, kind)
+
+
+kind_name = _kind_name

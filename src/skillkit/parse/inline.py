@@ -1,0 +1,100 @@
+"""Inline Markdown: code spans and links, found on the body lines outside code blocks.
+
+Computed only when a rule asks (see `Skill.inline_code` and `Skill.links`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from skillkit.model import InlineCode, Link, Skill, Span
+
+_BACKTICKS = re.compile(r"`+")
+# [text](target "title") and ![alt](target); the target may be wrapped in <...>.
+_LINK = re.compile(
+    r"(!?)\[((?:[^\[\]\\]|\\.)*)\]\(\s*(<[^>\n]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)"
+)
+_REFERENCE = re.compile(r"^ {0,3}\[((?:[^\[\]\\]|\\.)+)\]:\s*(<[^>\n]*>|\S+)")
+
+
+def _prose_lines(skill: Skill) -> list[tuple[int, str]]:
+    in_comment = {
+        number
+        for comment in skill.comments
+        for number in range(comment.span.line, comment.span.end_line + 1)
+    }
+    out: list[tuple[int, str]] = []
+    for number in range(skill.body_start_line, len(skill.lines) + 1):
+        if number in skill.code_lines or number in in_comment:
+            continue
+        out.append((number, skill.lines[number - 1]))
+    return out
+
+
+def _code_spans(line: str) -> list[tuple[int, int, int, int]]:
+    """(open start, content start, content end, close end) of each code span on one line."""
+    spans: list[tuple[int, int, int, int]] = []
+    position = 0
+    while opening := _BACKTICKS.search(line, position):
+        position = opening.end()
+        if opening.start() > 0 and line[opening.start() - 1] == "\\":
+            continue
+        width = len(opening.group(0))
+        closing = next(
+            (m for m in _BACKTICKS.finditer(line, opening.end()) if len(m.group(0)) == width),
+            None,
+        )
+        if closing is None:  # no closing run of the same width: the backticks are literal
+            continue
+        spans.append((opening.start(), opening.end(), closing.start(), closing.end()))
+        position = closing.end()
+    return spans
+
+
+def find_inline_code(skill: Skill) -> tuple[InlineCode, ...]:
+    found: list[InlineCode] = []
+    for number, line in _prose_lines(skill):
+        if "`" not in line:
+            continue
+        for _, start, end, _ in _code_spans(line):
+            content = line[start:end]
+            # CommonMark strips one space on each side when both are there.
+            if len(content) > 2 and content[0] == " " and content[-1] == " " and content.strip():
+                content, start, end = content[1:-1], start + 1, end - 1
+            found.append(InlineCode(content, Span(number, start + 1, number, end + 1)))
+    return tuple(found)
+
+
+def find_links(skill: Skill) -> tuple[Link, ...]:
+    found: list[Link] = []
+    for number, line in _prose_lines(skill):
+        if "](" in line:
+            code = _code_spans(line)
+            for match in _LINK.finditer(line):
+                if any(a <= match.start() < d for a, _, _, d in code):
+                    continue
+                target = match.group(3)
+                start = match.start(3)
+                if target.startswith("<") and target.endswith(">"):
+                    target, start = target[1:-1], start + 1
+                found.append(
+                    Link(
+                        text=match.group(2),
+                        target=target,
+                        span=Span(number, start + 1, number, start + 1 + len(target)),
+                        image=match.group(1) == "!",
+                    )
+                )
+        elif "]:" in line:
+            reference = _REFERENCE.match(line)
+            if reference:
+                target = reference.group(2).strip("<>")
+                start = line.index(target, reference.start(2))
+                found.append(
+                    Link(
+                        reference.group(1),
+                        target,
+                        Span(number, start + 1, number, start + 1 + len(target)),
+                    )
+                )
+    return tuple(found)

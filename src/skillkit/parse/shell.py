@@ -1,0 +1,365 @@
+"""Shell: code blocks and inline spans → simple commands, each word with its position.
+
+Not a shell: enough of POSIX sh's word rules to find the commands a skill tells an agent to run,
+with quotes, `\\` continuations, comments, `$ ` prompts, operators, redirections and heredocs
+handled, and documentation placeholders (`<name>`, `...`) kept as words rather than read as
+redirections. Positions are exact, so a finding can point at the one bad flag.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from skillkit.model import CodeBlock, Command, Skill, Span, Token
+
+SHELL_LANGUAGES = frozenset(
+    {"", "sh", "bash", "shell", "console", "zsh", "shell-session", "shellsession", "terminal"}
+)
+CRONTAB_LANGUAGES = frozenset({"cron", "crontab"})
+# Inline spans are commands only when they start with one of these tools.
+INLINE_TOOLS = frozenset({"vrctl", "mise", "uv", "uvx", "npx", "pip", "pip3", "systemctl"})
+
+_PLACEHOLDER = re.compile(r"<[^<>\n]+>")
+_WHOLE_PLACEHOLDER = re.compile(r"^(?:<[^<>\n]+>|\.\.\.|…|\[\.\.\.\])$")
+_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+_CRON_FIELD = re.compile(r"^(?:[\d*][\d*/,\-]*|[A-Za-z]{3}(?:[-,][A-Za-z]{3})*)$")
+_CRON_FIRST = re.compile(r"^[\d*][\d*/,\-]*$")
+_CRON_MACRO = re.compile(r"^@(?:reboot|yearly|annually|monthly|weekly|daily|midnight|hourly)$")
+_SEPARATORS = frozenset({"&&", "||", ";", "|", "&", ";;", "(", ")", "|&"})
+_REDIRECTS = frozenset({">", ">>", "<", "<<", "<<-", "<<<", "&>", "&>>", ">&", "<&", ">|", "<>"})
+
+
+@dataclass
+class _Word:
+    text: list[str] = field(default_factory=list)
+    raw: list[str] = field(default_factory=list)
+    start: tuple[int, int] = (0, 0)
+    end: tuple[int, int] = (0, 0)
+    quoted: bool = False
+
+
+@dataclass(frozen=True)
+class _Lexeme:
+    """A word or an operator (`op` set), or a line break that ends a command (`newline`)."""
+
+    token: Token | None = None
+    op: str = ""
+    newline: bool = False
+
+
+class _Lexer:
+    """Reads shell text; `where(i)` maps an index in the text to a file (line, column)."""
+
+    def __init__(self, text: str, first_line: int, column_offset: int) -> None:
+        self.text = text
+        self.first_line = first_line
+        self.column_offset = column_offset
+        self.line_starts = [0]
+        for index, char in enumerate(text):
+            if char == "\n":
+                self.line_starts.append(index + 1)
+
+    def where(self, index: int) -> tuple[int, int]:
+        # Binary search for the line holding `index`.
+        low, high = 0, len(self.line_starts) - 1
+        while low < high:
+            middle = (low + high + 1) // 2
+            if self.line_starts[middle] <= index:
+                low = middle
+            else:
+                high = middle - 1
+        return self.first_line + low, index - self.line_starts[low] + 1 + self.column_offset
+
+    def lex(self) -> Iterator[_Lexeme]:
+        text = self.text
+        n = len(text)
+        i = 0
+        word: _Word | None = None
+        pending_heredocs: list[tuple[str, bool]] = []
+        expect_heredoc_word = ""
+
+        def finish() -> _Lexeme | None:
+            nonlocal word
+            if word is None:
+                return None
+            done = word
+            word = None
+            raw = "".join(done.raw)
+            value = "".join(done.text)
+            start, end = done.start, done.end
+            return _Lexeme(
+                token=Token(
+                    text=value,
+                    raw=raw,
+                    span=Span(start[0], start[1], end[0], end[1]),
+                    quoted=done.quoted,
+                    placeholder=bool(_WHOLE_PLACEHOLDER.match(value)),
+                    has_placeholder=bool(_PLACEHOLDER.search(value)) or "..." in value,
+                )
+            )
+
+        def begin(index: int) -> _Word:
+            nonlocal word
+            if word is None:
+                word = _Word(start=self.where(index))
+            return word
+
+        def add(index: int, end_index: int, value: str) -> None:
+            current = begin(index)
+            current.text.append(value)
+            current.raw.append(text[index:end_index])
+            line, column = self.where(end_index - 1)
+            current.end = (line, column + 1)
+
+        while i < n:
+            char = text[i]
+            if char == "\\" and i + 1 < n and text[i + 1] == "\n":
+                i += 2  # a line continuation joins the next line
+                continue
+            if char == "\n":
+                lexeme = finish()
+                if lexeme:
+                    yield lexeme
+                yield _Lexeme(newline=True)
+                i += 1
+                if pending_heredocs:
+                    i = self._skip_heredocs(i, pending_heredocs)
+                    pending_heredocs = []
+                continue
+            if char in " \t\r":
+                lexeme = finish()
+                if lexeme:
+                    yield lexeme
+                i += 1
+                continue
+            if char == "#" and word is None:
+                while i < n and text[i] != "\n":
+                    i += 1
+                continue
+            if char == "'":
+                end = text.find("'", i + 1)
+                end = n if end < 0 else end + 1
+                add(i, end, text[i + 1 : end - 1] if end <= n else text[i + 1 :])
+                assert word is not None
+                word.quoted = True
+                i = end
+                continue
+            if char == '"':
+                j = i + 1
+                value: list[str] = []
+                while j < n and text[j] != '"':
+                    if text[j] == "\\" and j + 1 < n and text[j + 1] in '"\\$`\n':
+                        if text[j + 1] != "\n":
+                            value.append(text[j + 1])
+                        j += 2
+                        continue
+                    value.append(text[j])
+                    j += 1
+                end = min(j + 1, n)
+                add(i, end, "".join(value))
+                assert word is not None
+                word.quoted = True
+                i = end
+                continue
+            if char == "\\" and i + 1 < n:
+                add(i, i + 2, text[i + 1])
+                i += 2
+                continue
+            if char == "$" and i + 1 < n and text[i + 1] in "({":
+                end = self._matching(i + 1)
+                add(i, end, text[i:end])
+                i = end
+                continue
+            if char == "`":
+                end = text.find("`", i + 1)
+                end = n if end < 0 else end + 1
+                add(i, end, text[i:end])
+                i = end
+                continue
+            if char == "<":
+                placeholder = _PLACEHOLDER.match(text, i)
+                if placeholder and " " not in placeholder.group(0)[1:2]:
+                    add(i, placeholder.end(), placeholder.group(0))
+                    i = placeholder.end()
+                    continue
+            if char in "<>&|;()":
+                # A number right before a redirection is a file descriptor, not a word.
+                if char in "<>" and word is not None and "".join(word.raw).isdigit():
+                    word = None
+                lexeme = finish()
+                if lexeme:
+                    yield lexeme
+                op = self._operator(i)
+                i += len(op)
+                if op in ("<<", "<<-"):
+                    expect_heredoc_word = op
+                yield _Lexeme(op=op)
+                if expect_heredoc_word:
+                    # The delimiter is the next word; quoting it only turns off expansion.
+                    while i < n and text[i] in " \t":
+                        i += 1
+                    match = re.match(r"""(['"]?)([A-Za-z0-9_.\-]+)\1""", text[i:])
+                    if match:
+                        pending_heredocs.append((match.group(2), expect_heredoc_word == "<<-"))
+                        i += match.end()
+                    expect_heredoc_word = ""
+                continue
+            add(i, i + 1, char)
+            i += 1
+        lexeme = finish()
+        if lexeme:
+            yield lexeme
+
+    def _operator(self, i: int) -> str:
+        for op in ("&>>", "<<<", "<<-", "&&", "||", ";;", ">>", "<<", "&>", ">&", "<&", ">|", "|&"):
+            if self.text.startswith(op, i):
+                return op
+        return self.text[i]
+
+    def _matching(self, i: int) -> int:
+        """The index after the bracket that closes the one at i (for `$(...)` and `${...}`)."""
+        opening = self.text[i]
+        closing = ")" if opening == "(" else "}"
+        depth = 0
+        j = i
+        while j < len(self.text):
+            char = self.text[j]
+            if char == opening:
+                depth += 1
+            elif char == closing:
+                depth -= 1
+                if depth == 0:
+                    return j + 1
+            j += 1
+        return len(self.text)
+
+    def _skip_heredocs(self, i: int, heredocs: list[tuple[str, bool]]) -> int:
+        text = self.text
+        for delimiter, strip_tabs in heredocs:
+            while i < len(text):
+                end = text.find("\n", i)
+                end = len(text) if end < 0 else end
+                line = text[i:end]
+                i = end + 1
+                if (line.lstrip("\t") if strip_tabs else line) == delimiter:
+                    break
+        return i
+
+
+def _split_commands(lexemes: Iterator[_Lexeme], source: str, block_line: int) -> Iterator[Command]:
+    words: list[Token] = []
+    skip_next_word = False
+    for lexeme in lexemes:
+        if lexeme.token is not None:
+            if skip_next_word:
+                skip_next_word = False
+                continue
+            words.append(lexeme.token)
+            continue
+        if lexeme.op in _REDIRECTS:
+            # `<<` took its delimiter already; other redirections take the next word.
+            skip_next_word = lexeme.op not in ("<<", "<<-")
+            continue
+        skip_next_word = False
+        command = _command(words, source, block_line)
+        if command:
+            yield command
+        words = []
+    command = _command(words, source, block_line)
+    if command:
+        yield command
+
+
+def _command(words: list[Token], source: str, block_line: int) -> Command | None:
+    assignments: list[Token] = []
+    index = 0
+    while index < len(words) and _ASSIGNMENT.match(words[index].raw):
+        assignments.append(words[index])
+        index += 1
+    argv = words[index:]
+    if not argv:
+        return None
+    kind = source
+    if source != "inline":
+        cron = _cron_command_start(argv)
+        if cron:
+            argv = argv[cron:]
+            kind = "crontab"
+            if not argv:
+                return None
+    first, last = argv[0].span, argv[-1].span
+    return Command(
+        argv=tuple(argv),
+        span=Span(first.line, first.column, last.end_line, last.end_column),
+        source=kind,  # type: ignore[arg-type]
+        assignments=tuple(assignments),
+        block_line=block_line,
+    )
+
+
+def _cron_command_start(argv: list[Token]) -> int:
+    """How many leading words are a crontab schedule (5 fields or an @macro); 0 if none."""
+    if argv and not argv[0].quoted and _CRON_MACRO.match(argv[0].text) and len(argv) > 1:
+        return 1
+    if (
+        len(argv) > 5
+        and _CRON_FIRST.match(argv[0].raw)
+        and all(not t.quoted and _CRON_FIELD.match(t.raw) for t in argv[:5])
+    ):
+        return 5
+    return 0
+
+
+def _strip_prompts(block: CodeBlock) -> tuple[str, bool]:
+    """Remove `$ ` prompts; in a console block keep only prompted lines and their continuations."""
+    console = block.language in ("console", "shell-session", "shellsession", "terminal")
+    lines = block.text.split("\n")
+    has_prompt = any(line.startswith("$ ") or line == "$" for line in lines)
+    if not has_prompt:
+        return block.text, False
+    out: list[str] = []
+    continuing = False
+    for line in lines:
+        if line.startswith("$ ") or line == "$":
+            out.append("  " + line[2:] if line.startswith("$ ") else "")
+            continuing = line.endswith("\\")
+        elif continuing:
+            out.append(line)
+            continuing = line.endswith("\\")
+        elif console or has_prompt:
+            out.append("")  # output of the command above, not a command
+        else:
+            out.append(line)
+    return "\n".join(out), True
+
+
+def commands_of_block(block: CodeBlock) -> tuple[Command, ...]:
+    if block.language not in SHELL_LANGUAGES and block.language not in CRONTAB_LANGUAGES:
+        return ()
+    text, _ = _strip_prompts(block)
+    lexer = _Lexer(text, block.content_line, block.indent)
+    return tuple(_split_commands(lexer.lex(), "block", block.span.line))
+
+
+def commands_of_text(
+    text: str, line: int = 1, column: int = 1, source: str = "block"
+) -> tuple[Command, ...]:
+    """Commands of a piece of shell text that starts at (line, column) of a file."""
+    lexer = _Lexer(text, line, column - 1)
+    return tuple(_split_commands(lexer.lex(), source, 0))
+
+
+def commands_of_skill(skill: Skill) -> tuple[Command, ...]:
+    found: list[Command] = []
+    for block in skill.code_blocks:
+        found.extend(commands_of_block(block))
+    for code in skill.inline_code:
+        first_word = code.text.split(None, 1)[0] if code.text.strip() else ""
+        if first_word in INLINE_TOOLS:
+            found.extend(
+                commands_of_text(code.text, code.span.line, code.span.column, source="inline")
+            )
+    found.sort(key=lambda command: (command.span.line, command.span.column))
+    return tuple(found)

@@ -1,0 +1,167 @@
+"""The rule registry: each rule declared once, with everything that docs, `skillkit rule CODE`,
+config validation and the tests read from it.
+
+Code families (the first digit after `SK`):
+  SK0xx  the file itself (unreadable, not UTF-8, too large)
+  SK1xx  front matter (delimiters, YAML, fields and their limits per target)
+  SK2xx  body and structure (length, fences, sections)
+  SK3xx  guardrails and policies (required sections, forbidden commands, contradictions)
+  SK4xx  commands (vrctl, mise, uv, npx grammar)
+  SK5xx  references and files (links and paths that must exist)
+  SK6xx  across skills (drifted copies of shared sections)
+  SK9xx  skillkit itself (suppressions that suppress nothing)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from skillkit.diagnostics import Finding, Severity
+
+if TYPE_CHECKING:
+    from skillkit.model import Skill
+    from skillkit.settings import Settings
+    from skillkit.targets import Target
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a rule may know besides the skill: the target profile and the settings in force."""
+
+    target: Target
+    settings: Settings
+
+    def option(self, name: str) -> Any:
+        if name in self.settings.options:
+            return self.settings.options[name]
+        return OPTIONS[name].default
+
+
+FileCheck = Callable[["Skill", Context], Iterable[Finding]]
+# A project rule first collects picklable facts from each skill (so that the cache and the worker
+# pool never hold every model at once), then checks the facts of all skills together and yields
+# (path, finding) pairs.
+Collect = Callable[["Skill", Context], Any]
+ProjectCheck = Callable[[Sequence[tuple[str, Any]], Context], Iterable[tuple[str, Finding]]]
+
+
+@dataclass(frozen=True)
+class Example:
+    """A whole SKILL.md (text, or bytes for encoding examples), placed in a folder named
+    `folder`, with optional sibling files."""
+
+    text: str | bytes
+    folder: str = "demo"
+    files: Mapping[str, str] = field(default_factory=dict)
+    target: str | None = None  # the target to lint it with (default: the rule's first target)
+
+
+@dataclass(frozen=True)
+class RuleOption:
+    name: str
+    default: Any
+    type: type
+    help: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    severity: Severity
+    summary: str
+    rationale: str
+    bad: Example
+    good: Example
+    check: FileCheck | None = None
+    collect: Collect | None = None
+    check_project: ProjectCheck | None = None
+    targets: frozenset[str] | None = None  # None: every target
+    default: bool = True  # off-by-default rules run when selected or enabled by the target
+    options: tuple[RuleOption, ...] = ()
+    fixable: bool = False
+
+    @property
+    def family(self) -> str:
+        return self.code[:3]
+
+    def applies_to(self, target: str) -> bool:
+        return self.targets is None or target in self.targets
+
+
+RULES: dict[str, Rule] = {}
+OPTIONS: dict[str, RuleOption] = {}
+_NAMES: dict[str, str] = {}
+
+
+def register(rule: Rule) -> Rule:
+    if rule.code in RULES:
+        raise ValueError(f"rule code {rule.code} registered twice")
+    if rule.name in _NAMES:
+        raise ValueError(f"rule name {rule.name} registered twice ({_NAMES[rule.name]})")
+    if (rule.check is None) == (rule.check_project is None):
+        raise ValueError(f"rule {rule.code} needs exactly one of check and check_project")
+    RULES[rule.code] = rule
+    _NAMES[rule.name] = rule.code
+    for option in rule.options:
+        OPTIONS[option.name] = option
+    return rule
+
+
+def rule(
+    code: str,
+    name: str,
+    severity: Severity,
+    summary: str,
+    rationale: str,
+    bad: Example | str | bytes,
+    good: Example | str | bytes,
+    *,
+    targets: Iterable[str] | None = None,
+    default: bool = True,
+    options: tuple[RuleOption, ...] = (),
+    fixable: bool = False,
+) -> Callable[[FileCheck], FileCheck]:
+    """Declare a per-file rule: decorate its check function."""
+
+    def decorate(check: FileCheck) -> FileCheck:
+        register(
+            Rule(
+                code=code,
+                name=name,
+                severity=severity,
+                summary=summary,
+                rationale=rationale,
+                bad=bad if isinstance(bad, Example) else Example(bad),
+                good=good if isinstance(good, Example) else Example(good),
+                check=check,
+                targets=frozenset(targets) if targets is not None else None,
+                default=default,
+                options=options,
+                fixable=fixable,
+            )
+        )
+        return check
+
+    return decorate
+
+
+def all_rules() -> dict[str, Rule]:
+    """Every registered rule, by code (importing the rule families on first use)."""
+    import skillkit.rules  # noqa: F401  (registers the families)
+
+    return RULES
+
+
+def resolve_code(text: str) -> list[str]:
+    """The rule codes a selector names: a full code, a prefix (`SK1`, `SK10`), a rule name, or
+    `ALL`. An empty list means it names nothing."""
+    rules = all_rules()
+    if text == "ALL":
+        return sorted(rules)
+    if text in _NAMES:
+        return [_NAMES[text]]
+    upper = text.upper()
+    return sorted(code for code in rules if code.startswith(upper))

@@ -1,0 +1,91 @@
+"""The human formats: `full` (source line and caret, a summary) and `concise` (one line each)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TextIO
+
+from skillkit.diagnostics import Diagnostic, Severity
+
+_COLOURS = {
+    Severity.ERROR: "\033[1;31m",
+    Severity.WARNING: "\033[1;33m",
+    Severity.INFO: "\033[1;36m",
+}
+_BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
+
+
+def _location(diagnostic: Diagnostic) -> str:
+    return f"{diagnostic.path}:{diagnostic.span.line}:{diagnostic.span.column}"
+
+
+def write_concise(
+    diagnostics: Sequence[Diagnostic], files: Sequence[str], stream: TextIO, colour: bool
+) -> None:
+    for diagnostic in diagnostics:
+        stream.write(f"{_location(diagnostic)}: {diagnostic.code} {diagnostic.message}\n")
+
+
+def _caret(diagnostic: Diagnostic) -> tuple[str, str]:
+    """The source line (tabs expanded) and a caret line under the span."""
+    line = diagnostic.source_line
+    span = diagnostic.span
+    start = max(span.column - 1, 0)
+    end = span.end_column - 1 if span.end_line == span.line else len(line)
+    end = max(min(end, len(line)), start + 1)
+    prefix = line[:start].expandtabs(4)
+    marked = line[start:end].expandtabs(4)
+    return line.expandtabs(4), " " * len(prefix) + "^" * max(len(marked), 1)
+
+
+def summary(diagnostics: Sequence[Diagnostic], files: Sequence[str]) -> str:
+    counts = {severity: 0 for severity in Severity}
+    for diagnostic in diagnostics:
+        counts[diagnostic.severity] += 1
+    checked = f"{len(files)} file{'s' if len(files) != 1 else ''} checked"
+    if not diagnostics:
+        return f"All clean: {checked}."
+    parts = [
+        f"{counts[severity]} {severity.label}{'s' if counts[severity] != 1 else ''}"
+        for severity in (Severity.ERROR, Severity.WARNING, Severity.INFO)
+        if counts[severity]
+    ]
+    fixable = sum(1 for d in diagnostics if d.fix is not None and d.fix.safe)
+    text = f"Found {', '.join(parts)} in {checked}."
+    if fixable:
+        text += f" {fixable} fixable with `--fix`."
+    return text
+
+
+def write_full(
+    diagnostics: Sequence[Diagnostic], files: Sequence[str], stream: TextIO, colour: bool
+) -> None:
+    for diagnostic in diagnostics:
+        severity = diagnostic.severity
+        if colour:
+            head = (
+                f"{_BOLD}{_location(diagnostic)}{_RESET}: {_COLOURS[severity]}{diagnostic.code}"
+                f"{_RESET} {diagnostic.message} {_DIM}[{severity.label}]{_RESET}\n"
+            )
+        else:
+            head = (
+                f"{_location(diagnostic)}: {diagnostic.code} {diagnostic.message} "
+                f"[{severity.label}]\n"
+            )
+        stream.write(head)
+        if diagnostic.source_line or diagnostic.span.column > 1:
+            gutter = str(diagnostic.span.line)
+            source, caret = _caret(diagnostic)
+            pad = " " * len(gutter)
+            bar = f"{_DIM}|{_RESET}" if colour else "|"
+            caret_text = f"{_COLOURS[severity]}{caret}{_RESET}" if colour else caret
+            stream.write(f" {gutter} {bar} {source}\n {pad} {bar} {caret_text}\n")
+        for related in diagnostic.related:
+            where = related.path or diagnostic.path
+            stream.write(f"  = note: {related.message} ({where}:{related.span.line})\n")
+        if diagnostic.fix is not None:
+            kind = "fix" if diagnostic.fix.safe else "unsafe fix"
+            stream.write(f"  = {kind}: {diagnostic.fix.description}\n")
+        stream.write("\n")
+    text = summary(diagnostics, files)
+    stream.write((f"{_BOLD}{text}{_RESET}" if colour else text) + "\n")

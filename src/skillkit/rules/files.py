@@ -1,0 +1,63 @@
+"""SK0xx: the file itself. A file these rules fire on gets no other findings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from skillkit.diagnostics import Finding, Severity
+from skillkit.model import ProblemKind, Skill
+from skillkit.registry import Context, Example, rule
+
+
+def _problems(skill: Skill, *kinds: ProblemKind) -> Iterator[Finding]:
+    for problem in skill.problems:
+        if problem.kind in kinds:
+            yield Finding(problem.span, problem.message)
+
+
+_GOOD = (
+    "---\nname: demo\ndescription: Formats CSV files. Use when the user asks to tidy a CSV.\n"
+    "---\n\nBody.\n"
+)
+
+
+@rule(
+    "SK001",
+    "file-unreadable",
+    Severity.ERROR,
+    "The file or path cannot be read.",
+    "A skill that cannot be read is not loaded by any agent; the path may not exist, be a "
+    "folder, a broken symlink or lack read permission.",
+    bad=Example("", folder="demo", files={"SKILL.md/README": "a folder named SKILL.md"}),
+    good=_GOOD,
+)
+def file_unreadable(skill: Skill, context: Context) -> Iterator[Finding]:
+    yield from _problems(skill, ProblemKind.UNREADABLE)
+
+
+@rule(
+    "SK002",
+    "file-not-utf8",
+    Severity.ERROR,
+    "The file is not UTF-8 text.",
+    "Agents read skills as UTF-8; a file in another encoding, or a binary file, is garbled or "
+    "rejected. The finding names the first bad byte's offset.",
+    bad=b"---\nname: demo\ndescription: caf\xe9\n---\n",
+    good=_GOOD,
+)
+def file_not_utf8(skill: Skill, context: Context) -> Iterator[Finding]:
+    yield from _problems(skill, ProblemKind.NOT_UTF8)
+
+
+@rule(
+    "SK003",
+    "file-too-large",
+    Severity.ERROR,
+    "The file is larger than `max-file-bytes`.",
+    "A skill of megabytes is not a skill an agent can read; skillkit does not parse it, so that "
+    "one huge file cannot stall a run.",
+    bad=Example("---\nname: demo\ndescription: x\n---\n" + "x" * 1_000_100 + "\n"),
+    good=_GOOD,
+)
+def file_too_large(skill: Skill, context: Context) -> Iterator[Finding]:
+    yield from _problems(skill, ProblemKind.TOO_LARGE)

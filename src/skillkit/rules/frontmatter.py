@@ -1,0 +1,609 @@
+"""SK1xx: front matter — its delimiters, its YAML, and each field's type and limits per target."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterator
+
+from skillkit.diagnostics import Edit, Finding, Fix, Related, Severity
+from skillkit.model import Field, ProblemKind, Skill, Span, Value
+from skillkit.parse.frontmatter import kind_name
+from skillkit.registry import Context, Example, RuleOption, rule
+
+GOOD = (
+    "---\nname: demo\ndescription: Formats CSV files. Use when the user asks to tidy or "
+    "validate a CSV file.\n---\n\n# Demo\n\nSteps.\n"
+)
+
+
+def _front_matter_usable(skill: Skill) -> bool:
+    """True when the front matter was read as a mapping (or is empty): field rules apply."""
+    fm = skill.front_matter
+    return fm.present and fm.root_kind in ("map", "empty")
+
+
+def _problems(skill: Skill, *kinds: ProblemKind) -> Iterator[Finding]:
+    for problem in skill.problems:
+        if problem.kind in kinds:
+            yield Finding(problem.span, problem.message)
+
+
+@rule(
+    "SK101",
+    "front-matter-missing",
+    Severity.ERROR,
+    "The file does not start with a `---` front-matter block.",
+    "Every client reads `name` and `description` from YAML front matter that opens on the "
+    "file's first line; without it the skill is not loaded at all.",
+    bad="# Demo\n\nFormats CSV files.\n",
+    good=GOOD,
+)
+def front_matter_missing(skill: Skill, context: Context) -> Iterator[Finding]:
+    yield from _problems(skill, ProblemKind.FRONT_MATTER_MISSING)
+
+
+@rule(
+    "SK102",
+    "front-matter-unclosed",
+    Severity.ERROR,
+    "The front matter has no closing `---` line.",
+    "Without a line that is exactly `---` after the fields, the whole file is read as YAML "
+    "(or rejected).",
+    bad="---\nname: demo\ndescription: Formats CSV files.\n\n# Demo\n",
+    good=GOOD,
+)
+def front_matter_unclosed(skill: Skill, context: Context) -> Iterator[Finding]:
+    yield from _problems(skill, ProblemKind.FRONT_MATTER_UNCLOSED)
+
+
+@rule(
+    "SK103",
+    "yaml-syntax-error",
+    Severity.ERROR,
+    "The front matter is not valid YAML.",
+    "Clients reject a skill whose front matter does not parse. The most common cause in real "
+    "skills is an unquoted `: ` inside a description.",
+    bad="---\nname: demo\ndescription: Use when: the user has a CSV\n---\n",
+    good=GOOD,
+)
+def yaml_syntax_error(skill: Skill, context: Context) -> Iterator[Finding]:
+    yield from _problems(skill, ProblemKind.YAML_SYNTAX)
+
+
+@rule(
+    "SK104",
+    "front-matter-not-mapping",
+    Severity.ERROR,
+    "The front matter is YAML, but not a mapping of fields.",
+    "The front matter must be `key: value` fields; a list or a bare string has no `name`.",
+    bad="---\n- name: demo\n- description: Formats CSV files.\n---\n",
+    good=GOOD,
+)
+def front_matter_not_mapping(skill: Skill, context: Context) -> Iterator[Finding]:
+    yield from _problems(skill, ProblemKind.YAML_NOT_MAPPING)
+
+
+@rule(
+    "SK105",
+    "duplicate-key",
+    Severity.ERROR,
+    "A front-matter key is given twice.",
+    "YAML forbids duplicate keys, but common loaders keep the last one silently, so the first "
+    "value is lost without a word. Strict loaders reject the file.",
+    bad="---\nname: demo\ndescription: Formats CSV files.\ndescription: Tidies CSV files.\n---\n",
+    good=GOOD,
+)
+def duplicate_key(skill: Skill, context: Context) -> Iterator[Finding]:
+    yield from _duplicates(skill.front_matter.fields, "")
+
+
+def _duplicates(fields: tuple[Field, ...], prefix: str) -> Iterator[Finding]:
+    first: dict[str, Field] = {}
+    for item in fields:
+        if item.key in first:
+            earlier = first[item.key]
+            yield Finding(
+                item.key_span,
+                f"duplicate key `{prefix}{item.key}` (first given on line "
+                f"{earlier.key_span.line}); YAML loaders keep only this last value",
+                related=(Related("first given here", earlier.key_span),),
+            )
+        else:
+            first[item.key] = item
+        if item.value.kind == "map":
+            yield from _duplicates(item.value.fields, f"{prefix}{item.key}.")
+
+
+# Fields whose value must be a string wherever they appear.
+STRING_FIELDS = frozenset(
+    {"name", "description", "license", "compatibility", "when_to_use", "argument-hint", "model"}
+)
+_SURPRISE_KINDS = {"bool", "int", "float", "null", "other"}
+
+
+def _quote_fix(value: Value) -> Fix:
+    quoted = '"' + value.text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return Fix(f"quote the value as {quoted}", (Edit(value.span, quoted),))
+
+
+def _surprise(path: str, value: Value) -> Finding | None:
+    if value.style or value.kind not in _SURPRISE_KINDS:
+        return None
+    if value.kind == "null" and not value.text.strip():
+        return None  # an empty value: the field rules say "empty"
+    read_as = {
+        "bool": f"the boolean {str(value.scalar).lower()}",
+        "int": "a number",
+        "float": "a number",
+        "null": "null (no value)",
+        "other": "a date or other non-string value",
+    }[value.kind]
+    return Finding(
+        value.span,
+        f"`{path}: {value.text}` is read by YAML 1.1 loaders as {read_as}, not the string "
+        f'"{value.text}"; quote it',
+        fix=_quote_fix(value),
+    )
+
+
+@rule(
+    "SK106",
+    "yaml-not-a-string",
+    Severity.ERROR,
+    "A value that must be a string is read by YAML as a boolean, number, null or date.",
+    "YAML 1.1 loaders, which most clients use, turn `no`, `yes`, `on`, `off` into booleans and "
+    "`1.0` into a number; the skill then has `name: false`. Quoting keeps the text.",
+    bad=Example("---\nname: no\ndescription: Formats CSV files.\n---\n", folder="no"),
+    good=Example('---\nname: "no"\ndescription: Formats CSV files.\n---\n', folder="no"),
+    fixable=True,
+)
+def yaml_not_a_string(skill: Skill, context: Context) -> Iterator[Finding]:
+    if not _front_matter_usable(skill):
+        return
+    for item in skill.front_matter.fields:
+        if item.key in STRING_FIELDS:
+            found = _surprise(item.key, item.value)
+            if found:
+                yield found
+        elif item.key == "metadata" and item.value.kind == "map":
+            for entry in item.value.fields:
+                found = _surprise(f"metadata.{entry.key}", entry.value)
+                if found:
+                    yield found
+
+
+@rule(
+    "SK107",
+    "unknown-field",
+    Severity.ERROR,
+    "A front-matter field that the target does not accept.",
+    'The open specification and the clients that follow it reject unknown keys ("Unexpected '
+    "key(s)\"); a field of one client (Claude Code's `model`, say) breaks the skill elsewhere. "
+    "Choose the target with `--target` or `target` in the config.",
+    bad="---\nname: demo\ndescription: Formats CSV files.\nversion: 1.0\n---\n",
+    good=GOOD,
+)
+def unknown_field(skill: Skill, context: Context) -> Iterator[Finding]:
+    if not _front_matter_usable(skill):
+        return
+    accepted = context.target.fields
+    for item in skill.front_matter.fields:
+        if item.key in accepted:
+            continue
+        message = f"unknown field `{item.key}` for target {context.target.name}"
+        close = difflib.get_close_matches(item.key, sorted(accepted), n=1, cutoff=0.6)
+        if close:
+            message += f"; did you mean `{close[0]}`?"
+        else:
+            message += f" (accepted: {', '.join(sorted(accepted))})"
+        yield Finding(item.key_span, message)
+
+
+@rule(
+    "SK108",
+    "yaml-unsupported",
+    Severity.ERROR,
+    "The front matter uses YAML tags or expands beyond reason (an alias bomb).",
+    "Tags such as `!!python/object` are an attack on loaders that construct them, and a few "
+    "lines of nested aliases can expand to billions of nodes. skillkit never constructs either.",
+    bad="---\nname: demo\ndescription: !!python/object:os.system echo\n---\n",
+    good=GOOD,
+)
+def yaml_unsupported(skill: Skill, context: Context) -> Iterator[Finding]:
+    yield from _problems(skill, ProblemKind.YAML_UNSUPPORTED, ProblemKind.YAML_TOO_COMPLEX)
+
+
+@rule(
+    "SK110",
+    "required-field-missing",
+    Severity.ERROR,
+    "A field that the target requires is missing.",
+    "The open specification requires `name` and `description`; Codex requires both; viberun "
+    "containers also need `metadata.short-description` for the clients that show one.",
+    bad="---\nname: demo\n---\n\nBody.\n",
+    good=GOOD,
+)
+def required_field_missing(skill: Skill, context: Context) -> Iterator[Finding]:
+    if not _front_matter_usable(skill):
+        return
+    fm = skill.front_matter
+    where = Span(1, 1, 1, 4)
+    for key in sorted(context.target.required):
+        if fm.get(key) is None:
+            yield Finding(
+                where, f"required field `{key}` is missing (target {context.target.name})"
+            )
+    if context.target.requires_short_description:
+        metadata = fm.get("metadata")
+        has = metadata is not None and metadata.value.get("short-description") is not None
+        if not has:
+            yield Finding(
+                metadata.key_span if metadata else where,
+                f"required field `metadata.short-description` is missing "
+                f"(target {context.target.name})",
+            )
+
+
+NAME_MAX = 64
+_NAME_CHARS = re.compile(r"^[a-z0-9-]+$")
+
+
+def _string_field(skill: Skill, key: str) -> Field | None:
+    """The field when it is a string value; None when absent or not a string."""
+    found = skill.front_matter.get(key)
+    if found is None or found.value.kind != "str":
+        return None
+    return found
+
+
+def _collection_type_error(item: Field) -> Finding | None:
+    if item.value.kind in ("seq", "map"):
+        return Finding(
+            item.value.span,
+            f"`{item.key}` must be a string, not a {kind_name(item.value.kind)}",
+        )
+    return None
+
+
+def name_problem(name: str) -> str | None:
+    """Why `name` is not a valid skill name under the spec, or None. ASCII letters only: the
+    spec's letters are a-z (the reference validator also accepts other Unicode letters)."""
+    if not name:
+        return "`name` is empty"
+    if len(name) > NAME_MAX:
+        return f"`name` is {len(name)} characters long; at most {NAME_MAX}"
+    if not _NAME_CHARS.match(name):
+        bad = sorted({c for c in name if not re.match(r"[a-z0-9-]", c)})
+        shown = ", ".join(f"`{c}`" for c in bad)
+        hint = "; use lowercase" if any(c.isupper() for c in bad) else ""
+        return f"`name` may contain only a-z, 0-9 and `-`; found {shown}{hint}"
+    if name.startswith("-") or name.endswith("-"):
+        return "`name` must not start or end with `-`"
+    if "--" in name:
+        return "`name` must not contain `--`"
+    return None
+
+
+@rule(
+    "SK111",
+    "name-invalid",
+    Severity.ERROR,
+    "`name` is not 1-64 characters of a-z, 0-9 and single inner hyphens.",
+    "The name is the skill's identifier: clients match it against the folder and use it in "
+    "commands, so the spec limits it to lowercase ASCII letters, digits and single hyphens.",
+    bad=Example("---\nname: CSV_Tools\ndescription: Formats CSV files.\n---\n", folder="csv-tools"),
+    good=Example(
+        "---\nname: csv-tools\ndescription: Formats CSV files.\n---\n", folder="csv-tools"
+    ),
+)
+def name_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
+    if not _front_matter_usable(skill) or not context.target.name_is_identifier:
+        return
+    item = skill.front_matter.get("name")
+    if item is None:
+        return
+    type_error = _collection_type_error(item)
+    if type_error:
+        yield type_error
+        return
+    if item.value.kind == "null" and not item.value.text.strip():
+        yield Finding(item.key_span, "`name` is empty")
+        return
+    if item.value.kind != "str":
+        return  # SK106 reports values that YAML reads as another type
+    problem = name_problem(str(item.value.scalar))
+    if problem:
+        yield Finding(item.value.span, problem)
+
+
+@rule(
+    "SK112",
+    "name-folder-mismatch",
+    Severity.ERROR,
+    "`name` differs from the name of the skill's folder.",
+    "The spec requires the name to equal the parent folder; clients that install by folder and "
+    "index by name disagree about a skill whose two names differ. The fix sets `name` to the "
+    "folder's name when that is a valid name.",
+    bad=Example("---\nname: csv\ndescription: Formats CSV files.\n---\n", folder="csv-tools"),
+    good=Example(
+        "---\nname: csv-tools\ndescription: Formats CSV files.\n---\n", folder="csv-tools"
+    ),
+    fixable=True,
+)
+def name_folder_mismatch(skill: Skill, context: Context) -> Iterator[Finding]:
+    if not _front_matter_usable(skill) or not context.target.name_is_identifier:
+        return
+    item = _string_field(skill, "name")
+    folder = skill.path.parent.name
+    if item is None or not folder or folder in (".", "..") or not item.value.scalar:
+        return
+    name = str(item.value.scalar)
+    if name == folder or name_problem(name):
+        return
+    fix = None
+    if name_problem(folder) is None:
+        fix = Fix(f"set `name` to `{folder}`", (Edit(item.value.span, folder),))
+    yield Finding(
+        item.value.span,
+        f"`name` is `{name}` but the folder is `{folder}`; they must be equal",
+        fix=fix,
+    )
+
+
+DESCRIPTION_MAX = 1024
+
+
+def description_text(value: Value) -> str:
+    """The description as a client sees it, less a block scalar's trailing line breaks."""
+    text = str(value.scalar) if value.scalar is not None else ""
+    return text.rstrip("\n") if value.style in ("|", ">") else text
+
+
+@rule(
+    "SK120",
+    "description-invalid",
+    Severity.ERROR,
+    "`description` is empty, not a string, or longer than 1024 characters.",
+    "The description is how an agent decides to load a skill; clients reject an empty one and "
+    "one over 1024 characters (the trailing line break of a `|` block does not count).",
+    bad="---\nname: demo\ndescription: ''\n---\n",
+    good=GOOD,
+)
+def description_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
+    if not _front_matter_usable(skill):
+        return
+    item = skill.front_matter.get("description")
+    if item is None:
+        return
+    type_error = _collection_type_error(item)
+    if type_error:
+        yield type_error
+        return
+    if item.value.kind == "null" and not item.value.text.strip():
+        yield Finding(item.key_span, "`description` is empty")
+        return
+    if item.value.kind != "str":
+        return
+    text = description_text(item.value)
+    if not text.strip():
+        yield Finding(item.value.span, "`description` is empty")
+    elif len(text) > DESCRIPTION_MAX:
+        yield Finding(
+            item.value.span,
+            f"`description` is {len(text):,} characters long; at most {DESCRIPTION_MAX:,}",
+        )
+
+
+@rule(
+    "SK121",
+    "description-too-short",
+    Severity.WARNING,
+    "`description` is too short to tell an agent when to use the skill.",
+    "Agents choose skills by their descriptions alone; a few words rarely say what the skill "
+    "does and when it applies.",
+    bad="---\nname: demo\ndescription: CSV helper.\n---\n",
+    good=GOOD,
+    options=(
+        RuleOption(
+            "min-description-length",
+            40,
+            int,
+            "Descriptions shorter than this many characters get SK121.",
+        ),
+    ),
+)
+def description_too_short(skill: Skill, context: Context) -> Iterator[Finding]:
+    item = _string_field(skill, "description") if _front_matter_usable(skill) else None
+    if item is None:
+        return
+    text = description_text(item.value).strip()
+    minimum = int(context.option("min-description-length"))
+    if text and len(text) < minimum:
+        yield Finding(
+            item.value.span,
+            f"`description` is {len(text)} characters long; say what the skill does and when "
+            f"to use it in at least {minimum}",
+        )
+
+
+# Phrases that tell an agent when a skill applies.
+_TRIGGER = re.compile(
+    r"\b(when|whenever|if (?:the )?(?:user|you)|use (?:this|it)\b|use (?:for|to|with|on)\b"
+    r"|used (?:for|to|when)|triggers?\b|for (?:tasks|requests|questions|work)|asks?\b"
+    r"|before|after|during|while|helps? (?:users?|you|with|to)|invoke)",
+    re.IGNORECASE,
+)
+
+
+@rule(
+    "SK122",
+    "description-no-trigger",
+    Severity.WARNING,
+    "`description` never says when to use the skill.",
+    "The spec asks descriptions to say what a skill does and when to use it; an agent matches "
+    'the user\'s request against the when. Phrases such as "Use when ..." or "when the user '
+    'asks ..." count.',
+    bad="---\nname: demo\ndescription: Formats and validates comma-separated value files.\n---\n",
+    good=GOOD,
+)
+def description_no_trigger(skill: Skill, context: Context) -> Iterator[Finding]:
+    item = _string_field(skill, "description") if _front_matter_usable(skill) else None
+    if item is None:
+        return
+    text = description_text(item.value)
+    if text.strip() and not _TRIGGER.search(text):
+        yield Finding(
+            item.value.span,
+            '`description` says what the skill does but not when to use it (add "Use when ...")',
+        )
+
+
+COMPATIBILITY_MAX = 500
+
+
+@rule(
+    "SK130",
+    "compatibility-invalid",
+    Severity.ERROR,
+    "`compatibility` is not a string of 1-500 characters.",
+    "The spec limits `compatibility` (environment requirements) to 1-500 characters.",
+    bad="---\nname: demo\ndescription: Formats CSV files.\ncompatibility: ''\n---\n",
+    good=(
+        "---\nname: demo\ndescription: Formats CSV files.\ncompatibility: Needs Python 3.11+\n---\n"
+    ),
+)
+def compatibility_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
+    item = skill.front_matter.get("compatibility") if _front_matter_usable(skill) else None
+    if item is None:
+        return
+    type_error = _collection_type_error(item)
+    if type_error:
+        yield type_error
+        return
+    if item.value.kind not in ("str", "null"):
+        return
+    text = description_text(item.value) if item.value.kind == "str" else ""
+    if not text.strip():
+        yield Finding(item.value.span if text else item.key_span, "`compatibility` is empty")
+    elif len(text) > COMPATIBILITY_MAX:
+        yield Finding(
+            item.value.span,
+            f"`compatibility` is {len(text):,} characters long; at most {COMPATIBILITY_MAX}",
+        )
+
+
+@rule(
+    "SK131",
+    "metadata-invalid",
+    Severity.ERROR,
+    "`metadata` is not a mapping of string keys to string values.",
+    "The spec defines `metadata` as a map of strings to strings; clients that index it drop or "
+    "reject nested values and lists.",
+    bad="---\nname: demo\ndescription: Formats CSV files.\nmetadata:\n  tags: [csv, data]\n---\n",
+    good="---\nname: demo\ndescription: Formats CSV files.\nmetadata:\n  tags: csv data\n---\n",
+)
+def metadata_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
+    item = skill.front_matter.get("metadata") if _front_matter_usable(skill) else None
+    if item is None:
+        return
+    if item.value.kind != "map":
+        yield Finding(
+            item.value.span if item.value.text or item.value.kind != "null" else item.key_span,
+            f"`metadata` must be a mapping of strings, not a {kind_name(item.value.kind)}",
+        )
+        return
+    for entry in item.value.fields:
+        if entry.value.kind in ("seq", "map"):
+            yield Finding(
+                entry.value.span,
+                f"`metadata.{entry.key}` must be a string, not a {kind_name(entry.value.kind)}",
+            )
+
+
+@rule(
+    "SK132",
+    "license-invalid",
+    Severity.ERROR,
+    "`license` is not a string.",
+    "`license` names a licence (`Apache-2.0`) or a bundled licence file; a list or mapping is "
+    "not read by clients.",
+    bad="---\nname: demo\ndescription: Formats CSV files.\nlicense: [MIT, Apache-2.0]\n---\n",
+    good="---\nname: demo\ndescription: Formats CSV files.\nlicense: MIT\n---\n",
+)
+def license_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
+    item = skill.front_matter.get("license") if _front_matter_usable(skill) else None
+    if item is None:
+        return
+    type_error = _collection_type_error(item)
+    if type_error:
+        yield type_error
+
+
+@rule(
+    "SK133",
+    "allowed-tools-invalid",
+    Severity.ERROR,
+    "`allowed-tools` is not a space-separated string (or a list, where the target accepts one).",
+    "The spec's `allowed-tools` is a string such as `Bash(git:*) Read`; Claude Code also accepts "
+    "a list, other clients do not.",
+    bad="---\nname: demo\ndescription: Formats CSV files.\nallowed-tools: [Read, Bash]\n---\n",
+    good="---\nname: demo\ndescription: Formats CSV files.\nallowed-tools: Read Bash\n---\n",
+)
+def allowed_tools_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
+    item = skill.front_matter.get("allowed-tools") if _front_matter_usable(skill) else None
+    if item is None:
+        return
+    value = item.value
+    if value.kind == "seq":
+        if not context.target.allowed_tools_list:
+            yield Finding(
+                value.span,
+                f"`allowed-tools` must be a space-separated string for target "
+                f"{context.target.name}, not a list",
+            )
+        else:
+            for entry in value.items:
+                if entry.kind != "str":
+                    yield Finding(entry.span, "each `allowed-tools` entry must be a string")
+    elif value.kind == "map":
+        yield Finding(value.span, "`allowed-tools` must be a string, not a mapping")
+
+
+@rule(
+    "SK134",
+    "short-description-invalid",
+    Severity.ERROR,
+    "`metadata.short-description` is empty or over the target's limit.",
+    "Codex shows `metadata.short-description` in its picker and older releases reject one over "
+    "500 characters.",
+    bad=Example(
+        "---\nname: demo\ndescription: Formats CSV files.\nmetadata:\n"
+        "  short-description: ''\n---\n",
+        target="codex",
+    ),
+    good=Example(
+        "---\nname: demo\ndescription: Formats CSV files.\nmetadata:\n"
+        "  short-description: Tidy CSV files\n---\n",
+        target="codex",
+    ),
+)
+def short_description_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
+    if not _front_matter_usable(skill):
+        return
+    metadata = skill.front_matter.get("metadata")
+    if metadata is None or metadata.value.kind != "map":
+        return
+    item = metadata.value.get("short-description")
+    if item is None or item.value.kind != "str":
+        return
+    text = description_text(item.value)
+    limit = context.target.short_description_limit
+    if not text.strip():
+        yield Finding(item.value.span, "`metadata.short-description` is empty")
+    elif limit is not None and len(text) > limit:
+        yield Finding(
+            item.value.span,
+            f"`metadata.short-description` is {len(text):,} characters long; at most {limit} "
+            f"for target {context.target.name}",
+        )

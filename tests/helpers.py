@@ -1,0 +1,65 @@
+"""Helpers the tests share: write a skill into a temporary folder and lint it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from skillkit.diagnostics import Diagnostic
+from skillkit.lint import lint_paths
+from skillkit.registry import Example
+from skillkit.settings import Settings
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+SEED = Path(__file__).resolve().parents[2] / "shared" / "seed"
+
+
+def write_skill(
+    root: Path, text: str | bytes, folder: str = "demo", files: Mapping[str, str] | None = None
+) -> Path:
+    """Write SKILL.md (and sibling files) into root/folder; return the SKILL.md path."""
+    skill_dir = root / folder
+    skill_dir.mkdir(parents=True, exist_ok=True)
+    for name, content in (files or {}).items():
+        target = skill_dir / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(content, encoding="utf-8")
+    path = skill_dir / "SKILL.md"
+    if not path.exists() or path.is_file():
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(text, encoding="utf-8")
+    return path
+
+
+def lint_text(
+    root: Path,
+    text: str | bytes,
+    *,
+    folder: str = "demo",
+    files: Mapping[str, str] | None = None,
+    target: str = "spec",
+    select: tuple[str, ...] | None = None,
+) -> list[Diagnostic]:
+    path = write_skill(root, text, folder, files)
+    settings = Settings(target=target, select=select)
+    return lint_paths([path.parent], settings).diagnostics
+
+
+def lint_example(
+    root: Path, example: Example, target: str, select: tuple[str, ...]
+) -> list[Diagnostic]:
+    return lint_text(
+        root,
+        example.text,
+        folder=example.folder,
+        files=example.files,
+        target=example.target or target,
+        select=select,
+    )
+
+
+def triples(diagnostics: list[Diagnostic]) -> list[tuple[str, int, str]]:
+    """(code, line, message) of each finding: what most tests pin."""
+    return [(d.code, d.span.line, d.message) for d in diagnostics]
