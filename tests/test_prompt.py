@@ -13,7 +13,7 @@ from skills_ref.errors import SkillError  # type: ignore[import-untyped]
 from skills_ref.prompt import to_prompt  # type: ignore[import-untyped]
 
 from skillkit.cli import main
-from skillkit.tokens import estimate_tokens
+from skillkit.rules.body import estimate_tokens
 from tests.helpers import CORPUS, write_skill
 
 
@@ -83,8 +83,8 @@ def test_token_table_on_stderr(tmp_path: Path, capsys: pytest.CaptureFixture[str
         "\n</available_skills>\n"
     )
     metadata = estimate_tokens(entry)
-    body_tokens = estimate_tokens(body.strip())
-    assert body_tokens == 127  # 506 characters / 4, rounded up
+    body_tokens = estimate_tokens(body.removesuffix("\n"))
+    assert body_tokens == 127  # 507 characters / 4, rounded up
     lines = captured.err.splitlines()
     assert lines[1] == "skill  metadata    body  (estimated tokens)"
     assert lines[2].split() == ["demo", str(metadata), str(body_tokens)]

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from skillkit.model import Skill, Value
+from skillkit.rules.body import estimate_tokens
 from skillkit.rules.frontmatter import description_text
-from skillkit.tokens import estimate_tokens
 
 
 @dataclass(frozen=True)
@@ -92,8 +92,10 @@ def entry_of(skill: Skill) -> PromptEntry | PromptProblem:
 
 
 def cost_of(skill: Skill, entry: PromptEntry) -> SkillCost:
-    body = "\n".join(skill.body_lines).strip()
-    return SkillCost(entry, estimate_tokens(entry.xml), estimate_tokens(body))
+    # Measured as the body-length rule (SK202) measures it, so the two numbers agree.
+    return SkillCost(
+        entry, estimate_tokens(entry.xml), estimate_tokens("\n".join(skill.body_lines))
+    )
 
 
 def available_skills_block(entries: Sequence[PromptEntry]) -> str:
