@@ -27,6 +27,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "show the settings in force for a path, and their source",
     ),
     "config-schema": ("skillkit.commands.config_schema", "print the JSON Schema of the config"),
+    "new": ("skillkit.commands.new", "create a new skill in the right shape for a target"),
+    "prompt": ("skillkit.commands.prompt", "print the skills block an agent sees, and its cost"),
 }
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
