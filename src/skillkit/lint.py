@@ -10,7 +10,7 @@ import fnmatch
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from skillkit.diagnostics import Diagnostic, Finding, Severity
 from skillkit.discover import discover
@@ -19,6 +19,9 @@ from skillkit.parse import read_skill
 from skillkit.registry import Context, Rule, all_rules, resolve_code
 from skillkit.settings import DEFAULT_SETTINGS, Settings
 from skillkit.targets import get_target
+
+if TYPE_CHECKING:
+    from skillkit.suppress import Suppressions
 
 # A file with one of these problems has no model worth checking: only the file rules run.
 FATAL_PROBLEMS = frozenset({ProblemKind.UNREADABLE, ProblemKind.NOT_UTF8, ProblemKind.TOO_LARGE})
@@ -96,6 +99,8 @@ class FileResult:
     path: str
     diagnostics: tuple[Diagnostic, ...]
     facts: tuple[tuple[str, Any], ...] = ()  # (rule code, facts) for project rules
+    # The suppression comments of the file, for the findings of project rules.
+    suppressions: Suppressions | None = None
 
 
 def check_skill(skill: Skill, settings: Settings, path: str | None = None) -> FileResult:
@@ -119,11 +124,12 @@ def check_skill(skill: Skill, settings: Settings, path: str | None = None) -> Fi
                 facts.append((rule.code, rule.collect(skill, context)))
         except Exception as error:
             diagnostics.append(_crash(shown, rule, error))
-    from skillkit.suppress import apply_suppressions
+    from skillkit.suppress import apply_suppressions, suppressions_of
 
-    kept = apply_suppressions(skill, diagnostics, settings)
+    kept = apply_suppressions(skill, diagnostics, settings, shown)
     kept.sort(key=lambda d: d.sort_key)
-    return FileResult(shown, tuple(kept), tuple(facts))
+    suppressions = suppressions_of(skill) if facts else None
+    return FileResult(shown, tuple(kept), tuple(facts), suppressions)
 
 
 def lint_file(path: Path, settings: Settings) -> FileResult:
@@ -200,6 +206,11 @@ def lint_paths(
     for file_result in file_results:
         result.files.append(file_result.path)
         result.diagnostics.extend(file_result.diagnostics)
-    result.diagnostics.extend(run_project_rules(file_results, base))
+    suppressions = {r.path: r.suppressions for r in file_results if r.suppressions}
+    result.diagnostics.extend(
+        d
+        for d in run_project_rules(file_results, base)
+        if not (d.path in suppressions and suppressions[d.path].covers(d.code, d.span.line))
+    )
     result.diagnostics.sort(key=lambda d: d.sort_key)
     return result
