@@ -178,7 +178,12 @@ def lint_paths(
     nearest config); otherwise `settings` (or the defaults) apply to all."""
     base = settings or DEFAULT_SETTINGS
     pick: SettingsFor = settings_for or (lambda _path: base)
-    files, missing = discover(paths, respect_gitignore=respect_gitignore, exclude=base.exclude)
+    files, missing = discover(
+        paths,
+        respect_gitignore=respect_gitignore,
+        exclude=base.exclude,
+        exclude_root=base.config_path.parent if base.config_path else None,
+    )
     result = LintResult()
     for gone in missing:
         result.diagnostics.append(

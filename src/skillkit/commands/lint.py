@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from skillkit.report import FORMATS
 from skillkit.targets import TARGET_NAMES
+
+if TYPE_CHECKING:
+    from skillkit.config import Resolver
 
 
 def _codes(text: str) -> tuple[str, ...]:
@@ -57,30 +61,61 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--no-gitignore", action="store_true", help="also lint paths that .gitignore files ignore"
     )
+    add_config_arguments(parser)
+
+
+def add_config_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--config",
+        default=None,
+        metavar="PATH",
+        help="use this skillkit.toml or pyproject.toml for every file (default: the nearest)",
+    )
+    parser.add_argument(
+        "--isolated", action="store_true", help="ignore every config file; defaults and flags only"
+    )
+
+
+def resolver_from_args(args: argparse.Namespace) -> Resolver:
+    """The settings per file: the nearest config (or --config, or none) plus the flags."""
+    from skillkit.cli import UsageError
+    from skillkit.config import Overrides, Resolver
+    from skillkit.registry import resolve_code
+
+    for selector in (
+        *(getattr(args, "select", None) or ()),
+        *getattr(args, "extend_select", ()),
+        *getattr(args, "ignore", ()),
+    ):
+        if not resolve_code(selector):
+            raise UsageError(f"unknown rule or prefix `{selector}` (see `skillkit rules`)")
+    if args.config and args.isolated:
+        raise UsageError("--config and --isolated contradict each other")
+    overrides = Overrides(
+        target=getattr(args, "target", None),
+        select=getattr(args, "select", None),
+        extend_select=tuple(getattr(args, "extend_select", ())),
+        ignore=tuple(getattr(args, "ignore", ())),
+    )
+    return Resolver(
+        overrides, config=Path(args.config) if args.config else None, isolated=args.isolated
+    )
 
 
 def run(args: argparse.Namespace) -> int:
-    from skillkit.cli import EXIT_FINDINGS, EXIT_OK, UsageError, use_colour
+    from skillkit.cli import EXIT_FINDINGS, EXIT_OK, use_colour
     from skillkit.diagnostics import Severity
     from skillkit.lint import lint_paths
-    from skillkit.registry import resolve_code
     from skillkit.report import get_formatter
-    from skillkit.settings import Settings
 
-    for selector in (*(args.select or ()), *args.extend_select, *args.ignore):
-        if not resolve_code(selector):
-            raise UsageError(f"unknown rule or prefix `{selector}` (see `skillkit rules`)")
-    settings = Settings()
-    if args.target:
-        settings = replace(settings, target=args.target)
-    if args.select is not None:
-        settings = replace(settings, select=args.select)
-    settings = replace(
-        settings,
-        extend_select=settings.extend_select + tuple(args.extend_select),
-        ignore=settings.ignore + tuple(args.ignore),
+    resolver = resolver_from_args(args)
+    base = resolver.settings_for(Path(args.paths[0]))
+    result = lint_paths(
+        args.paths,
+        base,
+        settings_for=resolver.settings_for,
+        respect_gitignore=not args.no_gitignore,
     )
-    result = lint_paths(args.paths, settings, respect_gitignore=not args.no_gitignore)
     formatter = get_formatter(args.format)
     if args.output:
         with open(args.output, "w", encoding="utf-8") as stream:
