@@ -295,7 +295,7 @@ def _read_fence(
         problems.append(
             Problem(
                 ProblemKind.UNCLOSED_FENCE,
-                f"code fence {marker} opened here is not closed inside its list item, which "
+                f"code fence `{marker}` opened here is not closed inside its list item, which "
                 f"ends on line {number} (indent the code and the closing fence like the item)",
                 where,
             )
@@ -304,7 +304,7 @@ def _read_fence(
     problems.append(
         Problem(
             ProblemKind.UNCLOSED_FENCE,
-            f"code fence {marker} opened here is never closed; "
+            f"code fence `{marker}` opened here is never closed; "
             "the rest of the file is read as code",
             where,
         )
