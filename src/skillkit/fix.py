@@ -14,8 +14,10 @@ gets its turn on the next pass. Passes stop when nothing is left to apply, at th
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import os
+import re
 import stat
 import tempfile
 from collections.abc import Iterable, Sequence
@@ -121,14 +123,22 @@ class FileFix:
 
     def diff(self) -> str:
         shown = str(self.path)
-        return "".join(
-            difflib.unified_diff(
-                self.before.removeprefix(BOM).splitlines(keepends=True),
-                self.after.removeprefix(BOM).splitlines(keepends=True),
-                fromfile=f"a/{shown}",
-                tofile=f"b/{shown}",
-            )
+        lines = difflib.unified_diff(
+            _pieces(self.before),
+            _pieces(self.after),
+            fromfile=f"a/{shown}",
+            tofile=f"b/{shown}",
         )
+        # As git: a last line without a line end is marked, so the diff still applies.
+        return "".join(
+            line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
+            for line in lines
+        )
+
+
+def _pieces(text: str) -> list[str]:
+    """Lines with their line ends (split on `\n` only, as the model does)."""
+    return [piece for piece in re.split(r"(?<=\n)", text.removeprefix(BOM)) if piece]
 
 
 def _reparse(skill: Skill, text: str) -> Skill:
@@ -175,14 +185,10 @@ def write_atomic(path: Path, text: str) -> None:
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
-        try:
+        with contextlib.suppress(OSError):
             os.chmod(temporary, stat.S_IMODE(os.stat(path).st_mode))
-        except OSError:
-            pass
         os.replace(temporary, path)
     except BaseException:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(temporary)
-        except OSError:
-            pass
         raise

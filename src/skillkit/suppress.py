@@ -378,8 +378,8 @@ def suppression_text(skill: Skill, diagnostics: Sequence[Diagnostic]) -> tuple[s
             if kind in ("disable-next-line", "ignore") and directive and directive.kind == kind:
                 merged = [*directive.codes, *(c for c in codes if c not in directive.codes)]
                 old = skill.line_text(directive.span.line)
-                replaced[directive.span.line] = (
-                    old[: directive.span.column - 1] + _comment_text(kind, merged)
+                replaced[directive.span.line] = old[: directive.span.column - 1] + _comment_text(
+                    kind, merged
                 )
             else:
                 inserts.setdefault(line, []).append(indent + _comment_text(kind, codes))
