@@ -35,16 +35,15 @@ SKIPPED_FOLDERS = frozenset(
 )
 
 
+VIRTUALENV_MARKER = "pyvenv.cfg"
+
+
 @dataclass(frozen=True)
 class Missing:
     """A path given by the user that cannot be linted, and why."""
 
     path: Path
     reason: str
-
-
-def _is_virtualenv(folder: str) -> bool:
-    return os.path.exists(os.path.join(folder, "pyvenv.cfg"))
 
 
 def _repository_root(start: Path) -> Path | None:
@@ -138,38 +137,46 @@ def _walk(
     respect_gitignore: bool,
     exclude: pathspec.GitIgnoreSpec | None,
 ) -> Iterator[Path]:
-    # (shown path, real path, .gitignore chain)
-    stack: list[tuple[str, str, list[str]]] = [(str(top), str(top.resolve()), chain)]
+    # Hot: a corpus of thousands of skills has tens of thousands of sibling files. Only folders
+    # and files named SKILL.md matter, so every other entry is dropped before any path is joined
+    # or matched, and a folder's own listing answers "is it a virtualenv / has it a .gitignore"
+    # without another stat.
+    # (shown path, real path, .gitignore chain, is the folder given by the user)
+    stack: list[tuple[str, str, list[str], bool]] = [(str(top), str(top.resolve()), chain, True)]
     while stack:
-        shown, real, folder_chain = stack.pop()
+        shown, real, folder_chain, given = stack.pop()
         try:
-            entries = list(os.scandir(shown))
+            with os.scandir(shown) as listing:
+                entries = list(listing)
         except OSError:
             continue
-        if respect_gitignore and os.path.exists(os.path.join(real, ".gitignore")):
-            folder_chain = [*folder_chain, real] if real not in folder_chain else folder_chain
+        names = {entry.name for entry in entries}
+        if not given and VIRTUALENV_MARKER in names:
+            continue
+        if respect_gitignore and ".gitignore" in names and real not in folder_chain:
+            folder_chain = [*folder_chain, real]
         folders: list[tuple[str, str]] = []
         for entry in entries:
             name = entry.name
-            real_child = os.path.join(real, name)
             try:
                 is_dir = entry.is_dir(follow_symlinks=False)
             except OSError:
                 continue
+            if is_dir:
+                if name in SKIPPED_FOLDERS:
+                    continue
+            elif name != SKILL_FILE:
+                continue
+            real_child = os.path.join(real, name)
             if respect_gitignore and ignores.ignored(real_child, is_dir, folder_chain):
                 continue
             if exclude is not None and exclude.match_file(
                 entry.path.replace(os.sep, "/") + ("/" if is_dir else "")
             ):
                 continue
-            if is_dir and name == SKILL_FILE:
-                yield Path(entry.path)  # reading it fails, and that is reported
-                continue
-            if is_dir:
-                if name in SKIPPED_FOLDERS or _is_virtualenv(entry.path):
-                    continue
+            if name == SKILL_FILE:
+                yield Path(entry.path)  # a folder of that name: reading it fails, and is reported
+            else:
                 folders.append((entry.path, real_child))
-            elif name == SKILL_FILE:
-                yield Path(entry.path)
         for folder in sorted(folders, reverse=True):
-            stack.append((folder[0], folder[1], folder_chain))
+            stack.append((folder[0], folder[1], folder_chain, False))
