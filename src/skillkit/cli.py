@@ -21,6 +21,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "show": ("skillkit.commands.show", "print the model skillkit parsed from a skill"),
     "rules": ("skillkit.commands.rules", "list every rule"),
     "rule": ("skillkit.commands.rule", "explain one rule, with its examples"),
+    "new": ("skillkit.commands.new", "create a new skill in the right shape for a target"),
+    "prompt": ("skillkit.commands.prompt", "print the skills block an agent sees, and its cost"),
 }
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
