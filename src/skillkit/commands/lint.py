@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import io
 import sys
 from dataclasses import replace
+from pathlib import Path
 
 from skillkit.report import FORMATS
 from skillkit.targets import TARGET_NAMES
@@ -57,6 +59,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--no-gitignore", action="store_true", help="also lint paths that .gitignore files ignore"
     )
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="lint every file afresh, neither reading nor writing the cache",
+    )
+    parser.add_argument(
+        "--cache-dir",
+        default=None,
+        metavar="DIR",
+        help="where the cache lives (default: .skillkit_cache in the project root)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -80,12 +93,22 @@ def run(args: argparse.Namespace) -> int:
         extend_select=settings.extend_select + tuple(args.extend_select),
         ignore=settings.ignore + tuple(args.ignore),
     )
-    result = lint_paths(args.paths, settings, respect_gitignore=not args.no_gitignore)
+    cache_dir = None
+    if not args.no_cache:
+        from skillkit.cache import default_cache_folder
+
+        cache_dir = Path(args.cache_dir) if args.cache_dir else default_cache_folder(settings)
+    result = lint_paths(
+        args.paths, settings, respect_gitignore=not args.no_gitignore, cache_dir=cache_dir
+    )
     formatter = get_formatter(args.format)
     if args.output:
         with open(args.output, "w", encoding="utf-8") as stream:
             formatter(result.diagnostics, result.files, stream, False)
     else:
-        formatter(result.diagnostics, result.files, sys.stdout, use_colour(sys.stdout))
+        # One write: thousands of small ones cost a system call each on an unbuffered stream.
+        buffer = io.StringIO()
+        formatter(result.diagnostics, result.files, buffer, use_colour(sys.stdout))
+        sys.stdout.write(buffer.getvalue())
     failing = Severity.WARNING if args.strict else Severity.ERROR
     return EXIT_FINDINGS if any(d.severity >= failing for d in result.diagnostics) else EXIT_OK
