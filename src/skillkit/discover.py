@@ -132,28 +132,48 @@ def _chain(folder: Path, root: Path | None) -> list[str]:
     return chain[::-1]
 
 
+class _Exclude:
+    """The `exclude` globs of the config, matched relative to the config's folder."""
+
+    def __init__(self, patterns: Sequence[str], root: Path | None) -> None:
+        import pathspec
+
+        self.spec = pathspec.GitIgnoreSpec.from_lines(patterns)
+        self.root = str(root.resolve()) if root is not None else None
+
+    def excluded(self, shown: str, is_dir: bool) -> bool:
+        relative = shown
+        if self.root is not None:
+            candidate = os.path.relpath(os.path.abspath(shown), self.root)
+            if not candidate.startswith(".."):
+                relative = candidate
+        relative = relative.replace(os.sep, "/")
+        return self.spec.match_file(relative + ("/" if is_dir else ""))
+
+
 def discover(
     paths: Sequence[Path | str],
     *,
     respect_gitignore: bool = True,
     exclude: Sequence[str] = (),
+    exclude_root: Path | None = None,
     lister: Lister = list_folder,
 ) -> tuple[list[Path], list[Missing]]:
     """The skill files under `paths`, sorted and without duplicates, and the paths that failed.
+
+    `exclude` globs are relative to `exclude_root` (the config's folder) and apply to files named
+    on the command line too, so that a pre-commit hook, which names files, skips them as well.
     `lister` lists a folder by its real path (the lint cache passes one that remembers)."""
     found: dict[str, Path] = {}
     missing: list[Missing] = []
     ignores = _Ignores()
-    exclude_spec = None
-    if exclude:
-        import pathspec
-
-        exclude_spec = pathspec.GitIgnoreSpec.from_lines(exclude)
+    exclude_spec = _Exclude(exclude, exclude_root) if exclude else None
     for given in paths:
         path = Path(given)
         try:
             if path.is_file() or (path.exists() and not path.is_dir()):
-                found.setdefault(str(path), path)
+                if exclude_spec is None or not exclude_spec.excluded(str(path), False):
+                    found.setdefault(str(path), path)
                 continue
             if path.is_dir():
                 root = _repository_root(path.resolve()) if respect_gitignore else None
@@ -176,7 +196,7 @@ def _walk(
     ignores: _Ignores,
     chain: list[str],
     respect_gitignore: bool,
-    exclude: pathspec.GitIgnoreSpec | None,
+    exclude: _Exclude | None,
     lister: Lister,
 ) -> Iterator[Path]:
     # Hot: a corpus of thousands of skills has tens of thousands of sibling files. The lister
@@ -208,9 +228,7 @@ def _walk(
             if respect_gitignore and ignores.ignored(real_child, is_dir, folder_chain):
                 continue
             shown_child = shown_prefix + name
-            if exclude is not None and exclude.match_file(
-                shown_child.replace(os.sep, "/") + ("/" if is_dir else "")
-            ):
+            if exclude is not None and exclude.excluded(shown_child, is_dir):
                 continue
             if name == SKILL_FILE:
                 yield Path(shown_child)  # a folder of that name: reading it fails, and is reported

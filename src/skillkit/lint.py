@@ -220,6 +220,7 @@ def lint_paths(
         paths,
         respect_gitignore=respect_gitignore,
         exclude=base.exclude,
+        exclude_root=base.config_path.parent if base.config_path else None,
         lister=cache.list_folder if cache is not None else list_folder,
     )
     result = LintResult()
