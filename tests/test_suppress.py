@@ -126,7 +126,8 @@ def test_add_suppressions_then_clean_and_idempotent(
         "---\nname: demo\n# skillkit: ignore SK121, SK122\ndescription: CSV helper.\n"
         "metadata:\n  # skillkit: ignore SK106\n  a: 1\n---\n\n# Demo\n\n"
         "<!-- skillkit: disable-next-line SK501 -->\n- See [a](missing.md).\n\n"
-        "```sh\nvrctl service add\n```\n"
+        "<!-- skillkit: disable SK403, SK405, SK410 -->\n```sh\nvrctl service add\n```\n"
+        "<!-- skillkit: enable SK403, SK405, SK410 -->\n"
     )
     assert concise(capsys, ".") == []
     assert main(["lint", "--isolated", "--add-suppressions", "."]) == 0

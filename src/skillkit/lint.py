@@ -13,14 +13,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from skillkit.diagnostics import Diagnostic, Finding, Severity
-from skillkit.discover import discover
+from skillkit.discover import discover, list_folder
 from skillkit.model import ProblemKind, Skill, Span
-from skillkit.parse import read_skill
 from skillkit.registry import Context, Rule, all_rules, resolve_code
 from skillkit.settings import DEFAULT_SETTINGS, Settings
 from skillkit.targets import get_target
 
 if TYPE_CHECKING:
+    from skillkit.cache import LintCache
     from skillkit.suppress import Suppressions
 
 # A file with one of these problems has no model worth checking: only the file rules run.
@@ -99,8 +99,17 @@ class FileResult:
     path: str
     diagnostics: tuple[Diagnostic, ...]
     facts: tuple[tuple[str, Any], ...] = ()  # (rule code, facts) for project rules
-    # The suppression comments of the file, for the findings of project rules.
-    suppressions: Suppressions | None = None
+
+    @property
+    def suppressions(self) -> Suppressions | None:
+        """The file's suppression comments, for the findings of project rules (kept among the
+        facts, so that they are cached and sent back from workers like the facts)."""
+        from skillkit.suppress import SUPPRESSIONS_FACT, Suppressions
+
+        for code, value in self.facts:
+            if code == SUPPRESSIONS_FACT:
+                return Suppressions(tuple((str(c), int(a), int(b)) for c, a, b in value))
+        return None
 
 
 def check_skill(skill: Skill, settings: Settings, path: str | None = None) -> FileResult:
@@ -124,15 +133,18 @@ def check_skill(skill: Skill, settings: Settings, path: str | None = None) -> Fi
                 facts.append((rule.code, rule.collect(skill, context)))
         except Exception as error:
             diagnostics.append(_crash(shown, rule, error))
-    from skillkit.suppress import apply_suppressions, suppressions_of
+    from skillkit.suppress import SUPPRESSIONS_FACT, apply_suppressions, suppressions_of
 
     kept = apply_suppressions(skill, diagnostics, settings, shown)
     kept.sort(key=lambda d: d.sort_key)
-    suppressions = suppressions_of(skill) if facts else None
-    return FileResult(shown, tuple(kept), tuple(facts), suppressions)
+    if facts:
+        facts.append((SUPPRESSIONS_FACT, suppressions_of(skill).ranges))
+    return FileResult(shown, tuple(kept), tuple(facts))
 
 
 def lint_file(path: Path, settings: Settings) -> FileResult:
+    from skillkit.parse import read_skill  # not at the top: a warm cached run parses nothing
+
     return check_skill(read_skill(path, settings.max_file_bytes), settings, str(path))
 
 
@@ -159,10 +171,35 @@ def run_project_rules(results: Sequence[FileResult], settings: Settings) -> list
     return diagnostics
 
 
+def _lint_files(
+    jobs: list[tuple[Path, Settings]], cache: LintCache | None, workers: int | None
+) -> list[FileResult]:
+    """Each file's result, in order: from the cache where valid, else linted (in a pool when
+    there are many)."""
+    from skillkit.parallel import lint_files
+
+    if cache is None:
+        return [outcome[0] for outcome in lint_files(jobs, sign=False, workers=workers)]
+    results: list[FileResult | None] = []
+    stale: list[int] = []
+    for index, (path, settings) in enumerate(jobs):
+        cached = cache.lookup(path, str(path), settings)
+        results.append(cached)
+        if cached is None:
+            stale.append(index)
+    outcomes = lint_files([jobs[index] for index in stale], sign=True, workers=workers)
+    for index, (file_result, signature) in zip(stale, outcomes, strict=True):
+        results[index] = file_result
+        cache.store(jobs[index][0], jobs[index][1], file_result, signature)
+    cache.save()
+    return [file_result for file_result in results if file_result is not None]
+
+
 @dataclass
 class LintResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    cache_hits: int = 0  # files whose results came from the cache
 
     @property
     def errors(self) -> int:
@@ -179,16 +216,26 @@ def lint_paths(
     *,
     settings_for: SettingsFor | None = None,
     respect_gitignore: bool = True,
+    cache_dir: Path | None = None,
+    workers: int | None = None,
 ) -> LintResult:
     """Lint every skill under `paths`. `settings_for` gives each file its own settings (the
-    nearest config); otherwise `settings` (or the defaults) apply to all."""
+    nearest config); otherwise `settings` (or the defaults) apply to all. With `cache_dir`,
+    results of unchanged files come from the cache (see skillkit.cache); `workers` None lints
+    large runs on every core, 1 in this process."""
     base = settings or DEFAULT_SETTINGS
     pick: SettingsFor = settings_for or (lambda _path: base)
+    cache = None
+    if cache_dir is not None:
+        from skillkit.cache import LintCache
+
+        cache = LintCache(cache_dir)
     files, missing = discover(
         paths,
         respect_gitignore=respect_gitignore,
         exclude=base.exclude,
         exclude_root=base.config_path.parent if base.config_path else None,
+        lister=cache.list_folder if cache is not None else list_folder,
     )
     result = LintResult()
     for gone in missing:
@@ -202,15 +249,17 @@ def lint_paths(
                 message=f"cannot lint: {gone.reason}",
             )
         )
-    file_results = [lint_file(path, pick(path)) for path in files]
+    file_results = _lint_files([(path, pick(path)) for path in files], cache, workers)
+    result.cache_hits = cache.hits if cache is not None else 0
     for file_result in file_results:
         result.files.append(file_result.path)
         result.diagnostics.extend(file_result.diagnostics)
-    suppressions = {r.path: r.suppressions for r in file_results if r.suppressions}
-    result.diagnostics.extend(
-        d
-        for d in run_project_rules(file_results, base)
-        if not (d.path in suppressions and suppressions[d.path].covers(d.code, d.span.line))
-    )
+    if any(file_result.facts for file_result in file_results):
+        suppressions = {r.path: r.suppressions for r in file_results if r.suppressions}
+        result.diagnostics.extend(
+            d
+            for d in run_project_rules(file_results, base)
+            if not (d.path in suppressions and suppressions[d.path].covers(d.code, d.span.line))
+        )
     result.diagnostics.sort(key=lambda d: d.sort_key)
     return result

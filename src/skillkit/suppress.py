@@ -24,6 +24,8 @@ from skillkit.diagnostics import Diagnostic, Edit, Finding, Fix
 from skillkit.model import Skill, Span
 from skillkit.settings import Settings
 
+# The key of a file's suppression ranges among its project-rule facts (see lint.FileResult).
+SUPPRESSIONS_FACT = "suppressions"
 UNUSED = "SK901"
 INVALID = "SK902"
 _SELF = frozenset({UNUSED, INVALID})
@@ -382,7 +384,7 @@ def suppression_text(skill: Skill, diagnostics: Sequence[Diagnostic]) -> tuple[s
                     kind, merged
                 )
             else:
-                inserts.setdefault(line, []).append(indent + _comment_text(kind, codes))
+                inserts.setdefault(line, []).append(indent + _comment_text(kind, sorted(codes)))
             added += 1
     if file_codes:
         inserts.setdefault(skill.body_start_line, []).insert(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -84,6 +85,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="write a suppression comment for every current finding (to adopt skillkit)",
     )
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="lint every file afresh, neither reading nor writing the cache",
+    )
+    parser.add_argument(
+        "--cache-dir",
+        default=None,
+        metavar="DIR",
+        help="where the cache lives (default: .skillkit_cache in the project root)",
+    )
     add_config_arguments(parser)
 
 
@@ -153,11 +165,17 @@ def run(args: argparse.Namespace) -> int:
 def _lint(args: argparse.Namespace, resolver: Resolver, base: Settings) -> LintResult:
     from skillkit.lint import lint_paths
 
+    cache_dir = None
+    if not args.no_cache:
+        from skillkit.cache import default_cache_folder
+
+        cache_dir = Path(args.cache_dir) if args.cache_dir else default_cache_folder(base)
     return lint_paths(
         args.paths,
         base,
         settings_for=resolver.settings_for,
         respect_gitignore=not args.no_gitignore,
+        cache_dir=cache_dir,
     )
 
 
@@ -178,7 +196,10 @@ def _report(args: argparse.Namespace, result: LintResult) -> None:
         with open(args.output, "w", encoding="utf-8") as stream:
             write(stream, False)
     else:
-        write(sys.stdout, use_colour(sys.stdout))
+        # One write: thousands of small ones cost a system call each on an unbuffered stream.
+        buffer = io.StringIO()
+        write(buffer, use_colour(sys.stdout))
+        sys.stdout.write(buffer.getvalue())
 
 
 def _fixable_files(files: Sequence[str]) -> list[Path]:
