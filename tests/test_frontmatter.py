@@ -305,9 +305,9 @@ def test_unquoted_colon_gets_the_hint(pure_python: bool, monkeypatch: pytest.Mon
         (
             ProblemKind.YAML_SYNTAX,
             Span(3, 22, 3, 23),
-            "YAML syntax error: mapping values are not allowed here (an unquoted value contains "
-            '`: `; quote the whole value (description: "Use when: ...") or use a block scalar '
-            "(`|`))",
+            "YAML syntax error: mapping values are not allowed in this context (an unquoted "
+            'value contains `: `; quote the whole value (description: "Use when: ...") or use a '
+            "block scalar (`|`))",
         )
     ]
 
@@ -354,7 +354,7 @@ def test_tags_are_reported_and_never_constructed() -> None:
         (
             ProblemKind.YAML_UNSUPPORTED,
             Span(2, 7, 2, 53),
-            "YAML tag `tag:yaml.org,2002:python/object/apply:os.system` is not supported; it is "
+            "YAML tag `!!python/object/apply:os.system` is not supported; it is "
             "kept as text and never constructed",
         ),
         (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -61,6 +62,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--no-gitignore", action="store_true", help="also lint paths that .gitignore files ignore"
     )
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="lint every file afresh, neither reading nor writing the cache",
+    )
+    parser.add_argument(
+        "--cache-dir",
+        default=None,
+        metavar="DIR",
+        help="where the cache lives (default: .skillkit_cache in the project root)",
+    )
     add_config_arguments(parser)
 
 
@@ -110,17 +122,26 @@ def run(args: argparse.Namespace) -> int:
 
     resolver = resolver_from_args(args)
     base = resolver.settings_for(Path(args.paths[0]))
+    cache_dir = None
+    if not args.no_cache:
+        from skillkit.cache import default_cache_folder
+
+        cache_dir = Path(args.cache_dir) if args.cache_dir else default_cache_folder(base)
     result = lint_paths(
         args.paths,
         base,
         settings_for=resolver.settings_for,
         respect_gitignore=not args.no_gitignore,
+        cache_dir=cache_dir,
     )
     formatter = get_formatter(args.format)
     if args.output:
         with open(args.output, "w", encoding="utf-8") as stream:
             formatter(result.diagnostics, result.files, stream, False)
     else:
-        formatter(result.diagnostics, result.files, sys.stdout, use_colour(sys.stdout))
+        # One write: thousands of small ones cost a system call each on an unbuffered stream.
+        buffer = io.StringIO()
+        formatter(result.diagnostics, result.files, buffer, use_colour(sys.stdout))
+        sys.stdout.write(buffer.getvalue())
     failing = Severity.WARNING if args.strict else Severity.ERROR
     return EXIT_FINDINGS if any(d.severity >= failing for d in result.diagnostics) else EXIT_OK

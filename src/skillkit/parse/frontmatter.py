@@ -97,6 +97,16 @@ def _scalar_value(kind: ValueKind, node: yaml.ScalarNode) -> str | bool | int | 
     return value
 
 
+_STANDARD_TAG_PREFIX = "tag:yaml.org,2002:"
+
+
+def _written_tag(tag: str) -> str:
+    """A tag as its author wrote it: `!!python/object`, not `tag:yaml.org,2002:python/object`."""
+    if tag.startswith(_STANDARD_TAG_PREFIX):
+        return "!!" + tag[len(_STANDARD_TAG_PREFIX) :]
+    return tag
+
+
 def _value(
     node: yaml.Node, line_offset: int, budget: _Budget, problems: list[Problem], depth: int = 0
 ) -> Value:
@@ -112,7 +122,8 @@ def _value(
         problems.append(
             Problem(
                 ProblemKind.YAML_UNSUPPORTED,
-                f"YAML tag `{tag}` is not supported; it is kept as text and never constructed",
+                f"YAML tag `{_written_tag(tag)}` is not supported; it is kept as text and never "
+                "constructed",
                 span,
             )
         )
@@ -167,11 +178,11 @@ _COLON_HINT = (
     '(description: "Use when: ...") or use a block scalar (`|`)'
 )
 _TAB_HINT = "YAML does not allow tabs for indentation"
-# libyaml's wording → PyYAML's, so that a message does not depend on which one is installed.
-_WORDING = {"mapping values are not allowed in this context": "mapping values are not allowed here"}
-# Keyed by the problem as libyaml and as PyYAML's pure-Python reader word it.
+# PyYAML's wording → libyaml's, so that a message does not depend on which one is installed.
+_WORDING = {"mapping values are not allowed here": "mapping values are not allowed in this context"}
+# Keyed by the problem text of both PyYAML's pure-Python reader and libyaml's.
 _HINTS = {
-    "mapping values are not allowed here": _COLON_HINT,
+    "mapping values are not allowed in this context": _COLON_HINT,
     "found character '\\t' that cannot start any token": _TAB_HINT,
     "found a tab character that violates indentation": _TAB_HINT,
     "found a tab character where an indentation space is expected": _TAB_HINT,
@@ -223,21 +234,29 @@ def parse_front_matter(lines: Sequence[str]) -> tuple[FrontMatter, int, list[Pro
         what = error.problem or error.context or "invalid YAML"
         what = _WORDING.get(what, what)
         if what == "exceeded maximum nesting depth":  # libyaml's limit, at 1,000 levels
-            problems.append(Problem(ProblemKind.YAML_TOO_COMPLEX, _TOO_DEEP, Span.at(line, column)))
+            if closed:
+                problems.append(
+                    Problem(ProblemKind.YAML_TOO_COMPLEX, _TOO_DEEP, Span.at(line, column))
+                )
             return FrontMatter(True, closed, block_span, root_kind="invalid"), body_start, problems
         message = f"YAML syntax error: {what}"
         hint = _HINTS.get(what)
         if hint:
             message += f" ({hint})"
-        problems.append(Problem(ProblemKind.YAML_SYNTAX, message, Span.at(line, column)))
+        # Unclosed, the whole file was read as YAML and the error is most likely in the
+        # Markdown: the missing `---` is the one finding to give.
+        if closed:
+            problems.append(Problem(ProblemKind.YAML_SYNTAX, message, Span.at(line, column)))
         return FrontMatter(True, closed, block_span, root_kind="invalid"), body_start, problems
     except RecursionError:  # the pure-Python composer recurses once a level
-        problems.append(Problem(ProblemKind.YAML_TOO_COMPLEX, _TOO_DEEP, Span.at(2)))
+        if closed:
+            problems.append(Problem(ProblemKind.YAML_TOO_COMPLEX, _TOO_DEEP, Span.at(2)))
         return FrontMatter(True, closed, block_span, root_kind="invalid"), body_start, problems
     except (yaml.YAMLError, ValueError) as error:
-        problems.append(
-            Problem(ProblemKind.YAML_SYNTAX, f"YAML could not be read: {error}", Span.at(2))
-        )
+        if closed:
+            problems.append(
+                Problem(ProblemKind.YAML_SYNTAX, f"YAML could not be read: {error}", Span.at(2))
+            )
         return FrontMatter(True, closed, block_span, root_kind="invalid"), body_start, problems
     if root is None:
         return FrontMatter(True, closed, block_span, root_kind="empty"), body_start, problems
