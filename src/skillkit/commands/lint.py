@@ -57,6 +57,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--no-gitignore", action="store_true", help="also lint paths that .gitignore files ignore"
     )
+    parser.add_argument(
+        "--watch", action="store_true", help="lint again on every change, until Ctrl-C"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -80,6 +83,10 @@ def run(args: argparse.Namespace) -> int:
         extend_select=settings.extend_select + tuple(args.extend_select),
         ignore=settings.ignore + tuple(args.ignore),
     )
+    if args.watch:
+        from skillkit.watch import lint_watch_command
+
+        return lint_watch_command(args, settings)
     result = lint_paths(args.paths, settings, respect_gitignore=not args.no_gitignore)
     formatter = get_formatter(args.format)
     if args.output:
