@@ -113,6 +113,13 @@ def test_lint_watch_command_line(watched: Path) -> None:
             "alpha/SKILL.md:3:14: SK122 `description` says what the skill does but not when to "
             'use it (add "Use when ...")',
         ]
+        # A config file that appears is read: its settings apply to every skill.
+        save(watched / "skillkit.toml", 'ignore = ["SK122"]\n')
+        assert lines.report() == [
+            "1 change: 2 files, 2 re-linted",
+            "alpha/SKILL.md:3:14: SK121 `description` is 5 characters long; say what the skill "
+            "does and when to use it in at least 40",
+        ]
         # A file that is no skill's and no config (a report, say) does not wake the linter;
         # the next change does, and only the changed skill is read again.
         (watched / "report.txt").write_text("x\n", encoding="utf-8")
@@ -124,10 +131,7 @@ def test_lint_watch_command_line(watched: Path) -> None:
         os.replace(outside / "gamma", watched / "gamma")
         report = lines.report()
         assert report[0].endswith(": 3 files, 1 re-linted"), report
-        assert [line.split(" `", 1)[0] for line in report[1:]] == [
-            "gamma/SKILL.md:3:14: SK121",
-            "gamma/SKILL.md:3:14: SK122",
-        ]
+        assert [line.split(" `", 1)[0] for line in report[1:]] == ["gamma/SKILL.md:3:14: SK121"]
         os.replace(watched / "gamma", outside / "gamma")
         report = lines.report()
         assert report[0].endswith(": 2 files, 0 re-linted"), report
@@ -159,7 +163,7 @@ def test_lint_watch_in_a_thread_with_cross_file_rule(
     codes: list[int] = []
     thread = threading.Thread(
         target=lambda: codes.append(
-            watch_lint([watched], Settings(), write_report, stop_event=stop, out=out)  # type: ignore[arg-type]
+            watch_lint([watched], write_report, stop_event=stop, out=out)  # type: ignore[arg-type]
         ),
         daemon=True,
     )

@@ -31,8 +31,9 @@ if TYPE_CHECKING:
     from skillkit.lint import SettingsFor
 
 
+CONFIG_FILES = frozenset({"skillkit.toml", "pyproject.toml"})
 # Files whose change can change findings wherever they are.
-TRIGGER_FILES = frozenset({"SKILL.md", "skillkit.toml", "pyproject.toml", ".gitignore"})
+TRIGGER_FILES = CONFIG_FILES | {"SKILL.md", ".gitignore"}
 
 
 class StopEvent(Protocol):
@@ -183,17 +184,27 @@ def _stamp() -> str:
 
 def watch_lint(
     paths: Sequence[Path | str],
-    settings: Settings,
     write_report: Callable[[LintResult, TextIO], None],
+    load: Callable[[], SettingsFor] = lambda: lambda _path: DEFAULT_SETTINGS,
     *,
-    settings_for: SettingsFor | None = None,
     respect_gitignore: bool = True,
     stop_event: StopEvent | None = None,
     out: TextIO | None = None,
 ) -> int:
-    """Lint `paths`, then again on every change, until Ctrl-C (exit 0)."""
+    """Lint `paths`, then again on every change, until Ctrl-C (exit 0). `load` gives the
+    settings of each file; it is called again when a config file changes."""
     stream = out or sys.stdout
-    linter = IncrementalLinter(settings, settings_for, respect_gitignore)
+    settings_for = load()
+    base = settings_for(Path(paths[0]) if paths else Path.cwd())
+    linter = IncrementalLinter(base, settings_for, respect_gitignore)
+
+    def reload() -> None:
+        try:
+            linter.settings_for = load()
+        except Exception as error:  # a config half-written in the editor: keep the last one
+            stream.write(f"[{_stamp()}] config not reloaded: {error}\n")
+            return
+        linter.settings = linter.settings_for(Path(paths[0]) if paths else Path.cwd())
 
     def lint_once(reason: str) -> None:
         result = linter.run(paths)
@@ -213,6 +224,8 @@ def watch_lint(
                 lint_once("lint")
                 continue
             changed = {path for path in batch if linter.matters(path)}
+            if any(path.name in CONFIG_FILES for path in changed):
+                reload()
             if changed:
                 linter.forget(changed)
                 lint_once(f"{len(changed)} change{'s' if len(changed) != 1 else ''}")
@@ -220,10 +233,9 @@ def watch_lint(
     return _until_interrupted(loop, stream)
 
 
-def lint_watch_command(
-    args: argparse.Namespace, settings: Settings, settings_for: SettingsFor | None = None
-) -> int:
-    """`skillkit lint --watch`, with the lint command's parsed arguments."""
+def lint_watch_command(args: argparse.Namespace, load: Callable[[], SettingsFor]) -> int:
+    """`skillkit lint --watch`, with the lint command's parsed arguments; `load` reads the
+    config afresh (it is called again when a config file changes)."""
     from skillkit.cli import use_colour
     from skillkit.report import get_formatter
 
@@ -234,9 +246,8 @@ def lint_watch_command(
 
     return watch_lint(
         args.paths,
-        settings,
         write_report,
-        settings_for=settings_for,
+        load,
         respect_gitignore=not args.no_gitignore,
     )
 
