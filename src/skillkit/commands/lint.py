@@ -86,6 +86,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="write a suppression comment for every current finding (to adopt skillkit)",
     )
     parser.add_argument(
+        "--watch", action="store_true", help="lint again on every change, until Ctrl-C"
+    )
+    parser.add_argument(
         "--no-cache",
         action="store_true",
         help="lint every file afresh, neither reading nor writing the cache",
@@ -145,6 +148,10 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--add-suppressions cannot be combined with --fix or --diff")
     resolver = resolver_from_args(args)
     base = resolver.settings_for(Path(args.paths[0]))
+    if args.watch:
+        from skillkit.watch import lint_watch_command
+
+        return lint_watch_command(args, lambda: resolver_from_args(args).settings_for)
     result = _lint(args, resolver, base)
     if args.diff:
         return _diff(result.files, resolver, args.unsafe_fixes)
