@@ -21,6 +21,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "show": ("skillkit.commands.show", "print the model skillkit parsed from a skill"),
     "rules": ("skillkit.commands.rules", "list every rule"),
     "rule": ("skillkit.commands.rule", "explain one rule, with its examples"),
+    "render": ("skillkit.commands.render", "render skill files from templates, or check them"),
 }
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
