@@ -91,11 +91,12 @@ def run(args: argparse.Namespace) -> int:
                 f"Move the change into {plan.templates.name}/{output.variant.template} (or the "
                 "plan), or run `skillkit render --force` to overwrite it.\n"
             )
-        if output.dropped and not args.check:
+        if output.dropped and output.action == "wrote":
             out.write(
                 f"  note: {output.display}: front-matter field"
                 f"{'s' if len(output.dropped) > 1 else ''} {', '.join(output.dropped)} "
-                f"not written (target {output.variant.target} does not accept them)\n"
+                f"not written (target {output.variant.target} does not accept "
+                f"{'them' if len(output.dropped) > 1 else 'it'})\n"
             )
     for orphan in result.orphans:
         if orphan.deleted:

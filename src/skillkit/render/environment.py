@@ -215,11 +215,17 @@ class _SourceIndex:
         if not literal:
             self.cursor[name] = line_start
             return marked
-        for start in (max(self.cursor.get(name, 0), line_start), line_start):
-            position = text.find(piece, start)
-            if position >= 0:
-                self.cursor[name] = position + len(piece)
-                return text.count("\n", 0, position) + 1
+        # The whole piece, or else its first line (Jinja folds constant expressions such as
+        # `{{ 'a' ~ 'b' }}` into the text around them, so the whole piece may not be in the source).
+        first_line = piece[: piece.find("\n") + 1] if "\n" in piece else ""
+        for needle in (piece, first_line):
+            if not needle:
+                continue
+            for start in (max(self.cursor.get(name, 0), line_start), line_start):
+                position = text.find(needle, start)
+                if position >= 0:
+                    self.cursor[name] = position + len(needle)
+                    return text.count("\n", 0, position) + 1
         return marked
 
 

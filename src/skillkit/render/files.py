@@ -38,7 +38,7 @@ def output_path(output_root: Path, relative: str) -> Path:
     pure = PurePosixPath(relative)
     if pure.is_absolute() or Path(relative).is_absolute():
         raise UnsafePath(f"output path {relative!r} is absolute; it must be inside the output root")
-    if any(part in ("..", ".") for part in pure.parts) or relative.endswith("/"):
+    if any(part in ("..", ".", "") for part in relative.split("/")):
         raise UnsafePath(f"output path {relative!r} has a `..` or `.` part or names a folder")
     candidate = output_root.joinpath(*pure.parts)
     base = os.path.realpath(output_root)
