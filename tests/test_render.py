@@ -629,3 +629,23 @@ def test_library_api_is_callable_before_and_after_the_package_is_imported(
     assert [o.state for o in result.outputs] == ["missing"] * 4
     assert result.exit_code == 1
     assert package.render(matrix_project).exit_code == 0
+
+
+def test_the_config_in_force_applies_to_the_lint_of_rendered_outputs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plan = (
+        '[tool.skillkit]\nignore = ["SK111"]\n\n'
+        '[tool.skillkit.render]\n[[tool.skillkit.render.outputs]]\ntemplate = "t.md.j2"\n'
+        'path = "demo/SKILL.md"\n'
+    )
+    template = (
+        "---\nname: Demo Skill\n"
+        "description: A demo skill that shows how rendering works. Use when testing render.\n"
+        "---\n\n# demo\n"
+    )
+    make_project(tmp_path, plan, {"t.md.j2": template})
+    assert render_cli(tmp_path, capsys) == (
+        0,
+        "wrote skills/demo/SKILL.md\nRendered 1 outputs: 1 written, 0 unchanged.\n",
+    )

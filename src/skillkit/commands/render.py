@@ -11,7 +11,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--root",
         default=".",
         metavar="DIR",
-        help="the project folder holding the config, templates/ and the outputs (default: .)",
+        help="where to look for the config (skillkit.toml or pyproject.toml), from there up; "
+        "templates and outputs are relative to its folder (default: .)",
     )
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument(
@@ -38,7 +39,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from skillkit.cli import UsageError, use_colour
-    from skillkit.render import PlanError, plan_for
+    from skillkit.render import PlanError, plan_for, settings_for
     from skillkit.render.engine import (
         EDITED,
         MISSING,
@@ -49,8 +50,9 @@ def run(args: argparse.Namespace) -> int:
     )
     from skillkit.report import get_formatter
 
+    settings = settings_for(args.root)  # a ConfigError is a UsageError: exit 2
     try:
-        plan = plan_for(args.root)
+        plan = plan_for(args.root, settings)
     except PlanError as error:
         raise UsageError(str(error)) from None
     if not plan.variants:
@@ -62,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(format_listing(plan_listing(plan)))
         return 0
 
-    result = render_plan(plan, check=args.check, force=args.force, delete=args.delete)
+    result = render_plan(plan, settings, check=args.check, force=args.force, delete=args.delete)
     out = sys.stdout
     if result.diagnostics:
         get_formatter(args.format)(result.diagnostics, [], out, use_colour(out))

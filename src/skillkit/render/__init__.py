@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from skillkit.render.engine import Output, RenderResult, render_plan
-from skillkit.render.plan import Plan, PlanError, build_plan, load_plan
+from skillkit.render.plan import Plan, PlanError, PlanSource, build_plan
 from skillkit.settings import Settings
 
 __all__ = [
@@ -27,19 +27,33 @@ __all__ = [
     "PlanError",
     "RenderResult",
     "build_plan",
-    "load_plan",
+    "plan_for",
     "render",
     "render_plan",
+    "settings_for",
 ]
 
 
+def settings_for(root: Path | str = ".") -> Settings:
+    """The settings of the nearest config from `root` up (defaults when there is none)."""
+    from skillkit.config import find_config, load_config
+
+    found = find_config(Path(root))
+    return load_config(found).settings if found is not None else Settings()
+
+
 def plan_for(root: Path | str = ".", settings: Settings | None = None) -> Plan:
-    """The plan of a project: `settings.render` when the config loader gave one, otherwise the
-    `[render]` table read from `root`'s own `skillkit.toml` or `pyproject.toml`."""
-    folder = Path(root)
-    if settings is not None and settings.render:
-        return build_plan(settings.render, settings.root, settings.target)
-    return load_plan(folder, settings.target if settings is not None else "spec")
+    """The render plan of a project: the `[render]` table of its config (`settings.render`).
+
+    Without `settings`, the nearest config from `root` up is loaded; paths in the plan are
+    relative to the folder of that config."""
+    if settings is None:
+        settings = settings_for(root)
+    if settings.config_path is None:
+        return build_plan(settings.render, Path(root), settings.target)
+    table = "[render]" if settings.config_path.name == "skillkit.toml" else "[tool.skillkit.render]"
+    source = PlanSource(settings.config_path, table)
+    return build_plan(settings.render, settings.root, settings.target, source)
 
 
 def render(
@@ -51,7 +65,8 @@ def render(
     delete: bool = False,
 ) -> RenderResult:
     """Render every output of the project at `root`. With `check`, write nothing and report what
-    is missing, stale or edited by hand. Raises `PlanError` for a plan that is itself wrong."""
+    is missing, stale or edited by hand. Raises `PlanError` (or `ConfigError`) for a plan or a
+    config that is itself wrong; every other problem is a finding in the result."""
     return render_plan(plan_for(root, settings), settings, check=check, force=force, delete=delete)
 
 

@@ -1,16 +1,15 @@
 """The render plan: which outputs to render, from which template, with which variables.
 
 The plan is the `[render]` table of the config (`skillkit.toml`, or `[tool.skillkit.render]` in
-`pyproject.toml`). `load_plan` reads it straight from those files until `skillkit.config` feeds
-`Settings.render`; `build_plan` validates the table and expands each matrix into one variant a
-combination. Nothing here renders: paths and front-matter strings may still hold Jinja, which the
-engine renders in the sandbox.
+`pyproject.toml`), which `skillkit.config` finds and hands over as `Settings.render` (it leaves
+the table's content to this module); `build_plan` validates the table and expands each matrix
+into one variant a combination. Nothing here renders: paths and front-matter strings may still
+hold Jinja, which the engine renders in the sandbox.
 """
 
 from __future__ import annotations
 
 import itertools
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -68,45 +67,6 @@ class Plan:
     @property
     def manifest_path(self) -> Path:
         return self.output_root / MANIFEST_NAME
-
-
-def load_plan_table(root: Path) -> tuple[dict[str, Any], PlanSource]:
-    """The raw `[render]` table of `root/skillkit.toml` (which wins, like ruff's own file) or of
-    `[tool.skillkit.render]` in `root/pyproject.toml`; empty when neither has one.
-
-    Kept apart so that the config loader can take over: it hands the same table to `build_plan`.
-    """
-    for name, keys in (("skillkit.toml", ("render",)), ("pyproject.toml", ("tool", "skillkit"))):
-        path = root / name
-        if not path.is_file():
-            continue
-        try:
-            with open(path, "rb") as handle:
-                data: Any = tomllib.load(handle)
-        except tomllib.TOMLDecodeError as error:
-            raise PlanError(f"{path}: invalid TOML: {error}") from None
-        except OSError as error:
-            raise PlanError(f"{path}: cannot read: {error.strerror}") from None
-        for key in keys:
-            data = data.get(key) if isinstance(data, dict) else None
-        if name == "pyproject.toml":
-            if not isinstance(data, dict):
-                continue
-            data = data.get("render")
-        if data is None:
-            if name == "skillkit.toml":
-                return {}, PlanSource(path, "[render]")
-            continue
-        table = "[render]" if name == "skillkit.toml" else "[tool.skillkit.render]"
-        if not isinstance(data, dict):
-            raise PlanError(f"{path}: {table} must be a table")
-        return data, PlanSource(path, table)
-    return {}, PlanSource(None, "")
-
-
-def load_plan(root: Path, default_target: str = "spec") -> Plan:
-    table, source = load_plan_table(root)
-    return build_plan(table, root, default_target, source)
 
 
 def _where(source: PlanSource, key: str) -> str:
