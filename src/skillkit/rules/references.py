@@ -39,7 +39,7 @@ def _names(directory: Path) -> frozenset[str] | None:
     """The names in a directory, or None when it is not a readable directory."""
     try:
         info = os.stat(directory)
-    except OSError:
+    except (OSError, ValueError):  # ValueError: a NUL in the name
         return None
     if not stat.S_ISDIR(info.st_mode):
         return None
