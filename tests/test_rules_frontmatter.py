@@ -530,7 +530,8 @@ CASES: list[tuple[str, str | bytes, list[Found]]] = [
         "---\nname: demo\n" + D + "allowed-tools: Bash(git:*) Read\n" + BODY,
         [],
     ),
-    # SK134 does not apply to the spec target (no limit there); see the per-target tests.
+    # SK134: an empty short description is wrong for every target; the length limit is per
+    # target (see the per-target tests).
     (
         "short-description-spec",
         "---\nname: demo\n" + D + "metadata:\n  short-description: ''\n" + BODY,
@@ -652,3 +653,38 @@ def test_file_rules_too_large(tmp_path: Path) -> None:
         )
     ]
     assert found(tmp_path, OK) == []  # the default limit (1 MB) passes a real skill
+
+
+# SK122 calibration (see also tests/test_corpus.py)
+
+NO_TRIGGER = '`description` says what the skill does but not when to use it (add "Use when ...")'
+
+
+@pytest.mark.parametrize(
+    "description",
+    [
+        "Help run a long-lived background process under vrctl.",  # the seed
+        "Helps you run a long-lived background process under vrctl.",
+        "Toolkit for testing local web applications, while capturing screenshots.",
+    ],
+)
+def test_what_without_when_gets_sk122(tmp_path: Path, description: str) -> None:
+    text = f"---\nname: demo\ndescription: {description}\n" + BODY
+    assert found(tmp_path, text) == [("SK122", 3, 14, NO_TRIGGER)]
+
+
+@pytest.mark.parametrize(
+    "description",
+    [
+        "Formats CSV files. Use when the user asks to tidy a CSV.",
+        "Formats CSV files; use this for exports from spreadsheets.",
+        "Useful for tidying CSV files exported from spreadsheets.",
+        "Formats CSV files whenever a spreadsheet export looks wrong.",
+        "Checks a CSV file before it is imported into the database.",
+        "Formats CSV files if the user pastes a table that will not load.",
+        "Formats CSV files. This skill should be used when a table will not load.",
+    ],
+)
+def test_a_description_that_says_when_passes_sk122(tmp_path: Path, description: str) -> None:
+    text = f"---\nname: demo\ndescription: {description}\n" + BODY
+    assert found(tmp_path, text) == []

@@ -19,6 +19,9 @@ _Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # How many YAML nodes one front matter may expand to, aliases included. Real front matter has
 # tens; an alias bomb has billions.
 MAX_NODES = 10_000
+# How deep collections may nest. Real front matter nests two or three levels; a deeper one is
+# refused before Python's recursion limit (or libyaml's own, at 1,000) gives a murkier answer.
+MAX_DEPTH = 100
 
 _KIND_BY_TAG: dict[str, ValueKind] = {
     "tag:yaml.org,2002:str": "str",
@@ -60,29 +63,38 @@ class _TooComplex(Exception):
     pass
 
 
+class _TooDeep(Exception):
+    pass
+
+
+_TOO_DEEP = f"front matter nests more than {MAX_DEPTH} levels deep; it was not read"
+# Builds Python values of plain scalars whose kind is already known (`0x1F`, `1:30`, `.inf`):
+# PyYAML's own rules for YAML 1.1 rather than a copy of them.
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+_CONSTRUCT = {
+    "bool": _CONSTRUCTOR.construct_yaml_bool,
+    "int": _CONSTRUCTOR.construct_yaml_int,
+    "float": _CONSTRUCTOR.construct_yaml_float,
+}
+
+
 def _span(node: yaml.Node, line_offset: int) -> Span:
     start, end = node.start_mark, node.end_mark
     return Span(start.line + line_offset, start.column + 1, end.line + line_offset, end.column + 1)
 
 
-def _scalar_value(kind: ValueKind, text: str) -> str | bool | int | float | None:
-    if kind == "str":
-        return text
-    if kind == "bool":
-        return text.lower() in {"yes", "y", "true", "on"}
+def _scalar_value(kind: ValueKind, node: yaml.ScalarNode) -> str | bool | int | float | None:
+    text = str(node.value)
     if kind == "null":
         return None
-    if kind == "int":
-        try:
-            return int(text.replace("_", ""), 0)
-        except ValueError:
-            return text
-    if kind == "float":
-        try:
-            return float(text.replace("_", ""))
-        except ValueError:
-            return text
-    return text
+    construct = _CONSTRUCT.get(kind)
+    if construct is None:
+        return text
+    try:
+        value: bool | int | float = construct(node)
+    except (ValueError, TypeError, yaml.YAMLError):
+        return text
+    return value
 
 
 _STANDARD_TAG_PREFIX = "tag:yaml.org,2002:"
@@ -95,10 +107,14 @@ def _written_tag(tag: str) -> str:
     return tag
 
 
-def _value(node: yaml.Node, line_offset: int, budget: _Budget, problems: list[Problem]) -> Value:
+def _value(
+    node: yaml.Node, line_offset: int, budget: _Budget, problems: list[Problem], depth: int = 0
+) -> Value:
     budget.left -= 1
     if budget.left < 0:
         raise _TooComplex
+    if depth > MAX_DEPTH:
+        raise _TooDeep
     span = _span(node, line_offset)
     tag = node.tag or ""
     kind = _KIND_BY_TAG.get(tag, "other")
@@ -120,23 +136,27 @@ def _value(node: yaml.Node, line_offset: int, budget: _Budget, problems: list[Pr
             text=text,
             span=span,
             style=node.style or "",
-            scalar=_scalar_value(kind, text),
+            scalar=_scalar_value(kind, node),
         )
     if isinstance(node, yaml.SequenceNode):
-        items = tuple(_value(item, line_offset, budget, problems) for item in node.value)
+        items = tuple(_value(item, line_offset, budget, problems, depth + 1) for item in node.value)
         return Value(kind="seq", text="", span=span, items=items)
     if isinstance(node, yaml.MappingNode):
         return Value(
             kind="map",
             text="",
             span=span,
-            fields=_fields(node, line_offset, budget, problems),
+            fields=_fields(node, line_offset, budget, problems, depth + 1),
         )
     return Value(kind="other", text="", span=span)
 
 
 def _fields(
-    node: yaml.MappingNode, line_offset: int, budget: _Budget, problems: list[Problem]
+    node: yaml.MappingNode,
+    line_offset: int,
+    budget: _Budget,
+    problems: list[Problem],
+    depth: int = 0,
 ) -> tuple[Field, ...]:
     out: list[Field] = []
     for key_node, value_node in node.value:
@@ -147,7 +167,7 @@ def _fields(
             Field(
                 key=key,
                 key_span=_span(key_node, line_offset),
-                value=_value(value_node, line_offset, budget, problems),
+                value=_value(value_node, line_offset, budget, problems, depth),
             )
         )
     return tuple(out)
@@ -158,9 +178,10 @@ _COLON_HINT = (
     '(description: "Use when: ...") or use a block scalar (`|`)'
 )
 _TAB_HINT = "YAML does not allow tabs for indentation"
+# PyYAML's wording → libyaml's, so that a message does not depend on which one is installed.
+_WORDING = {"mapping values are not allowed here": "mapping values are not allowed in this context"}
 # Keyed by the problem text of both PyYAML's pure-Python reader and libyaml's.
 _HINTS = {
-    "mapping values are not allowed here": _COLON_HINT,
     "mapping values are not allowed in this context": _COLON_HINT,
     "found character '\\t' that cannot start any token": _TAB_HINT,
     "found a tab character that violates indentation": _TAB_HINT,
@@ -197,7 +218,9 @@ def parse_front_matter(lines: Sequence[str]) -> tuple[FrontMatter, int, list[Pro
         closed = True
     block_span = Span(1, 1, closing if closed else len(lines), 4)
     body_start = closing + 1 if closed else len(lines) + 1
-    yaml_text = "\n".join(lines[1 : closing_for_yaml - 1])
+    # Each line keeps its line end, as clients read it: a block scalar that ends the front
+    # matter keeps its final newline.
+    yaml_text = "".join(line + "\n" for line in lines[1 : closing_for_yaml - 1])
     # Node marks count from the text we hand YAML, which starts on file line 2.
     line_offset = 2
     if not yaml_text.strip():
@@ -209,6 +232,13 @@ def parse_front_matter(lines: Sequence[str]) -> tuple[FrontMatter, int, list[Pro
         line = mark.line + line_offset if mark else 2
         column = mark.column + 1 if mark else 1
         what = error.problem or error.context or "invalid YAML"
+        what = _WORDING.get(what, what)
+        if what == "exceeded maximum nesting depth":  # libyaml's limit, at 1,000 levels
+            if closed:
+                problems.append(
+                    Problem(ProblemKind.YAML_TOO_COMPLEX, _TOO_DEEP, Span.at(line, column))
+                )
+            return FrontMatter(True, closed, block_span, root_kind="invalid"), body_start, problems
         message = f"YAML syntax error: {what}"
         hint = _HINTS.get(what)
         if hint:
@@ -218,7 +248,11 @@ def parse_front_matter(lines: Sequence[str]) -> tuple[FrontMatter, int, list[Pro
         if closed:
             problems.append(Problem(ProblemKind.YAML_SYNTAX, message, Span.at(line, column)))
         return FrontMatter(True, closed, block_span, root_kind="invalid"), body_start, problems
-    except (yaml.YAMLError, RecursionError, ValueError) as error:
+    except RecursionError:  # the pure-Python composer recurses once a level
+        if closed:
+            problems.append(Problem(ProblemKind.YAML_TOO_COMPLEX, _TOO_DEEP, Span.at(2)))
+        return FrontMatter(True, closed, block_span, root_kind="invalid"), body_start, problems
+    except (yaml.YAMLError, ValueError) as error:
         if closed:
             problems.append(
                 Problem(ProblemKind.YAML_SYNTAX, f"YAML could not be read: {error}", Span.at(2))
@@ -229,7 +263,10 @@ def parse_front_matter(lines: Sequence[str]) -> tuple[FrontMatter, int, list[Pro
     budget = _Budget()
     try:
         root_value = _value(root, line_offset, budget, problems)
-    except (_TooComplex, RecursionError):
+    except (_TooDeep, RecursionError):
+        problems.append(Problem(ProblemKind.YAML_TOO_COMPLEX, _TOO_DEEP, _span(root, line_offset)))
+        return FrontMatter(True, closed, block_span, root_kind="invalid"), body_start, problems
+    except _TooComplex:
         problems.append(
             Problem(
                 ProblemKind.YAML_TOO_COMPLEX,

@@ -2,9 +2,10 @@
 
 These rules read one thing besides the model: which files the skill's folder holds. They ask it
 only through `exists_in`, which lists each directory once per state (the cache key holds the
-directory's modification time, so a file added between two runs in one process is seen) and
-compares names exactly, so that `Scripts/fill.py` is missing on a case-insensitive disk too, as
-it will be on the Linux machine that runs the skill.
+directory's modification time, so a file added between two runs in one process is seen; a
+directory changed in the last two seconds is listed afresh each time) and compares names
+exactly, so that `Scripts/fill.py` is missing on a case-insensitive disk too, as it will be on
+the Linux machine that runs the skill.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import difflib
 import os
 import re
 import stat
+import time
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -27,6 +29,10 @@ _FRONT = (
 )
 
 
+# A directory modified this recently is listed afresh on every call (see `_names`).
+RACY_NS = 2_000_000_000
+
+
 @lru_cache(maxsize=4096)
 def _listing(directory: str, mtime_ns: int) -> frozenset[str]:
     try:
@@ -39,10 +45,14 @@ def _names(directory: Path) -> frozenset[str] | None:
     """The names in a directory, or None when it is not a readable directory."""
     try:
         info = os.stat(directory)
-    except OSError:
+    except (OSError, ValueError):  # ValueError: a NUL in the name
         return None
     if not stat.S_ISDIR(info.st_mode):
         return None
+    if time.time_ns() - info.st_mtime_ns < RACY_NS:
+        # Changed moments ago: a second change within the same mtime tick would not show in
+        # the key, so such a listing is read afresh and not kept.
+        return _listing.__wrapped__(str(directory), info.st_mtime_ns)
     return _listing(str(directory), info.st_mtime_ns)
 
 
