@@ -358,7 +358,7 @@ def test_an_undefined_variable_names_the_variable_and_the_template_line(
         "   | ^\n"
         "  = note: while rendering skills/demo/SKILL.md (skills/demo/SKILL.md:1)\n"
         "\n"
-        "Found 1 error in 0 files checked.\n"
+        "Found 1 error in 1 file checked.\n"
         "Nothing written: 1 error in the rendered outputs.\n"
     )
 

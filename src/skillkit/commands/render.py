@@ -67,7 +67,8 @@ def run(args: argparse.Namespace) -> int:
     result = render_plan(plan, settings, check=args.check, force=args.force, delete=args.delete)
     out = sys.stdout
     if result.diagnostics:
-        get_formatter(args.format)(result.diagnostics, [], out, use_colour(out))
+        rendered = [output.display for output in result.outputs]
+        get_formatter(args.format)(result.diagnostics, rendered, out, use_colour(out))
     if result.errors:
         out.write(
             f"Nothing written: {result.errors} error{'s' if result.errors != 1 else ''} "
