@@ -72,7 +72,7 @@ def _diagnostic(
         span=finding.span,
         code=rule.code,
         name=rule.name,
-        severity=settings.severity.get(rule.code, rule.severity),
+        severity=settings.severity.get(rule.code, finding.severity or rule.severity),
         message=finding.message,
         fix=finding.fix,
         related=finding.related,

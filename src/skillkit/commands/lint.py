@@ -63,6 +63,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--no-gitignore", action="store_true", help="also lint paths that .gitignore files ignore"
     )
     parser.add_argument(
+        "--watch", action="store_true", help="lint again on every change, until Ctrl-C"
+    )
+    parser.add_argument(
         "--no-cache",
         action="store_true",
         help="lint every file afresh, neither reading nor writing the cache",
@@ -122,6 +125,10 @@ def run(args: argparse.Namespace) -> int:
 
     resolver = resolver_from_args(args)
     base = resolver.settings_for(Path(args.paths[0]))
+    if args.watch:
+        from skillkit.watch import lint_watch_command
+
+        return lint_watch_command(args, lambda: resolver_from_args(args).settings_for)
     cache_dir = None
     if not args.no_cache:
         from skillkit.cache import default_cache_folder

@@ -2,9 +2,10 @@
 
 These rules read one thing besides the model: which files the skill's folder holds. They ask it
 only through `exists_in`, which lists each directory once per state (the cache key holds the
-directory's modification time, so a file added between two runs in one process is seen) and
-compares names exactly, so that `Scripts/fill.py` is missing on a case-insensitive disk too, as
-it will be on the Linux machine that runs the skill.
+directory's modification time, so a file added between two runs in one process is seen; a
+directory changed in the last two seconds is listed afresh each time) and compares names
+exactly, so that `Scripts/fill.py` is missing on a case-insensitive disk too, as it will be on
+the Linux machine that runs the skill.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import difflib
 import os
 import re
 import stat
+import time
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -25,6 +27,10 @@ from skillkit.registry import Context, Example, rule
 _FRONT = (
     "---\nname: demo\ndescription: Formats CSV files. Use when the user asks to tidy a CSV.\n---\n"
 )
+
+
+# A directory modified this recently is listed afresh on every call (see `_names`).
+RACY_NS = 2_000_000_000
 
 
 @lru_cache(maxsize=4096)
@@ -43,6 +49,10 @@ def _names(directory: Path) -> frozenset[str] | None:
         return None
     if not stat.S_ISDIR(info.st_mode):
         return None
+    if time.time_ns() - info.st_mtime_ns < RACY_NS:
+        # Changed moments ago: a second change within the same mtime tick would not show in
+        # the key, so such a listing is read afresh and not kept.
+        return _listing.__wrapped__(str(directory), info.st_mtime_ns)
     return _listing(str(directory), info.st_mtime_ns)
 
 
