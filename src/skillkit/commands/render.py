@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -13,6 +14,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help="where to look for the config (skillkit.toml or pyproject.toml), from there up; "
         "templates and outputs are relative to its folder (default: .)",
+    )
+    parser.add_argument(
+        "--config",
+        default=None,
+        metavar="FILE",
+        help="use this skillkit.toml or pyproject.toml instead of looking for one",
     )
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument(
@@ -50,7 +57,13 @@ def run(args: argparse.Namespace) -> int:
     )
     from skillkit.report import get_formatter
 
-    settings = settings_for(args.root)  # a ConfigError is a UsageError: exit 2
+    # A ConfigError is a UsageError: exit 2 with the file and line.
+    if args.config:
+        from skillkit.config import load_config
+
+        settings = load_config(Path(args.config)).settings
+    else:
+        settings = settings_for(args.root)
     try:
         plan = plan_for(args.root, settings)
     except PlanError as error:
@@ -64,10 +77,16 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(format_listing(plan_listing(plan)))
         return 0
 
-    result = render_plan(plan, settings, check=args.check, force=args.force, delete=args.delete)
+    try:
+        result = render_plan(plan, settings, check=args.check, force=args.force, delete=args.delete)
+    except OSError as error:
+        # Rendering and checking are done by now; only a write can fail (a read-only folder).
+        where = f" {error.filename}" if error.filename else ""
+        raise UsageError(f"cannot write{where}: {error.strerror or error}") from None
     out = sys.stdout
     if result.diagnostics:
-        get_formatter(args.format)(result.diagnostics, [], out, use_colour(out))
+        rendered = [output.display for output in result.outputs]
+        get_formatter(args.format)(result.diagnostics, rendered, out, use_colour(out))
     if result.errors:
         out.write(
             f"Nothing written: {result.errors} error{'s' if result.errors != 1 else ''} "
