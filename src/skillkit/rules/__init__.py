@@ -1,5 +1,5 @@
 """The rule families. Importing this package registers every rule (see skillkit.registry)."""
 
-from skillkit.rules import body, commands, files, frontmatter, guardrails, references
+from skillkit.rules import body, commands, drift, files, frontmatter, guardrails, references
 
-__all__ = ["body", "commands", "files", "frontmatter", "guardrails", "references"]
+__all__ = ["body", "commands", "drift", "files", "frontmatter", "guardrails", "references"]
