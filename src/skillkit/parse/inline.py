@@ -33,21 +33,23 @@ def _prose_lines(skill: Skill) -> list[tuple[int, str]]:
 
 def _code_spans(line: str) -> list[tuple[int, int, int, int]]:
     """(open start, content start, content end, close end) of each code span on one line."""
+    # Each backtick run once; an opening run pairs with the next run of the same width.
+    runs = [(found.start(), found.end()) for found in _BACKTICKS.finditer(line)]
     spans: list[tuple[int, int, int, int]] = []
-    position = 0
-    while opening := _BACKTICKS.search(line, position):
-        position = opening.end()
-        if opening.start() > 0 and line[opening.start() - 1] == "\\":
+    index, count = 0, len(runs)
+    while index < count:
+        start, end = runs[index]
+        index += 1
+        if start > 0 and line[start - 1] == "\\":
             continue
-        width = len(opening.group(0))
-        closing = next(
-            (m for m in _BACKTICKS.finditer(line, opening.end()) if len(m.group(0)) == width),
-            None,
-        )
-        if closing is None:  # no closing run of the same width: the backticks are literal
-            continue
-        spans.append((opening.start(), opening.end(), closing.start(), closing.end()))
-        position = closing.end()
+        width = end - start
+        for later in range(index, count):
+            close_start, close_end = runs[later]
+            if close_end - close_start == width:
+                spans.append((start, end, close_start, close_end))
+                index = later + 1
+                break
+        # no closing run of the same width: the backticks are literal
     return spans
 
 

@@ -200,15 +200,19 @@ def _speaks_of_examples(skill: Skill, code: InlineCode) -> bool:
     return any(_EXAMPLE.search(text) for text in texts)
 
 
-def _checked_path(skill: Skill, code: InlineCode) -> str | None:
+def _checked_path(skill: Skill, code: InlineCode, has_folder: dict[str, bool]) -> str | None:
     path = code_path(code.text)
     if path is None:
         return None
     first = path.split("/", 1)[0]
     # A path under a folder the skill does not have, and not one of the spec's folders, is most
     # likely relative to the user's project (`src/app.py`), not to the skill.
-    if first not in SPEC_FOLDERS and _names(skill.folder / first) is None:
-        return None
+    if first not in SPEC_FOLDERS:
+        known = has_folder.get(first)
+        if known is None:  # asked once a skill: a long skill names `scripts/...` many times
+            known = has_folder[first] = _names(skill.folder / first) is not None
+        if not known:
+            return None
     if _speaks_of_examples(skill, code):
         return None
     return path
@@ -233,8 +237,9 @@ def _checked_path(skill: Skill, code: InlineCode) -> str | None:
     ),
 )
 def path_missing(skill: Skill, context: Context) -> Iterator[Finding]:
+    has_folder: dict[str, bool] = {}
     for code in skill.inline_code:
-        path = _checked_path(skill, code)
+        path = _checked_path(skill, code, has_folder)
         if path is None or exists_in(skill.folder, path):
             continue
         yield Finding(code.span, _missing_message("path", code.text, skill.folder, path))
