@@ -89,3 +89,26 @@ def test_a_skill_with_a_child_section_compares_only_its_own_text(tmp_path: Path)
         },
     )
     assert found == []
+
+
+def test_variants_rendered_from_one_template_are_not_drift(tmp_path: Path) -> None:
+    drifted = SNAPSHOT.replace("note it briefly", "say nothing")
+    skills = tmp_path / "skills"
+    write_skill(skills, _skill("web-python", SNAPSHOT), "web-python")
+    write_skill(skills, _skill("web-node", drifted), "web-node")
+    write_skill(skills, _skill("web-go", drifted), "hand-written")
+    plan = {
+        "outputs": [
+            {
+                "template": "web.md.j2",
+                "path": "web-{{ language }}/SKILL.md",
+                "matrix": {"language": ["python", "node"]},
+            }
+        ]
+    }
+    settings = Settings(select=("SK601",), render=plan, config_path=tmp_path / "skillkit.toml")
+    found = lint_paths([skills], settings).diagnostics
+    # web-node is a variant of web-python's template; the hand-written copy is a real copy.
+    assert [
+        (Path(d.path).parent.name, Path(r.path or "").parent.name) for d in found for r in d.related
+    ] == [("web-python", "hand-written")]

@@ -6,11 +6,16 @@ into one shared partial (`skillkit render`) and stop drifting.
 blank lines ignored): at least half of the lines are shared (line ratio >= 0.5) and the text is
 at least 75% alike (character ratio >= 0.75). Copies adapted line by line ("Overview",
 "Examples" sections that only share a title) fall below the first bar.
+
+Outputs that `skillkit render` makes from one template (the variants of a matrix) differ by
+design and already share one source: copies between them are not drift. The rule knows them
+from the render plan in the settings (`Settings.render`), not from the files.
 """
 
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -25,9 +30,35 @@ SHOWN_LINES = 4
 
 # One section's facts: (normalized title, title, line, column, end column, own lines).
 SectionFacts = tuple[str, str, int, int, int, tuple[str, ...]]
+# A skill's facts: (the template it is rendered from, or "", its sections).
+SkillFacts = tuple[str, tuple[SectionFacts, ...]]
 
 
-def collect_sections(skill: Skill, context: Context) -> tuple[SectionFacts, ...]:
+def rendered_from(skill: Skill, context: Context) -> str:
+    """The template of the render plan that outputs this skill, or "" (hand-written)."""
+    table = context.settings.render
+    if not table:
+        return ""
+    from skillkit.render.plan import build_plan
+
+    try:
+        plan = build_plan(table, context.settings.root, context.settings.target)
+        relative = skill.path.resolve().relative_to(plan.output_root.resolve()).as_posix()
+    except Exception:  # a broken plan is for `skillkit render` to report, not this rule
+        return ""
+    for variant in plan.variants:
+        # An output path may hold Jinja (`background-service-{{ language }}/SKILL.md`).
+        parts = re.split(r"\{\{.*?\}\}", variant.path)
+        if re.fullmatch("[^/]+".join(re.escape(part) for part in parts), relative):
+            return variant.template
+    return ""
+
+
+def collect_sections(skill: Skill, context: Context) -> SkillFacts:
+    return rendered_from(skill, context), _sections(skill)
+
+
+def _sections(skill: Skill) -> tuple[SectionFacts, ...]:
     found: list[SectionFacts] = []
     for section in skill.all_sections():
         end = section.children[0].start_line - 1 if section.children else section.end_line
@@ -83,30 +114,34 @@ def _shown(lines: list[str]) -> str:
 def check_drift(
     collected: Sequence[tuple[str, Any]], context: Context
 ) -> Iterator[tuple[str, Finding]]:
-    copies: dict[str, list[tuple[str, SectionFacts]]] = {}
-    for path, sections in collected:
+    copies: dict[str, list[tuple[str, str, SectionFacts]]] = {}
+    for path, (template, sections) in collected:
         for facts in sections:
-            copies.setdefault(facts[0], []).append((path, facts))
+            copies.setdefault(facts[0], []).append((path, template, facts))
     for key in sorted(copies):
         found = copies[key]
-        if len({path for path, _ in found}) < 2:
+        if len({path for path, _, _ in found}) < 2:
             continue
-        groups: dict[tuple[str, ...], list[tuple[str, SectionFacts]]] = {}
-        for path, facts in sorted(found, key=lambda item: (item[0], item[1][2])):
-            groups.setdefault(facts[5], []).append((path, facts))
+        groups: dict[tuple[str, ...], list[tuple[str, str, SectionFacts]]] = {}
+        for copy in sorted(found, key=lambda item: (item[0], item[2][2])):
+            groups.setdefault(copy[2][5], []).append(copy)
         if len(groups) < 2:
             continue
         # The copy most skills share is the original; on a tie, the one in the first path.
         ordered = sorted(groups.items(), key=lambda item: (-len(item[1]), item[1][0][0]))
         original_lines, holders = ordered[0]
-        original_path, original = holders[0]
         for lines, others in ordered[1:]:
             if not is_drifted(original_lines, lines):
                 continue
             changed = differing_lines(original_lines, lines)
-            for path, facts in others:
-                if path == original_path:
+            for path, template, facts in others:
+                # Variants of one template are not copies of each other.
+                sources = [
+                    h for h in holders if h[0] != path and not (template and h[1] == template)
+                ]
+                if not sources:
                     continue
+                original_path, _, original = sources[0]
                 _, title, line, column, end_column, _ = facts
                 yield (
                     path,
