@@ -64,10 +64,16 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(format_listing(plan_listing(plan)))
         return 0
 
-    result = render_plan(plan, settings, check=args.check, force=args.force, delete=args.delete)
+    try:
+        result = render_plan(plan, settings, check=args.check, force=args.force, delete=args.delete)
+    except OSError as error:
+        # Rendering and checking are done by now; only a write can fail (a read-only folder).
+        where = f" {error.filename}" if error.filename else ""
+        raise UsageError(f"cannot write{where}: {error.strerror or error}") from None
     out = sys.stdout
     if result.diagnostics:
-        get_formatter(args.format)(result.diagnostics, [], out, use_colour(out))
+        rendered = [output.display for output in result.outputs]
+        get_formatter(args.format)(result.diagnostics, rendered, out, use_colour(out))
     if result.errors:
         out.write(
             f"Nothing written: {result.errors} error{'s' if result.errors != 1 else ''} "
