@@ -133,6 +133,8 @@ def _grammar_summary(command: dict[str, Any]) -> str:
         parts.append("flags: " + ", ".join(flags))
     if command["program"]:
         parts.append("runs: " + " ".join(command["program"]))
+    if command["problems"]:
+        parts.append("problems: " + ", ".join(command["problems"]))
     return "; ".join(parts)
 
 
