@@ -323,6 +323,23 @@ def test_tab_indentation_is_a_syntax_error_with_a_hint(
     assert skill.problems[0].message.endswith("(YAML does not allow tabs for indentation)")
 
 
+@pytest.mark.parametrize("pure_python", [False, True])
+def test_a_character_yaml_does_not_allow(
+    pure_python: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if pure_python:
+        monkeypatch.setattr(frontmatter_module, "_Loader", yaml.SafeLoader)
+    skill = parse_text("---\nname: demo\ndescription: 'a\x7f'\n---\n")
+    assert problems(skill) == [
+        (
+            ProblemKind.YAML_SYNTAX,
+            Span(3, 16, 3, 17),
+            "YAML syntax error: character U+007F is not allowed in YAML (remove it or write it "
+            "as an escape in a double-quoted string)",
+        )
+    ]
+
+
 def test_front_matter_that_is_not_a_mapping() -> None:
     skill = parse_text("---\n- a\n- b\n---\n")
     assert skill.front_matter.root_kind == "seq"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from typing import Any
 
@@ -21,7 +22,35 @@ def _value_to_data(value: Any) -> Any:
         return {f.key: _value_to_data(f.value) for f in value.fields}
     if value.kind == "seq":
         return [_value_to_data(item) for item in value.items]
+    if isinstance(value.scalar, float) and not math.isfinite(value.scalar):
+        return value.text  # `.inf` and `.nan` have no JSON number
     return value.scalar
+
+
+def _grammar_data(command: Any) -> dict[str, Any]:
+    """What the tool grammars make of a command: its subcommand, flags, arguments, the program
+    it runs. Empty for a tool skillkit has no grammar for."""
+    from skillkit.model import Command
+    from skillkit.tools import GRAMMARS, match
+
+    assert isinstance(command, Command)
+    grammar = GRAMMARS.get(command.tool)
+    if grammar is None or not command.argv:
+        return {}
+    mention = command.source == "inline" and grammar.names_command(command.words)
+    invocation = match(grammar, command.argv, mention=mention)
+    spec = invocation.spec
+    return {
+        "subcommand": " ".join(spec.path) if spec else None,
+        "mention": mention,
+        "flags": [
+            {"flag": use.word.text, "value": use.value.text if use.value else None}
+            for use in invocation.flags
+        ],
+        "arguments": [token.text for token in invocation.positionals],
+        "program": [token.text for token in invocation.program()],
+        "problems": [problem.kind for problem in invocation.problems],
+    }
 
 
 def model_to_data(skill: Any) -> dict[str, Any]:
@@ -70,15 +99,43 @@ def model_to_data(skill: Any) -> dict[str, Any]:
                 "tool": c.tool,
                 "argv": list(c.words),
                 "placeholders": [i for i, t in enumerate(c.argv) if t.placeholder],
+                **_grammar_data(c),
             }
             for c in skill.commands
         ],
         "links": [{"target": link.target, "line": link.span.line} for link in skill.links],
         "problems": [
-            {"kind": p.kind.value, "message": p.message, "line": p.span.line}
+            {
+                "kind": p.kind.value,
+                "message": p.message,
+                "line": p.span.line,
+                "column": p.span.column,
+            }
             for p in skill.problems
         ],
     }
+
+
+def _grammar_summary(command: dict[str, Any]) -> str:
+    parts = [f"tool: {command['tool']}"]
+    if "subcommand" not in command:
+        return parts[0]  # no grammar for this tool
+    parts.append(f"subcommand: {command['subcommand'] or '(not described)'}")
+    if command["mention"]:
+        parts.append("mention")
+    if command["arguments"]:
+        parts.append("arguments: " + " ".join(command["arguments"]))
+    if command["flags"]:
+        flags = [
+            f["flag"] if f["value"] is None else f"{f['flag']} {f['value']}"
+            for f in command["flags"]
+        ]
+        parts.append("flags: " + ", ".join(flags))
+    if command["program"]:
+        parts.append("runs: " + " ".join(command["program"]))
+    if command["problems"]:
+        parts.append("problems: " + ", ".join(command["problems"]))
+    return "; ".join(parts)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -91,7 +148,12 @@ def run(args: argparse.Namespace) -> int:
     if path.is_dir():
         path = path / "SKILL.md"
     if not path.exists():
-        raise UsageError(f"{args.path}: no such file")
+        given = Path(args.path)
+        raise UsageError(
+            f"{args.path}: no SKILL.md in this folder"
+            if given.is_dir()
+            else f"{args.path}: no such file"
+        )
     skill = read_skill(path)
     data = model_to_data(skill)
     if args.format == "json":
@@ -118,6 +180,7 @@ def run(args: argparse.Namespace) -> int:
     for command in data["commands"]:
         argv = " ".join(command["argv"])
         out.write(f"  {command['line']:>4}  [{command['source']}] {argv}\n")
+        out.write(f"        {_grammar_summary(command)}\n")
     if data["problems"]:
         out.write("\nProblems:\n")
         for problem in data["problems"]:

@@ -252,6 +252,22 @@ def parse_front_matter(lines: Sequence[str]) -> tuple[FrontMatter, int, list[Pro
         if closed:
             problems.append(Problem(ProblemKind.YAML_TOO_COMPLEX, _TOO_DEEP, Span.at(2)))
         return FrontMatter(True, closed, block_span, root_kind="invalid"), body_start, problems
+    except yaml.reader.ReaderError as error:  # a character YAML does not allow, such as DEL
+        if closed:
+            before = yaml_text[: error.position]
+            line = before.count("\n") + line_offset
+            column = len(before) - (before.rfind("\n") + 1) + 1
+            character = error.character
+            code = ord(character) if isinstance(character, str) else int(character)
+            problems.append(
+                Problem(
+                    ProblemKind.YAML_SYNTAX,
+                    f"YAML syntax error: character U+{code:04X} is not allowed in YAML "
+                    "(remove it or write it as an escape in a double-quoted string)",
+                    Span.at(line, column),
+                )
+            )
+        return FrontMatter(True, closed, block_span, root_kind="invalid"), body_start, problems
     except (yaml.YAMLError, ValueError) as error:
         if closed:
             problems.append(

@@ -17,45 +17,51 @@ _LINK = re.compile(
 _REFERENCE = re.compile(r"^ {0,3}\[((?:[^\[\]\\]|\\.)+)\]:\s*(<[^>\n]*>|\S+)")
 
 
-def _prose_lines(skill: Skill) -> list[tuple[int, str]]:
-    in_comment = {
-        number
-        for comment in skill.comments
-        for number in range(comment.span.line, comment.span.end_line + 1)
-    }
+def _prose_lines(skill: Skill, needle: str) -> list[tuple[int, str]]:
+    """The body lines outside code blocks and comments that contain `needle` (every rule here
+    needs a backtick or a bracket, and most lines have none: they are dropped first)."""
+    lines = skill.lines
+    code_lines = skill.code_lines
+    comments = skill.comments
     out: list[tuple[int, str]] = []
-    for number in range(skill.body_start_line, len(skill.lines) + 1):
-        if number in skill.code_lines or number in in_comment:
+    for index in range(skill.body_start_line - 1, len(lines)):
+        line = lines[index]
+        if needle not in line:
             continue
-        out.append((number, skill.lines[number - 1]))
+        number = index + 1
+        if number in code_lines:
+            continue
+        if comments and any(c.span.line <= number <= c.span.end_line for c in comments):
+            continue
+        out.append((number, line))
     return out
 
 
 def _code_spans(line: str) -> list[tuple[int, int, int, int]]:
     """(open start, content start, content end, close end) of each code span on one line."""
+    # Each backtick run once; an opening run pairs with the next run of the same width.
+    runs = [found.span() for found in _BACKTICKS.finditer(line)]
     spans: list[tuple[int, int, int, int]] = []
-    position = 0
-    while opening := _BACKTICKS.search(line, position):
-        position = opening.end()
-        if opening.start() > 0 and line[opening.start() - 1] == "\\":
+    index, count = 0, len(runs)
+    while index < count:
+        start, end = runs[index]
+        index += 1
+        if start > 0 and line[start - 1] == "\\":
             continue
-        width = len(opening.group(0))
-        closing = next(
-            (m for m in _BACKTICKS.finditer(line, opening.end()) if len(m.group(0)) == width),
-            None,
-        )
-        if closing is None:  # no closing run of the same width: the backticks are literal
-            continue
-        spans.append((opening.start(), opening.end(), closing.start(), closing.end()))
-        position = closing.end()
+        width = end - start
+        for later in range(index, count):
+            close_start, close_end = runs[later]
+            if close_end - close_start == width:
+                spans.append((start, end, close_start, close_end))
+                index = later + 1
+                break
+        # no closing run of the same width: the backticks are literal
     return spans
 
 
 def find_inline_code(skill: Skill) -> tuple[InlineCode, ...]:
     found: list[InlineCode] = []
-    for number, line in _prose_lines(skill):
-        if "`" not in line:
-            continue
+    for number, line in _prose_lines(skill, "`"):
         for _, start, end, _ in _code_spans(line):
             content = line[start:end]
             # CommonMark strips one space on each side when both are there.
@@ -67,7 +73,7 @@ def find_inline_code(skill: Skill) -> tuple[InlineCode, ...]:
 
 def find_links(skill: Skill) -> tuple[Link, ...]:
     found: list[Link] = []
-    for number, line in _prose_lines(skill):
+    for number, line in _prose_lines(skill, "]"):
         if "](" in line:
             code = _code_spans(line)
             for match in _LINK.finditer(line):

@@ -23,10 +23,14 @@ INLINE_TOOLS = frozenset({"vrctl", "mise", "uv", "uvx", "npx", "pip", "pip3", "s
 
 _PLACEHOLDER = re.compile(r"<[^<>\n]+>")
 _WHOLE_PLACEHOLDER = re.compile(r"^(?:<[^<>\n]+>|\.\.\.|…|\[\.\.\.\])$")
+_PLACEHOLDER_STARTS = frozenset("<.…[")  # the first characters _WHOLE_PLACEHOLDER can match
 _ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 _CRON_FIELD = re.compile(r"^(?:[\d*][\d*/,\-]*|[A-Za-z]{3}(?:[-,][A-Za-z]{3})*)$")
 _CRON_FIRST = re.compile(r"^[\d*][\d*/,\-]*$")
 _CRON_MACRO = re.compile(r"^@(?:reboot|yearly|annually|monthly|weekly|daily|midnight|hourly)$")
+# Characters that never start anything in the lexer (quotes, escapes, expansions, operators and
+# blanks do); `#` starts a comment only where a word starts, so inside a run it is plain.
+_PLAIN_RUN = re.compile(r"[^ \t\r\n\\'\"$`<>&|;()]+")
 _SEPARATORS = frozenset({"&&", "||", ";", "|", "&", ";;", "(", ")", "|&"})
 _REDIRECTS = frozenset({">", ">>", "<", "<<", "<<-", "<<<", "&>", "&>>", ">&", "<&", ">|", "<>"})
 
@@ -57,9 +61,10 @@ class _Lexer:
         self.first_line = first_line
         self.column_offset = column_offset
         self.line_starts = [0]
-        for index, char in enumerate(text):
-            if char == "\n":
-                self.line_starts.append(index + 1)
+        index = text.find("\n")
+        while index >= 0:
+            self.line_starts.append(index + 1)
+            index = text.find("\n", index + 1)
 
     def where(self, index: int) -> tuple[int, int]:
         # Binary search for the line holding `index`.
@@ -95,8 +100,11 @@ class _Lexer:
                     raw=raw,
                     span=Span(start[0], start[1], end[0], end[1]),
                     quoted=done.quoted,
-                    placeholder=bool(_WHOLE_PLACEHOLDER.match(value)),
-                    has_placeholder=bool(_PLACEHOLDER.search(value)) or "..." in value,
+                    # (each pattern needs a character that most words lack: test that first)
+                    placeholder=value[:1] in _PLACEHOLDER_STARTS
+                    and bool(_WHOLE_PLACEHOLDER.match(value)),
+                    has_placeholder=("<" in value and bool(_PLACEHOLDER.search(value)))
+                    or "..." in value,
                 )
             )
 
@@ -209,8 +217,11 @@ class _Lexer:
                         i += match.end()
                     expect_heredoc_word = ""
                 continue
-            add(i, i + 1, char)
-            i += 1
+            # Ordinary characters: the whole run at once (one `add`, not one per character).
+            plain = _PLAIN_RUN.match(text, i + 1)
+            end = plain.end() if plain else i + 1
+            add(i, end, text[i:end])
+            i = end
         lexeme = finish()
         if lexeme:
             yield lexeme

@@ -1,5 +1,23 @@
 """The rule families. Importing this package registers every rule (see skillkit.registry)."""
 
-from skillkit.rules import body, commands, files, frontmatter, references
+from skillkit.rules import (
+    body,
+    commands,
+    drift,
+    files,
+    frontmatter,
+    guardrails,
+    references,
+    suppressions,
+)
 
-__all__ = ["body", "commands", "files", "frontmatter", "references"]
+__all__ = [
+    "body",
+    "commands",
+    "drift",
+    "files",
+    "frontmatter",
+    "guardrails",
+    "references",
+    "suppressions",
+]
