@@ -5,6 +5,7 @@ Computed only when a rule asks (see `Skill.inline_code` and `Skill.links`).
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from skillkit.model import InlineCode, Link, Skill, Span
@@ -12,7 +13,7 @@ from skillkit.model import InlineCode, Link, Skill, Span
 _BACKTICKS = re.compile(r"`+")
 # [text](target "title") and ![alt](target); the target may be wrapped in <...>.
 _LINK = re.compile(
-    r"(!?)\[((?:[^\[\]\\]|\\.)*)\]\(\s*(<[^>\n]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)"
+    r"(!?)\[((?:[^\[\]\\]|\\.)*)\]\(\s*(<[^<>\n]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)"
 )
 _REFERENCE = re.compile(r"^ {0,3}\[((?:[^\[\]\\]|\\.)+)\]:\s*(<[^>\n]*>|\S+)")
 
@@ -33,21 +34,28 @@ def _prose_lines(skill: Skill) -> list[tuple[int, str]]:
 
 def _code_spans(line: str) -> list[tuple[int, int, int, int]]:
     """(open start, content start, content end, close end) of each code span on one line."""
+    # Every backtick run once, and for each width the runs of that width in order: finding the
+    # closing run is then a lookup, not a rescan of the rest of the line for every opening
+    # (which is quadratic on a line of backtick runs of many widths).
+    runs = [(m.start(), m.end()) for m in _BACKTICKS.finditer(line)]
+    by_width: dict[int, list[int]] = {}
+    for index, (start, end) in enumerate(runs):
+        by_width.setdefault(end - start, []).append(index)
     spans: list[tuple[int, int, int, int]] = []
-    position = 0
-    while opening := _BACKTICKS.search(line, position):
-        position = opening.end()
-        if opening.start() > 0 and line[opening.start() - 1] == "\\":
+    index = 0
+    while index < len(runs):
+        start, end = runs[index]
+        if start > 0 and line[start - 1] == "\\":
+            index += 1
             continue
-        width = len(opening.group(0))
-        closing = next(
-            (m for m in _BACKTICKS.finditer(line, opening.end()) if len(m.group(0)) == width),
-            None,
-        )
-        if closing is None:  # no closing run of the same width: the backticks are literal
+        same = by_width[end - start]
+        later = bisect.bisect_right(same, index)
+        if later == len(same):  # no closing run of the same width: the backticks are literal
+            index += 1
             continue
-        spans.append((opening.start(), opening.end(), closing.start(), closing.end()))
-        position = closing.end()
+        closing = same[later]
+        spans.append((start, end, runs[closing][0], runs[closing][1]))
+        index = closing + 1
     return spans
 
 

@@ -15,7 +15,10 @@ from dataclasses import dataclass, field
 
 from skillkit.model import CodeBlock, Comment, Problem, ProblemKind, Section, Span
 
-_ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+# The opening of an ATX heading; the rest of the line is read by `_atx_title` (one regex for the
+# whole line, with a lazy title before optional closing hashes, backtracks quadratically on a
+# line of spaces).
+_ATX_OPEN = re.compile(r" {0,3}(#{1,6})(?:[ \t]|$)")
 _FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})(.*)$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _LIST_OR_QUOTE = re.compile(r"^ {0,3}(?:[-+*]|\d{1,9}[.)]|>)(?:[ \t]|$)")
@@ -69,9 +72,9 @@ def scan_blocks(lines: Sequence[str], first_line: int) -> BlockStructure:
             paragraph_open = False
             continue
         if stripped[0] == "#":
-            atx = _ATX.match(line)
+            atx = _ATX_OPEN.match(line)
             if atx:
-                title = (atx.group(2) or "").strip()
+                title = _atx_title(line[atx.end(1) :])
                 headings.append((title, len(atx.group(1)), Span.whole_line(number, line)))
                 paragraph_open = False
                 number += 1
@@ -102,6 +105,18 @@ def scan_blocks(lines: Sequence[str], first_line: int) -> BlockStructure:
         code_lines=frozenset(code_lines),
         problems=tuple(problems),
     )
+
+
+def _atx_title(rest: str) -> str:
+    """The title of an ATX heading from what follows its opening hashes: without the optional
+    closing sequence (hashes preceded by a space or tab) and the spaces around it."""
+    rest = rest.strip(" \t")
+    without_hashes = rest.rstrip("#")
+    if not without_hashes:
+        return ""
+    if without_hashes != rest and without_hashes[-1] in " \t":
+        rest = without_hashes.rstrip(" \t")
+    return rest.strip()
 
 
 def _read_fence(
