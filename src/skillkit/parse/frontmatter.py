@@ -60,9 +60,27 @@ class _TooComplex(Exception):
     pass
 
 
-def _span(node: yaml.Node, line_offset: int) -> Span:
-    start, end = node.start_mark, node.end_mark
-    return Span(start.line + line_offset, start.column + 1, end.line + line_offset, end.column + 1)
+class _Where:
+    """Maps YAML marks to file positions. Node marks count from the YAML text, which starts on
+    file line `line_offset`; an end mark past the text's last line (a block collection at the
+    end of the text ends "on the next line") is clamped to the end of that line, so that every
+    span stays inside the file."""
+
+    def __init__(self, line_offset: int, yaml_lines: Sequence[str]) -> None:
+        self.line_offset = line_offset
+        self.last_index = max(0, len(yaml_lines) - 1)
+        self.last_length = len(yaml_lines[-1]) if yaml_lines else 0
+
+    def span(self, node: yaml.Node) -> Span:
+        start, end = node.start_mark, node.end_mark
+        start_line, start_column = self.clamp(start.line, start.column)
+        end_line, end_column = self.clamp(end.line, end.column)
+        return Span(start_line, start_column, end_line, end_column)
+
+    def clamp(self, index: int, column: int) -> tuple[int, int]:
+        if index > self.last_index:
+            index, column = self.last_index, self.last_length
+        return index + self.line_offset, column + 1
 
 
 def _scalar_value(kind: ValueKind, text: str) -> str | bool | int | float | None:
@@ -85,11 +103,11 @@ def _scalar_value(kind: ValueKind, text: str) -> str | bool | int | float | None
     return text
 
 
-def _value(node: yaml.Node, line_offset: int, budget: _Budget, problems: list[Problem]) -> Value:
+def _value(node: yaml.Node, where: _Where, budget: _Budget, problems: list[Problem]) -> Value:
     budget.left -= 1
     if budget.left < 0:
         raise _TooComplex
-    span = _span(node, line_offset)
+    span = where.span(node)
     tag = node.tag or ""
     kind = _KIND_BY_TAG.get(tag, "other")
     if tag not in _KNOWN_TAGS and tag not in ("", "!"):
@@ -112,20 +130,20 @@ def _value(node: yaml.Node, line_offset: int, budget: _Budget, problems: list[Pr
             scalar=_scalar_value(kind, text),
         )
     if isinstance(node, yaml.SequenceNode):
-        items = tuple(_value(item, line_offset, budget, problems) for item in node.value)
+        items = tuple(_value(item, where, budget, problems) for item in node.value)
         return Value(kind="seq", text="", span=span, items=items)
     if isinstance(node, yaml.MappingNode):
         return Value(
             kind="map",
             text="",
             span=span,
-            fields=_fields(node, line_offset, budget, problems),
+            fields=_fields(node, where, budget, problems),
         )
     return Value(kind="other", text="", span=span)
 
 
 def _fields(
-    node: yaml.MappingNode, line_offset: int, budget: _Budget, problems: list[Problem]
+    node: yaml.MappingNode, where: _Where, budget: _Budget, problems: list[Problem]
 ) -> tuple[Field, ...]:
     out: list[Field] = []
     for key_node, value_node in node.value:
@@ -135,8 +153,8 @@ def _fields(
         out.append(
             Field(
                 key=key,
-                key_span=_span(key_node, line_offset),
-                value=_value(value_node, line_offset, budget, problems),
+                key_span=where.span(key_node),
+                value=_value(value_node, where, budget, problems),
             )
         )
     return tuple(out)
@@ -183,14 +201,14 @@ def parse_front_matter(lines: Sequence[str]) -> tuple[FrontMatter, int, list[Pro
     yaml_text = "\n".join(lines[1 : closing_for_yaml - 1])
     # Node marks count from the text we hand YAML, which starts on file line 2.
     line_offset = 2
+    where = _Where(line_offset, lines[1 : closing_for_yaml - 1])
     if not yaml_text.strip():
         return FrontMatter(True, closed, block_span, root_kind="empty"), body_start, problems
     try:
         root = yaml.compose(yaml_text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        line = mark.line + line_offset if mark else 2
-        column = mark.column + 1 if mark else 1
+        line, column = where.clamp(mark.line, mark.column) if mark else (2, 1)
         what = error.problem or error.context or "invalid YAML"
         message = f"YAML syntax error: {what}"
         hint = _HINTS.get(what)
@@ -207,14 +225,14 @@ def parse_front_matter(lines: Sequence[str]) -> tuple[FrontMatter, int, list[Pro
         return FrontMatter(True, closed, block_span, root_kind="empty"), body_start, problems
     budget = _Budget()
     try:
-        root_value = _value(root, line_offset, budget, problems)
+        root_value = _value(root, where, budget, problems)
     except (_TooComplex, RecursionError):
         problems.append(
             Problem(
                 ProblemKind.YAML_TOO_COMPLEX,
                 f"front matter expands to more than {MAX_NODES} YAML nodes "
                 "(aliases of aliases?); it was not read",
-                _span(root, line_offset),
+                where.span(root),
             )
         )
         return FrontMatter(True, closed, block_span, root_kind="invalid"), body_start, problems
