@@ -14,6 +14,7 @@ import sys
 from collections.abc import Sequence
 
 from skillkit import __version__
+from skillkit.errors import UsageError
 
 # name → (module, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -21,13 +22,18 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "show": ("skillkit.commands.show", "print the model skillkit parsed from a skill"),
     "rules": ("skillkit.commands.rules", "list every rule"),
     "rule": ("skillkit.commands.rule", "explain one rule, with its examples"),
+    "config": (
+        "skillkit.commands.config",
+        "show the settings in force for a path, and their source",
+    ),
+    "config-schema": ("skillkit.commands.config_schema", "print the JSON Schema of the config"),
+    "new": ("skillkit.commands.new", "create a new skill in the right shape for a target"),
+    "prompt": ("skillkit.commands.prompt", "print the skills block an agent sees, and its cost"),
 }
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
-
-class UsageError(Exception):
-    """A problem with what the user asked for (exit 2, no traceback)."""
+__all__ = ["COMMANDS", "EXIT_ERROR", "EXIT_FINDINGS", "EXIT_OK", "UsageError", "main"]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -9,11 +9,13 @@ command line is always read, and one that does not exist becomes a finding, not 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pathspec
+if TYPE_CHECKING:  # imported when a .gitignore or an exclude needs it (start-up speed)
+    import pathspec
 
 SKILL_FILE = "SKILL.md"
 SKIPPED_FOLDERS = frozenset(
@@ -35,16 +37,36 @@ SKIPPED_FOLDERS = frozenset(
 )
 
 
+VIRTUALENV_MARKER = "pyvenv.cfg"
+IGNORE_FILE = ".gitignore"
+
+# A folder's entries that discovery looks at: (name, is a folder). Folders, SKILL.md, and the
+# files that change how a folder is walked; nothing else.
+Listing = tuple[tuple[str, bool], ...]
+Lister = Callable[[str], Listing]
+_MARKERS = frozenset({SKILL_FILE, VIRTUALENV_MARKER, IGNORE_FILE})
+
+
+def list_folder(folder: str) -> Listing:
+    """The entries of `folder` that discovery needs (raises OSError if it cannot be listed)."""
+    entries: list[tuple[str, bool]] = []
+    with os.scandir(folder) as listing:
+        for entry in listing:
+            try:
+                is_dir = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                continue
+            if is_dir or entry.name in _MARKERS:
+                entries.append((entry.name, is_dir))
+    return tuple(entries)
+
+
 @dataclass(frozen=True)
 class Missing:
     """A path given by the user that cannot be linted, and why."""
 
     path: Path
     reason: str
-
-
-def _is_virtualenv(folder: str) -> bool:
-    return os.path.exists(os.path.join(folder, "pyvenv.cfg"))
 
 
 def _repository_root(start: Path) -> Path | None:
@@ -55,13 +77,17 @@ def _repository_root(start: Path) -> Path | None:
 
 
 def _ignore_spec(folder: str) -> pathspec.GitIgnoreSpec | None:
-    path = os.path.join(folder, ".gitignore")
+    path = os.path.join(folder, IGNORE_FILE)
     try:
         with open(path, encoding="utf-8", errors="replace") as handle:
             lines = handle.read().splitlines()
     except OSError:
         return None
-    return pathspec.GitIgnoreSpec.from_lines(lines) if lines else None
+    if not lines:
+        return None
+    import pathspec
+
+    return pathspec.GitIgnoreSpec.from_lines(lines)
 
 
 class _Ignores:
@@ -81,7 +107,11 @@ class _Ignores:
             spec = self.spec(base)
             if spec is None:
                 continue
-            relative = os.path.relpath(path, base).replace(os.sep, "/")
+            # (paths here are real paths under `base`: slicing is relpath without its cost)
+            if path.startswith(base) and path[len(base) : len(base) + 1] == os.sep:
+                relative = path[len(base) + 1 :].replace(os.sep, "/")
+            else:
+                relative = os.path.relpath(path, base).replace(os.sep, "/")
             if is_dir:
                 relative += "/"
             if spec.match_file(relative):
@@ -102,24 +132,54 @@ def _chain(folder: Path, root: Path | None) -> list[str]:
     return chain[::-1]
 
 
+class _Exclude:
+    """The `exclude` globs of the config, matched relative to the config's folder."""
+
+    def __init__(self, patterns: Sequence[str], root: Path | None) -> None:
+        import pathspec
+
+        self.spec = pathspec.GitIgnoreSpec.from_lines(patterns)
+        self.root = str(root.resolve()) if root is not None else None
+
+    def excluded(self, shown: str, is_dir: bool) -> bool:
+        relative = shown
+        if self.root is not None:
+            candidate = os.path.relpath(os.path.abspath(shown), self.root)
+            if not candidate.startswith(".."):
+                relative = candidate
+        relative = relative.replace(os.sep, "/")
+        return self.spec.match_file(relative + ("/" if is_dir else ""))
+
+
 def discover(
-    paths: Sequence[Path | str], *, respect_gitignore: bool = True, exclude: Sequence[str] = ()
+    paths: Sequence[Path | str],
+    *,
+    respect_gitignore: bool = True,
+    exclude: Sequence[str] = (),
+    exclude_root: Path | None = None,
+    lister: Lister = list_folder,
 ) -> tuple[list[Path], list[Missing]]:
-    """The skill files under `paths`, sorted and without duplicates, and the paths that failed."""
+    """The skill files under `paths`, sorted and without duplicates, and the paths that failed.
+
+    `exclude` globs are relative to `exclude_root` (the config's folder) and apply to files named
+    on the command line too, so that a pre-commit hook, which names files, skips them as well.
+    `lister` lists a folder by its real path (the lint cache passes one that remembers)."""
     found: dict[str, Path] = {}
     missing: list[Missing] = []
     ignores = _Ignores()
-    exclude_spec = pathspec.GitIgnoreSpec.from_lines(exclude) if exclude else None
+    exclude_spec = _Exclude(exclude, exclude_root) if exclude else None
     for given in paths:
         path = Path(given)
         try:
             if path.is_file() or (path.exists() and not path.is_dir()):
-                found.setdefault(str(path), path)
+                if exclude_spec is None or not exclude_spec.excluded(str(path), False):
+                    found.setdefault(str(path), path)
                 continue
             if path.is_dir():
                 root = _repository_root(path.resolve()) if respect_gitignore else None
                 chain = _chain(path.resolve(), root) if respect_gitignore else []
-                for file in _walk(path, ignores, chain, respect_gitignore, exclude_spec):
+                walk = _walk(path, ignores, chain, respect_gitignore, exclude_spec, lister)
+                for file in walk:
                     found.setdefault(str(file), file)
                 continue
             if path.is_symlink():
@@ -136,40 +196,44 @@ def _walk(
     ignores: _Ignores,
     chain: list[str],
     respect_gitignore: bool,
-    exclude: pathspec.GitIgnoreSpec | None,
+    exclude: _Exclude | None,
+    lister: Lister,
 ) -> Iterator[Path]:
-    # (shown path, real path, .gitignore chain)
-    stack: list[tuple[str, str, list[str]]] = [(str(top), str(top.resolve()), chain)]
+    # Hot: a corpus of thousands of skills has tens of thousands of sibling files. The lister
+    # drops every entry but folders and markers, and a folder's own listing answers "is it a
+    # virtualenv / has it a .gitignore" without another stat.
+    # (shown path, real path, .gitignore chain, is the folder given by the user)
+    stack: list[tuple[str, str, list[str], bool]] = [(str(top), str(top.resolve()), chain, True)]
     while stack:
-        shown, real, folder_chain = stack.pop()
+        shown, real, folder_chain, given = stack.pop()
         try:
-            entries = list(os.scandir(shown))
+            entries = lister(real)
         except OSError:
             continue
-        if respect_gitignore and os.path.exists(os.path.join(real, ".gitignore")):
-            folder_chain = [*folder_chain, real] if real not in folder_chain else folder_chain
+        if not given and (VIRTUALENV_MARKER, False) in entries:
+            continue
+        if respect_gitignore and (IGNORE_FILE, False) in entries and real not in folder_chain:
+            folder_chain = [*folder_chain, real]
+        # os.path.join, without its cost per call
+        real_prefix = real if real.endswith(os.sep) else real + os.sep
+        shown_prefix = shown if shown.endswith(os.sep) else shown + os.sep
         folders: list[tuple[str, str]] = []
-        for entry in entries:
-            name = entry.name
-            real_child = os.path.join(real, name)
-            try:
-                is_dir = entry.is_dir(follow_symlinks=False)
-            except OSError:
+        for name, is_dir in entries:
+            if is_dir:
+                if name in SKIPPED_FOLDERS:
+                    continue
+            elif name != SKILL_FILE:
                 continue
+            real_child = real_prefix + name
             if respect_gitignore and ignores.ignored(real_child, is_dir, folder_chain):
                 continue
-            if exclude is not None and exclude.match_file(
-                entry.path.replace(os.sep, "/") + ("/" if is_dir else "")
-            ):
+            shown_child = shown_prefix + name
+            if exclude is not None and exclude.excluded(shown_child, is_dir):
                 continue
-            if is_dir and name == SKILL_FILE:
-                yield Path(entry.path)  # reading it fails, and that is reported
-                continue
-            if is_dir:
-                if name in SKIPPED_FOLDERS or _is_virtualenv(entry.path):
-                    continue
-                folders.append((entry.path, real_child))
-            elif name == SKILL_FILE:
-                yield Path(entry.path)
-        for folder in sorted(folders, reverse=True):
-            stack.append((folder[0], folder[1], folder_chain))
+            if name == SKILL_FILE:
+                yield Path(shown_child)  # a folder of that name: reading it fails, and is reported
+            else:
+                folders.append((shown_child, real_child))
+        folders.sort(reverse=True)
+        for shown_child, real_child in folders:
+            stack.append((shown_child, real_child, folder_chain, False))

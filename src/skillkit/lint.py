@@ -10,15 +10,17 @@ import fnmatch
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from skillkit.diagnostics import Diagnostic, Finding, Severity
-from skillkit.discover import discover
+from skillkit.discover import discover, list_folder
 from skillkit.model import ProblemKind, Skill, Span
-from skillkit.parse import read_skill
 from skillkit.registry import Context, Rule, all_rules, resolve_code
 from skillkit.settings import DEFAULT_SETTINGS, Settings
 from skillkit.targets import get_target
+
+if TYPE_CHECKING:
+    from skillkit.cache import LintCache
 
 # A file with one of these problems has no model worth checking: only the file rules run.
 FATAL_PROBLEMS = frozenset({ProblemKind.UNREADABLE, ProblemKind.NOT_UTF8, ProblemKind.TOO_LARGE})
@@ -127,6 +129,8 @@ def check_skill(skill: Skill, settings: Settings, path: str | None = None) -> Fi
 
 
 def lint_file(path: Path, settings: Settings) -> FileResult:
+    from skillkit.parse import read_skill  # not at the top: a warm cached run parses nothing
+
     return check_skill(read_skill(path, settings.max_file_bytes), settings, str(path))
 
 
@@ -153,10 +157,35 @@ def run_project_rules(results: Sequence[FileResult], settings: Settings) -> list
     return diagnostics
 
 
+def _lint_files(
+    jobs: list[tuple[Path, Settings]], cache: LintCache | None, workers: int | None
+) -> list[FileResult]:
+    """Each file's result, in order: from the cache where valid, else linted (in a pool when
+    there are many)."""
+    from skillkit.parallel import lint_files
+
+    if cache is None:
+        return [outcome[0] for outcome in lint_files(jobs, sign=False, workers=workers)]
+    results: list[FileResult | None] = []
+    stale: list[int] = []
+    for index, (path, settings) in enumerate(jobs):
+        cached = cache.lookup(path, str(path), settings)
+        results.append(cached)
+        if cached is None:
+            stale.append(index)
+    outcomes = lint_files([jobs[index] for index in stale], sign=True, workers=workers)
+    for index, (file_result, signature) in zip(stale, outcomes, strict=True):
+        results[index] = file_result
+        cache.store(jobs[index][0], jobs[index][1], file_result, signature)
+    cache.save()
+    return [file_result for file_result in results if file_result is not None]
+
+
 @dataclass
 class LintResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    cache_hits: int = 0  # files whose results came from the cache
 
     @property
     def errors(self) -> int:
@@ -173,12 +202,27 @@ def lint_paths(
     *,
     settings_for: SettingsFor | None = None,
     respect_gitignore: bool = True,
+    cache_dir: Path | None = None,
+    workers: int | None = None,
 ) -> LintResult:
     """Lint every skill under `paths`. `settings_for` gives each file its own settings (the
-    nearest config); otherwise `settings` (or the defaults) apply to all."""
+    nearest config); otherwise `settings` (or the defaults) apply to all. With `cache_dir`,
+    results of unchanged files come from the cache (see skillkit.cache); `workers` None lints
+    large runs on every core, 1 in this process."""
     base = settings or DEFAULT_SETTINGS
     pick: SettingsFor = settings_for or (lambda _path: base)
-    files, missing = discover(paths, respect_gitignore=respect_gitignore, exclude=base.exclude)
+    cache = None
+    if cache_dir is not None:
+        from skillkit.cache import LintCache
+
+        cache = LintCache(cache_dir)
+    files, missing = discover(
+        paths,
+        respect_gitignore=respect_gitignore,
+        exclude=base.exclude,
+        exclude_root=base.config_path.parent if base.config_path else None,
+        lister=cache.list_folder if cache is not None else list_folder,
+    )
     result = LintResult()
     for gone in missing:
         result.diagnostics.append(
@@ -191,10 +235,12 @@ def lint_paths(
                 message=f"cannot lint: {gone.reason}",
             )
         )
-    file_results = [lint_file(path, pick(path)) for path in files]
+    file_results = _lint_files([(path, pick(path)) for path in files], cache, workers)
+    result.cache_hits = cache.hits if cache is not None else 0
     for file_result in file_results:
         result.files.append(file_result.path)
         result.diagnostics.extend(file_result.diagnostics)
-    result.diagnostics.extend(run_project_rules(file_results, base))
+    if any(file_result.facts for file_result in file_results):
+        result.diagnostics.extend(run_project_rules(file_results, base))
     result.diagnostics.sort(key=lambda d: d.sort_key)
     return result

@@ -1,14 +1,17 @@
 """Bounded cost: hostile files finish in bounded time and memory, with a finding, and the other
 files of the run are still linted.
 
-Each case runs in a subprocess under an address-space limit (`RLIMIT_AS`) and a generous timeout:
-a case that exceeds them fails as a hang or a blow-up; nothing here asserts a speed.
+Each case runs in a subprocess under an address-space limit (`RLIMIT_AS`), a CPU-time limit
+(`RLIMIT_CPU`: CPU seconds, so a loaded machine does not make it flaky) and a wall-clock timeout
+as a backstop against a process that waits on something: a case that exceeds them fails as a
+hang or a blow-up; nothing here asserts a speed.
 """
 
 from __future__ import annotations
 
 import json
 import resource
+import signal
 import subprocess
 import sys
 from collections.abc import Callable
@@ -16,7 +19,8 @@ from pathlib import Path
 
 import pytest
 
-TIMEOUT_SECONDS = 60
+CPU_SECONDS = 60
+WALL_SECONDS = 300
 MEMORY_LIMIT_BYTES = 2 * 1024**3
 
 GOOD = (
@@ -40,8 +44,9 @@ print(json.dumps({
 """
 
 
-def _limit_memory() -> None:
+def _limit_resources() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT_BYTES, MEMORY_LIMIT_BYTES))
+    resource.setrlimit(resource.RLIMIT_CPU, (CPU_SECONDS, CPU_SECONDS + 5))
 
 
 def lint_in_subprocess(root: Path, max_file_bytes: int) -> dict[str, list[tuple[str, int, str]]]:
@@ -50,10 +55,11 @@ def lint_in_subprocess(root: Path, max_file_bytes: int) -> dict[str, list[tuple[
         [sys.executable, "-c", RUNNER, str(max_file_bytes), str(root)],
         capture_output=True,
         text=True,
-        timeout=TIMEOUT_SECONDS,
-        preexec_fn=_limit_memory,
+        timeout=WALL_SECONDS,
+        preexec_fn=_limit_resources,
         stdin=subprocess.DEVNULL,
     )
+    assert completed.returncode != -signal.SIGXCPU, f"over {CPU_SECONDS} s of CPU: a hang"
     assert completed.returncode == 0, completed.stderr[-2000:]
     report = json.loads(completed.stdout)
     by_folder: dict[str, list[tuple[str, int, str]]] = {}
@@ -143,7 +149,7 @@ def nested_list_items() -> bytes:
 
 def hundred_thousand_headings() -> bytes:
     return (
-        HEAD + "".join(f"{'#' * (1 + n % 6)} H{n}\n\n`vrctl x`\n" for n in range(100_000))
+        HEAD + "".join(f"{'#' * (1 + n % 6)} H{n}\n\nText with `code`.\n" for n in range(100_000))
     ).encode()
 
 

@@ -103,6 +103,16 @@ def _scalar_value(kind: ValueKind, text: str) -> str | bool | int | float | None
     return text
 
 
+_STANDARD_TAG_PREFIX = "tag:yaml.org,2002:"
+
+
+def _written_tag(tag: str) -> str:
+    """A tag as its author wrote it: `!!python/object`, not `tag:yaml.org,2002:python/object`."""
+    if tag.startswith(_STANDARD_TAG_PREFIX):
+        return "!!" + tag[len(_STANDARD_TAG_PREFIX) :]
+    return tag
+
+
 def _value(node: yaml.Node, where: _Where, budget: _Budget, problems: list[Problem]) -> Value:
     budget.left -= 1
     if budget.left < 0:
@@ -114,7 +124,8 @@ def _value(node: yaml.Node, where: _Where, budget: _Budget, problems: list[Probl
         problems.append(
             Problem(
                 ProblemKind.YAML_UNSUPPORTED,
-                f"YAML tag `{tag}` is not supported; it is kept as text and never constructed",
+                f"YAML tag `{_written_tag(tag)}` is not supported; it is kept as text and never "
+                "constructed",
                 span,
             )
         )
@@ -160,12 +171,18 @@ def _fields(
     return tuple(out)
 
 
+_COLON_HINT = (
+    "an unquoted value contains `: `; quote the whole value "
+    '(description: "Use when: ...") or use a block scalar (`|`)'
+)
+_TAB_HINT = "YAML does not allow tabs for indentation"
+# Keyed by the problem text of both PyYAML's pure-Python reader and libyaml's.
 _HINTS = {
-    "mapping values are not allowed here": (
-        "an unquoted value contains `: `; quote the whole value "
-        '(description: "Use when: ...") or use a block scalar (`|`)'
-    ),
-    "found character '\\t' that cannot start any token": "YAML does not allow tabs for indentation",
+    "mapping values are not allowed here": _COLON_HINT,
+    "mapping values are not allowed in this context": _COLON_HINT,
+    "found character '\\t' that cannot start any token": _TAB_HINT,
+    "found a tab character that violates indentation": _TAB_HINT,
+    "found a tab character where an indentation space is expected": _TAB_HINT,
 }
 
 
@@ -214,12 +231,16 @@ def parse_front_matter(lines: Sequence[str]) -> tuple[FrontMatter, int, list[Pro
         hint = _HINTS.get(what)
         if hint:
             message += f" ({hint})"
-        problems.append(Problem(ProblemKind.YAML_SYNTAX, message, Span.at(line, column)))
+        # Unclosed, the whole file was read as YAML and the error is most likely in the
+        # Markdown: the missing `---` is the one finding to give.
+        if closed:
+            problems.append(Problem(ProblemKind.YAML_SYNTAX, message, Span.at(line, column)))
         return FrontMatter(True, closed, block_span, root_kind="invalid"), body_start, problems
     except (yaml.YAMLError, RecursionError, ValueError) as error:
-        problems.append(
-            Problem(ProblemKind.YAML_SYNTAX, f"YAML could not be read: {error}", Span.at(2))
-        )
+        if closed:
+            problems.append(
+                Problem(ProblemKind.YAML_SYNTAX, f"YAML could not be read: {error}", Span.at(2))
+            )
         return FrontMatter(True, closed, block_span, root_kind="invalid"), body_start, problems
     if root is None:
         return FrontMatter(True, closed, block_span, root_kind="empty"), body_start, problems

@@ -78,8 +78,12 @@ def find_links(skill: Skill) -> tuple[Link, ...]:
     for number, line in _prose_lines(skill):
         if "](" in line:
             code = _code_spans(line)
+            # Code spans are in order and do not overlap: a binary search tells whether a link
+            # starts inside one (a scan of all of them for each link is quadratic).
+            code_starts = [span[0] for span in code]
             for match in _LINK.finditer(line):
-                if any(a <= match.start() < d for a, _, _, d in code):
+                inside = bisect.bisect_right(code_starts, match.start()) - 1
+                if inside >= 0 and match.start() < code[inside][3]:
                     continue
                 target = match.group(3)
                 start = match.start(3)

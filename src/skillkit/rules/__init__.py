@@ -1,5 +1,5 @@
 """The rule families. Importing this package registers every rule (see skillkit.registry)."""
 
-from skillkit.rules import files, frontmatter
+from skillkit.rules import body, commands, files, frontmatter, references
 
-__all__ = ["files", "frontmatter"]
+__all__ = ["body", "commands", "files", "frontmatter", "references"]

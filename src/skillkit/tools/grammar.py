@@ -1,17 +1,33 @@
 """Declarative command-line grammars and the one engine that checks argv against them.
 
-A grammar is data (the tool's subcommands, positionals and flags); the same data checks the
-commands a skill gives (`skillkit lint`) and builds the commands a template renders
+A grammar is data (the tool's subcommands, positionals and flags, what kind of value each takes,
+and which part of the command line is another program that the tool runs); the same data checks
+the commands a skill gives (`skillkit lint`) and builds the commands a template renders
 (`skillkit render`). Tokens are the model's shell words, so every problem has a position.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from skillkit.model import Span, Token
+
+# What a value must look like. "any": anything; "int": a whole number; "abs-path": an absolute
+# path; "env": KEY=VAL with a key of [A-Za-z0-9_]+ and a non-empty value; "name": a name that is
+# safe as a folder name; "ref": a snapshot tag (no `/` or `:`); "word": one word, no whitespace.
+ValueKind = Literal["any", "int", "abs-path", "env", "name", "ref", "word"]
+# The part a flag plays in the program a tool runs (vrctl's `--cmd <exe> --arg <arg>...`).
+ProgramRole = Literal["", "executable", "argument"]
+
+SAFE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+ENV_KEY = re.compile(r"^[A-Za-z0-9_]+$")
+_PLACEHOLDER = re.compile(r"<[^<>\n]+>|\.\.\.|…")
+_WHOLE_NUMBER = re.compile(r"^[0-9]+$")
 
 
 @dataclass(frozen=True)
@@ -22,7 +38,13 @@ class Flag:
     required: bool = False
     # The value is the next word taken verbatim, even when it starts with `-` (vrctl's --arg).
     verbatim: bool = False
-    kind: str = "any"  # "any", "int", "path", "env": what a value must look like
+    kind: ValueKind = "any"
+    program: ProgramRole = ""
+    # Seen among the first flags of the program this tool runs, it was meant for this tool
+    # (`npx tsx -y watch`): only flags that no such program plausibly takes are telltale.
+    telltale: bool = False
+    # Given, the tool needs no trailing command (`mise exec --command "..."`).
+    replaces_command: bool = False
 
     @property
     def name(self) -> str:
@@ -38,6 +60,8 @@ class Positional:
     name: str
     optional: bool = False
     choices: tuple[str, ...] = ()
+    kind: ValueKind = "any"
+    repeat: bool = False
 
 
 @dataclass(frozen=True)
@@ -46,6 +70,14 @@ class CommandSpec:
     positionals: tuple[Positional, ...] = ()
     flags: tuple[Flag, ...] = ()
     summary: str = ""
+    # The tool takes flags beyond these (npx takes every npm setting): an unknown one is fine.
+    open_flags: bool = False
+    # The metavar of another program this command runs at the end of its line (`uv run <tool>
+    # ...`), or None. `command_after` is the word that must come before that program (`--` for
+    # `mise exec`); None: the program starts at the first word that is not a flag.
+    command: str | None = None
+    command_after: str | None = None
+    command_required: bool = False
 
     def flag(self, word: str) -> Flag | None:
         for flag in self.flags:
@@ -57,7 +89,9 @@ class CommandSpec:
         parts = [tool, *self.path]
         for positional in self.positionals:
             shown = "|".join(positional.choices) if positional.choices else f"<{positional.name}>"
-            parts.append(f"[{shown}]" if positional.optional else shown)
+            if positional.optional:
+                shown = f"[{shown}]"
+            parts.append(shown + ("..." if positional.repeat else ""))
         for flag in self.flags:
             text = flag.name + (f" <{flag.metavar}>" if flag.metavar else "")
             if not flag.required:
@@ -65,6 +99,11 @@ class CommandSpec:
             if flag.repeat:
                 text += "..."
             parts.append(text)
+        if self.command:
+            shown = f"<{self.command}>..."
+            if self.command_after:
+                shown = f"{self.command_after} {shown}"
+            parts.append(shown if self.command_required else f"[{shown}]")
         return " ".join(parts)
 
 
@@ -72,6 +111,9 @@ class CommandSpec:
 class ToolGrammar:
     name: str
     commands: tuple[CommandSpec, ...]
+    # False: the grammar knows only some subcommands (`mise exec`, not `mise install`), so an
+    # unknown one is not a problem, just not checked.
+    closed: bool = True
 
     def command(self, *path: str) -> CommandSpec:
         for spec in self.commands:
@@ -90,13 +132,22 @@ class ToolGrammar:
             }
         )
 
+    def names_command(self, words: Sequence[str]) -> bool:
+        """True when the words (the tool's included) only name a command path (`vrctl service
+        add`): a mention in prose, not an invocation."""
+        rest = tuple(words[1:])
+        return any(spec.path[: len(rest)] == rest for spec in self.commands) or not rest
+
 
 @dataclass(frozen=True)
 class GrammarProblem:
     """What is wrong, where; `kind` names the problem for rules that pick some kinds."""
 
-    kind: str  # unknown-subcommand, missing-subcommand, unknown-flag, missing-value,
-    # repeated-flag, missing-flag, too-many-arguments, missing-argument, bad-choice
+    # unknown-subcommand, missing-subcommand, unknown-flag, flag-before-command,
+    # flag-after-command, missing-value, repeated-flag, missing-flag, too-many-arguments,
+    # missing-argument, bad-choice, missing-separator, missing-command, and for a value of the
+    # wrong kind: not-a-number, relative-path, bad-env, unsafe-name, bad-ref, whitespace.
+    kind: str
     message: str
     span: Span
 
@@ -118,6 +169,10 @@ class Invocation:
     positionals: tuple[Token, ...] = ()
     flags: tuple[FlagUse, ...] = ()
     problems: tuple[GrammarProblem, ...] = ()
+    command: tuple[Token, ...] = ()  # the program this one runs (spec.command), if any
+    separator: Token | None = None  # the `--` before it, when written
+    elided: bool = False  # an ellipsis (`...`) stands for more words
+    mention: bool = False
 
     def values(self, flag_name: str) -> list[Token]:
         return [use.value for use in self.flags if use.flag.name == flag_name and use.value]
@@ -125,14 +180,80 @@ class Invocation:
     def uses(self, flag_name: str) -> list[FlagUse]:
         return [use for use in self.flags if use.flag.name == flag_name]
 
+    def program(self) -> tuple[Token, ...]:
+        """The argv of the program this command runs (`--cmd x --arg y` → `x y`; `uv run x y` →
+        `x y`), or () when it runs none. Tokens keep their positions; a value passed through a
+        flag is a plain word of the inner program (its outer quoting does not matter there)."""
+        if self.command:
+            return self.command
+        executable = [u.value for u in self.flags if u.flag.program == "executable" and u.value]
+        if not executable:
+            return ()
+        arguments = [u.value for u in self.flags if u.flag.program == "argument" and u.value]
+        return tuple(dataclasses.replace(t, quoted=False) for t in [executable[-1], *arguments])
 
-def _is_ellipsis(token: Token) -> bool:
+
+def is_ellipsis(token: Token) -> bool:
     return token.placeholder and token.text in ("...", "…", "[...]")
+
+
+def is_dynamic(token: Token) -> bool:
+    """A word whose value the shell computes (`$VAR`, `$(cmd)`): its kind cannot be checked."""
+    return "$" in token.text or "`" in token.text
 
 
 def _suggest(word: str, options: Sequence[str]) -> str:
     close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.5)
     return f"; did you mean `{close[0]}`?" if close else ""
+
+
+def check_value(kind: ValueKind, token: Token, shown: str) -> tuple[str, str] | None:
+    """(problem kind, message) when the word is not a value of this kind, else None.
+
+    `shown` names where the value goes (`--cwd`, `<name>`). A whole placeholder is a value of
+    every kind; inside a word, each placeholder counts as one ordinary character, so that
+    `<repo>:<tag>` is still a ref with a `:`.
+    """
+    if kind == "any" or token.placeholder or is_dynamic(token):
+        return None
+    text = token.text
+    filled = _PLACEHOLDER.sub("x", text) if token.has_placeholder else text
+    if kind == "int":
+        if not _WHOLE_NUMBER.match(filled):
+            return "not-a-number", f"`{shown} {text}`: the value must be a whole number"
+    elif kind == "abs-path":
+        starts_open = text.startswith(("<", "~", "/"))
+        if not starts_open:
+            return "relative-path", f"`{shown} {text}` is a relative path; give an absolute one"
+    elif kind == "env":
+        key, equals, _ = text.partition("=")
+        filled_value = filled.partition("=")[2]
+        if not equals:
+            return "bad-env", f"`{shown} {text}` is not KEY=VAL"
+        if not ENV_KEY.match(_PLACEHOLDER.sub("x", key)):
+            return (
+                "bad-env",
+                f"`{shown} {text}`: the key `{key}` may only use letters, digits and `_`",
+            )
+        if not filled_value:
+            return "bad-env", f"`{shown} {text}` has an empty value"
+    elif kind == "name":
+        if not SAFE_NAME.match(filled):
+            return (
+                "unsafe-name",
+                f"`{text}` is not a safe {shown}: use lowercase letters, digits, `-` and `_`, "
+                "starting with a letter or digit",
+            )
+    elif kind == "ref":
+        if "/" in filled or ":" in filled:
+            return (
+                "bad-ref",
+                f"`{text}` is not a snapshot tag: the host accepts only `latest` or a tag "
+                "without `/` or `:`",
+            )
+    elif kind == "word" and any(char.isspace() for char in filled):
+        return "whitespace", f"`{shown}` takes one word; `{text}` has whitespace in it"
+    return None
 
 
 def match(grammar: ToolGrammar, argv: Sequence[Token], *, mention: bool = False) -> Invocation:
@@ -155,7 +276,7 @@ def match(grammar: ToolGrammar, argv: Sequence[Token], *, mention: bool = False)
             spec = exact[0]
             break
         if index >= len(words):
-            if not mention:
+            if not mention and grammar.closed:
                 last = words[-1].span
                 problems.append(
                     GrammarProblem(
@@ -165,11 +286,12 @@ def match(grammar: ToolGrammar, argv: Sequence[Token], *, mention: bool = False)
                         last,
                     )
                 )
-            return Invocation(grammar.name, None, words, problems=tuple(problems))
+            return Invocation(grammar.name, None, words, problems=tuple(problems), mention=mention)
         word = words[index]
         if word.text not in options:
-            if word.placeholder or word.has_placeholder:
-                return Invocation(grammar.name, None, words)  # `vrctl service <verb>`
+            if word.placeholder or word.has_placeholder or not grammar.closed:
+                # `vrctl service <verb>`, or a subcommand this grammar does not describe.
+                return Invocation(grammar.name, None, words, mention=mention)
             problems.append(
                 GrammarProblem(
                     "unknown-subcommand",
@@ -179,30 +301,54 @@ def match(grammar: ToolGrammar, argv: Sequence[Token], *, mention: bool = False)
                     word.span,
                 )
             )
-            return Invocation(grammar.name, None, words, problems=tuple(problems))
+            return Invocation(grammar.name, None, words, problems=tuple(problems), mention=mention)
         path = (*path, word.text)
         index += 1
 
+    called = " ".join((grammar.name, *spec.path))
     positionals: list[Token] = []
     flags: list[FlagUse] = []
+    command: tuple[Token, ...] = ()
+    separator: Token | None = None
     saw_ellipsis = False
+    max_positionals = None if any(p.repeat for p in spec.positionals) else len(spec.positionals)
     while index < len(words):
         word = words[index]
         index += 1
-        if _is_ellipsis(word):
+        if is_ellipsis(word):
             saw_ellipsis = True
             continue
         text = word.text
+        if spec.command and text == "--" and not word.quoted:
+            separator = word
+            command = words[index:]
+            break
         if text.startswith("-") and len(text) > 1 and not word.quoted and not word.placeholder:
             name, has_inline, inline_value = text.partition("=")
             flag = spec.flag(name if has_inline else text)
             if flag is None:
+                if spec.open_flags:
+                    continue
                 known = [n for f in spec.flags for n in f.names]
+                if spec.command and not spec.command_after:
+                    problems.append(
+                        GrammarProblem(
+                            "flag-before-command",
+                            f"`{called}` has no flag `{text}`; a flag of the program goes after "
+                            f"it (`{called} <{spec.command}> {text}`)",
+                            word.span,
+                        )
+                    )
+                    continue
                 problems.append(
                     GrammarProblem(
                         "unknown-flag",
-                        f"unknown flag `{text}` for `{grammar.name} {' '.join(spec.path)}`"
-                        + (_suggest(text, known) if known else " (it takes no flags)"),
+                        f"unknown flag `{text}` for `{called}`"
+                        + (
+                            (_suggest(text, known) or f"; it takes {', '.join(known)}")
+                            if known
+                            else " (it takes no flags)"
+                        ),
                         word.span,
                     )
                 )
@@ -229,20 +375,23 @@ def match(grammar: ToolGrammar, argv: Sequence[Token], *, mention: bool = False)
                     )
             flags.append(FlagUse(flag, word, value))
             continue
+        if (
+            spec.command
+            and not spec.command_after
+            and (max_positionals is not None and len(positionals) >= max_positionals)
+        ):
+            command = words[index - 1 :]
+            break
         positionals.append(word)
 
-    required = [p for p in spec.positionals if not p.optional]
-    if len(positionals) > len(spec.positionals):
-        extra = positionals[len(spec.positionals)]
+    if max_positionals is not None and len(positionals) > max_positionals:
+        extra = positionals[max_positionals]
+        count = len(spec.positionals)
         problems.append(
             GrammarProblem(
                 "too-many-arguments",
-                f"`{grammar.name} {' '.join(spec.path)}` takes "
-                + (
-                    f"{len(spec.positionals)} argument{'s' if len(spec.positionals) != 1 else ''}"
-                    if spec.positionals
-                    else "no arguments"
-                )
+                f"`{called}` takes "
+                + (f"{count} argument{'s' if count != 1 else ''}" if count else "no arguments")
                 + f"; unexpected `{extra.text}` (usage: {spec.usage(grammar.name)})",
                 extra.span,
             )
@@ -257,15 +406,25 @@ def match(grammar: ToolGrammar, argv: Sequence[Token], *, mention: bool = False)
                     word.span,
                 )
             )
+        bad = check_value(positional.kind, word, f"<{positional.name}>")
+        if bad:
+            problems.append(GrammarProblem(bad[0], bad[1], word.span))
+    for use in flags:
+        if use.value is not None:
+            bad = check_value(use.flag.kind, use.value, use.flag.name)
+            if bad:
+                problems.append(GrammarProblem(bad[0], bad[1], use.value.span))
+    if spec.command and command:
+        problems.extend(_telltale_flags(spec, called, command))
     if not mention and not saw_ellipsis:
         last = words[-1].span
+        required = [p for p in spec.positionals if not p.optional]
         if len(positionals) < len(required):
             missing = required[len(positionals)]
             problems.append(
                 GrammarProblem(
                     "missing-argument",
-                    f"`{grammar.name} {' '.join(spec.path)}` needs <{missing.name}> "
-                    f"(usage: {spec.usage(grammar.name)})",
+                    f"`{called}` needs <{missing.name}> (usage: {spec.usage(grammar.name)})",
                     last,
                 )
             )
@@ -274,11 +433,30 @@ def match(grammar: ToolGrammar, argv: Sequence[Token], *, mention: bool = False)
                 problems.append(
                     GrammarProblem(
                         "missing-flag",
-                        f"`{grammar.name} {' '.join(spec.path)}` needs `{flag.name} "
-                        f"<{flag.metavar}>`",
+                        f"`{called}` needs `{flag.name} <{flag.metavar}>`",
                         last,
                     )
                 )
+        replaced = any(use.flag.replaces_command for use in flags)
+        if spec.command_after and separator is None and not replaced and positionals:
+            problems.append(
+                GrammarProblem(
+                    "missing-separator",
+                    f"`{called}` runs the program that follows `{spec.command_after}`; "
+                    f"without it `{positionals[0].text}` is read as <{spec.positionals[0].name}>"
+                    if spec.positionals
+                    else f"`{called}` runs the program that follows `{spec.command_after}`",
+                    positionals[0].span,
+                )
+            )
+        elif spec.command_required and not command and not replaced:
+            problems.append(
+                GrammarProblem(
+                    "missing-command",
+                    f"`{called}` needs the program to run (usage: {spec.usage(grammar.name)})",
+                    last,
+                )
+            )
     for flag in spec.flags:
         uses = [use for use in flags if use.flag is flag]
         if len(uses) > 1 and not flag.repeat:
@@ -289,4 +467,37 @@ def match(grammar: ToolGrammar, argv: Sequence[Token], *, mention: bool = False)
                     uses[-1].word.span,
                 )
             )
-    return Invocation(grammar.name, spec, words, tuple(positionals), tuple(flags), tuple(problems))
+    return Invocation(
+        grammar.name,
+        spec,
+        words,
+        tuple(positionals),
+        tuple(flags),
+        tuple(problems),
+        command=command,
+        separator=separator,
+        elided=saw_ellipsis,
+        mention=mention,
+    )
+
+
+def _telltale_flags(
+    spec: CommandSpec, called: str, command: tuple[Token, ...]
+) -> list[GrammarProblem]:
+    """Flags of this tool among the first flags of the program it runs: put in the wrong place,
+    they reach the program instead of the tool."""
+    found: list[GrammarProblem] = []
+    for word in command[1:]:
+        if not word.text.startswith("-") or word.quoted or word.placeholder:
+            break
+        flag = spec.flag(word.text.partition("=")[0])
+        if flag is not None and flag.telltale:
+            found.append(
+                GrammarProblem(
+                    "flag-after-command",
+                    f"`{word.text}` is a flag of `{called}`, but after `{command[0].text}` it "
+                    f"goes to `{command[0].text}`; put it before `{command[0].text}`",
+                    word.span,
+                )
+            )
+    return found

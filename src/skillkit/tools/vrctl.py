@@ -1,10 +1,14 @@
 """The grammar of `vrctl`, viberun's service manager, as its usage text gives it
-(`../shared/docs/vrctl.md`, read from bin/vrctl at 5e89626). Nothing else exists."""
+(`../shared/docs/vrctl.md`, read from bin/vrctl at 5e89626). Nothing else exists.
+
+`service add` runs a program: `--cmd` is its executable (one word, no shell) and each `--arg` one
+of its arguments, so `Invocation.program()` gives the argv that vrctl will exec."""
 
 from __future__ import annotations
 
 from skillkit.tools.grammar import CommandSpec, Flag, Positional, ToolGrammar
 
+APP_DIR = "/home/viberun/app"  # where app code lives in a viberun container
 NAME = Positional("name")
 
 VRCTL = ToolGrammar(
@@ -12,11 +16,11 @@ VRCTL = ToolGrammar(
     (
         CommandSpec(
             ("service", "add"),
-            (NAME,),
+            (Positional("name", kind="name"),),
             (
-                Flag(("--cmd",), "executable", required=True),
-                Flag(("--arg",), "arg", repeat=True, verbatim=True),
-                Flag(("--cwd",), "dir", kind="path"),
+                Flag(("--cmd",), "executable", required=True, kind="word", program="executable"),
+                Flag(("--arg",), "arg", repeat=True, verbatim=True, program="argument"),
+                Flag(("--cwd",), "dir", kind="abs-path"),
                 Flag(("--env",), "KEY=VAL", repeat=True, kind="env"),
                 Flag(("--no-start",)),
             ),
@@ -38,7 +42,7 @@ VRCTL = ToolGrammar(
         CommandSpec(("host", "snapshots"), summary="list snapshots"),
         CommandSpec(
             ("host", "restore"),
-            (Positional("snapshot-ref"),),
+            (Positional("snapshot-ref", kind="ref"),),
             summary="restore a snapshot (disconnects the session)",
         ),
         CommandSpec(("host", "branch", "list"), summary="list branches"),

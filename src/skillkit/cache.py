@@ -1,0 +1,426 @@
+"""The lint cache: each file's diagnostics and project-rule facts, reused while nothing they
+depend on has changed.
+
+An entry is valid for one file under one set of settings and one build of skillkit; it records
+what the result depended on: the file (stat, and a content hash to fall back on) and the folders
+of its skill (their mtimes, since reference rules ask what exists there). A warm run costs a few
+stats per file; a file whose stat changed is hashed, and re-linted only if its bytes changed.
+
+Files live in `.skillkit_cache/<version>/lint-<settings hash>` (one per settings in force), each a
+header, a checksum and a `marshal` payload of plain tuples (marshal, unlike pickle, builds no
+objects of arbitrary classes). A file that is corrupt, from another build or another Python, or
+malformed in any way is ignored and rewritten, never trusted. Writes are atomic (a temporary file
+renamed over the old one).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import marshal
+import os
+import sys
+import time
+from collections.abc import Mapping
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from skillkit import __version__
+from skillkit.diagnostics import Diagnostic, Edit, Fix, Related, Severity
+from skillkit.discover import Listing, list_folder
+from skillkit.model import Span
+
+if TYPE_CHECKING:
+    from skillkit.lint import FileResult
+    from skillkit.settings import Settings
+
+CACHE_FOLDER = ".skillkit_cache"
+MAGIC = b"skillkit-lint-cache\n"
+FORMAT = 1
+DIGEST_SIZE = 16
+# A file or folder changed this close to the run's start may change again within the same mtime
+# tick without its stat changing ("racy" in git's terms): its stat is not trusted next time.
+RACY_NS = 2_000_000_000
+# A skill folder with more sub-folders than this (a repository root that is also a skill) is not
+# cached: checking that nothing in it changed would cost more than linting the file.
+MAX_DEPENDENCY_FOLDERS = 64
+SKIPPED_FOLDERS = frozenset({".git", ".hg", ".svn", "node_modules", "__pycache__", CACHE_FOLDER})
+
+# (folder, mtime_ns) for the skill folder and each folder below it.
+Dependencies = tuple[tuple[str, int], ...]
+
+
+def digest(data: bytes) -> bytes:
+    from hashlib import blake2b  # only when something is hashed: a warm run hashes nothing
+
+    return blake2b(data, digest_size=DIGEST_SIZE).digest()
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Signature:
+    """What a file's result depended on, taken before the file was read."""
+
+    mtime_ns: int
+    size: int
+    content: bytes  # digest of the bytes that were linted
+    folders: Dependencies | None  # None: too many to track; the result is not cached
+
+
+def folder_state(folder: str) -> Dependencies | None:
+    """The mtime of the folder and every folder below it (the stat comes before the listing, so a
+    change during the walk shows next time)."""
+    found: list[tuple[str, int]] = []
+    stack = [folder]
+    while stack:
+        current = stack.pop()
+        try:
+            found.append((current, os.stat(current).st_mtime_ns))
+            with os.scandir(current) as listing:
+                for entry in listing:
+                    if entry.name not in SKIPPED_FOLDERS and entry.is_dir(follow_symlinks=False):
+                        stack.append(entry.path)
+        except OSError:
+            return None
+        if len(found) > MAX_DEPENDENCY_FOLDERS:
+            return None
+    return tuple(found)
+
+
+def _canonical(value: Any) -> Any:
+    """A plain, ordered form of a settings value whose repr is stable across runs."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return (
+            type(value).__qualname__,
+            tuple((f.name, _canonical(getattr(value, f.name))) for f in dataclasses.fields(value)),
+        )
+    if isinstance(value, Enum):
+        return (type(value).__qualname__, _canonical(value.value))
+    if isinstance(value, Mapping):
+        return ("map", tuple(sorted(((repr(k), _canonical(v)) for k, v in value.items()))))
+    if isinstance(value, (set, frozenset)):
+        return ("set", tuple(sorted(repr(_canonical(v)) for v in value)))
+    if isinstance(value, (list, tuple)):
+        return tuple(_canonical(v) for v in value)
+    if isinstance(value, Path):
+        return ("path", str(value))
+    if value is None or isinstance(value, (str, int, float, bool, bytes)):
+        return value
+    # Unknown objects: their repr (one with an address in it never matches, which is safe).
+    return ("other", type(value).__qualname__, repr(value))
+
+
+def settings_key(settings: Settings) -> str:
+    """A stable hash of the settings in force (the folder config paths are relative to
+    included: `per-file-ignores` match against it)."""
+    text = repr((_canonical(settings), str(settings.root)))
+    return digest(text.encode("utf-8", "surrogatepass")).hex()
+
+
+def build_key() -> str:
+    """skillkit's version, plus the size and mtime of each of its modules, so that a changed rule
+    in a development checkout invalidates the cache as a new release would."""
+    package = os.path.dirname(os.path.abspath(__file__))
+    parts: list[str] = [__version__, sys.version.split()[0], str(marshal.version)]
+    for folder, folders, files in os.walk(package):
+        folders[:] = sorted(name for name in folders if name != "__pycache__")
+        for name in sorted(files):
+            if name.endswith(".py"):
+                stat = os.stat(os.path.join(folder, name))
+                parts.append(f"{folder[len(package) :]}/{name}:{stat.st_size}:{stat.st_mtime_ns}")
+    return digest("\n".join(parts).encode("utf-8", "surrogateescape")).hex()
+
+
+# --- Diagnostics as plain tuples (what marshal can hold) and back, with validation. ---
+
+SpanTuple = tuple[int, int, int, int]
+
+
+def _span_out(span: Span) -> SpanTuple:
+    return (span.line, span.column, span.end_line, span.end_column)
+
+
+def _span_in(value: Any) -> Span:
+    line, column, end_line, end_column = value
+    if not (
+        type(line) is int
+        and type(column) is int
+        and type(end_line) is int
+        and type(end_column) is int
+    ):
+        raise TypeError("span")
+    return Span(line, column, end_line, end_column)
+
+
+def _text(value: Any) -> str:
+    if type(value) is not str:
+        raise TypeError("text")
+    return value
+
+
+def encode_diagnostic(diagnostic: Diagnostic) -> tuple[Any, ...]:
+    fix = diagnostic.fix
+    return (
+        _span_out(diagnostic.span),
+        diagnostic.code,
+        diagnostic.name,
+        int(diagnostic.severity),
+        diagnostic.message,
+        None
+        if fix is None
+        else (
+            fix.description,
+            tuple((_span_out(edit.span), edit.replacement) for edit in fix.edits),
+            fix.safe,
+        ),
+        tuple(
+            (related.message, _span_out(related.span), related.path)
+            for related in diagnostic.related
+        ),
+        diagnostic.source_line,
+    )
+
+
+def decode_diagnostic(path: str, value: Any) -> Diagnostic:
+    """The diagnostic a tuple encodes; raises (TypeError, ValueError) on anything malformed."""
+    span, code, name, severity, message, fix, related, source_line = value
+    decoded_fix: Fix | None = None
+    if fix is not None:
+        description, edits, safe = fix
+        if type(safe) is not bool:
+            raise TypeError("fix")
+        decoded_fix = Fix(
+            _text(description),
+            tuple(Edit(_span_in(edit_span), _text(text)) for edit_span, text in edits),
+            safe,
+        )
+    decoded_related: list[Related] = []
+    for related_message, related_span, related_path in related:
+        if related_path is not None:
+            _text(related_path)
+        decoded_related.append(
+            Related(_text(related_message), _span_in(related_span), related_path)
+        )
+    return Diagnostic(
+        path=path,
+        span=_span_in(span),
+        code=_text(code),
+        name=_text(name),
+        severity=Severity(severity),
+        message=_text(message),
+        fix=decoded_fix,
+        related=tuple(decoded_related),
+        source_line=_text(source_line),
+    )
+
+
+def _marshalable(value: Any) -> bool:
+    try:
+        marshal.dumps(value)
+    except ValueError:
+        return False
+    return True
+
+
+# An entry: (mtime_ns, size, stat trusted, content digest, folders, diagnostics, facts)
+Entry = tuple[int, int, bool, bytes, Dependencies, tuple[Any, ...], tuple[Any, ...]]
+
+
+class _CacheFile:
+    """One file of the cache (the entries for one settings hash, or the folder listings): loaded
+    on first use, written back if changed."""
+
+    def __init__(self, path: Path, build: str) -> None:
+        self.path = path
+        self.build = build
+        self.entries: dict[str, Any] = {}
+        self.dirty = False
+        self._load()
+
+    def _load(self) -> None:
+        try:
+            with open(self.path, "rb") as handle:
+                data = handle.read()
+        except OSError:
+            return
+        header = len(MAGIC) + DIGEST_SIZE
+        if len(data) < header or not data.startswith(MAGIC):
+            return
+        payload = data[header:]
+        if digest(payload) != data[len(MAGIC) : header]:
+            return  # corrupt: truncated, edited, or half-written by something else
+        try:
+            version, build, entries = marshal.loads(payload)
+        except (EOFError, ValueError, TypeError):
+            return
+        if version != FORMAT or build != self.build or type(entries) is not dict:
+            return
+        self.entries = entries
+
+    def save(self) -> None:
+        if not self.dirty:
+            return
+        import tempfile
+
+        payload = marshal.dumps((FORMAT, self.build, self.entries))
+        folder = self.path.parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            _mark_cache_root(folder.parent)
+            handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=folder)
+            try:
+                with os.fdopen(handle, "wb") as stream:
+                    stream.write(MAGIC + digest(payload) + payload)
+                os.replace(temporary, self.path)
+            except BaseException:
+                os.unlink(temporary)
+                raise
+        except OSError:
+            return  # a read-only checkout still lints; it only stays cold
+        self.dirty = False
+
+
+def _mark_cache_root(folder: Path) -> None:
+    # Like ruff's: git ignores the folder, and backup tools skip it.
+    ignore = folder / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("# Created by skillkit.\n*\n", encoding="utf-8")
+        (folder / "CACHEDIR.TAG").write_text(
+            "Signature: 8a477f597d28d172789f06886806bc55\n"
+            "# This file is a cache directory tag created by skillkit.\n",
+            encoding="utf-8",
+        )
+
+
+class LintCache:
+    """Results of earlier lint runs under `folder` (see the module docstring)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.started_ns = time.time_ns()
+        self.build = build_key()
+        self.hits = 0
+        self.misses = 0
+        self._files: dict[str, _CacheFile] = {}
+        self._keys: dict[int, tuple[Settings, str]] = {}
+        self._listings: _CacheFile | None = None
+        # The mtime of each folder discovery listed in this run (each stat taken once).
+        self.folder_mtimes: dict[str, int] = {}
+
+    def list_folder(self, folder: str) -> Listing:
+        """Discovery's listing of a folder (by real path): remembered while its mtime holds, so
+        that a warm run stats folders instead of reading them."""
+        mtime = os.stat(folder).st_mtime_ns
+        self.folder_mtimes[folder] = mtime
+        if self._listings is None:
+            self._listings = _CacheFile(self.folder / __version__ / "listings", self.build)
+        known = self._listings.entries.get(folder)
+        if type(known) is tuple and len(known) == 2 and known[0] == mtime:
+            listing = known[1]
+            if type(listing) is tuple and all(
+                type(entry) is tuple
+                and len(entry) == 2
+                and type(entry[0]) is str
+                and type(entry[1]) is bool
+                for entry in listing
+            ):
+                return listing
+        listing = list_folder(folder)
+        if mtime < self.started_ns - RACY_NS:
+            self._listings.entries[folder] = (mtime, listing)
+            self._listings.dirty = True
+        return listing
+
+    def _file(self, settings: Settings) -> _CacheFile:
+        known = self._keys.get(id(settings))
+        if known is None or known[0] is not settings:
+            known = (settings, settings_key(settings))
+            self._keys[id(settings)] = known
+        key = known[1]
+        cache_file = self._files.get(key)
+        if cache_file is None:
+            cache_file = _CacheFile(self.folder / __version__ / f"lint-{key[:32]}", self.build)
+            self._files[key] = cache_file
+        return cache_file
+
+    def lookup(self, path: Path, shown: str, settings: Settings) -> FileResult | None:
+        """The cached result for the file, if everything it depended on is unchanged."""
+        from skillkit.lint import FileResult
+
+        cache_file = self._file(settings)
+        key = os.path.abspath(path)
+        entry = cache_file.entries.get(key)
+        if entry is None:
+            self.misses += 1
+            return None
+        try:
+            mtime_ns, size, trusted, content, folders, diagnostics, facts = entry
+            stat = os.stat(key)
+            seen = self.folder_mtimes
+            for folder, folder_mtime in folders:
+                if type(folder) is not str:
+                    raise TypeError("folder")
+                current = seen.get(folder)
+                if current is None:
+                    current = os.stat(folder).st_mtime_ns
+                if current != folder_mtime:
+                    raise LookupError(folder)
+            if not (trusted and stat.st_mtime_ns == mtime_ns and stat.st_size == size):
+                with open(key, "rb") as handle:
+                    if digest(handle.read()) != content:
+                        raise LookupError(key)
+                # Same bytes: remember the new stat, trusted once it is old enough.
+                cache_file.entries[key] = (
+                    stat.st_mtime_ns,
+                    stat.st_size,
+                    stat.st_mtime_ns < self.started_ns - RACY_NS,
+                    content,
+                    folders,
+                    diagnostics,
+                    facts,
+                )
+                cache_file.dirty = True
+            result = FileResult(
+                shown,
+                tuple(decode_diagnostic(shown, value) for value in diagnostics),
+                tuple((_text(code), value) for code, value in facts),
+            )
+        except (OSError, LookupError, TypeError, ValueError):
+            # Changed, gone, or a malformed entry: lint the file again and replace it.
+            self.misses += 1
+            return None
+        self.hits += 1
+        return result
+
+    def store(
+        self, path: Path, settings: Settings, result: FileResult, signature: Signature | None
+    ) -> None:
+        if signature is None or signature.folders is None:
+            return
+        if any(mtime >= self.started_ns - RACY_NS for _folder, mtime in signature.folders):
+            return  # a folder that just changed may change again unseen: not cached this time
+        facts = tuple((code, value) for code, value in result.facts)
+        if not _marshalable(facts):
+            return  # facts must be plain data (tuples, strings, numbers...) to be cached
+        cache_file = self._file(settings)
+        cache_file.entries[os.path.abspath(path)] = (
+            signature.mtime_ns,
+            signature.size,
+            signature.mtime_ns < self.started_ns - RACY_NS,
+            signature.content,
+            signature.folders,
+            tuple(encode_diagnostic(d) for d in result.diagnostics),
+            facts,
+        )
+        cache_file.dirty = True
+
+    def save(self) -> None:
+        for cache_file in self._files.values():
+            cache_file.save()
+        if self._listings is not None:
+            self._listings.save()
+
+
+def default_cache_folder(settings: Settings) -> Path:
+    """`.skillkit_cache` in the project root: the folder of the config in force, else the
+    working folder (like ruff's)."""
+    return settings.root / CACHE_FOLDER

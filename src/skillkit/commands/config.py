@@ -1,0 +1,82 @@
+"""`skillkit config [PATH]`: the settings in force for a path, and where each one came from."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from skillkit.commands.lint import add_config_arguments
+from skillkit.targets import TARGET_NAMES
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "path", nargs="?", default=".", metavar="PATH", help="a skill file or folder (default: .)"
+    )
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument("--target", choices=TARGET_NAMES, default=None)
+    add_config_arguments(parser)
+
+
+def _values(settings: Any) -> dict[str, Any]:
+    """The settings in force, keyed and shaped as the config file writes them."""
+    from skillkit.registry import OPTIONS
+
+    return {
+        "target": settings.target,
+        "select": list(settings.select) if settings.select is not None else None,
+        "extend-select": list(settings.extend_select),
+        "ignore": list(settings.ignore),
+        "per-file-ignores": {glob: list(codes) for glob, codes in settings.per_file_ignores},
+        "severity": {code: severity.label for code, severity in sorted(settings.severity.items())},
+        "options": {
+            name: settings.options.get(name, OPTIONS[name].default) for name in sorted(OPTIONS)
+        },
+        "exclude": list(settings.exclude),
+        "required-sections": list(settings.required_sections),
+        "guardrails": [dict(item) for item in settings.custom_guardrails],
+        "max-file-bytes": settings.max_file_bytes,
+        "render": dict(settings.render),
+    }
+
+
+def run(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from skillkit.commands.lint import resolver_from_args
+    from skillkit.lint import active_rules
+
+    resolver = resolver_from_args(args)
+    path = Path(args.path)
+    loaded = resolver.config_for(path)
+    settings = resolver.settings_for(path)
+    origins = resolver.origins_for(path)
+    values = _values(settings)
+    rules = [rule.code for rule in active_rules(settings)]
+    if args.format == "json":
+        json.dump(
+            {
+                "path": str(path),
+                "config": str(loaded.path) if loaded else None,
+                "settings": {
+                    name: {"value": value, "source": origins.get(name, "default")}
+                    for name, value in values.items()
+                },
+                "rules": rules,
+            },
+            sys.stdout,
+            indent=2,
+        )
+        sys.stdout.write("\n")
+        return 0
+    print(f"# settings in force for {path}")
+    print(f"# config: {loaded.path if loaded else 'none (defaults)'}")
+    width = 40
+    for name, value in values.items():
+        shown = "(the default rules and the target's policies)" if value is None else None
+        text = f"{name} = {shown or json.dumps(value, ensure_ascii=False)}"
+        print(f"{text:<{width}} # {origins.get(name, 'default')}")
+    print(f"# rules in force ({len(rules)}): {', '.join(rules)}")
+    return 0

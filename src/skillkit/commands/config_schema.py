@@ -1,0 +1,25 @@
+"""`skillkit config-schema`: the JSON Schema of `skillkit.toml` / `[tool.skillkit]`, for editors."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--output", "-o", default=None, metavar="FILE", help="write it to FILE (default: stdout)"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from skillkit.config import json_schema
+
+    text = json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as stream:
+            stream.write(text)
+    else:
+        sys.stdout.write(text)
+    return 0

@@ -1,0 +1,92 @@
+"""`skillkit prompt PATH ...`: the skills block an agent gets at start-up, and each skill's cost."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from skillkit.prompt import SkillCost
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help="SKILL.md files, skill folders, or folders to search",
+    )
+    parser.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text: the block on standard output and the token table on standard error; "
+        "json: both as one JSON document",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    import json
+    import sys
+
+    from skillkit.cli import EXIT_FINDINGS, EXIT_OK
+    from skillkit.parse import read_skill
+    from skillkit.prompt import (
+        PromptEntry,
+        PromptProblem,
+        available_skills_block,
+        cost_of,
+        entry_of,
+        skill_files,
+    )
+
+    files, problems = skill_files(args.paths)
+    costs: list[SkillCost] = []
+    for file in files:
+        skill = read_skill(file)
+        entry = entry_of(skill)
+        if isinstance(entry, PromptProblem):
+            problems.append(entry)
+        else:
+            costs.append(cost_of(skill, entry))
+    entries: list[PromptEntry] = [cost.entry for cost in costs]
+    block = available_skills_block(entries)
+    if args.format == "json":
+        document = {
+            "prompt": block,
+            "skills": [
+                {
+                    "name": cost.entry.name,
+                    "description": cost.entry.description,
+                    "location": cost.entry.location,
+                    "metadata_tokens": cost.metadata_tokens,
+                    "body_tokens": cost.body_tokens,
+                }
+                for cost in costs
+            ],
+            "problems": [{"path": p.path, "line": p.line, "message": p.message} for p in problems],
+        }
+        json.dump(document, sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        print(block)
+        _write_costs(costs, sys.stderr)
+        for problem in problems:
+            print(f"{problem.path}:{problem.line}: {problem.message}", file=sys.stderr)
+    return EXIT_FINDINGS if problems else EXIT_OK
+
+
+def _write_costs(costs: list[SkillCost], out: TextIO) -> None:
+    if not costs:
+        return
+    width = max(len("skill"), *(len(cost.entry.name) for cost in costs))
+    out.write(f"\n{'skill':<{width}}  {'metadata':>8}  {'body':>6}  (estimated tokens)\n")
+    for cost in costs:
+        out.write(f"{cost.entry.name:<{width}}  {cost.metadata_tokens:>8}  {cost.body_tokens:>6}\n")
+    metadata = sum(cost.metadata_tokens for cost in costs)
+    body = sum(cost.body_tokens for cost in costs)
+    out.write(
+        f"{'total':<{width}}  {metadata:>8}  {body:>6}  "
+        f"({len(costs)} skill{'s' if len(costs) != 1 else ''}: {metadata} tokens in every "
+        "session, each body when its skill is loaded)\n"
+    )

@@ -1,0 +1,440 @@
+"""SK4xx: the commands a skill gives, checked against the grammars of the tools they call
+(`skillkit.tools`: vrctl, mise exec, uv run, npx). Most rules pick one kind of grammar problem;
+the grammar engine finds them, so a rule here only says which kinds it reports and how.
+
+Commands come from shell code blocks, crontab lines and inline spans that start with a known
+tool; a command a wrapper runs (`--cmd mise --arg exec ...`) is checked like one written out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from skillkit.diagnostics import Finding, Severity
+from skillkit.model import Skill, Span
+from skillkit.registry import Context, rule
+from skillkit.rules.invocations import Run, runs
+from skillkit.tools import GrammarProblem
+from skillkit.tools.mise import RUNNERS
+from skillkit.tools.vrctl import APP_DIR
+
+FRONT = (
+    "---\nname: demo\ndescription: Runs the demo web app. Use when the user asks to run it.\n---\n"
+)
+
+
+def _skill(body: str) -> str:
+    return FRONT + "\n# Demo\n\n" + body
+
+
+def _block(*lines: str) -> str:
+    return _skill("```sh\n" + "\n".join(lines) + "\n```\n")
+
+
+def _problems(skill: Skill, *kinds: str) -> Iterator[tuple[Run, GrammarProblem]]:
+    for run in runs(skill):
+        if run.invocation is None:
+            continue
+        for problem in run.invocation.problems:
+            if problem.kind in kinds:
+                yield run, problem
+
+
+def _report(skill: Skill, *kinds: str) -> Iterator[Finding]:
+    for _, problem in _problems(skill, *kinds):
+        yield Finding(problem.span, problem.message)
+
+
+def _service_adds(skill: Skill) -> Iterator[Run]:
+    for run in runs(skill):
+        invocation = run.invocation
+        if invocation and invocation.spec and invocation.spec.path == ("service", "add"):
+            yield run
+
+
+@rule(
+    "SK401",
+    "unknown-subcommand",
+    Severity.ERROR,
+    "A `vrctl` command names a subcommand that does not exist, or none at all.",
+    "vrctl has exactly the subcommands of its usage text (`../shared/docs/vrctl.md`): "
+    "`service rm`, `service ls` or `service env` fail with a usage error, and an agent that "
+    "follows the skill is stuck. The message names the subcommands that exist.",
+    bad=_block("vrctl service rm web"),
+    good=_block("vrctl service remove web"),
+)
+def unknown_subcommand(skill: Skill, context: Context) -> Iterator[Finding]:
+    yield from _report(skill, "unknown-subcommand", "missing-subcommand")
+
+
+@rule(
+    "SK402",
+    "unknown-flag",
+    Severity.ERROR,
+    "A command passes a flag its tool does not take.",
+    "vrctl refuses any other token with `unknown flag: X` (it has no `logs -f` or `--follow`); "
+    "`uv run` and `mise exec` stop at an option they do not know. A placeholder never hides "
+    "the flag before it.",
+    bad=_block("vrctl service logs web -f"),
+    good=_block("vrctl service logs web -n 200"),
+)
+def unknown_flag(skill: Skill, context: Context) -> Iterator[Finding]:
+    yield from _report(skill, "unknown-flag")
+
+
+@rule(
+    "SK403",
+    "wrong-arguments",
+    Severity.ERROR,
+    "A command has too many or too few arguments, or one that is not among its choices.",
+    "`vrctl service status` takes exactly one name and `host urls` one of public, private, "
+    "disable, enable; anything else is a usage error. An inline span that only names a command "
+    "(`vrctl service add` in prose) is a mention and is not checked for missing arguments; an "
+    "ellipsis (`...`) stands for arguments left out.",
+    bad=_block("vrctl service status web api"),
+    good=_skill(
+        "Register it with `vrctl service add`, then check it with `vrctl service status web`.\n"
+    ),
+)
+def wrong_arguments(skill: Skill, context: Context) -> Iterator[Finding]:
+    yield from _report(skill, "too-many-arguments", "missing-argument", "bad-choice")
+
+
+@rule(
+    "SK404",
+    "flag-missing-value",
+    Severity.ERROR,
+    "A flag that takes a value has none.",
+    "`-n` without a number, or `--cwd` followed by another flag, makes vrctl read the next "
+    "flag as the value or fail. (`--arg` is the exception: it takes the next word even when it "
+    "starts with `-`, which is how `--arg --reload` passes a flag to the program.)",
+    bad=_block("vrctl service logs web -n"),
+    good=_block("vrctl service logs web -n 50"),
+)
+def flag_missing_value(skill: Skill, context: Context) -> Iterator[Finding]:
+    yield from _report(skill, "missing-value")
+
+
+@rule(
+    "SK405",
+    "required-flag-missing",
+    Severity.ERROR,
+    "`vrctl service add` has no `--cmd`.",
+    "vrctl refuses `service add` without `--cmd` (`--cmd is required`): the service has no "
+    "program to run.",
+    bad=_block("vrctl service add web --cwd /home/viberun/app"),
+    good=_block("vrctl service add web --cmd python --arg app.py --cwd /home/viberun/app"),
+)
+def required_flag_missing(skill: Skill, context: Context) -> Iterator[Finding]:
+    yield from _report(skill, "missing-flag")
+
+
+@rule(
+    "SK406",
+    "flag-repeated",
+    Severity.ERROR,
+    "A flag that counts once is given more than once (two `--cmd`).",
+    "vrctl keeps the last `--cmd` and silently drops the others, so the service runs something "
+    "other than what the first one says. Repeatable flags (`--arg`, `--env`) are fine.",
+    bad=_block(
+        "vrctl service add web --cmd python --cmd uvicorn --arg app:app --cwd /home/viberun/app"
+    ),
+    good=_block("vrctl service add web --cmd uvicorn --arg app:app --cwd /home/viberun/app"),
+)
+def flag_repeated(skill: Skill, context: Context) -> Iterator[Finding]:
+    yield from _report(skill, "repeated-flag")
+
+
+@rule(
+    "SK407",
+    "cmd-shell-string",
+    Severity.ERROR,
+    "`--cmd` is given a shell string with whitespace instead of one executable.",
+    "vrctl runs `--cmd` with `exec`, without a shell. With whitespace in it, `service add` is "
+    "refused when there is no `--arg`, and when there is one the service fails at every start "
+    '(`command contains spaces`) and is restarted forever. `--cmd "<command with spaces>"` is '
+    "the form of older viberun releases; give the executable to `--cmd` and each argument to "
+    "its own `--arg`.",
+    bad=_block('vrctl service add web --cmd "npm run dev" --cwd /home/viberun/app'),
+    good=_block("vrctl service add web --cmd npm --arg run --arg dev --cwd /home/viberun/app"),
+)
+def cmd_shell_string(skill: Skill, context: Context) -> Iterator[Finding]:
+    for _, problem in _problems(skill, "whitespace"):
+        yield Finding(
+            problem.span,
+            problem.message + ": vrctl runs one executable without a shell; give each "
+            "argument its own `--arg` (a shell string is the form of older viberun releases)",
+        )
+
+
+@rule(
+    "SK408",
+    "env-invalid",
+    Severity.ERROR,
+    "`--env` is not `KEY=VAL`, has a bad key, or an empty value.",
+    "vrctl needs `=`, a key of `[A-Za-z0-9_]+` and a non-empty value (which may contain `=`); "
+    "anything else is refused. Placeholders (`--env <KEY>=<value>`) are fine.",
+    bad=_block(
+        "vrctl service add web --cmd node --arg server.ts --cwd /home/viberun/app --env PORT"
+    ),
+    good=_block(
+        "vrctl service add web --cmd node --arg server.ts --cwd /home/viberun/app --env PORT=8080"
+    ),
+)
+def env_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
+    yield from _report(skill, "bad-env")
+
+
+@rule(
+    "SK409",
+    "cwd-relative",
+    Severity.ERROR,
+    "`vrctl service add --cwd` is a relative path.",
+    "vrctl does not check `--cwd`; a relative folder is resolved against wherever the "
+    f"supervisor runs, not the app. App code lives in `{APP_DIR}`.",
+    bad=_block("vrctl service add web --cmd python --arg app.py --cwd app"),
+    good=_block("vrctl service add web --cmd python --arg app.py --cwd /home/viberun/app"),
+)
+def cwd_relative(skill: Skill, context: Context) -> Iterator[Finding]:
+    for _, problem in _problems(skill, "relative-path"):
+        yield Finding(problem.span, problem.message + f" (app code lives in {APP_DIR})")
+
+
+@rule(
+    "SK410",
+    "cwd-missing",
+    Severity.WARNING,
+    "`vrctl service add` has no `--cwd`.",
+    "Without `--cwd` the process runs in the service folder (`~/.local/services/<name>`), almost "
+    f"never what a skill means: relative paths and config files are not found. Pass "
+    f"`--cwd {APP_DIR}`.",
+    bad=_block("vrctl service add web --cmd python --arg app.py"),
+    good=_block("vrctl service add web --cmd python --arg app.py --cwd /home/viberun/app"),
+)
+def cwd_missing(skill: Skill, context: Context) -> Iterator[Finding]:
+    for run in _service_adds(skill):
+        invocation = run.invocation
+        assert invocation is not None
+        if run.mention or invocation.elided or invocation.uses("--cwd"):
+            continue
+        name = invocation.positionals[0].text if invocation.positionals else "<name>"
+        yield Finding(
+            _words_span(run),
+            f"`vrctl service add {name}` has no `--cwd`: the process would run in the service "
+            f"folder (~/.local/services/{name}); add `--cwd {APP_DIR}`",
+        )
+
+
+def _words_span(run: Run) -> Span:
+    """`vrctl service add <name>` as written (or its first word when it spans lines)."""
+    first, last = run.argv[0].span, run.argv[min(3, len(run.argv) - 1)].span
+    if last.line != first.line:
+        return first
+    return Span(first.line, first.column, last.end_line, last.end_column)
+
+
+@rule(
+    "SK411",
+    "service-name-unsafe",
+    Severity.ERROR,
+    "A service name is not safe as a folder name.",
+    "vrctl uses the name as a folder under `~/.local/services` without checking it: a `/`, `..` "
+    "or a leading `.` breaks or hides the service (s6-svscan skips dot-names). A safe name "
+    "matches `^[a-z0-9][a-z0-9_-]*$`.",
+    bad=_block("vrctl service add .web --cmd python --arg app.py --cwd /home/viberun/app"),
+    good=_block("vrctl service add web --cmd python --arg app.py --cwd /home/viberun/app"),
+)
+def service_name_unsafe(skill: Skill, context: Context) -> Iterator[Finding]:
+    yield from _report(skill, "unsafe-name")
+
+
+@rule(
+    "SK412",
+    "lines-not-number",
+    Severity.ERROR,
+    "`vrctl service logs -n` is not a whole number.",
+    "vrctl passes `-n` to `tail` unchecked: anything but a whole number fails there.",
+    bad=_block("vrctl service logs web -n all"),
+    good=_block("vrctl service logs web -n 200"),
+)
+def lines_not_number(skill: Skill, context: Context) -> Iterator[Finding]:
+    yield from _report(skill, "not-a-number")
+
+
+@rule(
+    "SK413",
+    "snapshot-ref-invalid",
+    Severity.ERROR,
+    "`vrctl host restore` is given a ref with `/` or `:`.",
+    "The host accepts only `latest` or a tag (`v3`) without `/` or `:`; older versions took "
+    "`repo:tag`, so such a ref is stale. A placeholder does not hide a literal `:` "
+    "(`<repo>:<tag>`).",
+    bad=_skill("Roll back with `vrctl host restore myapp:v3`.\n"),
+    good=_skill("Roll back with `vrctl host restore v3`.\n"),
+)
+def snapshot_ref_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
+    yield from _report(skill, "bad-ref")
+
+
+_MISE_SHAPE = "mise exec [-C <dir>] [TOOL@VERSION]... -- <program> [<arg>]..."
+
+
+@rule(
+    "SK414",
+    "mise-exec-shape",
+    Severity.ERROR,
+    "`mise exec` (or `--cmd mise`) without `exec` or without `--` before the program.",
+    f"A mise-installed tool is run as `{_MISE_SHAPE}`: mise's `exec` takes its program after "
+    "`--`, and without it mise reads the program as a tool to load. Through vrctl that is "
+    "`--cmd mise --arg exec [--arg -C --arg <dir>] --arg -- --arg <program> ...`; `--cmd mise` "
+    "without `--arg exec` runs mise itself, not the program. The same holds for `mise exec` "
+    "lines anywhere, crontab lines included.",
+    bad=_block(
+        "vrctl service add web --cmd mise --arg exec --arg -C --arg /home/viberun/app \\",
+        "  --arg redis-server --cwd /home/viberun/app",
+    ),
+    good=_block(
+        "vrctl service add web --cmd mise --arg exec --arg -C --arg /home/viberun/app \\",
+        "  --arg -- --arg redis-server --cwd /home/viberun/app",
+    ),
+)
+def mise_exec_shape(skill: Skill, context: Context) -> Iterator[Finding]:
+    for run in runs(skill):
+        if run.tool != "mise" or run.mention:
+            continue
+        through_vrctl = run.via[-1:] == ("vrctl",)
+        if through_vrctl and run.outer is not None and run.outer.elided:
+            continue  # `--cmd mise ...`: the rest is left out on purpose
+        subcommand = run.argv[1].text if len(run.argv) > 1 else ""
+        open_word = len(run.argv) > 1 and (run.argv[1].placeholder or run.argv[1].has_placeholder)
+        if through_vrctl and subcommand not in RUNNERS and not open_word:
+            where = run.argv[1].span if len(run.argv) > 1 else run.argv[0].span
+            yield Finding(
+                where,
+                "`--cmd mise` runs mise itself: the first `--arg` must be `exec` (then "
+                "`--arg -- --arg <program>`)" + (f", not `{subcommand}`" if subcommand else ""),
+            )
+            continue
+        if run.invocation is None:
+            continue
+        for problem in run.invocation.problems:
+            if problem.kind not in ("missing-separator", "missing-command"):
+                continue
+            if through_vrctl:
+                message = (
+                    "`--cmd mise --arg exec` needs `--arg --` before the program: without it "
+                    f"mise reads `{_word_at(run, problem.span)}` as a tool to load"
+                    if problem.kind == "missing-separator"
+                    else "`--cmd mise --arg exec` needs `--arg -- --arg <program>`"
+                )
+            else:
+                message = (
+                    problem.message + f" (`{_MISE_SHAPE}`)"
+                    if problem.kind == "missing-separator"
+                    else problem.message
+                )
+            yield Finding(problem.span, message)
+
+
+def _word_at(run: Run, span: Span) -> str:
+    return next((t.text for t in run.argv if t.span == span), "")
+
+
+def _same_folder(first: str, second: str) -> bool:
+    return first.rstrip("/") == second.rstrip("/")
+
+
+@rule(
+    "SK415",
+    "mise-dir-mismatch",
+    Severity.WARNING,
+    "A mise-wrapped service's `-C` folder differs from its `--cwd`.",
+    "`mise exec -C <dir>` loads the mise config of `<dir>`, while `--cwd` is where the program "
+    "runs; when they differ the program runs with one folder's tools in another folder. Make "
+    "them the same (normally the app folder).",
+    bad=_block(
+        "vrctl service add web --cmd mise --arg exec --arg -C --arg /home/viberun/app/api \\",
+        "  --arg -- --arg uvicorn --arg main:app --cwd /home/viberun/app",
+    ),
+    good=_block(
+        "vrctl service add web --cmd mise --arg exec --arg -C --arg /home/viberun/app \\",
+        "  --arg -- --arg uvicorn --arg main:app --cwd /home/viberun/app",
+    ),
+)
+def mise_dir_mismatch(skill: Skill, context: Context) -> Iterator[Finding]:
+    for add in _service_adds(skill):
+        assert add.invocation is not None
+        cwd = add.invocation.values("--cwd")
+        inner = next(
+            (r for r in runs(skill) if r.command is add.command and r.via == ("vrctl",)), None
+        )
+        if not cwd or inner is None or inner.tool != "mise" or inner.invocation is None:
+            continue
+        folders = inner.invocation.values("-C")
+        if not folders:
+            continue
+        folder, where = folders[-1], cwd[-1]
+        if folder.has_placeholder or where.has_placeholder or folder.placeholder:
+            continue
+        if not _same_folder(folder.text, where.text):
+            yield Finding(
+                folder.span,
+                f"mise runs with the config of `{folder.text}` (`-C`) but the service runs in "
+                f"`{where.text}` (`--cwd`); make them the same",
+            )
+
+
+@rule(
+    "SK416",
+    "misplaced-flag",
+    Severity.ERROR,
+    "A flag is on the wrong side of the program `uv run` or `npx` runs.",
+    "Everything after the program belongs to the program: `uv run uvicorn app:app --reload` "
+    "passes `--reload` to uvicorn (uv has no `--reload`, so `uv run --reload uvicorn` fails), "
+    "and `npx tsx -y watch` gives `-y` to tsx instead of npx (`npx -y tsx watch`).",
+    bad=_skill("Run `uv run --reload uvicorn main:app` and `npx tsx -y watch src/index.ts`.\n"),
+    good=_skill("Run `uv run uvicorn main:app --reload` and `npx -y tsx watch src/index.ts`.\n"),
+)
+def misplaced_flag(skill: Skill, context: Context) -> Iterator[Finding]:
+    yield from _report(skill, "flag-before-command", "flag-after-command")
+
+
+# `/workspace/<app>`, not `/workspaces/...` (dev containers) or `/foo/workspace/`.
+_STALE_APP_PATH = re.compile(r"(?<![\w.~/-])/workspace(?=/|$|[\s\"'`])")
+
+
+@rule(
+    "SK417",
+    "stale-app-path",
+    Severity.WARNING,
+    "A skill that runs vrctl uses the old app path `/workspace/<app>`.",
+    f"Older viberun releases kept the app in `/workspace/<app>`; it now lives in `{APP_DIR}`. "
+    "Only skills that run vrctl are checked: elsewhere `/workspace` may be a real folder.",
+    bad=_block("vrctl service add web --cmd python --arg app.py --cwd /workspace/web"),
+    good=_block("vrctl service add web --cmd python --arg app.py --cwd /home/viberun/app"),
+)
+def stale_app_path(skill: Skill, context: Context) -> Iterator[Finding]:
+    if not any(run.tool == "vrctl" for run in runs(skill)):
+        return
+    seen: set[tuple[int, int]] = set()
+    for command in skill.commands:
+        for token in command.argv:
+            if _STALE_APP_PATH.search(token.text):
+                seen.add((token.span.line, token.span.column))
+                yield Finding(token.span, _stale_message(token.text))
+    for code in skill.inline_code:
+        found = _STALE_APP_PATH.search(code.text)
+        if found and not any(line == code.span.line for line, _ in seen):
+            column = code.span.column + found.start()
+            yield Finding(
+                Span(code.span.line, column, code.span.line, column + len(found.group(0))),
+                _stale_message(code.text),
+            )
+
+
+def _stale_message(text: str) -> str:
+    return (
+        f"`{text}` uses `/workspace/<app>`, the app path of older viberun releases; app code "
+        f"now lives in {APP_DIR}"
+    )

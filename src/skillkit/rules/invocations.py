@@ -1,0 +1,91 @@
+"""Every program a skill runs, matched against its tool's grammar: what the SK3xx and SK4xx rules
+read. Not a rule family; computed once per skill (the rules of one skill run one after another).
+
+A command as written may run other programs: `vrctl service add x --cmd mise --arg exec --arg --
+--arg uvicorn` runs `mise exec -- uvicorn`, which runs `uvicorn`. Each of these is a `Run`, so
+that a rule about `mise exec` or `node x.js` sees it wherever it is written.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from skillkit.model import Command, Skill, Token
+from skillkit.tools import GRAMMARS, Invocation, match, programs, tool_name
+
+# Words that, before an inline command in the same sentence, make it a thing not to do.
+_NEGATION = re.compile(
+    r"\b(?:do not|don't|does not|doesn't|never|avoid|instead of|not|no|nor|without|"
+    r"forbid\w*|disallow\w*|prohibit\w*)\b",
+    re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(r"[.!?;:](?:\s|$)")
+
+
+@dataclass(frozen=True)
+class Run:
+    """One program that a command of the skill runs (the command itself, or one it wraps)."""
+
+    command: Command  # the command as written
+    argv: tuple[Token, ...]
+    invocation: Invocation | None  # None when skillkit has no grammar for the tool
+    via: tuple[str, ...]  # the tools it runs through, outermost first (() for the command itself)
+    mention: bool  # an inline span that only names a command path (`vrctl service add`)
+    negated: bool  # an inline span in a sentence that says not to run it
+    outer: Invocation | None = None  # the invocation of the tool that runs this one
+
+    @property
+    def tool(self) -> str:
+        return tool_name(self.argv[0]) if self.argv else ""
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        return tuple(token.text for token in self.argv)
+
+
+def is_negated(skill: Skill, command: Command) -> bool:
+    """An inline command whose sentence, before it, says not to run it (`never run \\`x\\``)."""
+    if command.source != "inline":
+        return False
+    before = skill.line_text(command.line)[: max(command.span.column - 2, 0)]
+    sentence = _SENTENCE_END.split(before)[-1]
+    return bool(_NEGATION.search(sentence))
+
+
+def _runs_of(skill: Skill, command: Command) -> list[Run]:
+    found: list[Run] = []
+    negated = is_negated(skill, command)
+    via: list[str] = []
+    outer: Invocation | None = None
+    for depth, argv in enumerate(programs(command.argv)):
+        grammar = GRAMMARS.get(tool_name(argv[0]))
+        mention = (
+            depth == 0
+            and command.source == "inline"
+            and grammar is not None
+            and grammar.names_command([t.text for t in argv])
+        )
+        invocation = match(grammar, argv, mention=mention) if grammar else None
+        found.append(Run(command, argv, invocation, tuple(via), mention, negated, outer))
+        via.append(tool_name(argv[0]))
+        outer = invocation
+    return found
+
+
+_last: tuple[Skill, tuple[Run, ...]] | None = None
+
+
+def runs(skill: Skill) -> tuple[Run, ...]:
+    """Every program the skill's commands run, in the order of the commands."""
+    global _last
+    if _last is not None and _last[0] is skill:
+        return _last[1]
+    found = tuple(run for command in skill.commands for run in _runs_of(skill, command))
+    _last = (skill, found)
+    return found
+
+
+def runs_vrctl(skill: Skill) -> Run | None:
+    """The first run of `vrctl` in the skill (mentions count: they tell the agent to use it)."""
+    return next((run for run in runs(skill) if run.tool == "vrctl"), None)

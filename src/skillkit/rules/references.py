@@ -1,0 +1,230 @@
+"""SK5xx: references — links and backticked paths in the body that must exist in the skill folder.
+
+These rules read one thing besides the model: which files the skill's folder holds. They ask it
+only through `exists_in`, which lists each directory once per state (the cache key holds the
+directory's modification time, so a file added between two runs in one process is seen) and
+compares names exactly, so that `Scripts/fill.py` is missing on a case-insensitive disk too, as
+it will be on the Linux machine that runs the skill.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import stat
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import unquote
+
+from skillkit.diagnostics import Finding, Severity
+from skillkit.model import InlineCode, Skill
+from skillkit.registry import Context, Example, rule
+
+_FRONT = (
+    "---\nname: demo\ndescription: Formats CSV files. Use when the user asks to tidy a CSV.\n---\n"
+)
+
+
+@lru_cache(maxsize=4096)
+def _listing(directory: str, mtime_ns: int) -> frozenset[str]:
+    try:
+        return frozenset(os.listdir(directory))
+    except OSError:
+        return frozenset()
+
+
+def _names(directory: Path) -> frozenset[str] | None:
+    """The names in a directory, or None when it is not a readable directory."""
+    try:
+        info = os.stat(directory)
+    except OSError:
+        return None
+    if not stat.S_ISDIR(info.st_mode):
+        return None
+    return _listing(str(directory), info.st_mtime_ns)
+
+
+def _parts(relative: str) -> list[str]:
+    return [part for part in relative.split("/") if part not in ("", ".")]
+
+
+def exists_in(folder: Path, relative: str) -> bool:
+    """Whether the `/`-separated `relative` path names a file or folder under `folder`, with the
+    exact case of every name."""
+    parts = _parts(relative)
+    if ".." in parts:  # outside the folder (or back into it): the filesystem decides case
+        return os.path.exists(os.path.join(folder, *parts))
+    current = folder
+    for part in parts:
+        names = _names(current)
+        if names is None or part not in names:
+            return False
+        current = current / part
+    return os.path.exists(current)  # a dangling symlink is listed but does not exist
+
+
+def suggestion(folder: Path, relative: str) -> str | None:
+    """A close existing path for a missing one: the same path with its first missing name
+    replaced by the closest name in that directory."""
+    parts = _parts(relative)
+    if ".." in parts:
+        return None
+    current = folder
+    for index, part in enumerate(parts):
+        names = _names(current)
+        if names is None:
+            return None
+        if part not in names:
+            close = difflib.get_close_matches(part, sorted(names), n=1, cutoff=0.8)
+            if not close:
+                return None
+            fixed = [*parts[:index], close[0], *parts[index + 1 :]]
+            candidate = "/".join(fixed)
+            return candidate if exists_in(folder, candidate) else None
+        current = current / part
+    return None
+
+
+def _missing_message(what: str, shown: str, folder: Path, relative: str) -> str:
+    message = f"{what} `{shown}` does not exist in the skill folder"
+    close = suggestion(folder, relative)
+    if close:
+        message += f"; did you mean `{close}`?"
+    return message
+
+
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+# Characters that make a link target a template, placeholder or pattern rather than a path.
+_NOT_A_PATH = re.compile(r"[<>{}*?\[\]$|]")
+
+
+def link_path(target: str) -> str | None:
+    """The skill-relative path a link target names, or None for URLs (`https:`, `mailto:`),
+    anchors (`#usage`), absolute and home paths, and placeholders."""
+    target = target.strip()
+    if not target or target.startswith(("#", "/", "~", "\\")) or _SCHEME.match(target):
+        return None
+    path = unquote(target.split("#", 1)[0].split("?", 1)[0])
+    if not path or _NOT_A_PATH.search(path):
+        return None
+    return path
+
+
+@rule(
+    "SK501",
+    "link-target-missing",
+    Severity.ERROR,
+    "A relative link or image points at a file that is not in the skill folder.",
+    "A Markdown link is a promise that the file is there: the agent follows it to read the "
+    "details the body left out. A skill is installed as its folder, so a link to a file outside "
+    "the folder, renamed, or never committed breaks for every user. URLs, `#anchors`, absolute "
+    "and `~` paths and placeholders (`<name>`, `{lang}`, globs) are not checked.",
+    bad=_FRONT + "\nSee [the form guide](references/forms.md).\n",
+    good=Example(
+        _FRONT + "\nSee [the form guide](references/forms.md#fields).\n",
+        files={"references/forms.md": "# Forms\n"},
+    ),
+)
+def link_target_missing(skill: Skill, context: Context) -> Iterator[Finding]:
+    for link in skill.links:
+        path = link_path(link.target)
+        if path is None or exists_in(skill.folder, path):
+            continue
+        what = "image" if link.image else "link target"
+        yield Finding(link.span, _missing_message(what, link.target, skill.folder, path))
+
+
+# The folders the specification suggests for a skill's files.
+SPEC_FOLDERS = frozenset({"scripts", "references", "assets"})
+_PATH = re.compile(r"^[A-Za-z0-9_.+-]+(?:/[A-Za-z0-9_.+-]+)+$")
+# A file name: a name, a dot and an extension with at least one letter (not `1.0` or `v2.5`).
+_FILE_NAME = re.compile(r"^[A-Za-z0-9_+-][A-Za-z0-9_.+-]*\.(?=[0-9]*[A-Za-z])[A-Za-z0-9]{1,8}$")
+# Words that mark a paragraph as talking about hypothetical files.
+_EXAMPLE = re.compile(r"\bexamples?\b|\be\.g\.|\bfor instance\b", re.IGNORECASE)
+_CODE_SPAN = re.compile(r"(`+).*?\1")
+_STOPS = (". ", "! ", "? ", "; ")
+_ABBREVIATION = re.compile(r"\b(?:e\.g|i\.e|etc|vs|cf)\.", re.IGNORECASE)
+
+
+def code_path(text: str) -> str | None:
+    """The path a backticked span names when it looks like a file of a skill folder: `a/b.ext`
+    (a `/` and a file extension), relative, with no placeholder, glob, URL or space. Folders
+    (`scripts/`) are not paths here: skills name them to describe the layout."""
+    text = text.strip()
+    if text.startswith("./"):
+        text = text[2:]
+    if not _PATH.match(text):
+        return None
+    parts = text.split("/")
+    if ".." in parts or "." in parts or not _FILE_NAME.match(parts[-1]):
+        return None
+    return text
+
+
+def _sentence(text: str, start: int, end: int) -> str:
+    """The sentence of `text` around the columns start..end (0-based), code spans removed."""
+    # "e.g. " and "i.e. " do not end a sentence (same length, so the columns still hold).
+    masked = _ABBREVIATION.sub(lambda found: found.group(0).replace(".", "_"), text)
+    left = max(masked.rfind(stop, 0, start) for stop in _STOPS)
+    rights = [found for stop in _STOPS if (found := masked.find(stop, end)) >= 0]
+    right = min(rights) if rights else len(text)
+    return _CODE_SPAN.sub("", text[left + 1 : right + 1])
+
+
+def _speaks_of_examples(skill: Skill, code: InlineCode) -> bool:
+    """Whether the sentence around the span, or the line that leads into its paragraph or list
+    (one ending in `:`, such as "Example: when building a `pdf` skill, the analysis shows:"),
+    says "example", "e.g." or "for instance"."""
+    line = code.span.line
+    texts = [_sentence(skill.line_text(line), code.span.column - 1, code.span.end_column - 1)]
+    first = line
+    while first - 1 >= skill.body_start_line and skill.line_text(first - 1).strip():
+        first -= 1
+    lead = first - 1
+    while lead >= skill.body_start_line and not skill.line_text(lead).strip():
+        lead -= 1
+    if lead >= skill.body_start_line and skill.line_text(lead).rstrip().endswith(":"):
+        texts.append(_CODE_SPAN.sub("", skill.line_text(lead)))
+    return any(_EXAMPLE.search(text) for text in texts)
+
+
+def _checked_path(skill: Skill, code: InlineCode) -> str | None:
+    path = code_path(code.text)
+    if path is None:
+        return None
+    first = path.split("/", 1)[0]
+    # A path under a folder the skill does not have, and not one of the spec's folders, is most
+    # likely relative to the user's project (`src/app.py`), not to the skill.
+    if first not in SPEC_FOLDERS and _names(skill.folder / first) is None:
+        return None
+    if _speaks_of_examples(skill, code):
+        return None
+    return path
+
+
+@rule(
+    "SK502",
+    "path-missing",
+    Severity.WARNING,
+    "A backticked path such as `scripts/fill.py` names a file that is not in the skill folder.",
+    "Skills tell the agent to run `scripts/x.py` or read `references/y.md`; when the file is "
+    "missing the agent improvises. Prose also names files the agent is to create, or files of "
+    "an example skill, so this rule is careful and a warning: it checks only `dir/file.ext` "
+    "spans under `scripts/`, `references/`, `assets/` or a folder the skill has, and skips a "
+    "sentence (or the line ending in `:` that leads into its paragraph) that speaks of an "
+    '"example", "e.g." or "for instance". Folders (`scripts/`), URLs, absolute and `~` paths, '
+    "placeholders (`<name>`, `{lang}`) and globs are not checked.",
+    bad=_FRONT + "\nRun `scripts/fill_form.py` on the input.\n",
+    good=Example(
+        _FRONT + "\nRun `scripts/fill_form.py` on the input.\n",
+        files={"scripts/fill_form.py": "print('ok')\n"},
+    ),
+)
+def path_missing(skill: Skill, context: Context) -> Iterator[Finding]:
+    for code in skill.inline_code:
+        path = _checked_path(skill, code)
+        if path is None or exists_in(skill.folder, path):
+            continue
+        yield Finding(code.span, _missing_message("path", code.text, skill.folder, path))

@@ -1,0 +1,282 @@
+"""The cache and the worker pool change how fast results come, never what they are."""
+
+from __future__ import annotations
+
+import marshal
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from skillkit import cache as cache_module
+from skillkit.cache import LintCache, decode_diagnostic, encode_diagnostic, settings_key
+from skillkit.diagnostics import Diagnostic, Edit, Fix, Related, Severity
+from skillkit.lint import FileResult, LintResult, lint_paths
+from skillkit.model import Span
+from skillkit.settings import Settings
+from tests.helpers import CORPUS, write_skill
+
+# Older than the cache's "racy" window, so that stats are trusted as they would be in real use.
+AN_HOUR_AGO = 3600
+
+
+def _age(root: Path, seconds: int = AN_HOUR_AGO) -> None:
+    """Set every file's and folder's mtime `seconds` into the past."""
+    for folder, _folders, files in os.walk(root):
+        for name in [*files, "."]:
+            path = os.path.join(folder, name)
+            stat = os.stat(path)
+            os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns - seconds * 1_000_000_000))
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    root = tmp_path / "corpus"
+    shutil.copytree(CORPUS, root)
+    _age(root)
+    return root
+
+
+def _lint(
+    root: Path, cache: Path | None, workers: int, settings: Settings | None = None
+) -> LintResult:
+    return lint_paths([root], settings, cache_dir=cache, workers=workers)
+
+
+def test_four_ways_give_the_same_diagnostics(corpus: Path, tmp_path: Path) -> None:
+    reference = _lint(corpus, None, 1)
+    assert len(reference.files) == 28
+    assert reference.diagnostics  # the corpus has findings: the comparison is not vacuous
+    parallel = _lint(corpus, None, 2)
+    assert parallel.diagnostics == reference.diagnostics
+    assert parallel.files == reference.files
+
+    cache = tmp_path / "cache"
+    cold = _lint(corpus, cache, 2)  # fills the cache, in the pool
+    assert cold.cache_hits == 0
+    warm_serial = _lint(corpus, cache, 1)
+    warm_parallel = _lint(corpus, cache, 2)
+    for result in (cold, warm_serial, warm_parallel):
+        assert result.diagnostics == reference.diagnostics
+        assert result.files == reference.files
+    assert warm_serial.cache_hits == warm_parallel.cache_hits == 28
+
+
+def test_cold_serial_cache_then_warm(corpus: Path, tmp_path: Path) -> None:
+    reference = _lint(corpus, None, 1)
+    cache = tmp_path / "cache"
+    assert _lint(corpus, cache, 1).diagnostics == reference.diagnostics
+    warm = _lint(corpus, cache, 1)
+    assert warm.cache_hits == 28
+    assert warm.diagnostics == reference.diagnostics
+
+
+def test_diagnostics_round_trip_exactly() -> None:
+    diagnostic = Diagnostic(
+        path="a/SKILL.md",
+        span=Span(2, 3, 4, 5),
+        code="SK101",
+        name="demo",
+        severity=Severity.WARNING,
+        message="a message",
+        fix=Fix("quote it", (Edit(Span(2, 3, 2, 9), '"no"'), Edit(Span.at(7), "")), safe=False),
+        related=(Related("see here", Span.at(9), None), Related("there", Span.at(1), "b.md")),
+        source_line="name: no",
+    )
+    encoded = marshal.loads(marshal.dumps(encode_diagnostic(diagnostic)))
+    assert decode_diagnostic("a/SKILL.md", encoded) == diagnostic
+
+
+def test_facts_are_kept_for_project_rules(tmp_path: Path) -> None:
+    path = write_skill(tmp_path / "skills", "---\nname: demo\ndescription: d\n---\n")
+    _age(tmp_path / "skills")
+    settings = Settings()
+    facts = (("SK601", ("demo", ("## Safety", 3), {"key": [1, 2]})),)
+    result = FileResult(str(path), (), facts)
+    writer = LintCache(tmp_path / "cache")
+    data = path.read_bytes()
+    signature = cache_module.Signature(
+        path.stat().st_mtime_ns,
+        len(data),
+        cache_module.digest(data),
+        cache_module.folder_state(str(path.parent)),
+    )
+    writer.store(path, settings, result, signature)
+    writer.save()
+    reader = LintCache(tmp_path / "cache")
+    assert reader.lookup(path, str(path), settings) == result
+
+
+def test_a_changed_file_is_linted_again(corpus: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    _lint(corpus, cache, 1)
+    skill = next(iter(sorted(corpus.rglob("SKILL.md"))))
+    text = skill.read_text(encoding="utf-8")
+    skill.write_text(text.replace("description:", "descriptio:", 1), encoding="utf-8")
+    changed = _lint(corpus, cache, 1)
+    assert changed.cache_hits == 27
+    assert changed.diagnostics == _lint(corpus, None, 1).diagnostics
+    assert any(d.path == str(skill) and d.code == "SK110" for d in changed.diagnostics)
+
+
+def test_same_stat_but_new_bytes_is_caught_while_the_stat_is_racy(tmp_path: Path) -> None:
+    # A file written just now may change again within one mtime tick: its stat is not trusted,
+    # and the content hash decides.
+    root = tmp_path / "skills"
+    path = write_skill(root, "---\nname: demo\ndescription: aaaa\n---\n\nBody.\n")
+    cache = tmp_path / "cache"
+    _lint(root, cache, 1)
+    stat = path.stat()
+    path.write_text("---\nname: demo\ndescription: \n---\n\nBody.\n\n\n\n\n", encoding="utf-8")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert path.stat().st_size == stat.st_size
+    assert _lint(root, cache, 1).diagnostics == _lint(root, None, 1).diagnostics
+
+
+def test_a_new_sibling_file_invalidates_its_skill(corpus: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    _lint(corpus, cache, 1)
+    skill = next(iter(sorted(corpus.rglob("SKILL.md"))))
+    (skill.parent / "references-new.md").write_text("new\n", encoding="utf-8")
+    assert _lint(corpus, cache, 1).cache_hits == 27
+
+
+def test_a_settings_change_invalidates(corpus: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    _lint(corpus, cache, 1)
+    for settings in (
+        Settings(target="claude-code"),
+        Settings(ignore=("SK122",)),
+        Settings(severity={"SK122": Severity.ERROR}),
+    ):
+        first = _lint(corpus, cache, 1, settings)
+        assert first.cache_hits == 0
+        assert first.diagnostics == _lint(corpus, None, 1, settings).diagnostics
+        assert _lint(corpus, cache, 1, settings).cache_hits == 28
+    assert _lint(corpus, cache, 1).cache_hits == 28  # the defaults' entries are still there
+
+
+def test_settings_key_is_stable_and_distinguishes() -> None:
+    one = Settings(severity={"SK122": Severity.ERROR, "SK101": Severity.INFO}, options={"a": 1})
+    two = Settings(severity={"SK101": Severity.INFO, "SK122": Severity.ERROR}, options={"a": 1})
+    assert settings_key(one) == settings_key(two)
+    assert settings_key(one) != settings_key(Settings())
+    assert settings_key(Settings(target="codex")) != settings_key(Settings())
+
+
+def _cache_files(cache: Path) -> list[Path]:
+    return [path for path in cache.rglob("*") if path.is_file() and path.parent != cache]
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda data: b"",
+        lambda data: data[: len(data) // 2],
+        lambda data: data[:-1] + bytes([data[-1] ^ 1]),
+        lambda data: b"garbage that is not a cache at all",
+        lambda data: data.replace(cache_module.MAGIC, b"other-tool-cache!!!\n"),
+    ],
+    ids=["empty", "truncated", "flipped-bit", "garbage", "foreign-magic"],
+)
+def test_a_corrupt_cache_is_ignored(corpus: Path, tmp_path: Path, damage: object) -> None:
+    cache = tmp_path / "cache"
+    reference = _lint(corpus, None, 1)
+    _lint(corpus, cache, 1)
+    files = _cache_files(cache)
+    assert files
+    for path in files:
+        path.write_bytes(damage(path.read_bytes()))  # type: ignore[operator]
+    result = _lint(corpus, cache, 1)
+    assert result.cache_hits == 0
+    assert result.diagnostics == reference.diagnostics
+    assert _lint(corpus, cache, 1).cache_hits == 28  # rewritten, and trusted again
+
+
+def _rewrite(path: Path, change: object) -> None:
+    """Rewrite a cache file's payload with a valid checksum (a malformed but 'signed' file)."""
+    data = path.read_bytes()
+    header = len(cache_module.MAGIC) + cache_module.DIGEST_SIZE
+    version, build, entries = marshal.loads(data[header:])
+    version, build, entries = change(version, build, entries)  # type: ignore[operator]
+    payload = marshal.dumps((version, build, entries))
+    path.write_bytes(cache_module.MAGIC + cache_module.digest(payload) + payload)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda v, b, e: (v, "another build", e),
+        lambda v, b, e: (v + 1, b, e),
+        lambda v, b, e: (v, b, ["not", "a", "dict"]),
+        lambda v, b, e: (v, b, {k: ("nonsense",) for k in e}),
+        lambda v, b, e: (v, b, {k: (*x[:5], (("bad",),), x[6]) for k, x in e.items()}),
+        lambda v, b, e: (
+            v,
+            b,
+            {k: (x[0], x[1], x[2], x[3], ((1, 2),), x[5], x[6]) for k, x in e.items()},
+        ),
+    ],
+    ids=[
+        "other-build",
+        "other-format",
+        "not-a-dict",
+        "short-entries",
+        "bad-diagnostics",
+        "bad-folders",
+    ],
+)
+def test_a_malformed_cache_is_never_trusted(corpus: Path, tmp_path: Path, change: object) -> None:
+    cache = tmp_path / "cache"
+    reference = _lint(corpus, None, 1)
+    _lint(corpus, cache, 1)
+    for path in _cache_files(cache):
+        if path.name.startswith("lint-"):
+            _rewrite(path, change)
+    result = _lint(corpus, cache, 1)
+    assert result.cache_hits == 0
+    assert result.diagnostics == reference.diagnostics
+
+
+def test_malformed_listings_are_not_trusted(corpus: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    reference = _lint(corpus, None, 1)
+    _lint(corpus, cache, 1)
+    listings = next(path for path in _cache_files(cache) if path.name == "listings")
+    _rewrite(listings, lambda v, b, e: (v, b, {k: (x[0], ((1, "x"),)) for k, x in e.items()}))
+    assert _lint(corpus, cache, 1).diagnostics == reference.diagnostics
+
+
+def test_cli_writes_the_cache_in_the_working_folder_unless_told_not_to(
+    corpus: Path, tmp_path: Path
+) -> None:
+    work = tmp_path / "work"
+    work.mkdir()
+    command = [sys.executable, "-m", "skillkit", "lint", "--format", "concise", str(corpus)]
+    no_cache = subprocess.run([*command, "--no-cache"], cwd=work, capture_output=True, text=True)
+    assert not (work / ".skillkit_cache").exists()
+    first = subprocess.run(command, cwd=work, capture_output=True, text=True)
+    assert (work / ".skillkit_cache" / ".gitignore").read_text(encoding="utf-8").endswith("*\n")
+    second = subprocess.run(command, cwd=work, capture_output=True, text=True)
+    assert no_cache.stdout == first.stdout == second.stdout
+    assert no_cache.returncode == first.returncode == second.returncode
+    elsewhere = tmp_path / "elsewhere"
+    subprocess.run([*command, "--cache-dir", str(elsewhere)], cwd=work, check=False)
+    assert (elsewhere / "CACHEDIR.TAG").is_file()
+
+
+def test_order_is_the_same_in_the_pool_for_many_files(tmp_path: Path) -> None:
+    root = tmp_path / "many"
+    for index in range(150):
+        write_skill(
+            root,
+            f"---\nname: skill-{index:03d}\ndescription: Does {index}.\n---\n\nBody.\n",
+            folder=f"skill-{index:03d}",
+        )
+    serial = lint_paths([root], workers=1)
+    pooled = lint_paths([root])  # over the threshold: every core
+    assert pooled.files == serial.files
+    assert pooled.diagnostics == serial.diagnostics

@@ -1,0 +1,59 @@
+"""The grammar engine on its own: programs a command runs, mentions, open grammars."""
+
+from __future__ import annotations
+
+from skillkit.model import Token
+from skillkit.parse.shell import commands_of_text
+from skillkit.tools import GRAMMARS, MISE, NPX, UV, VRCTL, match, programs
+
+
+def _argv(text: str) -> tuple[Token, ...]:
+    return commands_of_text(text)[0].argv
+
+
+def test_programs_follow_vrctl_mise_and_uv() -> None:
+    argv = _argv(
+        "vrctl service add web --cmd mise --arg exec --arg -C --arg /app --arg -- "
+        "--arg uv --arg run --arg uvicorn --arg m:app --arg --reload --cwd /app"
+    )
+    assert [[t.text for t in p] for p in programs(argv)] == [
+        [t.text for t in argv],
+        ["mise", "exec", "-C", "/app", "--", "uv", "run", "uvicorn", "m:app", "--reload"],
+        ["uv", "run", "uvicorn", "m:app", "--reload"],
+        ["uvicorn", "m:app", "--reload"],
+    ]
+
+
+def test_prefix_commands_are_followed() -> None:
+    argv = _argv("sudo -u root env A=1 nohup systemctl restart nginx")
+    assert [p[0].text for p in programs(argv)] == ["sudo", "env", "nohup", "systemctl"]
+
+
+def test_a_mention_only_names_a_path() -> None:
+    assert VRCTL.names_command(["vrctl", "service", "add"])
+    assert VRCTL.names_command(["vrctl"])
+    assert not VRCTL.names_command(["vrctl", "service", "add", "web"])
+    invocation = match(VRCTL, _argv("vrctl service add"), mention=True)
+    assert invocation.problems == () and invocation.mention
+
+
+def test_open_grammars_accept_what_they_do_not_describe() -> None:
+    assert match(MISE, _argv("mise install")).problems == ()
+    assert match(MISE, _argv("mise")).problems == ()
+    assert match(UV, _argv("uv pip install x")).problems == ()
+    assert match(NPX, _argv("npx --registry=https://r.example tsx a.ts")).problems == ()
+
+
+def test_uv_run_splits_its_options_from_the_program() -> None:
+    invocation = match(UV, _argv("uv run --with httpx -- python -m http.server"))
+    assert [u.flag.name for u in invocation.flags] == ["-w"]
+    assert [t.text for t in invocation.command] == ["python", "-m", "http.server"]
+
+
+def test_every_grammar_is_registered_by_its_name() -> None:
+    assert {name: grammar.name for name, grammar in GRAMMARS.items()} == {
+        "vrctl": "vrctl",
+        "mise": "mise",
+        "uv": "uv",
+        "npx": "npx",
+    }

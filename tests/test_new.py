@@ -1,0 +1,134 @@
+"""`skillkit new`: a new skill in the right shape, lint-clean under every target."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from skillkit.cli import main
+from skillkit.lint import lint_paths
+from skillkit.parse import read_skill
+from skillkit.settings import Settings
+from skillkit.targets import TARGET_NAMES
+
+
+@pytest.mark.parametrize("made_for", TARGET_NAMES)
+def test_new_skill_is_lint_clean_under_every_target(
+    made_for: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["new", "csv-tools", "--target", made_for, "--dir", str(tmp_path)]) == 0
+    path = tmp_path / "csv-tools" / "SKILL.md"
+    assert capsys.readouterr().out == (
+        f"created {path} (target {made_for}); fill in the prompts, then `skillkit lint {path}`\n"
+    )
+    for target in TARGET_NAMES:
+        # Every rule, the off-by-default ones too: a new skill starts with no findings at all.
+        for select in (None, ("ALL",)):
+            result = lint_paths([path], Settings(target=target, select=select))
+            assert [(d.code, d.span.line, d.message) for d in result.diagnostics] == [], (
+                target,
+                select,
+            )
+
+
+def test_viberun_skill_has_guardrails_with_a_bullet(tmp_path: Path) -> None:
+    assert main(["new", "deploy-app", "--target", "viberun", "--dir", str(tmp_path)]) == 0
+    skill = read_skill(tmp_path / "deploy-app" / "SKILL.md")
+    titles = [section.title for section in skill.all_sections()]
+    assert titles == ["deploy-app", "When to use", "Workflow", "Guardrails"]
+    guardrails = skill.all_sections()[-1]
+    assert skill.line_text(guardrails.span.line + 1).startswith("- Ask the user before")
+    front = skill.front_matter
+    assert front.keys() == ("name", "description", "metadata")
+    assert front.get("name") is not None
+
+
+def test_spec_skill_exact_text(tmp_path: Path) -> None:
+    assert main(["new", "csv-tools", "--dir", str(tmp_path)]) == 0
+    assert (tmp_path / "csv-tools" / "SKILL.md").read_text(encoding="utf-8") == (
+        "---\n"
+        "name: csv-tools\n"
+        "description: Say in one sentence what this skill helps an agent do. Use when the user "
+        "asks for the task it covers.\n"
+        "metadata:\n"
+        "  short-description: Csv tools\n"
+        "---\n"
+        "\n"
+        "# csv-tools\n"
+        "\n"
+        "Purpose: say in a sentence or two what this skill helps an agent do.\n"
+        "\n"
+        "## When to use\n"
+        "List the requests and situations this skill is for, and those it is not.\n"
+        "\n"
+        "## Workflow\n"
+        "1) The first step an agent takes.\n"
+        "2) The next step, and how to check it worked.\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        (
+            "CSV_Tools",
+            "`name` may contain only a-z, 0-9 and `-`; found `C`, `S`, `T`, `V`, `_`; "
+            "use lowercase",
+        ),
+        ("-csv", "`name` must not start or end with `-`"),
+        ("csv--tools", "`name` must not contain `--`"),
+        ("x" * 65, "`name` is 65 characters long; at most 64"),
+    ],
+)
+def test_bad_name_is_refused_with_the_reason(
+    name: str, reason: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["new", "--dir", str(tmp_path), "--", name]) == 2
+    assert capsys.readouterr().err == (
+        f"skillkit: error: cannot create a skill named `{name}`: {reason}\n"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_existing_skill_is_not_overwritten(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "csv-tools" / "SKILL.md"
+    path.parent.mkdir()
+    path.write_text("mine\n", encoding="utf-8")
+    assert main(["new", "csv-tools", "--dir", str(tmp_path)]) == 2
+    assert capsys.readouterr().err == (
+        f"skillkit: error: {path} already exists; not overwriting it\n"
+    )
+    assert path.read_text(encoding="utf-8") == "mine\n"
+
+
+def test_existing_folder_without_skill_is_filled(tmp_path: Path) -> None:
+    (tmp_path / "csv-tools" / "scripts").mkdir(parents=True)
+    assert main(["new", "csv-tools", "--dir", str(tmp_path)]) == 0
+    assert (tmp_path / "csv-tools" / "SKILL.md").is_file()
+    assert (tmp_path / "csv-tools" / "scripts").is_dir()
+
+
+def test_command_line_end_to_end(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "skillkit", "new", "web-app", "--target", "viberun"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    linted = subprocess.run(
+        [sys.executable, "-m", "skillkit", "lint", "--target", "viberun", "web-app"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert linted.returncode == 0, linted.stdout
