@@ -47,13 +47,13 @@ def test_python_tags_are_never_constructed(
         (
             "SK108",
             4,
-            "YAML tag `tag:yaml.org,2002:python/object/apply:os.system` is not supported; "
+            "YAML tag `!!python/object/apply:os.system` is not supported; "
             "it is kept as text and never constructed",
         ),
         (
             "SK108",
             5,
-            "YAML tag `tag:yaml.org,2002:python/name:os.system` is not supported; "
+            "YAML tag `!!python/name:os.system` is not supported; "
             "it is kept as text and never constructed",
         ),
     ]
