@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from skillkit.diagnostics import Diagnostic
 from skillkit.lint import lint_paths
@@ -41,10 +42,11 @@ def lint_text(
     files: Mapping[str, str] | None = None,
     target: str = "spec",
     select: tuple[str, ...] | None = None,
+    settings: Mapping[str, Any] | None = None,
 ) -> list[Diagnostic]:
     path = write_skill(root, text, folder, files)
-    settings = Settings(target=target, select=select)
-    return lint_paths([path.parent], settings).diagnostics
+    in_force = Settings(target=target, select=select, **(settings or {}))
+    return lint_paths([path.parent], in_force).diagnostics
 
 
 def lint_example(
@@ -57,6 +59,7 @@ def lint_example(
         files=example.files,
         target=example.target or target,
         select=select,
+        settings=example.settings,
     )
 
 

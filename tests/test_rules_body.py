@@ -186,3 +186,12 @@ def test_files_ending_in_a_line_break_pass(tmp_path: Path) -> None:
     assert found(tmp_path, FRONT + "\nTidy.\n", "SK204") == []
     assert found(tmp_path, (FRONT + "\nTidy.\n").replace("\n", "\r\n").encode(), "SK204") == []
     assert found(tmp_path, b"", "SK204") == []
+
+
+def test_a_last_line_ending_in_a_lone_cr_gets_only_the_lf(tmp_path: Path) -> None:
+    path = write_skill(tmp_path, (FRONT + "\nTidy.\r").encode())
+    [diagnostic] = lint_paths([path.parent], Settings(select=("SK204",))).diagnostics
+    assert diagnostic.span == Span(6, 6, 6, 6)
+    assert diagnostic.fix is not None
+    # After the `\r` (column 7 of "Tidy.\r"), so the file ends in "\r\n", not "\n\r".
+    assert diagnostic.fix.edits == (Edit(Span(6, 7, 6, 7), "\n"),)

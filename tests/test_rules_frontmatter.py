@@ -530,7 +530,8 @@ CASES: list[tuple[str, str | bytes, list[Found]]] = [
         "---\nname: demo\n" + D + "allowed-tools: Bash(git:*) Read\n" + BODY,
         [],
     ),
-    # SK134 does not apply to the spec target (no limit there); see the per-target tests.
+    # SK134: an empty short description is wrong for every target; the length limit is per
+    # target (see the per-target tests).
     (
         "short-description-spec",
         "---\nname: demo\n" + D + "metadata:\n  short-description: ''\n" + BODY,

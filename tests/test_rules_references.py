@@ -206,3 +206,10 @@ def test_an_example_elsewhere_on_the_line_does_not_excuse_a_path(tmp_path: Path)
 
 def test_paths_in_code_blocks_are_not_inline_code(tmp_path: Path) -> None:
     assert found(tmp_path, "\n```sh\npython `scripts/x.py`\n```\n", "SK502") == []
+
+
+def test_odd_targets_are_findings_not_crashes(tmp_path: Path) -> None:
+    body = "\n[a](x%00y.md) [b](../%00/z.md) [c](" + "a" * 300 + ".md)\n"
+    diagnostics = lint_text(tmp_path, FRONT + body, select=("ALL",))
+    assert [d.code for d in diagnostics if d.code.startswith("SK5")] == ["SK501"] * 3
+    assert [d for d in diagnostics if d.code == "SK000"] == []

@@ -1,7 +1,7 @@
 """skillkit: lint, render and keep in sync agent skill files (SKILL.md).
 
 The library API: `parse_skill` (a path or text → the immutable model), `lint_paths` (paths →
-diagnostics), and, with the render issue, `render`.
+diagnostics) and `render` (templates → skill files, or with `check=True` a drift check).
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ if TYPE_CHECKING:
     from skillkit.lint import LintResult, lint_paths
     from skillkit.model import Skill
     from skillkit.parse import parse_skill
+    from skillkit.render import render
 
-__all__ = ["LintResult", "Skill", "__version__", "lint_paths", "parse_skill"]
+__all__ = ["LintResult", "Skill", "__version__", "lint_paths", "parse_skill", "render"]
 
 
 def __getattr__(name: str) -> Any:
@@ -28,6 +29,12 @@ def __getattr__(name: str) -> Any:
         from skillkit import lint
 
         return getattr(lint, name)
+    if name == "render":
+        # The package `skillkit.render` is callable (it forwards to `render.render`), so this
+        # name means the same thing before and after the package is imported.
+        import skillkit.render
+
+        return skillkit.render
     if name == "Skill":
         from skillkit.model import Skill
 

@@ -29,6 +29,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "config-schema": ("skillkit.commands.config_schema", "print the JSON Schema of the config"),
     "new": ("skillkit.commands.new", "create a new skill in the right shape for a target"),
     "prompt": ("skillkit.commands.prompt", "print the skills block an agent sees, and its cost"),
+    "render": ("skillkit.commands.render", "render skill files from templates, or check them"),
 }
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2

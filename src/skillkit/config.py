@@ -12,6 +12,7 @@ generates the JSON Schema that `skillkit config-schema` publishes for editors.
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
@@ -581,16 +582,24 @@ def _check_root(
     return path.parent
 
 
+def config_in(folder: Path) -> Path | None:
+    """The config file in this folder itself, if any."""
+    own = folder / CONFIG_FILE
+    if own.is_file():
+        return own
+    pyproject = folder / PYPROJECT
+    if pyproject.is_file() and _has_skillkit_table(pyproject):
+        return pyproject
+    return None
+
+
 def find_config(folder: Path) -> Path | None:
     """The nearest `skillkit.toml`, or `pyproject.toml` with `[tool.skillkit]`, from `folder` up."""
     folder = folder.resolve()
     for candidate in (folder, *folder.parents):
-        own = candidate / CONFIG_FILE
-        if own.is_file():
-            return own
-        pyproject = candidate / PYPROJECT
-        if pyproject.is_file() and _has_skillkit_table(pyproject):
-            return pyproject
+        found = config_in(candidate)
+        if found is not None:
+            return found
     return None
 
 
@@ -641,20 +650,43 @@ class Resolver:
     overrides: Overrides = field(default_factory=Overrides)
     config: Path | None = None  # --config: one file for every path
     isolated: bool = False
-    _by_folder: dict[Path, Path | None] = field(default_factory=dict)
+    # Linting thousands of skills asks this for each file: the nearest config of every folder
+    # walked is remembered, so each folder costs its own two stats at most, and each config's
+    # settings are made once (one Settings object per config: the cache hashes it once).
+    _by_folder: dict[str, Path | None] = field(default_factory=dict)  # absolute folder → config
     _loaded: dict[Path, LoadedConfig] = field(default_factory=dict)
+    _applied: dict[Path | None, Settings] = field(default_factory=dict)
 
     def config_for(self, path: Path) -> LoadedConfig | None:
         if self.isolated:
             return None
         if self.config is not None:
             return self._load(self.config)
-        folder = path if path.is_dir() else path.parent
-        folder = folder.resolve()
-        if folder not in self._by_folder:
-            self._by_folder[folder] = find_config(folder)
-        found = self._by_folder[folder]
+        # A discovered SKILL.md is a file: no stat needed to know its folder.
+        if path.name != "SKILL.md" and path.is_dir():
+            folder = os.path.abspath(path)
+        else:
+            folder = os.path.dirname(os.path.abspath(path))
+        found = self._nearest(folder)
         return self._load(found) if found is not None else None
+
+    def _nearest(self, folder: str) -> Path | None:
+        walked: list[str] = []
+        current = folder
+        while current not in self._by_folder:
+            walked.append(current)
+            found = config_in(Path(current))
+            if found is not None:
+                break
+            parent = os.path.dirname(current)
+            if parent == current:
+                break
+            current = parent
+        else:
+            found = self._by_folder[current]
+        for each in walked:
+            self._by_folder[each] = found
+        return found
 
     def _load(self, path: Path) -> LoadedConfig:
         if path not in self._loaded:
@@ -665,7 +697,12 @@ class Resolver:
 
     def settings_for(self, path: Path) -> Settings:
         loaded = self.config_for(path)
-        return self.overrides.apply(loaded.settings if loaded else DEFAULT_SETTINGS)
+        key = loaded.path if loaded else None
+        settings = self._applied.get(key)
+        if settings is None:
+            settings = self.overrides.apply(loaded.settings if loaded else DEFAULT_SETTINGS)
+            self._applied[key] = settings
+        return settings
 
     def origins_for(self, path: Path) -> dict[str, str]:
         loaded = self.config_for(path)

@@ -48,12 +48,17 @@ class Related:
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """What a rule yields: where and what. The engine adds the rule's code, name and severity."""
+    """What a rule yields: where and what. The engine adds the rule's code, name and severity.
+
+    `severity` is for a rule whose findings carry their own (a custom guardrail says how bad it
+    is); the config's severity for the rule still wins over it.
+    """
 
     span: Span
     message: str
     fix: Fix | None = None
     related: tuple[Related, ...] = ()
+    severity: Severity | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ from skillkit.targets import get_target
 
 if TYPE_CHECKING:
     from skillkit.cache import LintCache
+    from skillkit.suppress import Suppressions
 
 # A file with one of these problems has no model worth checking: only the file rules run.
 FATAL_PROBLEMS = frozenset({ProblemKind.UNREADABLE, ProblemKind.NOT_UTF8, ProblemKind.TOO_LARGE})
@@ -36,9 +37,25 @@ def _expand(selectors: Iterable[str]) -> set[str]:
     return codes
 
 
+# active_rules per Settings object (a run has one, or one per config): computing it per file cost
+# more than some rules. Keyed by id, holding the object so that the id is not reused.
+_ACTIVE: dict[int, tuple[Settings, int, tuple[Rule, ...]]] = {}
+
+
 def active_rules(settings: Settings) -> tuple[Rule, ...]:
     """The rules that run under these settings, in code order."""
+    known = _ACTIVE.get(id(settings))
     rules = all_rules()
+    if known is not None and known[0] is settings and known[1] == len(rules):
+        return known[2]
+    active = _active_rules(settings, rules)
+    if len(_ACTIVE) > 64:
+        _ACTIVE.clear()
+    _ACTIVE[id(settings)] = (settings, len(rules), active)
+    return active
+
+
+def _active_rules(settings: Settings, rules: dict[str, Rule]) -> tuple[Rule, ...]:
     target = get_target(settings.target)
     if settings.select is None:
         chosen = {code for code, rule in rules.items() if rule.default} | set(target.enables)
@@ -72,7 +89,7 @@ def _diagnostic(
         span=finding.span,
         code=rule.code,
         name=rule.name,
-        severity=settings.severity.get(rule.code, rule.severity),
+        severity=settings.severity.get(rule.code, finding.severity or rule.severity),
         message=finding.message,
         fix=finding.fix,
         related=finding.related,
@@ -99,6 +116,17 @@ class FileResult:
     diagnostics: tuple[Diagnostic, ...]
     facts: tuple[tuple[str, Any], ...] = ()  # (rule code, facts) for project rules
 
+    @property
+    def suppressions(self) -> Suppressions | None:
+        """The file's suppression comments, for the findings of project rules (kept among the
+        facts, so that they are cached and sent back from workers like the facts)."""
+        from skillkit.suppress import SUPPRESSIONS_FACT, Suppressions
+
+        for code, value in self.facts:
+            if code == SUPPRESSIONS_FACT:
+                return Suppressions(tuple((str(c), int(a), int(b)) for c, a, b in value))
+        return None
+
 
 def check_skill(skill: Skill, settings: Settings, path: str | None = None) -> FileResult:
     """Run the per-file rules on one parsed skill, and collect the facts for project rules."""
@@ -121,10 +149,12 @@ def check_skill(skill: Skill, settings: Settings, path: str | None = None) -> Fi
                 facts.append((rule.code, rule.collect(skill, context)))
         except Exception as error:
             diagnostics.append(_crash(shown, rule, error))
-    from skillkit.suppress import apply_suppressions
+    from skillkit.suppress import SUPPRESSIONS_FACT, apply_suppressions, suppressions_of
 
-    kept = apply_suppressions(skill, diagnostics, settings)
+    kept = apply_suppressions(skill, diagnostics, settings, shown)
     kept.sort(key=lambda d: d.sort_key)
+    if facts:
+        facts.append((SUPPRESSIONS_FACT, suppressions_of(skill).ranges))
     return FileResult(shown, tuple(kept), tuple(facts))
 
 
@@ -241,6 +271,11 @@ def lint_paths(
         result.files.append(file_result.path)
         result.diagnostics.extend(file_result.diagnostics)
     if any(file_result.facts for file_result in file_results):
-        result.diagnostics.extend(run_project_rules(file_results, base))
+        suppressions = {r.path: r.suppressions for r in file_results if r.suppressions}
+        result.diagnostics.extend(
+            d
+            for d in run_project_rules(file_results, base)
+            if not (d.path in suppressions and suppressions[d.path].covers(d.code, d.span.line))
+        )
     result.diagnostics.sort(key=lambda d: d.sort_key)
     return result

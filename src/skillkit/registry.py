@@ -56,6 +56,8 @@ class Example:
     folder: str = "demo"
     files: Mapping[str, str] = field(default_factory=dict)
     target: str | None = None  # the target to lint it with (default: the rule's first target)
+    # Settings fields the example needs (a rule driven by the config: `custom_guardrails`).
+    settings: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -76,7 +76,10 @@ TARGETS: dict[str, Target] = {
         required=frozenset({"name", "description"}),
         short_description_limit=500,
         requires_short_description=True,
-        enables=frozenset({"SK301", "SK302", "SK303", "SK304", "SK305"}),
+        # The viberun skills' own policies: vrctl owns the supervisor, uv owns Python
+        # environments, TypeScript only, and destructive commands only with a snapshot or the
+        # user's consent.
+        enables=frozenset({"SK302", "SK303", "SK304", "SK305"}),
         required_sections_with_vrctl=("Guardrails",),
         discovery=("~/.codex/skills", "~/.claude/skills", "~/.config/agents/skills"),
     ),

@@ -178,8 +178,8 @@ def unclosed_everything() -> bytes:
 
 CASES: list[tuple[Callable[[], bytes], str | None]] = [
     (alias_bomb, "SK108"),
-    (deep_yaml_flow, "SK103"),
-    (deep_yaml_block, "SK103"),
+    (deep_yaml_flow, "SK108"),
+    (deep_yaml_block, "SK108"),
     (nested_list_items, None),
     (hundred_thousand_headings, None),
     (million_continuations_parsed, None),

@@ -5,14 +5,18 @@ from __future__ import annotations
 import argparse
 import io
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from skillkit.report import FORMATS
 from skillkit.targets import TARGET_NAMES
 
 if TYPE_CHECKING:
     from skillkit.config import Resolver
+    from skillkit.diagnostics import Diagnostic
+    from skillkit.lint import LintResult
+    from skillkit.settings import Settings
 
 
 def _codes(text: str) -> tuple[str, ...]:
@@ -61,6 +65,28 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--no-gitignore", action="store_true", help="also lint paths that .gitignore files ignore"
+    )
+    parser.add_argument(
+        "--statistics", action="store_true", help="print how many findings each rule made"
+    )
+    parser.add_argument("--fix", action="store_true", help="apply the safe fixes")
+    parser.add_argument(
+        "--unsafe-fixes",
+        action="store_true",
+        help="with --fix or --diff: apply the unsafe fixes too",
+    )
+    parser.add_argument(
+        "--diff",
+        action="store_true",
+        help="print the fixes as a unified diff instead of writing them (exit 1 if any)",
+    )
+    parser.add_argument(
+        "--add-suppressions",
+        action="store_true",
+        help="write a suppression comment for every current finding (to adopt skillkit)",
+    )
+    parser.add_argument(
+        "--watch", action="store_true", help="lint again on every change, until Ctrl-C"
     )
     parser.add_argument(
         "--no-cache",
@@ -115,33 +141,128 @@ def resolver_from_args(args: argparse.Namespace) -> Resolver:
 
 
 def run(args: argparse.Namespace) -> int:
-    from skillkit.cli import EXIT_FINDINGS, EXIT_OK, use_colour
+    from skillkit.cli import EXIT_FINDINGS, EXIT_OK, UsageError
     from skillkit.diagnostics import Severity
-    from skillkit.lint import lint_paths
-    from skillkit.report import get_formatter
 
+    if args.add_suppressions and (args.fix or args.diff):
+        raise UsageError("--add-suppressions cannot be combined with --fix or --diff")
     resolver = resolver_from_args(args)
     base = resolver.settings_for(Path(args.paths[0]))
+    if args.watch:
+        from skillkit.watch import lint_watch_command
+
+        return lint_watch_command(args, lambda: resolver_from_args(args).settings_for)
+    result = _lint(args, resolver, base)
+    if args.diff:
+        return _diff(result.files, resolver, args.unsafe_fixes)
+    if args.fix:
+        fixed = _fix(result.files, resolver, args.unsafe_fixes)
+        if fixed:
+            result = _lint(args, resolver, base)
+            print(f"Fixed {fixed} finding{'s' if fixed != 1 else ''}.", file=sys.stderr)
+    if args.add_suppressions:
+        added = _add_suppressions(result, resolver)
+        print(f"Added {added} suppression{'s' if added != 1 else ''}.", file=sys.stderr)
+        return EXIT_OK
+    _report(args, result)
+    failing = Severity.WARNING if args.strict else Severity.ERROR
+    return EXIT_FINDINGS if any(d.severity >= failing for d in result.diagnostics) else EXIT_OK
+
+
+def _lint(args: argparse.Namespace, resolver: Resolver, base: Settings) -> LintResult:
+    from skillkit.lint import lint_paths
+
     cache_dir = None
     if not args.no_cache:
         from skillkit.cache import default_cache_folder
 
         cache_dir = Path(args.cache_dir) if args.cache_dir else default_cache_folder(base)
-    result = lint_paths(
+    return lint_paths(
         args.paths,
         base,
         settings_for=resolver.settings_for,
         respect_gitignore=not args.no_gitignore,
         cache_dir=cache_dir,
     )
-    formatter = get_formatter(args.format)
+
+
+def _report(args: argparse.Namespace, result: LintResult) -> None:
+    from skillkit.cli import use_colour
+
+    def write(stream: TextIO, colour: bool) -> None:
+        if args.statistics:
+            from skillkit.report.statistics import write_statistics
+
+            write_statistics(result.diagnostics, stream, as_json=args.format == "json")
+            return
+        from skillkit.report import get_formatter
+
+        get_formatter(args.format)(result.diagnostics, result.files, stream, colour)
+
     if args.output:
         with open(args.output, "w", encoding="utf-8") as stream:
-            formatter(result.diagnostics, result.files, stream, False)
+            write(stream, False)
     else:
         # One write: thousands of small ones cost a system call each on an unbuffered stream.
         buffer = io.StringIO()
-        formatter(result.diagnostics, result.files, buffer, use_colour(sys.stdout))
+        write(buffer, use_colour(sys.stdout))
         sys.stdout.write(buffer.getvalue())
-    failing = Severity.WARNING if args.strict else Severity.ERROR
-    return EXIT_FINDINGS if any(d.severity >= failing for d in result.diagnostics) else EXIT_OK
+
+
+def _fixable_files(files: Sequence[str]) -> list[Path]:
+    return [Path(file) for file in files]
+
+
+def _fix(files: Sequence[str], resolver: Resolver, unsafe: bool) -> int:
+    from skillkit.fix import fix_file, write_atomic
+
+    fixed = 0
+    for path in _fixable_files(files):
+        outcome = fix_file(path, resolver.settings_for(path), unsafe)
+        if outcome.changed:
+            write_atomic(path, outcome.after)
+            fixed += outcome.fixed
+    return fixed
+
+
+def _diff(files: Sequence[str], resolver: Resolver, unsafe: bool) -> int:
+    from skillkit.fix import fix_file
+
+    fixed = changed = 0
+    for path in _fixable_files(files):
+        outcome = fix_file(path, resolver.settings_for(path), unsafe)
+        if outcome.changed:
+            sys.stdout.write(outcome.diff())
+            fixed += outcome.fixed
+            changed += 1
+    if changed:
+        print(
+            f"Would fix {fixed} finding{'s' if fixed != 1 else ''} "
+            f"in {changed} file{'s' if changed != 1 else ''}.",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
+def _add_suppressions(result: LintResult, resolver: Resolver) -> int:
+    from skillkit.fix import BOM, write_atomic
+    from skillkit.parse import read_skill
+    from skillkit.suppress import suppression_text
+
+    by_file: dict[str, list[Diagnostic]] = {}
+    for diagnostic in result.diagnostics:
+        by_file.setdefault(diagnostic.path, []).append(diagnostic)
+    added = 0
+    for shown, found in sorted(by_file.items()):
+        path = Path(shown)
+        if not path.is_file():
+            continue
+        skill = read_skill(path, resolver.settings_for(path).max_file_bytes)
+        if not skill.text:
+            continue
+        text, count = suppression_text(skill, found)
+        if count and text != skill.text:
+            write_atomic(path, (BOM if skill.has_bom else "") + text)
+            added += count
+    return added

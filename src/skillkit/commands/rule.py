@@ -37,6 +37,8 @@ def explain(code: str) -> str:
     for title, example in (("Fails", rule.bad), ("Passes", rule.good)):
         where = f"{example.folder}/SKILL.md"
         lines += ["", f"{title} ({where}):"]
+        for key, value in example.settings.items():
+            lines.append(f"  with the setting {key} = {value!r}")
         body = _example_text(example.text)
         if len(body) > 1200:
             body = body[:1200] + "\n[... cut]"

@@ -8,13 +8,23 @@ import sys
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument(
+        "--format",
+        choices=("text", "json", "markdown"),
+        default="text",
+        help="markdown: the whole of docs/rules.md (regenerate it with this)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     from skillkit.registry import all_rules
 
     rules = all_rules()
+    if args.format == "markdown":
+        from skillkit.docs import rules_markdown
+
+        sys.stdout.write(rules_markdown())
+        return 0
     if args.format == "json":
         json.dump(
             [

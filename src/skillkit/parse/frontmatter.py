@@ -19,6 +19,9 @@ _Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # How many YAML nodes one front matter may expand to, aliases included. Real front matter has
 # tens; an alias bomb has billions.
 MAX_NODES = 10_000
+# How deep collections may nest. Real front matter nests two or three levels; a deeper one is
+# refused before Python's recursion limit (or libyaml's own, at 1,000) gives a murkier answer.
+MAX_DEPTH = 100
 
 _KIND_BY_TAG: dict[str, ValueKind] = {
     "tag:yaml.org,2002:str": "str",
@@ -60,47 +63,55 @@ class _TooComplex(Exception):
     pass
 
 
+class _TooDeep(Exception):
+    pass
+
+
+_TOO_DEEP = f"front matter nests more than {MAX_DEPTH} levels deep; it was not read"
+# Builds Python values of plain scalars whose kind is already known (`0x1F`, `1:30`, `.inf`):
+# PyYAML's own rules for YAML 1.1 rather than a copy of them.
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+_CONSTRUCT = {
+    "bool": _CONSTRUCTOR.construct_yaml_bool,
+    "int": _CONSTRUCTOR.construct_yaml_int,
+    "float": _CONSTRUCTOR.construct_yaml_float,
+}
+
+
 class _Where:
     """Maps YAML marks to file positions. Node marks count from the YAML text, which starts on
-    file line `line_offset`; an end mark past the text's last line (a block collection at the
-    end of the text ends "on the next line") is clamped to the end of that line, so that every
-    span stays inside the file."""
+    file line `line_offset`. A block collection that ends the text ends on the line after it:
+    the closing `---`, or past the end of the file when there is none; such a mark is clamped
+    to the end of the file's last line, so that every span stays inside the file."""
 
-    def __init__(self, line_offset: int, yaml_lines: Sequence[str]) -> None:
+    def __init__(self, line_offset: int, lines: Sequence[str]) -> None:
         self.line_offset = line_offset
-        self.last_index = max(0, len(yaml_lines) - 1)
-        self.last_length = len(yaml_lines[-1]) if yaml_lines else 0
+        self.last_line = max(1, len(lines))
+        self.last_length = len(lines[-1]) if lines else 0
 
     def span(self, node: yaml.Node) -> Span:
         start, end = node.start_mark, node.end_mark
-        start_line, start_column = self.clamp(start.line, start.column)
-        end_line, end_column = self.clamp(end.line, end.column)
-        return Span(start_line, start_column, end_line, end_column)
+        return Span(*self.position(start.line, start.column), *self.position(end.line, end.column))
 
-    def clamp(self, index: int, column: int) -> tuple[int, int]:
-        if index > self.last_index:
-            index, column = self.last_index, self.last_length
+    def position(self, index: int, column: int) -> tuple[int, int]:
+        """The file (line, column) of a 0-based YAML mark."""
+        if index + self.line_offset > self.last_line:
+            return self.last_line, self.last_length + 1
         return index + self.line_offset, column + 1
 
 
-def _scalar_value(kind: ValueKind, text: str) -> str | bool | int | float | None:
-    if kind == "str":
-        return text
-    if kind == "bool":
-        return text.lower() in {"yes", "y", "true", "on"}
+def _scalar_value(kind: ValueKind, node: yaml.ScalarNode) -> str | bool | int | float | None:
+    text = str(node.value)
     if kind == "null":
         return None
-    if kind == "int":
-        try:
-            return int(text.replace("_", ""), 0)
-        except ValueError:
-            return text
-    if kind == "float":
-        try:
-            return float(text.replace("_", ""))
-        except ValueError:
-            return text
-    return text
+    construct = _CONSTRUCT.get(kind)
+    if construct is None:
+        return text
+    try:
+        value: bool | int | float = construct(node)
+    except (ValueError, TypeError, yaml.YAMLError):
+        return text
+    return value
 
 
 _STANDARD_TAG_PREFIX = "tag:yaml.org,2002:"
@@ -113,10 +124,14 @@ def _written_tag(tag: str) -> str:
     return tag
 
 
-def _value(node: yaml.Node, where: _Where, budget: _Budget, problems: list[Problem]) -> Value:
+def _value(
+    node: yaml.Node, where: _Where, budget: _Budget, problems: list[Problem], depth: int = 0
+) -> Value:
     budget.left -= 1
     if budget.left < 0:
         raise _TooComplex
+    if depth > MAX_DEPTH:
+        raise _TooDeep
     span = where.span(node)
     tag = node.tag or ""
     kind = _KIND_BY_TAG.get(tag, "other")
@@ -138,23 +153,27 @@ def _value(node: yaml.Node, where: _Where, budget: _Budget, problems: list[Probl
             text=text,
             span=span,
             style=node.style or "",
-            scalar=_scalar_value(kind, text),
+            scalar=_scalar_value(kind, node),
         )
     if isinstance(node, yaml.SequenceNode):
-        items = tuple(_value(item, where, budget, problems) for item in node.value)
+        items = tuple(_value(item, where, budget, problems, depth + 1) for item in node.value)
         return Value(kind="seq", text="", span=span, items=items)
     if isinstance(node, yaml.MappingNode):
         return Value(
             kind="map",
             text="",
             span=span,
-            fields=_fields(node, where, budget, problems),
+            fields=_fields(node, where, budget, problems, depth + 1),
         )
     return Value(kind="other", text="", span=span)
 
 
 def _fields(
-    node: yaml.MappingNode, where: _Where, budget: _Budget, problems: list[Problem]
+    node: yaml.MappingNode,
+    where: _Where,
+    budget: _Budget,
+    problems: list[Problem],
+    depth: int = 0,
 ) -> tuple[Field, ...]:
     out: list[Field] = []
     for key_node, value_node in node.value:
@@ -165,7 +184,7 @@ def _fields(
             Field(
                 key=key,
                 key_span=where.span(key_node),
-                value=_value(value_node, where, budget, problems),
+                value=_value(value_node, where, budget, problems, depth),
             )
         )
     return tuple(out)
@@ -176,9 +195,10 @@ _COLON_HINT = (
     '(description: "Use when: ...") or use a block scalar (`|`)'
 )
 _TAB_HINT = "YAML does not allow tabs for indentation"
+# PyYAML's wording → libyaml's, so that a message does not depend on which one is installed.
+_WORDING = {"mapping values are not allowed here": "mapping values are not allowed in this context"}
 # Keyed by the problem text of both PyYAML's pure-Python reader and libyaml's.
 _HINTS = {
-    "mapping values are not allowed here": _COLON_HINT,
     "mapping values are not allowed in this context": _COLON_HINT,
     "found character '\\t' that cannot start any token": _TAB_HINT,
     "found a tab character that violates indentation": _TAB_HINT,
@@ -215,18 +235,27 @@ def parse_front_matter(lines: Sequence[str]) -> tuple[FrontMatter, int, list[Pro
         closed = True
     block_span = Span(1, 1, closing if closed else len(lines), 4)
     body_start = closing + 1 if closed else len(lines) + 1
-    yaml_text = "\n".join(lines[1 : closing_for_yaml - 1])
+    # Each line keeps its line end, as clients read it: a block scalar that ends the front
+    # matter keeps its final newline.
+    yaml_text = "".join(line + "\n" for line in lines[1 : closing_for_yaml - 1])
     # Node marks count from the text we hand YAML, which starts on file line 2.
     line_offset = 2
-    where = _Where(line_offset, lines[1 : closing_for_yaml - 1])
+    where = _Where(line_offset, lines)
     if not yaml_text.strip():
         return FrontMatter(True, closed, block_span, root_kind="empty"), body_start, problems
     try:
         root = yaml.compose(yaml_text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        line, column = where.clamp(mark.line, mark.column) if mark else (2, 1)
+        line, column = where.position(mark.line, mark.column) if mark else (2, 1)
         what = error.problem or error.context or "invalid YAML"
+        what = _WORDING.get(what, what)
+        if what == "exceeded maximum nesting depth":  # libyaml's limit, at 1,000 levels
+            if closed:
+                problems.append(
+                    Problem(ProblemKind.YAML_TOO_COMPLEX, _TOO_DEEP, Span.at(line, column))
+                )
+            return FrontMatter(True, closed, block_span, root_kind="invalid"), body_start, problems
         message = f"YAML syntax error: {what}"
         hint = _HINTS.get(what)
         if hint:
@@ -236,7 +265,27 @@ def parse_front_matter(lines: Sequence[str]) -> tuple[FrontMatter, int, list[Pro
         if closed:
             problems.append(Problem(ProblemKind.YAML_SYNTAX, message, Span.at(line, column)))
         return FrontMatter(True, closed, block_span, root_kind="invalid"), body_start, problems
-    except (yaml.YAMLError, RecursionError, ValueError) as error:
+    except RecursionError:  # the pure-Python composer recurses once a level
+        if closed:
+            problems.append(Problem(ProblemKind.YAML_TOO_COMPLEX, _TOO_DEEP, Span.at(2)))
+        return FrontMatter(True, closed, block_span, root_kind="invalid"), body_start, problems
+    except yaml.reader.ReaderError as error:  # a character YAML does not allow, such as DEL
+        if closed:
+            before = yaml_text[: error.position]
+            line = before.count("\n") + line_offset
+            column = len(before) - (before.rfind("\n") + 1) + 1
+            character = error.character
+            code = ord(character) if isinstance(character, str) else int(character)
+            problems.append(
+                Problem(
+                    ProblemKind.YAML_SYNTAX,
+                    f"YAML syntax error: character U+{code:04X} is not allowed in YAML "
+                    "(remove it or write it as an escape in a double-quoted string)",
+                    Span.at(line, column),
+                )
+            )
+        return FrontMatter(True, closed, block_span, root_kind="invalid"), body_start, problems
+    except (yaml.YAMLError, ValueError) as error:
         if closed:
             problems.append(
                 Problem(ProblemKind.YAML_SYNTAX, f"YAML could not be read: {error}", Span.at(2))
@@ -247,7 +296,10 @@ def parse_front_matter(lines: Sequence[str]) -> tuple[FrontMatter, int, list[Pro
     budget = _Budget()
     try:
         root_value = _value(root, where, budget, problems)
-    except (_TooComplex, RecursionError):
+    except (_TooDeep, RecursionError):
+        problems.append(Problem(ProblemKind.YAML_TOO_COMPLEX, _TOO_DEEP, where.span(root)))
+        return FrontMatter(True, closed, block_span, root_kind="invalid"), body_start, problems
+    except _TooComplex:
         problems.append(
             Problem(
                 ProblemKind.YAML_TOO_COMPLEX,

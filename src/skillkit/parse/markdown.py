@@ -24,6 +24,7 @@ _FENCE = re.compile(r"^(`{3,}|~{3,})(.*)$")
 _SETEXT = re.compile(r"^(=+|-+)[ \t]*$")
 _LIST_MARKER = re.compile(r"^(?:[-+*]|(\d{1,9})[.)])(?=[ \t]|$)")
 _THEMATIC = re.compile(r"^(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$")
+_LIST_STARTS = frozenset("-+*0123456789")  # the first characters _LIST_MARKER can match
 
 # CommonMark's HTML blocks (spec 0.31.2, section 4.6): (start, end, can interrupt a paragraph).
 # An end pattern of None means the block runs to the next blank line. Comments (kind 2) are read
@@ -82,12 +83,16 @@ def _columns(prefix: str) -> int:
 
 
 def _split_indent(line: str) -> tuple[int, str]:
+    if not line or line[0] not in " \t":
+        return 0, line  # most lines: no indent, nothing to measure
     rest = line.lstrip(" \t")
     return _columns(line[: len(line) - len(rest)]), rest
 
 
 def _html_block(rest: str, paragraph_open: bool) -> tuple[re.Pattern[str] | None] | None:
     """The end pattern of the HTML block that `rest` opens (in a 1-tuple), or None."""
+    if rest[:1] != "<":
+        return None  # every HTML block starts with `<`
     for start, end, interrupts in _HTML_BLOCKS:
         if (interrupts or not paragraph_open) and start.match(rest):
             return (end,)
@@ -109,11 +114,12 @@ def _atx_title(rest: str) -> str:
 def _opens_block(rest: str) -> bool:
     """Whether a line that is less indented than its list item starts a block of its own (and so
     ends the item) rather than continuing the item's paragraph lazily."""
+    first = rest[:1]  # each pattern is tried only on a line that starts as it must
     return bool(
-        _FENCE.match(rest)
-        or _ATX_OPEN.match(rest)
-        or _THEMATIC.match(rest)
-        or _LIST_MARKER.match(rest)
+        (first in ("`", "~") and _FENCE.match(rest))
+        or (first == "#" and _ATX_OPEN.match(rest))
+        or (first in ("-", "*", "_") and _THEMATIC.match(rest))
+        or (first != "" and first in _LIST_STARTS and _LIST_MARKER.match(rest))
         or rest.startswith((">", "<!--"))
         or _html_block(rest, True)
     )
@@ -155,7 +161,11 @@ def scan_blocks(lines: Sequence[str], first_line: int) -> BlockStructure:
             paragraph_start = 0
         container = items[-1] if items else 0
         # A list item's first line: its content may itself start a block (`- # Title`).
-        while indent - container <= 3 and not (paragraph_start and _SETEXT.match(rest)):
+        while (
+            indent - container <= 3
+            and rest[0] in _LIST_STARTS
+            and not (paragraph_start and _SETEXT.match(rest))
+        ):
             marker = _LIST_MARKER.match(rest)
             if not marker or _THEMATIC.match(rest):
                 break
@@ -180,7 +190,7 @@ def scan_blocks(lines: Sequence[str], first_line: int) -> BlockStructure:
             # Indented code, or more of the open paragraph; neither holds structure.
             number += 1
             continue
-        fence = _FENCE.match(rest)
+        fence = _FENCE.match(rest) if rest[0] in "`~" else None
         if fence and not (fence.group(1)[0] == "`" and "`" in fence.group(2)):
             number = _read_fence(
                 lines, number, indent, container, fence, code_blocks, code_lines, problems
@@ -216,7 +226,7 @@ def scan_blocks(lines: Sequence[str], first_line: int) -> BlockStructure:
             paragraph_start = 0
             number += 1
             continue
-        if _THEMATIC.match(rest) or rest[0] == ">":
+        if rest[0] == ">" or (rest[0] in "-*_" and _THEMATIC.match(rest)):
             paragraph_start = 0
         elif not paragraph_start:
             paragraph_start = number

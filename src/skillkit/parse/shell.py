@@ -131,9 +131,10 @@ class _Lexer:
                     i += 1
                 continue
             if char == "'":
-                end = text.find("'", i + 1)
-                end = n if end < 0 else end + 1
-                add(i, end, text[i + 1 : end - 1] if end <= n else text[i + 1 :])
+                close = text.find("'", i + 1)
+                # An unterminated quote (an apostrophe in a doc) ends at its line, not the block.
+                end = close + 1 if close >= 0 else self._line_end(i)
+                add(i, end, text[i + 1 : close] if close >= 0 else text[i + 1 : end])
                 assert word is not None
                 word.quoted = True
                 i = end
@@ -141,7 +142,8 @@ class _Lexer:
             if char == '"':
                 j = i + 1
                 value: list[str] = []
-                while j < n and text[j] != '"':
+                stop = n if text.find('"', i + 1) >= 0 else self._line_end(i)
+                while j < stop and text[j] != '"':
                     if text[j] == "\\" and j + 1 < n and text[j + 1] in '"\\$`\n':
                         if text[j + 1] != "\n":
                             value.append(text[j + 1])
@@ -149,7 +151,7 @@ class _Lexer:
                         continue
                     value.append(text[j])
                     j += 1
-                end = min(j + 1, n)
+                end = min(j + 1, stop)
                 add(i, end, "".join(value))
                 assert word is not None
                 word.quoted = True
@@ -172,7 +174,8 @@ class _Lexer:
                 continue
             if char == "<":
                 placeholder = _PLACEHOLDER.match(text, i)
-                if placeholder and " " not in placeholder.group(0)[1:2]:
+                # `<app name>` is a placeholder; `<in >out` and `< in` are redirections.
+                if placeholder and " " not in (placeholder.group(0)[1], placeholder.group(0)[-2]):
                     add(i, placeholder.end(), placeholder.group(0))
                     i = placeholder.end()
                     continue
@@ -203,6 +206,10 @@ class _Lexer:
         lexeme = finish()
         if lexeme:
             yield lexeme
+
+    def _line_end(self, i: int) -> int:
+        end = self.text.find("\n", i)
+        return len(self.text) if end < 0 else end
 
     def _operator(self, i: int) -> str:
         for op in ("&>>", "<<<", "<<-", "&&", "||", ";;", ">>", "<<", "&>", ">&", "<&", ">|", "|&"):

@@ -25,7 +25,19 @@ def get_formatter(name: str) -> Formatter:
         from skillkit.report.json_format import write_json
 
         return write_json
+    if name == "sarif":
+        from skillkit.report.sarif import write_sarif
+
+        return write_sarif
+    if name == "github":
+        from skillkit.report.github import write_github
+
+        return write_github
+    if name == "junit":
+        from skillkit.report.junit import write_junit
+
+        return write_junit
     raise KeyError(name)
 
 
-FORMATS = ("full", "concise", "json")
+FORMATS = ("full", "concise", "json", "sarif", "github", "junit")

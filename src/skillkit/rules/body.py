@@ -17,7 +17,7 @@ GOOD = _FRONT + "\n# Demo\n\nRun `csvfix` on the file.\n"
 # character each). Four characters a token is the rule of thumb that both Anthropic and OpenAI
 # publish for English text. It is preferred to words x 1.3 because skills are dense with paths,
 # flags and identifiers (`scripts/fill_form.py --dry-run` is one "word" and many tokens), which a
-# word count under-estimates; on the real corpus words x 1.3 comes out 20-30% below characters/4.
+# word count under-estimates; on the real corpus words x 1.3 comes out 15-35% below characters/4.
 CHARS_PER_TOKEN = 4
 
 

@@ -2,9 +2,10 @@
 
 These rules read one thing besides the model: which files the skill's folder holds. They ask it
 only through `exists_in`, which lists each directory once per state (the cache key holds the
-directory's modification time, so a file added between two runs in one process is seen) and
-compares names exactly, so that `Scripts/fill.py` is missing on a case-insensitive disk too, as
-it will be on the Linux machine that runs the skill.
+directory's modification time, so a file added between two runs in one process is seen; a
+directory changed in the last two seconds is listed afresh each time) and compares names
+exactly, so that `Scripts/fill.py` is missing on a case-insensitive disk too, as it will be on
+the Linux machine that runs the skill.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import difflib
 import os
 import re
 import stat
+import time
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -27,6 +29,10 @@ _FRONT = (
 )
 
 
+# A directory modified this recently is listed afresh on every call (see `_names`).
+RACY_NS = 2_000_000_000
+
+
 @lru_cache(maxsize=4096)
 def _listing(directory: str, mtime_ns: int) -> frozenset[str]:
     try:
@@ -39,10 +45,14 @@ def _names(directory: Path) -> frozenset[str] | None:
     """The names in a directory, or None when it is not a readable directory."""
     try:
         info = os.stat(directory)
-    except OSError:
+    except (OSError, ValueError):  # ValueError: a NUL in the name
         return None
     if not stat.S_ISDIR(info.st_mode):
         return None
+    if time.time_ns() - info.st_mtime_ns < RACY_NS:
+        # Changed moments ago: a second change within the same mtime tick would not show in
+        # the key, so such a listing is read afresh and not kept.
+        return _listing.__wrapped__(str(directory), info.st_mtime_ns)
     return _listing(str(directory), info.st_mtime_ns)
 
 
@@ -190,15 +200,19 @@ def _speaks_of_examples(skill: Skill, code: InlineCode) -> bool:
     return any(_EXAMPLE.search(text) for text in texts)
 
 
-def _checked_path(skill: Skill, code: InlineCode) -> str | None:
+def _checked_path(skill: Skill, code: InlineCode, has_folder: dict[str, bool]) -> str | None:
     path = code_path(code.text)
     if path is None:
         return None
     first = path.split("/", 1)[0]
     # A path under a folder the skill does not have, and not one of the spec's folders, is most
     # likely relative to the user's project (`src/app.py`), not to the skill.
-    if first not in SPEC_FOLDERS and _names(skill.folder / first) is None:
-        return None
+    if first not in SPEC_FOLDERS:
+        known = has_folder.get(first)
+        if known is None:  # asked once a skill: a long skill names `scripts/...` many times
+            known = has_folder[first] = _names(skill.folder / first) is not None
+        if not known:
+            return None
     if _speaks_of_examples(skill, code):
         return None
     return path
@@ -223,8 +237,9 @@ def _checked_path(skill: Skill, code: InlineCode) -> str | None:
     ),
 )
 def path_missing(skill: Skill, context: Context) -> Iterator[Finding]:
+    has_folder: dict[str, bool] = {}
     for code in skill.inline_code:
-        path = _checked_path(skill, code)
+        path = _checked_path(skill, code, has_folder)
         if path is None or exists_in(skill.folder, path):
             continue
         yield Finding(code.span, _missing_message("path", code.text, skill.folder, path))

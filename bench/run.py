@@ -1,0 +1,284 @@
+"""The benchmark behind skillkit's speed claims: `uv run python bench/run.py`.
+
+It builds the scaled corpus (`../shared/corpus/` copied 100 times: 2,800 skills, each with its
+sibling files so that references resolve) in a temporary folder, then runs every measurement as a
+whole process, several times, interleaved round by round so that a busy machine slows all of them
+alike, and reports medians:
+
+- `skillkit lint` cold (`--no-cache`), warm (cache filled, nothing changed), after one file
+  changed, and on a single file (the pre-commit case: one changed file, the project's cache there);
+- baselines: the official validator's Python API (`skills_ref.validator.validate`) looping over
+  the same skill folders in one process, and the import floor
+  `python -c "import yaml, markdown_it"`.
+
+Peak memory is the largest resident set of any one process of a run (`wait4`'s `ru_maxrss`, which
+covers the pool's workers too). Children run without PYTHONDONTWRITEBYTECODE, as a user's shell
+would: every command is run once untimed first, so each starts from compiled bytecode.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+CORPUS = HERE.parent.parent / "shared" / "corpus"
+MIB = 1024 * 1024
+
+# The official validator's API loop: the skill folders come in a file, so that its time is
+# validation alone (no walk).
+VALIDATOR_LOOP = """
+import sys
+from pathlib import Path
+from skills_ref.validator import validate
+folders = Path(sys.argv[1]).read_text(encoding="utf-8").splitlines()
+problems = 0
+for folder in folders:
+    problems += len(validate(Path(folder)))
+print(problems, "problems in", len(folders), "skills")
+"""
+
+TARGETS = {  # measurement: (baseline, most it may take as a multiple of the baseline)
+    "cold": ("validator", 0.6),
+    "warm": ("validator", 0.1),
+    "one changed": ("validator", 0.15),
+    "single file": ("import floor", 2.5),
+}
+MEMORY_TARGET_MIB = 100.0
+
+
+@dataclass
+class Measurement:
+    name: str
+    command: list[str]
+    before: Callable[[int], None] | None = None  # run before each run (untimed), given its index
+    seconds: list[float] = field(default_factory=list)
+    peak_bytes: list[int] = field(default_factory=list)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds)
+
+    @property
+    def peak_mib(self) -> float | None:
+        return max(self.peak_bytes) / MIB if self.peak_bytes else None
+
+
+def build_corpus(source: Path, target: Path, copies: int) -> list[Path]:
+    """`copies` copies of the corpus under `target`; SKILL.md files are real copies (the
+    benchmark edits one), sibling files hard links where the filesystem allows. Everything is
+    dated an hour back, as in a checkout nobody is editing this second."""
+    skills: list[Path] = []
+    for index in range(copies):
+        root = target / f"copy-{index:03d}"
+        for folder, _folders, files in os.walk(source):
+            relative = Path(folder).relative_to(source)
+            (root / relative).mkdir(parents=True, exist_ok=True)
+            for name in files:
+                origin, copy = Path(folder) / name, root / relative / name
+                if name == "SKILL.md":
+                    shutil.copyfile(origin, copy)
+                    skills.append(copy)
+                    continue
+                try:
+                    os.link(origin, copy)
+                except OSError:
+                    shutil.copyfile(origin, copy)
+    an_hour_ago = time.time() - 3600
+    for folder, _folders, files in os.walk(target):
+        for name in [*files, "."]:
+            os.utime(os.path.join(folder, name), (an_hour_ago, an_hour_ago))
+    return sorted(skills)
+
+
+def child_environment() -> dict[str, str]:
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["NO_COLOR"] = "1"
+    return env
+
+
+def run_once(command: Sequence[str], cwd: Path, env: dict[str, str]) -> tuple[float, int | None]:
+    """Wall seconds and peak resident bytes of one run of `command`."""
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    if hasattr(os, "wait4"):
+        _pid, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        # ru_maxrss is in KiB on Linux, in bytes on macOS.
+        peak: int | None = usage.ru_maxrss * (1 if sys.platform == "darwin" else 1024)
+    else:  # pragma: no cover - Windows: no rusage of one child
+        process.wait()
+        elapsed, peak = time.perf_counter() - start, None
+    error = process.stderr.read().decode(errors="replace") if process.stderr else ""
+    if process.stderr:
+        process.stderr.close()
+    if process.returncode not in (0, 1):  # 1: the corpus has findings
+        raise SystemExit(f"{' '.join(command)} failed ({process.returncode}):\n{error}")
+    return elapsed, peak
+
+
+def output_of(command: Sequence[str], cwd: Path, env: dict[str, str]) -> str:
+    return subprocess.run(
+        command, cwd=cwd, env=env, capture_output=True, text=True, check=False
+    ).stdout
+
+
+def skillkit_command() -> list[str]:
+    script = Path(sys.executable).with_name("skillkit")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "skillkit"]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("--copies", type=int, default=100, help="corpus copies (default 100)")
+    parser.add_argument("--runs", type=int, default=5, help="timed runs of each (default 5)")
+    parser.add_argument(
+        "--json", type=Path, default=HERE / "results.json", help="where to write the results"
+    )
+    parser.add_argument("--corpus", type=Path, default=CORPUS, help="the corpus to scale")
+    args = parser.parse_args(argv)
+
+    env = child_environment()
+    with tempfile.TemporaryDirectory(prefix="skillkit-bench-") as temporary:
+        work = Path(temporary)
+        root = work / "skills"
+        skills = build_corpus(args.corpus, root, args.copies)
+        size = sum(path.stat().st_size for path in skills)
+        folders = work / "folders.txt"
+        folders.write_text("".join(f"{path.parent}\n" for path in skills), encoding="utf-8")
+        cache = work / "cache"
+        changed = skills[len(skills) // 2]
+        original = changed.read_bytes()
+        single = skills[len(skills) // 3]
+        single_original = single.read_bytes()
+
+        def change(path: Path, text: bytes) -> Callable[[int], None]:
+            def edit(index: int) -> None:
+                # A new comment each time: the file differs from what the cache holds.
+                path.write_bytes(text + f"\n<!-- edited for run {index} -->\n".encode())
+
+            return edit
+
+        skillkit = skillkit_command()
+        measurements = [
+            Measurement("import floor", [sys.executable, "-c", "import yaml, markdown_it"]),
+            Measurement("validator", [sys.executable, "-c", VALIDATOR_LOOP, str(folders)]),
+            Measurement("cold", [*skillkit, "lint", "--no-cache", str(root)]),
+            Measurement("warm", [*skillkit, "lint", "--cache-dir", str(cache), str(root)]),
+            Measurement(
+                "one changed",
+                [*skillkit, "lint", "--cache-dir", str(cache), str(root)],
+                change(changed, original),
+            ),
+            Measurement(
+                "single file",
+                [*skillkit, "lint", "--cache-dir", str(cache), str(single)],
+                change(single, single_original),
+            ),
+        ]
+        print(
+            f"corpus: {len(skills):,} skills ({size / MIB:.1f} MiB of SKILL.md) in {root}; "
+            f"{args.runs} runs each, {os.cpu_count()} cores, Python {platform.python_version()}",
+            flush=True,
+        )
+        # Untimed: compile bytecode, fill the cache, warm the page cache; and check that the
+        # cache changes nothing in what is reported.
+        cold_output = output_of(measurements[2].command, work, env)
+        filling_output = output_of(measurements[3].command, work, env)
+        warm_output = output_of(measurements[3].command, work, env)
+        if not cold_output == filling_output == warm_output:
+            raise SystemExit("cold and warm runs report different findings: the cache is wrong")
+        for measurement in measurements:
+            if measurement.before:
+                measurement.before(-1)
+            run_once(measurement.command, work, env)
+        for index in range(args.runs):
+            for measurement in measurements:
+                if measurement.before:
+                    measurement.before(index)
+                seconds, peak = run_once(measurement.command, work, env)
+                measurement.seconds.append(seconds)
+                if peak is not None:
+                    measurement.peak_bytes.append(peak)
+            print(f"  round {index + 1}/{args.runs} done", flush=True)
+        changed.write_bytes(original)
+        single.write_bytes(single_original)
+
+    by_name = {measurement.name: measurement for measurement in measurements}
+    rows: list[dict[str, object]] = []
+    for measurement in measurements:
+        row: dict[str, object] = {
+            "name": measurement.name,
+            "command": " ".join(measurement.command),
+            "seconds": measurement.seconds,
+            "median_seconds": measurement.median,
+            "peak_mib": measurement.peak_mib,
+        }
+        if measurement.name in TARGETS:
+            baseline, target = TARGETS[measurement.name]
+            ratio = measurement.median / by_name[baseline].median
+            row.update(baseline=baseline, ratio=ratio, target=target, met=ratio <= target)
+        rows.append(row)
+    skillkit_peak = max(
+        (m.peak_mib or 0.0) for m in measurements if m.name in TARGETS and m.peak_mib is not None
+    )
+    memory_met = skillkit_peak <= MEMORY_TARGET_MIB
+
+    print()
+    print(f"| {'measurement':<13} | median s | peak MiB | {'ratio':<17} | target | met |")
+    print(f"|{'-' * 15}|{'-' * 10}|{'-' * 10}|{'-' * 19}|{'-' * 8}|{'-' * 5}|")
+    for row in rows:
+        row_peak = row["peak_mib"]
+        peak_text = f"{row_peak:8.1f}" if isinstance(row_peak, float) else "       -"
+        if "ratio" in row:
+            short = "validator" if row["baseline"] == "validator" else "floor"
+            ratio_text = f"{row['ratio']:.3f}x {short:<11}"
+            target_text = f"{row['target']:<6}"
+            met_text = "yes" if row["met"] else "NO"
+        else:
+            ratio_text, target_text, met_text = "baseline".ljust(17), "".ljust(6), "   "
+        print(
+            f"| {row['name']:<13} | {row['median_seconds']:8.3f} | {peak_text} | {ratio_text} "
+            f"| {target_text} | {met_text} |"
+        )
+    print(
+        f"\npeak memory of skillkit: {skillkit_peak:.1f} MiB (target <= {MEMORY_TARGET_MIB:.0f}): "
+        f"{'met' if memory_met else 'NOT met'}"
+    )
+    results = {
+        "corpus": {"skills": len(skills), "copies": args.copies, "skill_md_bytes": size},
+        "machine": {
+            "cores": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+        },
+        "runs": args.runs,
+        "measurements": rows,
+        "peak_mib": skillkit_peak,
+        "memory_target_mib": MEMORY_TARGET_MIB,
+        "memory_met": memory_met,
+        "all_met": memory_met and all(row.get("met", True) for row in rows),
+    }
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(f"results written to {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

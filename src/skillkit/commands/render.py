@@ -1,0 +1,141 @@
+"""`skillkit render`: templates → skill files, `--check` for drift, `--list` for the plan."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--root",
+        default=".",
+        metavar="DIR",
+        help="where to look for the config (skillkit.toml or pyproject.toml), from there up; "
+        "templates and outputs are relative to its folder (default: .)",
+    )
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 when any output is missing, stale or edited by hand",
+    )
+    mode.add_argument("--list", action="store_true", help="print the plan and exit")
+    parser.add_argument(
+        "--diff", action="store_true", help="with --check, print a unified diff of each change"
+    )
+    parser.add_argument(
+        "--force", action="store_true", help="overwrite outputs that were edited by hand"
+    )
+    parser.add_argument(
+        "--delete",
+        action="store_true",
+        help="remove outputs that no plan entry produces any more",
+    )
+    parser.add_argument(
+        "--format", choices=("full", "concise"), default="full", help="format of findings"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from skillkit.cli import UsageError, use_colour
+    from skillkit.render import PlanError, plan_for, settings_for
+    from skillkit.render.engine import (
+        EDITED,
+        MISSING,
+        STALE,
+        format_listing,
+        plan_listing,
+        render_plan,
+    )
+    from skillkit.report import get_formatter
+
+    settings = settings_for(args.root)  # a ConfigError is a UsageError: exit 2
+    try:
+        plan = plan_for(args.root, settings)
+    except PlanError as error:
+        raise UsageError(str(error)) from None
+    if not plan.variants:
+        raise UsageError(
+            "no outputs to render: add [[tool.skillkit.render.outputs]] to pyproject.toml "
+            "(or [[render.outputs]] to skillkit.toml); see the README's Render section"
+        )
+    if args.list:
+        sys.stdout.write(format_listing(plan_listing(plan)))
+        return 0
+
+    result = render_plan(plan, settings, check=args.check, force=args.force, delete=args.delete)
+    out = sys.stdout
+    if result.diagnostics:
+        rendered = [output.display for output in result.outputs]
+        get_formatter(args.format)(result.diagnostics, rendered, out, use_colour(out))
+    if result.errors:
+        out.write(
+            f"Nothing written: {result.errors} error{'s' if result.errors != 1 else ''} "
+            "in the rendered outputs.\n"
+        )
+        return result.exit_code
+
+    why = {
+        MISSING: "is missing",
+        STALE: "is stale (its template or the plan changed since it was rendered)",
+        EDITED: "was edited by hand since it was rendered",
+    }
+    for output in result.outputs:
+        if args.check and output.state in why:
+            out.write(f"{output.display} {why[output.state]}\n")
+            if args.diff:
+                out.write(output.diff())
+        elif output.action == "wrote":
+            out.write(f"wrote {output.display}\n")
+        elif output.action == "refused":
+            out.write(
+                f"{output.display} was edited by hand since it was rendered; not overwritten. "
+                f"Move the change into {plan.templates.name}/{output.variant.template} (or the "
+                "plan), or run `skillkit render --force` to overwrite it.\n"
+            )
+        if output.dropped and output.action == "wrote":
+            out.write(
+                f"  note: {output.display}: front-matter field"
+                f"{'s' if len(output.dropped) > 1 else ''} {', '.join(output.dropped)} "
+                f"not written (target {output.variant.target} does not accept "
+                f"{'them' if len(output.dropped) > 1 else 'it'})\n"
+            )
+    for orphan in result.orphans:
+        if orphan.deleted:
+            out.write(f"deleted {orphan.display} (no plan entry produces it any more)\n")
+        elif orphan.edited and args.delete and not args.check:
+            out.write(
+                f"{orphan.display}: no plan entry produces it any more, and it was edited by "
+                "hand; not deleted (run `skillkit render --delete --force` to delete it)\n"
+            )
+        else:
+            out.write(
+                f"{orphan.display}: no plan entry produces it any more "
+                "(run `skillkit render --delete` to remove it)\n"
+            )
+    if args.check:
+        if result.manifest_stale and not result.out_of_date and not result.orphans:
+            out.write(f"{result.plan.manifest_path.name} does not match the outputs\n")
+        if result.ok:
+            out.write(f"All {len(result.outputs)} outputs are up to date.\n")
+        else:
+            edited = any(output.state == EDITED for output in result.outputs)
+            hint = "`skillkit render --force`" if edited else "`skillkit render`"
+            out.write(
+                f"{len(result.out_of_date)} of {len(result.outputs)} outputs out of date. "
+                f"Run {hint} to update them"
+                + (" (a hand edit belongs in the template)" if edited else "")
+                + (", or add --diff to see the changes" if not args.diff else "")
+                + ".\n"
+            )
+        return result.exit_code
+    written = sum(1 for output in result.outputs if output.action == "wrote")
+    unchanged = sum(
+        1 for output in result.outputs if output.action == "" and output.state == "unchanged"
+    )
+    out.write(f"Rendered {len(result.outputs)} outputs: {written} written, {unchanged} unchanged")
+    if result.refused:
+        out.write(f", {len(result.refused)} refused")
+    out.write(".\n")
+    return result.exit_code

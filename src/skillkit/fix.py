@@ -1,0 +1,194 @@
+"""Fixes: apply the edits that findings carry, without overlaps, until nothing changes.
+
+An `Edit` replaces a `Span` of the file's decoded text after its BOM: 1-based lines and columns,
+the end column exclusive, columns counting characters of a line without its line end (so a span
+to `(line + 1, 1)` takes the line end with it). A CRLF file keeps CRLF: a replacement's `\\n`
+becomes `\\r\\n`; a BOM is written back as it was.
+
+Each pass lints the file, takes every fix allowed (safe ones; unsafe ones too when asked) whose
+edits overlap no edit already taken, applies them, and lints again: a fix skipped for an overlap
+gets its turn on the next pass. Passes stop when nothing is left to apply, at the latest after
+`MAX_PASSES`. Files are written atomically (a temporary file in the same folder, then
+`os.replace`), so a crash never leaves half a skill.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import os
+import re
+import stat
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from skillkit.diagnostics import Diagnostic, Edit, Fix
+from skillkit.model import Skill, Span
+from skillkit.parse import parse_text, read_skill
+from skillkit.settings import Settings
+
+MAX_PASSES = 10
+BOM = "\ufeff"
+
+
+class _Lines:
+    """Offsets of (line, column) positions in a text."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.rows = text.split("\n")
+        self.starts: list[int] = []
+        offset = 0
+        for row in self.rows:
+            self.starts.append(offset)
+            offset += len(row) + 1
+
+    def offset(self, line: int, column: int) -> int:
+        if line < 1:
+            return 0
+        if line > len(self.rows):
+            return len(self.text)
+        row = self.rows[line - 1]
+        content = len(row) - 1 if row.endswith("\r") else len(row)
+        return self.starts[line - 1] + min(max(column, 1) - 1, content)
+
+    def interval(self, span: Span) -> tuple[int, int]:
+        start = self.offset(span.line, span.column)
+        end = self.offset(span.end_line, span.end_column)
+        return start, max(start, end)
+
+
+def _native(replacement: str, crlf: bool) -> str:
+    if not crlf:
+        return replacement
+    return replacement.replace("\r\n", "\n").replace("\n", "\r\n")
+
+
+def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    # Two insertions (or an insertion and a replacement) at the same point have no order: skip.
+    return a[0] == b[0] or (a[0] < b[1] and b[0] < a[1])
+
+
+def choose_fixes(fixes: Iterable[Fix], lines: _Lines) -> tuple[list[tuple[int, int, str]], int]:
+    """The edits (start, end, replacement) of the fixes that overlap no fix taken before them,
+    and how many fixes that is."""
+    taken: list[tuple[int, int, str]] = []
+    count = 0
+    for fix in fixes:
+        intervals = [(lines.interval(edit.span), edit.replacement) for edit in fix.edits]
+        if any(
+            _overlaps(interval, (start, end))
+            for interval, _ in intervals
+            for start, end, _ in taken
+        ) or any(
+            _overlaps(a, b) for i, (a, _) in enumerate(intervals) for b, _ in intervals[i + 1 :]
+        ):
+            continue
+        taken.extend((start, end, text) for (start, end), text in intervals)
+        count += 1
+    return taken, count
+
+
+def apply_edits(text: str, edits: Sequence[Edit], crlf: bool | None = None) -> str:
+    """Apply non-overlapping edits to a decoded text (after its BOM)."""
+    lines = _Lines(text)
+    crlf = "\r\n" in text if crlf is None else crlf
+    chosen = choose_fixes([Fix("", tuple(edits))], lines)[0] if edits else []
+    return _splice(text, chosen, crlf)
+
+
+def _splice(text: str, edits: list[tuple[int, int, str]], crlf: bool) -> str:
+    out = text
+    for start, end, replacement in sorted(edits, key=lambda edit: edit[0], reverse=True):
+        out = out[:start] + _native(replacement, crlf) + out[end:]
+    return out
+
+
+def applicable(diagnostic: Diagnostic, unsafe: bool) -> bool:
+    return diagnostic.fix is not None and (diagnostic.fix.safe or unsafe)
+
+
+@dataclass(frozen=True)
+class FileFix:
+    path: Path
+    before: str  # decoded, BOM included
+    after: str
+    fixed: int  # fixes applied, over every pass
+
+    @property
+    def changed(self) -> bool:
+        return self.before != self.after
+
+    def diff(self) -> str:
+        shown = str(self.path)
+        lines = difflib.unified_diff(
+            _pieces(self.before),
+            _pieces(self.after),
+            fromfile=f"a/{shown}",
+            tofile=f"b/{shown}",
+        )
+        # As git: a last line without a line end is marked, so the diff still applies.
+        return "".join(
+            line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
+            for line in lines
+        )
+
+
+def _pieces(text: str) -> list[str]:
+    """Lines with their line ends (split on `\n` only, as the model does)."""
+    return [piece for piece in re.split(r"(?<=\n)", text.removeprefix(BOM)) if piece]
+
+
+def _reparse(skill: Skill, text: str) -> Skill:
+    return parse_text((BOM if skill.has_bom else "") + text, skill.path)
+
+
+def fix_skill(skill: Skill, settings: Settings, unsafe: bool = False) -> tuple[Skill, int]:
+    """Lint and fix one parsed skill until no allowed fix is left; return it and the count."""
+    from skillkit.lint import check_skill
+
+    fixed = 0
+    for _ in range(MAX_PASSES):
+        result = check_skill(skill, settings)
+        fixes = [d.fix for d in result.diagnostics if d.fix is not None and applicable(d, unsafe)]
+        if not fixes:
+            break
+        lines = _Lines(skill.text)
+        edits, count = choose_fixes(fixes, lines)
+        text = _splice(skill.text, edits, skill.crlf)
+        if text == skill.text:
+            break
+        fixed += count
+        skill = _reparse(skill, text)
+    return skill, fixed
+
+
+def fix_file(path: Path, settings: Settings, unsafe: bool = False) -> FileFix:
+    skill = read_skill(path, settings.max_file_bytes)
+    before = (BOM if skill.has_bom else "") + skill.text
+    if not skill.text:
+        return FileFix(path, before, before, 0)
+    fixed_skill, fixed = fix_skill(skill, settings, unsafe)
+    after = (BOM if fixed_skill.has_bom else "") + fixed_skill.text
+    return FileFix(path, before, after, fixed)
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Replace the file's content in one step: a temporary file in its folder, then rename."""
+    data = text.encode("utf-8")
+    folder = path.parent
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        with contextlib.suppress(OSError):
+            os.chmod(temporary, stat.S_IMODE(os.stat(path).st_mode))
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise

@@ -1,0 +1,81 @@
+"""Render skill files and scripts from Jinja templates, and keep them in sync (`skillkit render`).
+
+    import skillkit
+    result = skillkit.render(".", check=True)   # or skillkit.render.render(...)
+    result.exit_code, result.diagnostics, [o.display for o in result.out_of_date]
+
+The parts: `plan` (the `[render]` table → variants), `environment` (the sandboxed Jinja
+environment and the line map), `helpers` (vrctl commands built from the grammar), `frontmatter`
+(data → YAML per target), `files` (safe paths, atomic writes, the manifest), `engine` (render,
+check, write).
+"""
+
+from __future__ import annotations
+
+import sys
+import types
+from pathlib import Path
+from typing import Any
+
+from skillkit.render.engine import Output, RenderResult, render_plan
+from skillkit.render.plan import Plan, PlanError, PlanSource, build_plan
+from skillkit.settings import Settings
+
+__all__ = [
+    "Output",
+    "Plan",
+    "PlanError",
+    "RenderResult",
+    "build_plan",
+    "plan_for",
+    "render",
+    "render_plan",
+    "settings_for",
+]
+
+
+def settings_for(root: Path | str = ".") -> Settings:
+    """The settings of the nearest config from `root` up (defaults when there is none)."""
+    from skillkit.config import find_config, load_config
+
+    found = find_config(Path(root))
+    return load_config(found).settings if found is not None else Settings()
+
+
+def plan_for(root: Path | str = ".", settings: Settings | None = None) -> Plan:
+    """The render plan of a project: the `[render]` table of its config (`settings.render`).
+
+    Without `settings`, the nearest config from `root` up is loaded; paths in the plan are
+    relative to the folder of that config."""
+    if settings is None:
+        settings = settings_for(root)
+    if settings.config_path is None:
+        return build_plan(settings.render, Path(root), settings.target)
+    table = "[render]" if settings.config_path.name == "skillkit.toml" else "[tool.skillkit.render]"
+    source = PlanSource(settings.config_path, table)
+    return build_plan(settings.render, settings.root, settings.target, source)
+
+
+def render(
+    root: Path | str = ".",
+    *,
+    settings: Settings | None = None,
+    check: bool = False,
+    force: bool = False,
+    delete: bool = False,
+) -> RenderResult:
+    """Render every output of the project at `root`. With `check`, write nothing and report what
+    is missing, stale or edited by hand. Raises `PlanError` (or `ConfigError`) for a plan or a
+    config that is itself wrong; every other problem is a finding in the result."""
+    return render_plan(plan_for(root, settings), settings, check=check, force=force, delete=delete)
+
+
+class _CallableModule(types.ModuleType):
+    """`skillkit.render` is both this package and the library function: importing the package
+    replaces the lazy attribute on `skillkit`, so the package answers the call itself."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> RenderResult:
+        return render(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule

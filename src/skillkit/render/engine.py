@@ -1,0 +1,472 @@
+"""`skillkit render`: render every output in memory, check it, then write (or, with `check`,
+compare).
+
+Order matters for safety: every output is rendered, parsed and linted before any file is
+touched, and when any of them has an error nothing is written at all. Writes are atomic and stay
+inside the output root; an output edited by hand since it was rendered is left alone unless
+`force`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from skillkit.diagnostics import Diagnostic, Related, Severity
+from skillkit.model import Span
+from skillkit.render.environment import (
+    Origin,
+    TemplateFailure,
+    load,
+    make_environment,
+    render_string,
+    render_with_origins,
+)
+from skillkit.render.files import (
+    UnsafePath,
+    atomic_write,
+    checksum,
+    manifest_text,
+    output_path,
+    read_bytes,
+    read_manifest,
+)
+from skillkit.render.frontmatter import adapt, front_matter_block
+from skillkit.render.plan import Plan, Variant
+from skillkit.settings import Settings
+from skillkit.targets import get_target
+
+# Render problems: SK7xx. They are not lint rules (no skill file has them), so they are named here.
+CODE_NAMES = {
+    "SK701": "template-syntax-error",
+    "SK702": "undefined-name",
+    "SK703": "impossible-command",
+    "SK704": "invalid-rendered-command",
+    "SK705": "output-path-unsafe",
+    "SK706": "template-error",
+    "SK707": "output-path-conflict",
+}
+
+# What an output's file is, compared with what the plan renders.
+UNCHANGED, MISSING, STALE, EDITED = "unchanged", "missing", "stale", "edited"
+
+
+@dataclass
+class Output:
+    variant: Variant
+    relative: str  # the rendered output path, relative to the output root (POSIX)
+    path: Path  # the file
+    display: str  # the file, relative to the project root, for messages
+    text: str | None = None  # None: rendering failed
+    origins: tuple[Origin | None, ...] = ()
+    dropped: tuple[str, ...] = ()  # front-matter fields the target does not accept
+    state: str = ""  # UNCHANGED, MISSING, STALE or EDITED (set by compare)
+    current: bytes | None = None
+    action: str = ""  # "wrote", "refused", "" (nothing to do, or check mode)
+
+    @property
+    def data(self) -> bytes:
+        return (self.text or "").encode("utf-8")
+
+    def diff(self) -> str:
+        old = (self.current or b"").decode("utf-8", "replace").splitlines(keepends=True)
+        new = (self.text or "").splitlines(keepends=True)
+        lines = difflib.unified_diff(
+            old,
+            new,
+            fromfile="/dev/null" if self.current is None else f"a/{self.display}",
+            tofile=f"b/{self.display}",
+        )
+        return "".join(
+            line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
+            for line in lines
+        )
+
+
+@dataclass
+class Orphan:
+    """An output the manifest records but no plan entry produces any more."""
+
+    relative: str
+    path: Path
+    display: str
+    edited: bool
+    deleted: bool = False
+
+
+@dataclass
+class RenderResult:
+    plan: Plan
+    check: bool
+    outputs: list[Output] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    orphans: list[Orphan] = field(default_factory=list)
+    manifest_stale: bool = False  # the manifest differs from what this render records
+    wrote_manifest: bool = False
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for d in self.diagnostics if d.severity is Severity.ERROR)
+
+    @property
+    def out_of_date(self) -> list[Output]:
+        return [output for output in self.outputs if output.state not in ("", UNCHANGED)]
+
+    @property
+    def refused(self) -> list[Output]:
+        return [output for output in self.outputs if output.action == "refused"]
+
+    @property
+    def ok(self) -> bool:
+        if self.errors:
+            return False
+        if self.check:
+            return not self.out_of_date and not self.orphans and not self.manifest_stale
+        return not self.refused and not any(o.edited and not o.deleted for o in self.orphans)
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.ok else 1
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _diagnostic(
+    code: str,
+    display: str,
+    line: int,
+    message: str,
+    related: tuple[Related, ...] = (),
+    source_line: str = "",
+) -> Diagnostic:
+    return Diagnostic(
+        path=display,
+        span=Span.at(line),
+        code=code,
+        name=CODE_NAMES[code],
+        severity=Severity.ERROR,
+        message=message,
+        related=related,
+        source_line=source_line,
+    )
+
+
+class _Run:
+    def __init__(self, plan: Plan, settings: Settings) -> None:
+        self.plan = plan
+        self.settings = settings
+        self.env = make_environment(plan.templates)
+        self.plan_display = (
+            f"{_relative(plan.source.path, plan.root)}" if plan.source.path else "render plan"
+        )
+
+    def template_display(self, name: str | None) -> str:
+        if name is None:
+            return self.plan_display
+        return _relative(self.plan.templates / name, self.plan.root)
+
+    def template_line(self, name: str | None, line: int) -> str:
+        if name is None:
+            return ""
+        try:
+            source = (self.plan.templates / name).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return ""
+        lines = source.splitlines()
+        return lines[line - 1] if 0 < line <= len(lines) else ""
+
+    def _plan_line(self, variant: Variant) -> int:
+        """The line of the plan entry (its `path = ...`), for findings about the entry itself."""
+        if self.plan.source.path is None:
+            return 1
+        try:
+            text = self.plan.source.path.read_text(encoding="utf-8")
+        except OSError:
+            return 1
+        for number, line in enumerate(text.splitlines(), start=1):
+            if line.strip().startswith("path") and variant.path in line:
+                return number
+        return 1
+
+    def plan_failure(self, variant: Variant, code: str, message: str) -> Diagnostic:
+        return _diagnostic(
+            code, self.plan_display, self._plan_line(variant), f"{variant.describe()}: {message}"
+        )
+
+    def _render_value(self, value: Any, variables: Mapping[str, Any]) -> Any:
+        if isinstance(value, str):
+            return render_string(self.env, value, variables)
+        if isinstance(value, list):
+            return [self._render_value(item, variables) for item in value]
+        if isinstance(value, dict):
+            return {key: self._render_value(item, variables) for key, item in value.items()}
+        return value
+
+    def resolve(self, variant: Variant) -> Output | Diagnostic:
+        try:
+            relative = render_string(self.env, variant.path, variant.variables)
+        except TemplateFailure as failure:
+            return self.plan_failure(variant, failure.code, f"path: {failure.message}")
+        try:
+            path = output_path(self.plan.output_root, relative)
+        except UnsafePath as error:
+            return self.plan_failure(variant, "SK705", str(error))
+        return Output(variant, relative, path, _relative(path, self.plan.root))
+
+    def render(self, output: Output) -> list[Diagnostic]:
+        variant = output.variant
+        head = ""
+        variables = dict(variant.variables)
+        if variant.front_matter is not None:
+            try:
+                data = self._render_value(dict(variant.front_matter), variant.variables)
+            except TemplateFailure as failure:
+                return [
+                    self.plan_failure(variant, failure.code, f"front-matter: {failure.message}")
+                ]
+            adapted = adapt(data, get_target(variant.target))
+            output.dropped = adapted.dropped
+            head = front_matter_block(adapted.fields) + "\n"
+            variables["front_matter"] = data  # as written in the plan, for `# {{ ... }}`
+        related = (Related(f"while rendering {output.display}", Span.at(1), output.display),)
+        try:
+            template = load(self.env, variant.template)
+            rendered = render_with_origins(self.env, template, variables)
+        except TemplateFailure as failure:
+            if failure.template is None:
+                return [
+                    self.plan_failure(
+                        variant, failure.code, f"template `{variant.template}`: {failure.message}"
+                    )
+                ]
+            return [
+                _diagnostic(
+                    failure.code,
+                    self.template_display(failure.template),
+                    failure.line,
+                    failure.message,
+                    related,
+                    self.template_line(failure.template, failure.line),
+                )
+            ]
+        head_origins = tuple(Origin(None, 0) for _ in range(head.count("\n")))
+        output.text = head + rendered.text
+        output.origins = head_origins + rendered.origins
+        return self.check_output(output)
+
+    def _with_origin(self, output: Output, diagnostic: Diagnostic) -> Diagnostic:
+        line = diagnostic.span.line
+        origin = output.origins[line - 1] if 0 < line <= len(output.origins) else None
+        if origin is None:
+            return diagnostic
+        if origin.template is None:
+            note = Related(
+                f"front matter written from {output.variant.describe()}.front-matter of the plan",
+                Span.at(self._plan_line(output.variant)),
+                self.plan_display,
+            )
+        else:
+            note = Related(
+                f"rendered from {output.variant.template}"
+                if origin.template == output.variant.template
+                else f"rendered from the partial {origin.template}",
+                Span.at(origin.line),
+                self.template_display(origin.template),
+            )
+        return replace(diagnostic, related=(*diagnostic.related, note))
+
+    def check_output(self, output: Output) -> list[Diagnostic]:
+        """Parse and lint a rendered skill with its target; check a script's commands."""
+        text = output.text or ""
+        found: list[Diagnostic] = []
+        if output.variant.kind == "skill":
+            from skillkit.lint import check_skill
+            from skillkit.parse import parse_text
+
+            settings = replace(self.settings, target=output.variant.target)
+            skill = parse_text(text, output.path)
+            found = list(check_skill(skill, settings, output.display).diagnostics)
+        elif output.variant.kind == "script":
+            found = self.check_script(output)
+        return [self._with_origin(output, diagnostic) for diagnostic in found]
+
+    def check_script(self, output: Output) -> list[Diagnostic]:
+        from skillkit.parse.shell import commands_of_text
+        from skillkit.tools import GRAMMARS, match
+
+        lines = (output.text or "").split("\n")
+        found: list[Diagnostic] = []
+        for command in commands_of_text(output.text or ""):
+            grammar = GRAMMARS.get(command.tool)
+            if grammar is None:
+                continue
+            for problem in match(grammar, command.argv).problems:
+                line = problem.span.line
+                found.append(
+                    Diagnostic(
+                        path=output.display,
+                        span=problem.span,
+                        code="SK704",
+                        name=CODE_NAMES["SK704"],
+                        severity=Severity.ERROR,
+                        message=problem.message,
+                        source_line=lines[line - 1] if 0 < line <= len(lines) else "",
+                    )
+                )
+        return found
+
+
+def _compare(output: Output, recorded: tuple[str, str] | None) -> None:
+    output.current = read_bytes(output.path)
+    if output.current is None:
+        output.state = MISSING
+    elif output.current == output.data:
+        output.state = UNCHANGED
+    elif recorded is None or checksum(output.current) != recorded[0]:
+        output.state = EDITED  # not what skillkit last wrote (or never written by it)
+    else:
+        output.state = STALE
+
+
+def _prune_empty_folders(folder: Path, stop: Path) -> None:
+    while folder != stop and stop in folder.parents:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent
+
+
+def render_plan(
+    plan: Plan,
+    settings: Settings | None = None,
+    *,
+    check: bool = False,
+    force: bool = False,
+    delete: bool = False,
+) -> RenderResult:
+    """Render every output of the plan; write them (or, with `check`, only compare)."""
+    run = _Run(plan, settings or Settings())
+    result = RenderResult(plan, check)
+    seen: dict[str, Output] = {}
+    for variant in plan.variants:
+        resolved = run.resolve(variant)
+        if isinstance(resolved, Diagnostic):
+            result.diagnostics.append(resolved)
+            continue
+        if resolved.relative in seen:
+            first = seen[resolved.relative].variant
+            result.diagnostics.append(
+                run.plan_failure(
+                    variant,
+                    "SK707",
+                    f"renders to {resolved.display}, as {first.describe()} already does; "
+                    "give each combination its own path (use the matrix values in `path`)",
+                )
+            )
+            continue
+        seen[resolved.relative] = resolved
+        result.outputs.append(resolved)
+        result.diagnostics.extend(run.render(resolved))
+    result.diagnostics.sort(key=lambda d: d.sort_key)
+    if result.errors:
+        return result  # nothing is compared or written when anything failed
+
+    manifest = read_manifest(plan.manifest_path)
+    entries: dict[str, tuple[str, str]] = {}
+    for output in result.outputs:
+        recorded = manifest.get(output.relative)
+        _compare(output, recorded)
+        entries[output.relative] = (checksum(output.data), output.variant.template)
+        if check or output.state == UNCHANGED:
+            continue
+        if output.state == EDITED and not force:
+            output.action = "refused"
+            if recorded is not None:
+                entries[output.relative] = recorded
+            else:
+                del entries[output.relative]
+            continue
+        atomic_write(output.path, output.data, executable=output.variant.kind == "script")
+        output.action = "wrote"
+
+    produced = {output.relative for output in result.outputs}
+    for relative, recorded in sorted(manifest.items()):
+        if relative in produced:
+            continue
+        try:
+            path = output_path(plan.output_root, relative)
+        except UnsafePath:
+            continue  # a damaged entry: it names nothing skillkit would write
+        current = read_bytes(path)
+        orphan = Orphan(
+            relative,
+            path,
+            _relative(path, plan.root),
+            edited=current is not None and checksum(current) != recorded[0],
+        )
+        result.orphans.append(orphan)
+        if check or not delete or (orphan.edited and not force):
+            entries[relative] = recorded
+            continue
+        if current is not None:
+            path.unlink()
+            _prune_empty_folders(path.parent, plan.output_root)
+        orphan.deleted = True
+
+    new_manifest = manifest_text(entries).encode("utf-8")
+    if read_bytes(plan.manifest_path) != new_manifest:
+        if check:
+            result.manifest_stale = True
+        elif entries or plan.manifest_path.exists():
+            atomic_write(plan.manifest_path, new_manifest)
+            result.wrote_manifest = True
+    return result
+
+
+def plan_listing(plan: Plan) -> list[dict[str, Any]]:
+    """The plan as data: each output with its template, target and variables (`--list`)."""
+    run = _Run(plan, Settings())
+    rows: list[dict[str, Any]] = []
+    for variant in plan.variants:
+        resolved = run.resolve(variant)
+        rows.append(
+            {
+                "output": resolved.message
+                if isinstance(resolved, Diagnostic)
+                else resolved.display,
+                "template": run.template_display(variant.template),
+                "target": variant.target,
+                "kind": variant.kind,
+                "variables": {k: v for k, v in variant.variables.items() if k != "target"},
+            }
+        )
+    return rows
+
+
+def format_listing(rows: Sequence[Mapping[str, Any]]) -> str:
+    lines = []
+    for row in rows:
+        variables = ", ".join(
+            f"{key}={json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)}"
+            for key, value in row["variables"].items()
+        )
+        lines.append(
+            f"{row['output']}\n    template: {row['template']}\n    target: {row['target']}"
+            f" ({row['kind']})\n    variables: {variables or '(none)'}\n"
+        )
+    return "".join(lines)
+
+
+def display_root(plan: Plan) -> str:
+    return os.path.relpath(plan.output_root, plan.root)

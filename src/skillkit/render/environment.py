@@ -1,0 +1,281 @@
+"""The Jinja environment templates run in, and rendering with a line map.
+
+Sandboxed (no `__class__`, `__globals__` or other private attributes), strict about undefined
+names, trailing newlines kept, blocks trimmed (`trim_blocks`, `lstrip_blocks`: a `{% if %}` line
+leaves no blank line behind), and templates loaded only from the templates folder.
+
+The line map: Jinja compiles a template to a Python generator that yields the output piece by
+piece, and records which template line each line of that code came from (`debug_info`).
+Rendering piece by piece and reading, at each piece, the line the innermost template generator
+is suspended at gives the template file and line of every output line; a literal piece (one of
+the code's constants) advances the template line with each line break it holds.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import FrameType, TracebackType
+from typing import Any
+
+from jinja2 import (
+    FileSystemLoader,
+    StrictUndefined,
+    Template,
+    TemplateNotFound,
+    TemplateSyntaxError,
+    UndefinedError,
+)
+from jinja2.environment import Environment
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import SandboxedEnvironment
+
+from skillkit.render.helpers import APP_DIR, VRCTL_HELPERS, HelperError, shell_quote
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where an output line came from: a template (its name under the templates folder) and
+    line. `template` None: not from a template file (front matter written from the plan)."""
+
+    template: str | None
+    line: int
+
+
+class TemplateFailure(Exception):
+    """A template could not be rendered; the engine reports it as a finding."""
+
+    def __init__(self, code: str, message: str, template: str | None, line: int) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.template = template
+        self.line = line
+
+
+class TemplateLoader(FileSystemLoader):
+    """A FileSystemLoader that also refuses a symlink leading out of the templates folder
+    (FileSystemLoader itself refuses only `..` in the name)."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(str(folder))
+        self.folder = folder
+
+    def get_source(
+        self, environment: Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        source, filename, uptodate = super().get_source(environment, template)
+        real = os.path.realpath(filename)
+        base = os.path.realpath(self.folder)
+        if os.path.commonpath([real, base]) != base:
+            raise TemplateNotFound(f"{template} (it leads outside the templates folder)")
+        return source, filename, uptodate
+
+
+def make_environment(templates: Path) -> SandboxedEnvironment:
+    env = SandboxedEnvironment(
+        loader=TemplateLoader(templates),
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,
+        auto_reload=False,
+    )
+    env.filters["shell_quote"] = shell_quote
+    env.globals["vrctl"] = VRCTL_HELPERS
+    env.globals["app_dir"] = APP_DIR
+    return env
+
+
+def _template_line(debug_info: str, code_line: int) -> int:
+    """The template line of a line of compiled code (Jinja's own rule: the last mapping at or
+    before it)."""
+    found = 1
+    for pair in debug_info.split("&") if debug_info else ():
+        template_line, _, mapped = pair.partition("=")
+        if int(mapped) <= code_line:
+            found = int(template_line)
+        else:
+            break
+    return found
+
+
+def _is_template_frame(frame: FrameType, env: Environment) -> bool:
+    scope = frame.f_globals
+    return scope.get("environment") is env and isinstance(scope.get("debug_info"), str)
+
+
+def _innermost(generator: Iterator[str]) -> FrameType | None:
+    """The frame of the template generator that produced the last piece: follow `yield from`
+    (blocks, extends) and the `gen` loop variable Jinja uses for `{% include %}`."""
+    frame: FrameType | None = getattr(generator, "gi_frame", None)
+    while frame is not None:
+        inner = getattr(generator, "gi_yieldfrom", None)
+        if inner is None:
+            candidate = frame.f_locals.get("gen")
+            if getattr(candidate, "gi_frame", None) is not None:
+                inner = candidate
+        inner_frame = getattr(inner, "gi_frame", None)
+        if inner is None or inner_frame is None:
+            return frame
+        generator, frame = inner, inner_frame
+    return None
+
+
+def locate(traceback: TracebackType | None, env: Environment) -> tuple[str | None, int]:
+    """The template and line of the innermost template frame in a traceback."""
+    found: tuple[str | None, int] = (None, 1)
+    while traceback is not None:
+        frame = traceback.tb_frame
+        if _is_template_frame(frame, env):
+            name = frame.f_globals.get("name")
+            found = (
+                name if isinstance(name, str) else None,
+                _template_line(frame.f_globals["debug_info"], traceback.tb_lineno),
+            )
+        traceback = traceback.tb_next
+    return found
+
+
+@dataclass(frozen=True)
+class Rendered:
+    text: str
+    origins: tuple[Origin | None, ...]  # one an output line
+
+
+def _failure(error: Exception, env: Environment, fallback: str | None) -> TemplateFailure:
+    template, line = locate(error.__traceback__, env)
+    template = template or fallback
+    if isinstance(error, TemplateSyntaxError):
+        return TemplateFailure(
+            "SK701",
+            f"template syntax error: {error.message}",
+            error.name or fallback,
+            error.lineno,
+        )
+    if isinstance(error, UndefinedError):
+        return TemplateFailure("SK702", f"undefined: {error.message}", template, line)
+    if isinstance(error, HelperError):
+        return TemplateFailure("SK703", f"impossible command: {error}", template, line)
+    if isinstance(error, SecurityError):
+        return TemplateFailure("SK706", f"refused by the sandbox: {error}", template, line)
+    if isinstance(error, TemplateNotFound):
+        return TemplateFailure("SK706", f"template not found: {error.message}", template, line)
+    return TemplateFailure(
+        "SK706", f"template failed: {type(error).__name__}: {error}", template, line
+    )
+
+
+def load(env: SandboxedEnvironment, name: str) -> Template:
+    try:
+        return env.get_template(name)
+    except TemplateNotFound as error:
+        raise TemplateFailure("SK706", f"template not found: {error.message}", None, 1) from None
+    except Exception as error:
+        raise _failure(error, env, name) from None
+
+
+class _SourceIndex:
+    """Finds where a literal piece sits in its template's source.
+
+    Jinja marks the template line of expressions but not of every literal piece (the text after
+    a `{% endif %}` keeps the line of the last marked node), so a literal's line is found by
+    searching its text in the source, from the marked line on (or from just after the previous
+    piece of the same template, when that is further on the same run of text).
+    """
+
+    def __init__(self, env: Environment) -> None:
+        self.env = env
+        self.sources: dict[str, tuple[str, list[int]]] = {}
+        self.cursor: dict[str, int] = {}
+
+    def _source(self, name: str) -> tuple[str, list[int]] | None:
+        if name not in self.sources:
+            loader = self.env.loader
+            if loader is None:
+                return None
+            try:
+                text = loader.get_source(self.env, name)[0].replace("\r\n", "\n")
+            except Exception:
+                return None
+            starts = [0]
+            starts.extend(index + 1 for index, char in enumerate(text) if char == "\n")
+            self.sources[name] = (text, starts)
+        return self.sources[name]
+
+    def line_of(self, name: str, marked: int, piece: str, literal: bool) -> int:
+        found = self._source(name)
+        if found is None:
+            return marked
+        text, starts = found
+        line_start = starts[min(max(marked, 1), len(starts)) - 1]
+        if not literal:
+            self.cursor[name] = line_start
+            return marked
+        # The whole piece, or else its first line (Jinja folds constant expressions such as
+        # `{{ 'a' ~ 'b' }}` into the text around them, so the whole piece may not be in the source).
+        first_line = piece[: piece.find("\n") + 1] if "\n" in piece else ""
+        for needle in (piece, first_line):
+            if not needle:
+                continue
+            for start in (max(self.cursor.get(name, 0), line_start), line_start):
+                position = text.find(needle, start)
+                if position >= 0:
+                    self.cursor[name] = position + len(needle)
+                    return text.count("\n", 0, position) + 1
+        return marked
+
+
+def render_with_origins(
+    env: SandboxedEnvironment, template: Template, variables: Mapping[str, Any]
+) -> Rendered:
+    """Render, and say which template line produced each output line."""
+    pieces: list[str] = []
+    origins: list[Origin | None] = [None]
+    settled = [False]  # whether the line's origin came from a piece that wrote text on it
+    index = _SourceIndex(env)
+    generator = template.root_render_func(template.new_context(dict(variables)))
+    try:
+        for piece in generator:
+            frame = _innermost(generator)
+            name: str | None = None
+            line = 1
+            literal = False
+            if frame is not None:
+                raw_name = frame.f_globals.get("name")
+                name = raw_name if isinstance(raw_name, str) else None
+                line = _template_line(frame.f_globals.get("debug_info", ""), frame.f_lineno)
+                literal = piece in frame.f_code.co_consts
+                if name is not None and piece:
+                    line = index.line_of(name, line, piece, literal)
+            pieces.append(piece)
+            for offset, part in enumerate(piece.split("\n")):
+                here = Origin(name, line + offset if literal else line)
+                if offset:
+                    origins.append(here)
+                    settled.append(False)
+                if part and not settled[-1]:
+                    origins[-1] = here
+                    settled[-1] = True
+                elif origins[-1] is None:
+                    origins[-1] = here
+    except Exception as error:
+        raise _failure(error, env, template.name) from None
+    text = "".join(pieces)
+    if text.endswith("\n"):
+        origins.pop()  # the empty "line" after the final line break
+    return Rendered(text, tuple(origins))
+
+
+def render_string(env: SandboxedEnvironment, source: str, variables: Mapping[str, Any]) -> str:
+    """A string of the plan (an output path, a front-matter value); plain text passes as is."""
+    if "{" not in source:
+        return source
+    try:
+        return env.from_string(source).render(dict(variables))
+    except Exception as error:
+        failure = _failure(error, env, None)
+        raise TemplateFailure(failure.code, failure.message, None, 1) from None

@@ -1,0 +1,120 @@
+"""Where outputs go and how they are written: inside the output root only, atomically, with a
+manifest of what was rendered.
+
+The manifest (`<output root>/.skillkit-manifest.json`) records the SHA-256 of each output as
+skillkit wrote it. It lives beside the outputs rather than in a header comment, so a SKILL.md
+stays exactly what an agent should read (its front matter must open the file, and every line of
+its body costs the agent tokens), and a script stays the script. An output whose bytes no longer
+match the manifest was edited by hand, and is not overwritten without `--force`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path, PurePosixPath
+
+MANIFEST_VERSION = 1
+
+
+class UnsafePath(Exception):
+    """An output path that would leave the output root."""
+
+
+def checksum(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def output_path(output_root: Path, relative: str) -> Path:
+    """The file an output path names, refusing any that would leave the output root: an absolute
+    path, a `..` part, or a symlinked folder (or file) that leads outside."""
+    if not relative or relative.strip() != relative:
+        raise UnsafePath(f"output path {relative!r} is empty or has surrounding whitespace")
+    if "\\" in relative or "\x00" in relative:
+        raise UnsafePath(f"output path {relative!r} has a backslash or NUL byte")
+    pure = PurePosixPath(relative)
+    if pure.is_absolute() or Path(relative).is_absolute():
+        raise UnsafePath(f"output path {relative!r} is absolute; it must be inside the output root")
+    if any(part in ("..", ".", "") for part in relative.split("/")):
+        raise UnsafePath(f"output path {relative!r} has a `..` or `.` part or names a folder")
+    candidate = output_root.joinpath(*pure.parts)
+    base = os.path.realpath(output_root)
+    real = os.path.realpath(candidate)
+    if os.path.commonpath([base, real]) != base:
+        raise UnsafePath(
+            f"output path {relative!r} leads outside the output root through a symlink"
+        )
+    return candidate
+
+
+def read_bytes(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except IsADirectoryError:
+        return None
+
+
+def atomic_write(path: Path, data: bytes, executable: bool = False) -> None:
+    """Write through a temporary file in the same folder, then rename over the target: a reader
+    sees the old file or the new one, never half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        mode = os.stat(path).st_mode & 0o7777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = (0o777 if executable else 0o666) & ~umask
+    descriptor, temporary = tempfile.mkstemp(
+        dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
+    )
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+def read_manifest(path: Path) -> dict[str, tuple[str, str]]:
+    """Output path (relative to the output root) → (checksum, template); empty when there is
+    none yet. A damaged manifest counts as none: every output then needs `--force` or to match
+    exactly."""
+    data = read_bytes(path)
+    if data is None:
+        return {}
+    try:
+        loaded = json.loads(data)
+    except ValueError:
+        return {}
+    outputs = loaded.get("outputs") if isinstance(loaded, dict) else None
+    if not isinstance(outputs, dict):
+        return {}
+    return {
+        str(key): (str(value["sha256"]), str(value.get("template", "")))
+        for key, value in outputs.items()
+        if isinstance(value, dict) and isinstance(value.get("sha256"), str)
+    }
+
+
+def manifest_text(entries: dict[str, tuple[str, str]]) -> str:
+    """The manifest's bytes: sorted, one entry a path, so it diffs and merges well."""
+    body = {
+        "version": MANIFEST_VERSION,
+        "generator": "skillkit render",
+        "note": "checksums of rendered outputs; do not edit (run `skillkit render`)",
+        "outputs": {
+            path: {"sha256": digest, "template": template}
+            for path, (digest, template) in sorted(entries.items())
+        },
+    }
+    return json.dumps(body, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,282 @@
+"""Command helpers for templates: `vrctl.service_add(...)` and friends, and `shell_quote`.
+
+A helper builds argv from the same grammar that lint checks commands with
+(`skillkit.tools.VRCTL`), quotes each word for POSIX sh, and matches the result against the
+grammar before handing it to the template, so a rendered command is one lint accepts. A helper
+asked for a command that cannot work raises `HelperError`; the render turns it into a finding at
+the template line of the call.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from skillkit.model import Span, Token
+from skillkit.tools import VRCTL, match
+
+APP_DIR = "/home/viberun/app"
+INDENT = "  "
+
+# A documentation placeholder (`<name>`, or inside a word: `<entry>.ts`) is written as is: the
+# reader fills it in.
+_PLACEHOLDER = re.compile(r"^<[^<>\s]+>$")
+_PLACEHOLDER_IN_WORD = re.compile(r"<[^<>\s]+>")
+# vrctl uses the name as a directory under ~/.local/services; `/`, `..` or a leading `.` break
+# or hide the service (vrctl.md).
+_SERVICE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+_ENV_KEY = re.compile(r"^[A-Za-z0-9_]+$")
+_MISE_TOOL = re.compile(r"^[A-Za-z0-9][^\s]*$")
+
+
+class HelperError(Exception):
+    """A helper was asked for a command that cannot work; the message says why."""
+
+
+class _Default:
+    def __repr__(self) -> str:
+        return "APP_DIR"
+
+
+_APP_DIR_DEFAULT: Any = _Default()
+
+
+def is_placeholder(text: str) -> bool:
+    return bool(_PLACEHOLDER.match(text))
+
+
+def shell_quote(value: object) -> str:
+    """The `shell_quote` filter: one word for POSIX sh, whatever the value holds."""
+    if value is None:
+        raise HelperError("shell_quote was given none; give it a value")
+    return shlex.quote(str(value))
+
+
+def has_placeholder(text: str) -> bool:
+    return bool(_PLACEHOLDER_IN_WORD.search(text))
+
+
+def _word(text: str) -> str:
+    if is_placeholder(text):
+        return text
+    if has_placeholder(text):
+        rest = _PLACEHOLDER_IN_WORD.sub("x", text)
+        if shlex.quote(rest) == rest:
+            return text  # `<entry>.ts`: safe around its placeholder
+    return shlex.quote(text)
+
+
+def _text(value: object, what: str) -> str:
+    if isinstance(value, bool) or value is None:
+        raise HelperError(f"{what} must be a string, not {value!r}")
+    if isinstance(value, (str, int, float)):
+        return str(value)
+    raise HelperError(f"{what} must be a string, not {type(value).__name__}")
+
+
+def _no_newline(text: str, what: str) -> str:
+    if "\n" in text or "\r" in text:
+        raise HelperError(
+            f"{what} {text!r} holds a line break; vrctl stores values one a line, so it would "
+            "split in two"
+        )
+    return text
+
+
+def _service_name(name: object) -> str:
+    text = _text(name, "the service name")
+    if not is_placeholder(text) and not _SERVICE_NAME.match(text):
+        raise HelperError(
+            f"service name {text!r} is not a safe name ([a-z0-9][a-z0-9_-]*): vrctl makes it a "
+            "directory, where `/`, `..` or a leading `.` break or hide the service"
+        )
+    return text
+
+
+def _cwd(cwd: object) -> str | None:
+    if cwd is _APP_DIR_DEFAULT:
+        return APP_DIR
+    if cwd is None:
+        return None
+    text = _no_newline(_text(cwd, "cwd"), "cwd")
+    if not is_placeholder(text) and not text.startswith("/"):
+        raise HelperError(
+            f"cwd {text!r} is not an absolute path; vrctl would resolve it from the service "
+            f"directory (app code lives in {APP_DIR})"
+        )
+    return text
+
+
+def _args(args: object, what: str = "args") -> list[str]:
+    if args is None:
+        return []
+    if isinstance(args, (str, bytes)) or not isinstance(args, Iterable):
+        raise HelperError(f"{what} must be a list of words, not {type(args).__name__} {args!r}")
+    return [_no_newline(_text(arg, f"an item of {what}"), "argument") for arg in args]
+
+
+def _env(env: object) -> list[str]:
+    if env is None:
+        return []
+    if isinstance(env, Mapping):
+        pairs = [
+            (_text(key, "an env key"), _text(value, "an env value")) for key, value in env.items()
+        ]
+    elif isinstance(env, Iterable) and not isinstance(env, (str, bytes)):
+        pairs = []
+        for item in env:
+            key, equals, value = _text(item, "an env item").partition("=")
+            if not equals:
+                raise HelperError(f"env item {item!r} needs the form KEY=VAL")
+            pairs.append((key, value))
+    else:
+        raise HelperError(f"env must be a table or a list of KEY=VAL, not {env!r}")
+    out = []
+    for key, value in pairs:
+        if not _ENV_KEY.match(key):
+            raise HelperError(
+                f"env key {key!r} is not valid: vrctl accepts only letters, digits and `_`"
+            )
+        if not value:
+            raise HelperError(f"env {key} has an empty value; vrctl refuses `--env {key}=`")
+        out.append(f"{key}={_no_newline(value, f'env {key}')}")
+    return out
+
+
+def _mise_tools(mise: object) -> list[str] | None:
+    """None: no wrapping; a list (maybe empty): wrap, pinning these tools."""
+    if mise is False or mise is None:
+        return None
+    if mise is True:
+        return []
+    tools = [mise] if isinstance(mise, str) else _args(mise, "mise")
+    for tool in tools:
+        if not isinstance(tool, str) or not _MISE_TOOL.match(tool):
+            raise HelperError(f"mise tool {tool!r} is not a TOOL@VERSION word")
+    return [str(tool) for tool in tools]
+
+
+def _check(groups: Sequence[Sequence[str]]) -> None:
+    """Match the built words against the vrctl grammar: the helpers and lint share one truth."""
+    tokens: list[Token] = []
+    column = 1
+    for group in groups:
+        for text in group:
+            raw = _word(text)
+            tokens.append(
+                Token(
+                    text,
+                    raw,
+                    Span.at(1, column, len(raw)),
+                    quoted=raw != text,
+                    placeholder=is_placeholder(text),
+                    has_placeholder=has_placeholder(text),
+                )
+            )
+            column += len(raw) + 1
+    invocation = match(VRCTL, tokens)
+    if invocation.problems:
+        built = " ".join(token.raw for token in tokens)
+        raise HelperError(
+            f"`{built}` is not a valid vrctl command: {invocation.problems[0].message}"
+        )
+
+
+def _format(groups: Sequence[Sequence[str]]) -> str:
+    """The head on the first line, each later group on its own line after ` \\`."""
+    _check(groups)
+    lines = [" ".join(_word(word) for word in group) for group in groups]
+    return f" \\\n{INDENT}".join(lines)
+
+
+class VrctlHelpers:
+    """The `vrctl` object templates see. Every method returns the command's text."""
+
+    def service_add(
+        self,
+        name: object,
+        cmd: object,
+        args: object = (),
+        cwd: object = _APP_DIR_DEFAULT,
+        env: object = None,
+        mise: object = False,
+        no_start: bool = False,
+    ) -> str:
+        """`vrctl service add`, one flag a line; with `mise`, the executable runs through
+        `mise exec -C <cwd> [TOOL@VERSION]... --` so the service gets the project's toolchain."""
+        service = _service_name(name)
+        executable = _no_newline(_text(cmd, "cmd"), "cmd")
+        if not executable or any(char.isspace() for char in executable):
+            raise HelperError(
+                f"cmd {executable!r} must be one executable without whitespace; pass its "
+                "arguments in args (vrctl runs --cmd with exec, no shell)"
+            )
+        words = _args(args)
+        directory = _cwd(cwd)
+        env_pairs = _env(env)
+        tools = _mise_tools(mise)
+        groups: list[list[str]] = [["vrctl", "service", "add", service]]
+        if tools is None:
+            groups.append(["--cmd", executable])
+        else:
+            groups += [["--cmd", "mise"], ["--arg", "exec"]]
+            if directory is not None:
+                groups.append(["--arg", "-C", "--arg", directory])
+            groups += [["--arg", tool] for tool in tools]
+            groups += [["--arg", "--"], ["--arg", executable]]
+        groups += [["--arg", word] for word in words]
+        if directory is not None:
+            groups.append(["--cwd", directory])
+        groups += [["--env", pair] for pair in env_pairs]
+        if no_start:
+            groups.append(["--no-start"])
+        return _format(groups)
+
+    def _simple(self, verb: str, name: object) -> str:
+        return _format([["vrctl", "service", verb, _service_name(name)]])
+
+    def service_start(self, name: object) -> str:
+        return self._simple("start", name)
+
+    def service_stop(self, name: object) -> str:
+        return self._simple("stop", name)
+
+    def service_restart(self, name: object) -> str:
+        return self._simple("restart", name)
+
+    def service_status(self, name: object) -> str:
+        return self._simple("status", name)
+
+    def service_remove(self, name: object) -> str:
+        return self._simple("remove", name)
+
+    def service_logs(self, name: object, lines: object = None) -> str:
+        words = ["vrctl", "service", "logs", _service_name(name)]
+        if lines is not None:
+            whole = isinstance(lines, int) and not isinstance(lines, bool) and lines >= 1
+            if not whole and not (isinstance(lines, str) and is_placeholder(lines)):
+                raise HelperError(f"lines must be a whole number of at least 1, not {lines!r}")
+            words += ["-n", str(lines)]
+        return _format([words])
+
+    def service_list(self) -> str:
+        return _format([["vrctl", "service", "list"]])
+
+    def host_snapshot(self) -> str:
+        return _format([["vrctl", "host", "snapshot"]])
+
+    def host_snapshots(self) -> str:
+        return _format([["vrctl", "host", "snapshots"]])
+
+    def host_restore(self, ref: object) -> str:
+        text = _text(ref, "the snapshot ref")
+        if not is_placeholder(text) and (text != "latest" and ("/" in text or ":" in text)):
+            raise HelperError(
+                f"snapshot ref {text!r}: the host accepts only `latest` or a tag without `/` or `:`"
+            )
+        return _format([["vrctl", "host", "restore", text]])
+
+
+VRCTL_HELPERS = VrctlHelpers()

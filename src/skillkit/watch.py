@@ -1,0 +1,285 @@
+"""Watch modes: `skillkit lint --watch` and `skillkit render --watch` re-run on every change.
+
+Linting is incremental: each file's result is kept in memory under its path and the hash of its
+bytes (and of its settings), so a change re-parses and re-checks only the skills whose text
+changed, or whose folder changed (a reference may now resolve); the cross-file rules then run
+again over the facts of every skill, so their findings follow any edit. watchfiles is imported
+only here, and only when a watch starts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import hashlib
+import os
+import sys
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol, TextIO
+
+from skillkit.diagnostics import Diagnostic, Severity
+from skillkit.discover import SKIPPED_FOLDERS, discover
+from skillkit.lint import FileResult, LintResult, check_skill, lint_file, run_project_rules
+from skillkit.model import Span
+from skillkit.parse import parse_bytes
+from skillkit.settings import DEFAULT_SETTINGS, Settings
+
+if TYPE_CHECKING:
+    from skillkit.lint import SettingsFor
+
+
+CONFIG_FILES = frozenset({"skillkit.toml", "pyproject.toml"})
+# Files whose change can change findings wherever they are.
+TRIGGER_FILES = CONFIG_FILES | {"SKILL.md", ".gitignore"}
+
+
+class StopEvent(Protocol):
+    def is_set(self) -> bool: ...
+
+
+@dataclass
+class IncrementalLinter:
+    """Lints the same paths again and again, re-checking only what changed since last time."""
+
+    settings: Settings = DEFAULT_SETTINGS
+    settings_for: SettingsFor | None = None
+    respect_gitignore: bool = True
+    # path → (key of content and settings, result)
+    _results: dict[str, tuple[tuple[str, str], FileResult]] = field(default_factory=dict)
+    relinted: list[str] = field(default_factory=list)  # the files the last run re-checked
+
+    def forget(self, changed: Iterable[Path]) -> None:
+        """Drop the results of skills in the folders of these changed paths."""
+        folders = [str(Path(path).resolve().parent) for path in changed]
+        for shown in list(self._results):
+            folder = str(Path(shown).resolve().parent)
+            if any(
+                changed_folder == folder or changed_folder.startswith(folder + os.sep)
+                for changed_folder in folders
+            ):
+                del self._results[shown]
+
+    def _file_result(self, path: Path, settings: Settings) -> FileResult:
+        shown = str(path)
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read(settings.max_file_bytes + 1)
+        except OSError:
+            self.relinted.append(shown)
+            self._results.pop(shown, None)
+            return lint_file(path, settings)  # reports why it cannot be read
+        # Settings hold dicts (not hashable); their repr is a faithful, cheap key.
+        key = (hashlib.blake2b(data, digest_size=16).hexdigest(), repr(settings))
+        cached = self._results.get(shown)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        self.relinted.append(shown)
+        if len(data) > settings.max_file_bytes:
+            result = lint_file(path, settings)
+        else:
+            result = check_skill(parse_bytes(data, path), settings, shown)
+        self._results[shown] = (key, result)
+        return result
+
+    def matters(self, changed: Path) -> bool:
+        """Whether a changed path can change the findings: a skill file, a config or ignore
+        file, a file in a skill's folder (a reference), or a folder (it may hold skills). Other
+        files (a report written into the watched folder, say) do not wake the linter."""
+        if changed.name in TRIGGER_FILES or changed.is_dir():
+            return True
+        resolved = changed.resolve()
+        for shown in self._results:
+            folder = Path(shown).resolve().parent
+            if folder in resolved.parents or folder == resolved or folder.is_relative_to(resolved):
+                return True
+        return False
+
+    def run(self, paths: Sequence[Path | str]) -> LintResult:
+        self.relinted = []
+        pick: SettingsFor = self.settings_for or (lambda _path: self.settings)
+        files, missing = discover(
+            paths, respect_gitignore=self.respect_gitignore, exclude=self.settings.exclude
+        )
+        result = LintResult()
+        for gone in missing:
+            result.diagnostics.append(
+                Diagnostic(
+                    path=str(gone.path),
+                    span=Span.at(1),
+                    code="SK001",
+                    name="file-unreadable",
+                    severity=Severity.ERROR,
+                    message=f"cannot lint: {gone.reason}",
+                )
+            )
+        file_results = [self._file_result(path, pick(path)) for path in files]
+        present = {str(path) for path in files}
+        for stale in set(self._results) - present:
+            del self._results[stale]
+        for file_result in file_results:
+            result.files.append(file_result.path)
+            result.diagnostics.extend(file_result.diagnostics)
+        result.diagnostics.extend(run_project_rules(file_results, self.settings))
+        result.diagnostics.sort(key=lambda d: d.sort_key)
+        return result
+
+
+def watch_roots(paths: Sequence[Path | str]) -> list[Path]:
+    """The folders to watch: each folder given, and the folder of each file given (an editor
+    that saves by renaming replaces the file, and a watch on the file itself would lose it)."""
+    roots: dict[str, Path] = {}
+    for given in paths:
+        path = Path(given)
+        folder = path if path.is_dir() else path.parent
+        if folder.is_dir():
+            roots.setdefault(str(folder.resolve()), folder)
+    return list(roots.values()) or [Path.cwd()]
+
+
+def watch_changes(
+    paths: Sequence[Path | str], stop_event: StopEvent | None = None
+) -> Iterable[set[Path]]:
+    """Batches of changed paths under `paths`, until Ctrl-C or `stop_event`; empty batches come
+    every few hundred milliseconds, the first once the watch has started. Any file counts
+    (a skill's reference may appear or go) except editors' swap files and the folders that
+    discovery skips, the cache among them (a watch must not wake itself)."""
+    import logging
+
+    import watchfiles
+
+    # watchfiles logs its own "stopping" line on Ctrl-C; the command says what it needs to.
+    logging.getLogger("watchfiles").setLevel(logging.ERROR)
+    ignored = (*watchfiles.DefaultFilter.ignore_dirs, *SKIPPED_FOLDERS)
+    for changes in watchfiles.watch(
+        *watch_roots(paths),
+        watch_filter=watchfiles.DefaultFilter(ignore_dirs=tuple(dict.fromkeys(ignored))),
+        stop_event=stop_event,
+        raise_interrupt=False,
+        debounce=800,
+        step=100,
+        rust_timeout=300,
+        # The first (maybe empty) batch comes once the watch is in place: work done after it
+        # cannot miss a change made meanwhile.
+        yield_on_timeout=True,
+    ):
+        yield {Path(path) for _change, path in changes}
+
+
+def _until_interrupted(loop: Callable[[], None], stream: TextIO) -> int:
+    """Run a watch loop until it ends or Ctrl-C: either way a clean stop (exit 0). Ctrl-C may
+    come inside watchfiles (which then ends the loop) or while a run is going (an exception)."""
+    with contextlib.suppress(KeyboardInterrupt):
+        loop()
+    stream.write(f"[{_stamp()}] stopped\n")
+    stream.flush()
+    return 0
+
+
+def _stamp() -> str:
+    return time.strftime("%H:%M:%S")
+
+
+def watch_lint(
+    paths: Sequence[Path | str],
+    write_report: Callable[[LintResult, TextIO], None],
+    load: Callable[[], SettingsFor] = lambda: lambda _path: DEFAULT_SETTINGS,
+    *,
+    respect_gitignore: bool = True,
+    stop_event: StopEvent | None = None,
+    out: TextIO | None = None,
+) -> int:
+    """Lint `paths`, then again on every change, until Ctrl-C (exit 0). `load` gives the
+    settings of each file; it is called again when a config file changes."""
+    stream = out or sys.stdout
+    settings_for = load()
+    base = settings_for(Path(paths[0]) if paths else Path.cwd())
+    linter = IncrementalLinter(base, settings_for, respect_gitignore)
+
+    def reload() -> None:
+        try:
+            linter.settings_for = load()
+        except Exception as error:  # a config half-written in the editor: keep the last one
+            stream.write(f"[{_stamp()}] config not reloaded: {error}\n")
+            return
+        linter.settings = linter.settings_for(Path(paths[0]) if paths else Path.cwd())
+
+    def lint_once(reason: str) -> None:
+        result = linter.run(paths)
+        stream.write(
+            f"[{_stamp()}] {reason}: {len(result.files)} file"
+            f"{'s' if len(result.files) != 1 else ''}, {len(linter.relinted)} re-linted\n"
+        )
+        write_report(result, stream)
+        stream.write(f"[{_stamp()}] watching for changes (Ctrl-C to stop)\n")
+        stream.flush()
+
+    def loop() -> None:
+        started = False
+        for batch in watch_changes(paths, stop_event):
+            if not started:
+                started = True
+                lint_once("lint")
+                continue
+            changed = {path for path in batch if linter.matters(path)}
+            if any(path.name in CONFIG_FILES for path in changed):
+                reload()
+            if changed:
+                linter.forget(changed)
+                lint_once(f"{len(changed)} change{'s' if len(changed) != 1 else ''}")
+
+    return _until_interrupted(loop, stream)
+
+
+def lint_watch_command(args: argparse.Namespace, load: Callable[[], SettingsFor]) -> int:
+    """`skillkit lint --watch`, with the lint command's parsed arguments; `load` reads the
+    config afresh (it is called again when a config file changes)."""
+    from skillkit.cli import use_colour
+    from skillkit.report import get_formatter
+
+    formatter = get_formatter(args.format)
+
+    def write_report(result: LintResult, stream: TextIO) -> None:
+        formatter(result.diagnostics, result.files, stream, use_colour(stream))
+
+    return watch_lint(
+        args.paths,
+        write_report,
+        load,
+        respect_gitignore=not args.no_gitignore,
+    )
+
+
+def watch_command(
+    run_once: Callable[[], int],
+    paths: Sequence[Path | str],
+    name: str,
+    *,
+    stop_event: StopEvent | None = None,
+    out: TextIO | None = None,
+) -> int:
+    """Run a whole command (`render`) now and on every change under `paths`, until Ctrl-C."""
+    stream = out or sys.stdout
+
+    def once(reason: str) -> None:
+        stream.write(f"[{_stamp()}] {name}: {reason}\n")
+        stream.flush()
+        code = run_once()
+        stream.write(f"[{_stamp()}] {name} exited {code}; watching for changes (Ctrl-C to stop)\n")
+        stream.flush()
+
+    def loop() -> None:
+        started = False
+        for changed in watch_changes(paths, stop_event):
+            if not started:
+                started = True
+                once("start")
+            elif changed:
+                once(f"{len(changed)} change{'s' if len(changed) != 1 else ''}")
+
+    return _until_interrupted(loop, stream)
+
+
+__all__ = ["IncrementalLinter", "watch_changes", "watch_command", "watch_lint"]

@@ -1,0 +1,165 @@
+"""The CI formats through the command line: sarif (against the SARIF 2.1.0 schema), github,
+junit, --statistics and --output; and that a single-file lint imports none of them."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import xml.etree.ElementTree as ElementTree
+from collections.abc import Iterator
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from skillkit.cli import main
+from skillkit.registry import all_rules
+from tests.helpers import CORPUS, write_skill
+
+SARIF_SCHEMA = CORPUS.parent / "schemas" / "sarif-schema-2.1.0.json"
+SHORT = "---\nname: no\ndescription: CSV helper.\n---\n\n# Demo\n\nSee [a](missing.md).\n"
+
+
+@pytest.fixture
+def in_tmp(tmp_path: Path) -> Iterator[Path]:
+    old = Path.cwd()
+    os.chdir(tmp_path)
+    try:
+        yield tmp_path
+    finally:
+        os.chdir(old)
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
+    code = main(["lint", "--isolated", *argv])
+    return code, capsys.readouterr().out
+
+
+def test_sarif_is_valid_and_carries_rule_metadata(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_skill(in_tmp, SHORT, "no")
+    code, out = run(capsys, "--format", "sarif", ".")
+    assert code == 1
+    log = json.loads(out)
+    schema = json.loads(SARIF_SCHEMA.read_text())
+    jsonschema.validate(log, schema)
+    run_ = log["runs"][0]
+    rules = run_["tool"]["driver"]["rules"]
+    assert [rule["id"] for rule in rules] == sorted(all_rules())
+    sk106 = next(rule for rule in rules if rule["id"] == "SK106")
+    assert sk106["name"] == "yaml-not-a-string"
+    assert sk106["defaultConfiguration"] == {"level": "error", "enabled": True}
+    assert "Fails (`no/SKILL.md`):" in sk106["help"]["markdown"]
+    results = {
+        (r["ruleId"], r["locations"][0]["physicalLocation"]["region"]["startLine"])
+        for r in run_["results"]
+    }
+    assert results == {("SK106", 2), ("SK121", 3), ("SK122", 3), ("SK501", 8)}
+    first = run_["results"][0]
+    assert first["locations"][0]["physicalLocation"]["artifactLocation"] == {
+        "uri": "no/SKILL.md",
+        "uriBaseId": "%SRCROOT%",
+    }
+    assert first["fixes"][0]["artifactChanges"][0]["replacements"][0]["insertedContent"] == {
+        "text": '"no"'
+    }
+    assert rules[first["ruleIndex"]]["id"] == first["ruleId"]
+
+
+def test_sarif_of_a_clean_run_is_valid(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out = run(capsys, "--format", "sarif", ".")
+    assert code == 0
+    jsonschema.validate(json.loads(out), json.loads(SARIF_SCHEMA.read_text()))
+
+
+def test_github_annotations_escape_properties_and_data(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_skill(in_tmp, "---\nname: no\ndescription: 100% CSV, ok\n---\n", "a,b:c")
+    _code, out = run(capsys, "--format", "github", "--select", "SK106,SK121", ".")
+    assert out.splitlines() == [
+        "::error file=a%2Cb%3Ac/SKILL.md,line=2,col=7,endLine=2,endColumn=9,title=SK106::"
+        '`name: no` is read by YAML 1.1 loaders as the boolean false, not the string "no"; '
+        "quote it (yaml-not-a-string)",
+        "::warning file=a%2Cb%3Ac/SKILL.md,line=3,col=14,endLine=3,endColumn=26,title=SK121::"
+        "`description` is 12 characters long; say what the skill does and when to use it in at "
+        "least 40 (description-too-short)",
+    ]
+
+
+def test_github_escapes_newlines_and_percent() -> None:
+    from skillkit.diagnostics import Diagnostic, Severity
+    from skillkit.model import Span
+    from skillkit.report.github import annotation
+
+    found = Diagnostic("s.md", Span(1, 1, 2, 3), "SK999", "x", Severity.INFO, "50%\r\nmore")
+    assert annotation(found) == (
+        "::notice file=s.md,line=1,col=1,endLine=2,endColumn=3,title=SK999::50%25%0D%0Amore (x)"
+    )
+
+
+def test_junit_has_a_suite_per_file(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_skill(in_tmp, SHORT, "no")
+    write_skill(
+        in_tmp,
+        "---\nname: clean\ndescription: Formats CSV files. Use when the user asks to tidy.\n---\n"
+        "\n# Clean\n",
+        "clean",
+    )
+    code, out = run(capsys, "--format", "junit", ".")
+    assert code == 1
+    root = ElementTree.fromstring(out)
+    assert root.tag == "testsuites" and root.get("failures") == "4" and root.get("tests") == "5"
+    suites = {str(suite.get("name")): suite for suite in root}
+    assert sorted(suites) == ["clean/SKILL.md", "no/SKILL.md"]
+    assert [case.get("name") for case in suites["clean/SKILL.md"]] == ["skillkit"]
+    cases = list(suites["no/SKILL.md"])
+    assert cases[0].get("name") == "SK106 yaml-not-a-string (line 2)"
+    failure = cases[0].find("failure")
+    assert failure is not None and failure.text == (
+        "no/SKILL.md:2:7: SK106 `name: no` is read by YAML 1.1 loaders as the boolean false, "
+        'not the string "no"; quote it'
+    )
+
+
+def test_statistics_and_output_file(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_skill(in_tmp, SHORT, "no")
+    write_skill(in_tmp, SHORT, "other")
+    code, out = run(capsys, "--statistics", ".")
+    assert code == 1
+    assert out.splitlines() == [
+        "2\tSK106\t[*] yaml-not-a-string",
+        "2\tSK121\t    description-too-short",
+        "2\tSK122\t    description-no-trigger",
+        "2\tSK501\t    link-target-missing",
+    ]
+    code, out = run(capsys, "--statistics", "--format", "json", ".")
+    assert json.loads(out)[0] == {
+        "code": "SK106",
+        "name": "yaml-not-a-string",
+        "count": 2,
+        "fixable": True,
+    }
+    code, out = run(capsys, "--format", "json", "--output", "report.json", ".")
+    assert code == 1 and out == ""
+    assert len(json.loads((in_tmp / "report.json").read_text())) == 8
+
+
+def test_single_file_lint_imports_no_other_format_nor_render(tmp_path: Path) -> None:
+    path = write_skill(tmp_path, SHORT)
+    script = (
+        "import sys\n"
+        "from skillkit.cli import main\n"
+        f"main(['lint', '--format', 'concise', {str(path)!r}])\n"
+        "heavy = ['jinja2', 'markdown_it', 'xml.etree.ElementTree', 'jsonschema',\n"
+        "         'skillkit.report.sarif', 'skillkit.report.github', 'skillkit.report.junit',\n"
+        "         'skillkit.report.json_format', 'skillkit.fix', 'skillkit.docs']\n"
+        "print('LOADED', [m for m in heavy if m in sys.modules])\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False
+    ).stdout
+    assert out.splitlines()[-1] == "LOADED []"

@@ -1,0 +1,303 @@
+"""SK3xx: exact findings of the guardrail rules: required sections, policies, contradictions,
+custom guardrails."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from skillkit.diagnostics import Severity
+from skillkit.rules.guardrails import guardrail_problems
+from tests.helpers import lint_text, triples
+
+FRONT = "---\nname: demo\ndescription: Runs the demo app. Use when the user asks to run it.\n---\n"
+
+
+def _lint(
+    tmp_path: Path,
+    body: str,
+    select: str = "SK3",
+    target: str = "viberun",
+    settings: dict[str, Any] | None = None,
+) -> list[tuple[str, int, str]]:
+    # Line 6 is `# Demo`; the body starts on line 7.
+    text = FRONT + "\n# Demo\n" + body
+    selected = (select,) if select else None
+    found = lint_text(tmp_path, text, select=selected, target=target, settings=settings)
+    return triples(found)
+
+
+GUARDRAILS = "\n## Guardrails\n- Do not call s6 or manage supervisors directly.\n"
+
+
+def test_a_skill_that_runs_vrctl_needs_guardrails_with_a_bullet(tmp_path: Path) -> None:
+    body = "\nCheck it with `vrctl service status web`.\n"
+    assert _lint(tmp_path / "a", body) == [
+        (
+            "SK301",
+            8,
+            "no `Guardrails` section: this skill runs `vrctl` (line 8); add `## Guardrails` "
+            "with at least one bullet",
+        )
+    ]
+    empty = body + "\n## Guardrails\n\nBe careful.\n"
+    assert _lint(tmp_path / "b", empty) == [
+        ("SK301", 10, "`Guardrails` has no bullet; list each as `- ...`")
+    ]
+    assert _lint(tmp_path / "c", body + GUARDRAILS) == []
+    # Other targets do not ask for it; a skill without vrctl does not need it.
+    assert _lint(tmp_path / "d", body, target="spec") == []
+    assert _lint(tmp_path / "e", "\nRun `uv run pytest`.\n") == []
+
+
+def test_config_required_sections(tmp_path: Path) -> None:
+    body = "\n## Usage\n\n## Examples\n\nRun it.\n"
+    settings = {"required_sections": ("Usage", "Examples", "Troubleshooting")}
+    assert _lint(tmp_path, body, target="spec", settings=settings) == [
+        (
+            "SK301",
+            6,
+            "no `Troubleshooting` section: the config requires it; add `## Troubleshooting`",
+        ),
+        ("SK301", 8, "`Usage` is empty (the config requires it)"),
+    ]
+
+
+def test_supervisor_calls(tmp_path: Path) -> None:
+    body = (
+        "```sh\n"
+        "s6-svc -r ~/.local/services/web\n"
+        "sudo systemctl restart nginx\n"
+        "service nginx start\n"
+        "vrctl service restart web\n"
+        "```\n"
+        "\nNever run `systemctl` here.\n" + GUARDRAILS
+    )
+    assert _lint(tmp_path, body, select="SK302") == [
+        (
+            "SK302",
+            8,
+            "`s6-svc -r ~/.local/services/web` calls the supervisor directly; manage services "
+            "with `vrctl service ...`",
+        ),
+        (
+            "SK302",
+            9,
+            "`systemctl restart nginx` calls the supervisor directly; manage services with "
+            "`vrctl service ...`",
+        ),
+        (
+            "SK302",
+            10,
+            "`service nginx start` calls the supervisor directly; manage services with "
+            "`vrctl service ...`",
+        ),
+    ]
+
+
+def test_policies_are_off_by_default_and_on_for_viberun(tmp_path: Path) -> None:
+    body = "```sh\npip install fastapi\n```\n"
+    spec = _lint(tmp_path / "a", body, select="", target="spec")
+    viberun = _lint(tmp_path / "b", body, select="")
+    assert [c for c, _, _ in spec if c.startswith("SK3")] == []
+    assert [c for c, _, _ in viberun if c.startswith("SK3")] == ["SK303"]
+
+
+def test_uv_policy(tmp_path: Path) -> None:
+    body = (
+        "```sh\n"
+        "pip install fastapi\n"
+        "python3 -m pip install -r requirements.txt\n"
+        "python -m venv .venv\n"
+        "virtualenv env\n"
+        "uv pip install fastapi\n"
+        "uv add fastapi\n"
+        "pip list\n"
+        "```\n"
+        "\nUse `uv add`; avoid `pip install`.\n"
+    )
+    assert _lint(tmp_path, body, select="SK303") == [
+        (
+            "SK303",
+            8,
+            "`pip install fastapi` installs with pip; with uv use `uv add <package>` (or "
+            "`uv run --with <package>` for a one-off)",
+        ),
+        (
+            "SK303",
+            9,
+            "`python3 -m pip install -r requirements.txt` installs with pip; with uv use "
+            "`uv add <package>` (or `uv run --with <package>` for a one-off)",
+        ),
+        (
+            "SK303",
+            10,
+            "`python -m venv .venv` makes a virtual environment by hand; uv manages it "
+            "(`uv sync`, `uv run`)",
+        ),
+        (
+            "SK303",
+            11,
+            "`virtualenv env` makes a virtual environment by hand; uv manages it "
+            "(`uv sync`, `uv run`)",
+        ),
+    ]
+
+
+def test_typescript_policy(tmp_path: Path) -> None:
+    body = (
+        "```sh\n"
+        "node server.js\n"
+        "node --watch -r dotenv/config src/main.mjs\n"
+        "vrctl service add web --cmd node --arg server.js --cwd /home/viberun/app\n"
+        "node server.ts\n"
+        "node -e 'console.log(1)'\n"
+        "npx -y tsx watch src/index.ts\n"
+        "node build.ts --out dist/app.js\n"
+        "```\n"
+    )
+    assert _lint(tmp_path, body, select="SK304") == [
+        (
+            "SK304",
+            8,
+            "`node server.js` runs the JavaScript entry point `server.js`; use a `.ts` entry "
+            "(`node server.ts`)",
+        ),
+        (
+            "SK304",
+            9,
+            "`node --watch -r dotenv/config src/main.mjs` runs the JavaScript entry point "
+            "`src/main.mjs`; use a `.ts` entry (`node src/main.ts`)",
+        ),
+        (
+            "SK304",
+            10,
+            "`node server.js` runs the JavaScript entry point `server.js`; use a `.ts` entry "
+            "(`node server.ts`)",
+        ),
+    ]
+
+
+def test_destructive_commands_need_a_snapshot_or_the_users_consent(tmp_path: Path) -> None:
+    body = (
+        "\n## Remove\n\n```sh\nvrctl service remove web\nrm -rf /home/viberun/app/data\n```\n"
+        "\n## Roll back\n\nTake a snapshot first with `vrctl host snapshot`.\n\n"
+        "```sh\nvrctl host restore v3\n```\n"
+        "\n## Clean\n\nAsk the user before deleting:\n\n```sh\nrm -fr build\nrm -r tmp\n```\n"
+    )
+    assert _lint(tmp_path, body, select="SK305") == [
+        (
+            "SK305",
+            11,
+            "`vrctl service remove web` is destructive, but section `Remove` says nothing about "
+            "a snapshot or asking the user first",
+        ),
+        (
+            "SK305",
+            12,
+            "`rm -rf /home/viberun/app/data` is destructive, but section `Remove` says nothing "
+            "about a snapshot or asking the user first",
+        ),
+    ]
+
+
+def test_a_skill_contradicting_its_own_guardrails(tmp_path: Path) -> None:
+    body = (
+        "\n## Restart\n\n```sh\n"
+        "s6-svc -r ~/.local/services/web\n"
+        "pip install flask\n"
+        "vrctl service restart web\n"
+        "```\n"
+        "\n## Guardrails\n"
+        "- Do not call s6 or manage supervisors directly (no `s6-svc`).\n"
+        "- Never use pip.\n"
+        "- Do not run `vrctl service remove` without asking the user.\n"
+    )
+    found = lint_text(tmp_path, FRONT + "\n# Demo\n" + body, select=("SK306",), target="spec")
+    assert [
+        (d.code, d.span.line, d.message, [(r.span.line, r.message) for r in d.related])
+        for d in found
+    ] == [
+        (
+            "SK306",
+            11,
+            "`s6-svc -r ~/.local/services/web` does what the skill's guardrail on line 17 "
+            "forbids (s6)",
+            [(17, "the guardrail: - Do not call s6 or manage supervisors directly (no `s6-svc`).")],
+        ),
+        (
+            "SK306",
+            12,
+            "`pip install flask` does what the skill's guardrail on line 18 forbids (pip)",
+            [(18, "the guardrail: - Never use pip.")],
+        ),
+    ]
+
+
+def test_the_corpus_guardrails_are_not_contradicted_by_vrctl(tmp_path: Path) -> None:
+    body = "\n```sh\nvrctl service restart web\n```\n" + GUARDRAILS
+    assert _lint(tmp_path, body, select="SK306") == []
+
+
+def test_custom_guardrails(tmp_path: Path) -> None:
+    body = (
+        "```sh\n"
+        "sudo rm -rf /home/viberun/app/data\n"
+        "curl -fsSL https://example.com/install.sh | sh\n"
+        "rm -r tmp\n"
+        "```\n"
+    )
+    settings = {
+        "custom_guardrails": (
+            {"prefix": "rm -rf", "message": "move files aside instead", "severity": "warning"},
+            {"pattern": r"^curl\b.*", "message": "download, then read, then run"},
+        )
+    }
+    found = lint_text(tmp_path, FRONT + "\n# Demo\n" + body, select=("SK307",), settings=settings)
+    assert [(d.span.line, d.severity, d.message) for d in found] == [
+        (
+            8,
+            Severity.WARNING,
+            "`rm -rf /home/viberun/app/data` is forbidden (rm -rf: move files aside instead)",
+        ),
+        (
+            9,
+            Severity.ERROR,
+            "`curl -fsSL https://example.com/install.sh` is forbidden (^curl\\b.*: download, "
+            "then read, then run)",
+        ),
+    ]
+
+
+def test_a_malformed_custom_guardrail_is_a_clear_error(tmp_path: Path) -> None:
+    settings = {"custom_guardrails": ({"prefix": "rm -rf"}, "rm", {"pattern": "(", "message": "x"})}
+    assert _lint(tmp_path, "\nText.\n", select="SK307", target="spec", settings=settings) == [
+        (
+            "SK307",
+            1,
+            "custom guardrail #1 in the config is ignored: needs a `message` (a non-empty string)",
+        ),
+        (
+            "SK307",
+            1,
+            "custom guardrail #2 in the config is ignored: must be a table with `prefix` or "
+            "`pattern` and `message`, not 'rm'",
+        ),
+        (
+            "SK307",
+            1,
+            "custom guardrail #3 in the config is ignored: `pattern` is not a valid regular "
+            "expression: missing ), unterminated subpattern at position 0",
+        ),
+    ]
+
+
+def test_guardrail_shape_validation() -> None:
+    assert guardrail_problems({"prefix": ["rm", "-rf"], "message": "no"}) == []
+    assert guardrail_problems(
+        {"prefix": "x", "pattern": "y", "message": "m", "severity": "fatal", "colour": 1}
+    ) == [
+        "unknown key(s) colour; it takes message, pattern, prefix, severity",
+        "needs exactly one of `prefix` and `pattern`",
+        "`severity` must be error, warning or info, not 'fatal'",
+    ]

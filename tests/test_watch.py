@@ -1,0 +1,262 @@
+"""`skillkit lint --watch`: a watched folder edited by the test; the watcher runs in a subprocess
+(the real command line, stopped with Ctrl-C) or a thread (stopped with an event), always bounded
+by timeouts."""
+
+from __future__ import annotations
+
+import io
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from skillkit.diagnostics import Finding, Severity
+from skillkit.lint import LintResult
+from skillkit.model import Span
+from skillkit.registry import _NAMES, RULES, Context, Example, Rule, register
+from skillkit.settings import Settings
+from skillkit.watch import IncrementalLinter, watch_lint
+from tests.helpers import write_skill
+
+TIMEOUT = 30.0  # generous: a loaded machine is slow, and a pass is fast anyway
+GOOD = (
+    "---\nname: {name}\ndescription: Formats CSV files. Use when the user asks for CSV.\n---\n# T\n"
+)
+SHORT = "---\nname: {name}\ndescription: short\n---\n# T\n"
+
+
+class Lines:
+    """The lines a process or a thread writes, read with a timeout."""
+
+    def __init__(self) -> None:
+        self.queue: queue.Queue[str] = queue.Queue()
+        self.seen: list[str] = []
+
+    def feed(self, stream: Any) -> None:
+        for line in iter(stream.readline, ""):
+            self.queue.put(line.rstrip("\n"))
+
+    def until(self, predicate: Any, what: str) -> list[str]:
+        """The lines up to and including the first that matches."""
+        got: list[str] = []
+        while True:
+            try:
+                line = self.queue.get(timeout=TIMEOUT)
+            except queue.Empty:
+                raise AssertionError(f"no {what} in time; saw {self.seen}") from None
+            self.seen.append(line)
+            got.append(line)
+            if predicate(line):
+                return got
+
+    def report(self) -> list[str]:
+        """The next whole report: from a run header to the `watching` line."""
+        lines = self.until(
+            lambda line: line.endswith("watching for changes (Ctrl-C to stop)"), "report"
+        )
+        return [line.split("] ", 1)[1] if line.startswith("[") else line for line in lines][:-1]
+
+
+class QueueStream(io.TextIOBase):
+    def __init__(self, lines: Lines) -> None:
+        self.lines = lines
+        self.buffer = ""
+
+    def write(self, text: str) -> int:
+        self.buffer += text
+        while "\n" in self.buffer:
+            line, self.buffer = self.buffer.split("\n", 1)
+            self.lines.queue.put(line)
+        return len(text)
+
+
+def save(path: Path, text: str) -> None:
+    """Save as editors do, in one step (write a temporary file, then rename it over)."""
+    temporary = path.with_name(path.name + ".part~")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+
+
+@pytest.fixture
+def watched(tmp_path: Path) -> Path:
+    for name in ("alpha", "beta"):
+        write_skill(tmp_path, GOOD.format(name=name), name)
+    return tmp_path
+
+
+def test_lint_watch_command_line(watched: Path) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "skillkit", "lint", "--watch", "--format", "concise", "."],
+        cwd=watched,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
+    lines = Lines()
+    reader = threading.Thread(target=lines.feed, args=(process.stdout,), daemon=True)
+    reader.start()
+    try:
+        assert lines.report() == ["lint: 2 files, 2 re-linted"]
+        save(watched / "alpha" / "SKILL.md", SHORT.format(name="alpha"))
+        assert lines.report() == [
+            "1 change: 2 files, 1 re-linted",
+            "alpha/SKILL.md:3:14: SK121 `description` is 5 characters long; say what the skill "
+            "does and when to use it in at least 40",
+            "alpha/SKILL.md:3:14: SK122 `description` says what the skill does but not when to "
+            'use it (add "Use when ...")',
+        ]
+        # A config file that appears is read: its settings apply to every skill.
+        save(watched / "skillkit.toml", 'ignore = ["SK122"]\n')
+        assert lines.report() == [
+            "1 change: 2 files, 2 re-linted",
+            "alpha/SKILL.md:3:14: SK121 `description` is 5 characters long; say what the skill "
+            "does and when to use it in at least 40",
+        ]
+        # A file that is no skill's and no config (a report, say) does not wake the linter;
+        # the next change does, and only the changed skill is read again.
+        (watched / "report.txt").write_text("x\n", encoding="utf-8")
+        save(watched / "alpha" / "SKILL.md", GOOD.format(name="alpha"))
+        assert lines.report() == ["1 change: 2 files, 1 re-linted"]
+        # A new skill is found; a removed one is gone (each moved in or out in one step).
+        outside = watched.parent / "outside"
+        write_skill(outside, SHORT.format(name="gamma"), "gamma")
+        os.replace(outside / "gamma", watched / "gamma")
+        report = lines.report()
+        assert report[0].endswith(": 3 files, 1 re-linted"), report
+        assert [line.split(" `", 1)[0] for line in report[1:]] == ["gamma/SKILL.md:3:14: SK121"]
+        os.replace(watched / "gamma", outside / "gamma")
+        report = lines.report()
+        assert report[0].endswith(": 2 files, 0 re-linted"), report
+        assert report[1:] == []
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=TIMEOUT) == 0
+        lines.until(lambda line: line.endswith("] stopped"), "stop line")
+        assert process.stderr is not None
+        assert process.stderr.read() == ""
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=TIMEOUT)
+
+
+def test_lint_watch_in_a_thread_with_cross_file_rule(
+    watched: Path, duplicate_name_rule: Rule
+) -> None:
+    lines = Lines()
+    stop = threading.Event()
+    out = QueueStream(lines)
+
+    def write_report(result: LintResult, stream: Any) -> None:
+        for d in result.diagnostics:
+            stream.write(
+                f"{Path(d.path).relative_to(watched)}:{d.span.line} {d.code} {d.message}\n"
+            )
+
+    codes: list[int] = []
+    thread = threading.Thread(
+        target=lambda: codes.append(
+            watch_lint([watched], write_report, stop_event=stop, out=out)  # type: ignore[arg-type]
+        ),
+        daemon=True,
+    )
+    thread.start()
+    try:
+        assert lines.report() == ["lint: 2 files, 2 re-linted"]
+        # beta now claims alpha's name: a cross-file finding appears on both.
+        save(watched / "beta" / "SKILL.md", GOOD.format(name="alpha"))
+        report = lines.report()
+        assert report[0] == "1 change: 2 files, 1 re-linted"
+        assert sorted(report[1:]) == [
+            "alpha/SKILL.md:2 SK699 name `alpha` is used by 2 skills",
+            "beta/SKILL.md:2 SK112 `name` is `alpha` but the folder is `beta`; they must be equal",
+            "beta/SKILL.md:2 SK699 name `alpha` is used by 2 skills",
+        ]
+        # Fixing beta clears the cross-file finding on alpha too, with alpha not re-linted.
+        save(watched / "beta" / "SKILL.md", GOOD.format(name="beta"))
+        assert lines.report() == ["1 change: 2 files, 1 re-linted"]
+    finally:
+        stop.set()
+        thread.join(timeout=TIMEOUT)
+    assert not thread.is_alive()
+    assert codes == [0]
+
+
+def test_incremental_linter_relints_only_what_changed(watched: Path) -> None:
+    linter = IncrementalLinter(Settings())
+    assert linter.run([watched]).diagnostics == []
+    assert sorted(Path(p).parent.name for p in linter.relinted) == ["alpha", "beta"]
+    linter.run([watched])
+    assert linter.relinted == []
+    (watched / "beta" / "SKILL.md").write_text(SHORT.format(name="beta"), encoding="utf-8")
+    result = linter.run([watched])
+    assert [Path(p).parent.name for p in linter.relinted] == ["beta"]
+    assert [(d.code, d.span.line) for d in result.diagnostics] == [("SK121", 3), ("SK122", 3)]
+    # A change in a skill's folder (a reference appearing) re-checks that skill.
+    linter.forget([watched / "alpha" / "references" / "notes.md"])
+    linter.run([watched])
+    assert [Path(p).parent.name for p in linter.relinted] == ["alpha"]
+    # Other settings are another key.
+    linter.settings = Settings(target="viberun")
+    linter.run([watched])
+    assert len(linter.relinted) == 2
+
+
+def test_matters(watched: Path) -> None:
+    linter = IncrementalLinter(Settings())
+    linter.run([watched])
+    assert linter.matters(watched / "alpha" / "SKILL.md")
+    assert linter.matters(watched / "alpha" / "references" / "x.md")
+    assert linter.matters(watched / "skillkit.toml")
+    assert linter.matters(watched)  # a folder
+    assert not linter.matters(watched / "report.txt")
+
+
+@pytest.fixture
+def duplicate_name_rule() -> Iterator[Rule]:
+    """A cross-file rule for this test only (registered, then removed)."""
+
+    def collect(skill: Any, context: Context) -> tuple[str, int] | None:
+        item = skill.front_matter.get("name")
+        return (str(item.value.scalar), item.value.span.line) if item else None
+
+    def check_project(
+        collected: Sequence[tuple[str, Any]], context: Context
+    ) -> Iterator[tuple[str, Finding]]:
+        by_name: dict[str, list[tuple[str, int]]] = {}
+        for path, facts in collected:
+            if facts:
+                by_name.setdefault(facts[0], []).append((path, facts[1]))
+        for name, places in by_name.items():
+            if len(places) > 1:
+                for path, line in places:
+                    yield (
+                        path,
+                        Finding(Span.at(line), f"name `{name}` is used by {len(places)} skills"),
+                    )
+
+    rule = register(
+        Rule(
+            code="SK699",
+            name="test-duplicate-name",
+            severity=Severity.ERROR,
+            summary="test only",
+            rationale="test only",
+            bad=Example(""),
+            good=Example(""),
+            collect=collect,
+            check_project=check_project,
+        )
+    )
+    try:
+        yield rule
+    finally:
+        del RULES[rule.code]
+        del _NAMES[rule.name]
