@@ -649,3 +649,54 @@ def test_the_config_in_force_applies_to_the_lint_of_rendered_outputs(
         0,
         "wrote skills/demo/SKILL.md\nRendered 1 outputs: 1 written, 0 unchanged.\n",
     )
+
+
+def test_an_undefined_name_in_an_output_path_points_at_the_plan(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _simple(tmp_path, "# demo\n", path="{{ folder }}/SKILL.md")
+    code, out = _render_fails_untouched(tmp_path, capsys)
+    assert code == 1
+    assert out.splitlines()[0] == (
+        "pyproject.toml:4:1: SK702 outputs[1]: path: undefined: 'folder' is undefined [error]"
+    )
+
+
+def test_a_missing_template_is_a_finding(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _simple(tmp_path, "# demo\n")
+    (tmp_path / "templates/demo.md.j2").unlink()
+    code, out = _render_fails_untouched(tmp_path, capsys)
+    assert code == 1
+    assert out.splitlines()[0] == (
+        "pyproject.toml:4:1: SK706 outputs[1]: template `demo.md.j2`: template not found: "
+        "demo.md.j2 [error]"
+    )
+
+
+def test_an_output_path_naming_a_folder_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _simple(tmp_path, "# demo\n", path="demo")
+    (tmp_path / "skills/demo").mkdir(parents=True)
+    code, out = _render_fails_untouched(tmp_path, capsys)
+    assert code == 1
+    assert out.splitlines()[0] == (
+        "pyproject.toml:4:1: SK705 outputs[1]: output path 'demo' is a folder, not a file [error]"
+    )
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
+def test_a_folder_that_cannot_be_written_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _simple(tmp_path, "# demo\n")
+    (tmp_path / "skills").mkdir()
+    (tmp_path / "skills").chmod(0o500)
+    try:
+        code, out = render_cli(tmp_path, capsys)
+    finally:
+        (tmp_path / "skills").chmod(0o700)
+    assert code == 2
+    assert out.startswith("skillkit: error: cannot write")

@@ -178,6 +178,10 @@ def discover(
             if path.is_dir():
                 root = _repository_root(path.resolve()) if respect_gitignore else None
                 chain = _chain(path.resolve(), root) if respect_gitignore else []
+                if chain and ignores.ignored(str(path.resolve()), True, chain[:-1]):
+                    # A folder the user names is linted even if a .gitignore above it ignores
+                    # it (as a file named is); only .gitignore files inside it then apply.
+                    chain = chain[-1:]
                 walk = _walk(path, ignores, chain, respect_gitignore, exclude_spec, lister)
                 for file in walk:
                     found.setdefault(str(file), file)

@@ -64,7 +64,12 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(format_listing(plan_listing(plan)))
         return 0
 
-    result = render_plan(plan, settings, check=args.check, force=args.force, delete=args.delete)
+    try:
+        result = render_plan(plan, settings, check=args.check, force=args.force, delete=args.delete)
+    except OSError as error:
+        # Rendering and checking are done by now; only a write can fail (a read-only folder).
+        where = f" {error.filename}" if error.filename else ""
+        raise UsageError(f"cannot write{where}: {error.strerror or error}") from None
     out = sys.stdout
     if result.diagnostics:
         rendered = [output.display for output in result.outputs]

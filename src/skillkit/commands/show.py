@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from typing import Any
 
@@ -21,6 +22,8 @@ def _value_to_data(value: Any) -> Any:
         return {f.key: _value_to_data(f.value) for f in value.fields}
     if value.kind == "seq":
         return [_value_to_data(item) for item in value.items]
+    if isinstance(value.scalar, float) and not math.isfinite(value.scalar):
+        return value.text  # `.inf` and `.nan` have no JSON number
     return value.scalar
 
 
@@ -75,7 +78,12 @@ def model_to_data(skill: Any) -> dict[str, Any]:
         ],
         "links": [{"target": link.target, "line": link.span.line} for link in skill.links],
         "problems": [
-            {"kind": p.kind.value, "message": p.message, "line": p.span.line}
+            {
+                "kind": p.kind.value,
+                "message": p.message,
+                "line": p.span.line,
+                "column": p.span.column,
+            }
             for p in skill.problems
         ],
     }
@@ -91,7 +99,12 @@ def run(args: argparse.Namespace) -> int:
     if path.is_dir():
         path = path / "SKILL.md"
     if not path.exists():
-        raise UsageError(f"{args.path}: no such file")
+        given = Path(args.path)
+        raise UsageError(
+            f"{args.path}: no SKILL.md in this folder"
+            if given.is_dir()
+            else f"{args.path}: no such file"
+        )
     skill = read_skill(path)
     data = model_to_data(skill)
     if args.format == "json":

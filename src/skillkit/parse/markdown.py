@@ -25,6 +25,9 @@ _SETEXT = re.compile(r"^(=+|-+)[ \t]*$")
 _LIST_MARKER = re.compile(r"^(?:[-+*]|(\d{1,9})[.)])(?=[ \t]|$)")
 _THEMATIC = re.compile(r"^(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$")
 _LIST_STARTS = frozenset("-+*0123456789")  # the first characters _LIST_MARKER can match
+# The first characters of a line that can do more than start or continue a paragraph: indent,
+# headings, fences, HTML and comments, list items, thematic breaks, setext underlines, quotes.
+_BLOCK_STARTS = frozenset(" \t#`~<-+*_=>") | _LIST_STARTS
 
 # CommonMark's HTML blocks (spec 0.31.2, section 4.6): (start, end, can interrupt a paragraph).
 # An end pattern of None means the block runs to the next blank line. Comments (kind 2) are read
@@ -144,6 +147,13 @@ def scan_blocks(lines: Sequence[str], first_line: int) -> BlockStructure:
     empty_item = -1  # the line of a list item with nothing after its marker
     while number <= last:
         line = lines[number - 1]
+        if not items and line and line[0] not in _BLOCK_STARTS:
+            # The commonest line: prose outside any list, which can only start or continue a
+            # paragraph (every other branch below needs one of _BLOCK_STARTS first).
+            if not paragraph_start:
+                paragraph_start = number
+            number += 1
+            continue
         indent, rest = _split_indent(line)
         if not rest:
             paragraph_start = 0
@@ -167,7 +177,7 @@ def scan_blocks(lines: Sequence[str], first_line: int) -> BlockStructure:
             and not (paragraph_start and _SETEXT.match(rest))
         ):
             marker = _LIST_MARKER.match(rest)
-            if not marker or _THEMATIC.match(rest):
+            if not marker or (rest[0] in "-*" and _THEMATIC.match(rest)):
                 break
             after = rest[marker.end() :]
             content = after.lstrip(" \t")

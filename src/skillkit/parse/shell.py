@@ -29,6 +29,9 @@ _CRON_FIELD = re.compile(r"^(?:[\d*][\d*/,\-]*|[A-Za-z]{3}(?:[-,][A-Za-z]{3})*)$
 _CRON_FIRST = re.compile(r"^[\d*][\d*/,\-]*$")
 _CRON_MACRO = re.compile(r"^@(?:reboot|yearly|annually|monthly|weekly|daily|midnight|hourly)$")
 _HEREDOC_DELIMITER = re.compile(r"""(['"]?)([A-Za-z0-9_.\-]+)\1""")
+# Characters that never start anything in the lexer (quotes, escapes, expansions, operators and
+# blanks do); `#` starts a comment only where a word starts, so inside a run it is plain.
+_PLAIN_RUN = re.compile(r"[^ \t\r\n\\'\"$`<>&|;()]+")
 _SEPARATORS = frozenset({"&&", "||", ";", "|", "&", ";;", "(", ")", "|&"})
 _REDIRECTS = frozenset({">", ">>", "<", "<<", "<<-", "<<<", "&>", "&>>", ">&", "<&", ">|", "<>"})
 
@@ -201,8 +204,11 @@ class _Lexer:
                         i = match.end()
                     expect_heredoc_word = ""
                 continue
-            add(i, i + 1, char)
-            i += 1
+            # Ordinary characters: the whole run at once (one `add`, not one per character).
+            plain = _PLAIN_RUN.match(text, i + 1)
+            end = plain.end() if plain else i + 1
+            add(i, end, text[i:end])
+            i = end
         lexeme = finish()
         if lexeme:
             yield lexeme

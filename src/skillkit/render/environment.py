@@ -146,6 +146,11 @@ class Rendered:
     origins: tuple[Origin | None, ...]  # one an output line
 
 
+def _missing(error: TemplateNotFound) -> str:
+    # Jinja's message lists the absolute search path; the name (and why) is what helps.
+    return str(error.message) if "(" in str(error.message) else str(error.name)
+
+
 def _failure(error: Exception, env: Environment, fallback: str | None) -> TemplateFailure:
     template, line = locate(error.__traceback__, env)
     template = template or fallback
@@ -163,7 +168,7 @@ def _failure(error: Exception, env: Environment, fallback: str | None) -> Templa
     if isinstance(error, SecurityError):
         return TemplateFailure("SK706", f"refused by the sandbox: {error}", template, line)
     if isinstance(error, TemplateNotFound):
-        return TemplateFailure("SK706", f"template not found: {error.message}", template, line)
+        return TemplateFailure("SK706", f"template not found: {_missing(error)}", template, line)
     return TemplateFailure(
         "SK706", f"template failed: {type(error).__name__}: {error}", template, line
     )
@@ -173,7 +178,7 @@ def load(env: SandboxedEnvironment, name: str) -> Template:
     try:
         return env.get_template(name)
     except TemplateNotFound as error:
-        raise TemplateFailure("SK706", f"template not found: {error.message}", None, 1) from None
+        raise TemplateFailure("SK706", f"template not found: {_missing(error)}", None, 1) from None
     except Exception as error:
         raise _failure(error, env, name) from None
 

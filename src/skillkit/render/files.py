@@ -41,6 +41,8 @@ def output_path(output_root: Path, relative: str) -> Path:
     if any(part in ("..", ".", "") for part in relative.split("/")):
         raise UnsafePath(f"output path {relative!r} has a `..` or `.` part or names a folder")
     candidate = output_root.joinpath(*pure.parts)
+    if candidate.is_dir():
+        raise UnsafePath(f"output path {relative!r} is a folder, not a file")
     base = os.path.realpath(output_root)
     real = os.path.realpath(candidate)
     if os.path.commonpath([base, real]) != base:
