@@ -700,3 +700,19 @@ def test_a_folder_that_cannot_be_written_is_a_usage_error(
         (tmp_path / "skills").chmod(0o700)
     assert code == 2
     assert out.startswith("skillkit: error: cannot write")
+
+
+def test_config_names_the_plan_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    _simple(project, "# demo\n")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    code, out = render_cli(elsewhere, capsys, "--config", str(project / "pyproject.toml"))
+    # Paths in the plan are relative to the config's folder, wherever the command runs.
+    assert (code, out) == (
+        0,
+        "wrote skills/demo/SKILL.md\nRendered 1 outputs: 1 written, 0 unchanged.\n",
+    )
+    assert (project / "skills/demo/SKILL.md").is_file()
+    assert list(elsewhere.iterdir()) == []

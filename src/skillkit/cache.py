@@ -51,8 +51,12 @@ Dependencies = tuple[tuple[str, int], ...]
 
 
 def digest(data: bytes) -> bytes:
-    from hashlib import blake2b  # only when something is hashed: a warm run hashes nothing
-
+    # Imported on first use (a warm run hashes nothing). hashlib would load OpenSSL first, a few
+    # milliseconds of a single-file lint; its blake2b is this same built-in one.
+    try:
+        from _blake2 import blake2b
+    except ImportError:  # pragma: no cover - a Python built without it
+        from hashlib import blake2b
     return blake2b(data, digest_size=DIGEST_SIZE).digest()
 
 
@@ -259,14 +263,15 @@ class _CacheFile:
     def save(self) -> None:
         if not self.dirty:
             return
-        import tempfile
-
         payload = marshal.dumps((FORMAT, self.build, self.entries))
         folder = self.path.parent
+        # A name of our own (not tempfile's, which costs more to import than this whole write):
+        # the process id keeps two concurrent runs apart, O_EXCL refuses a leftover.
+        temporary = folder / f".tmp-{self.path.name}-{os.getpid()}"
         try:
             folder.mkdir(parents=True, exist_ok=True)
             _mark_cache_root(folder.parent)
-            handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=folder)
+            handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
             try:
                 with os.fdopen(handle, "wb") as stream:
                     stream.write(MAGIC + digest(payload) + payload)

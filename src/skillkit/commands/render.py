@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -13,6 +14,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help="where to look for the config (skillkit.toml or pyproject.toml), from there up; "
         "templates and outputs are relative to its folder (default: .)",
+    )
+    parser.add_argument(
+        "--config",
+        default=None,
+        metavar="FILE",
+        help="use this skillkit.toml or pyproject.toml instead of looking for one",
     )
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument(
@@ -50,7 +57,13 @@ def run(args: argparse.Namespace) -> int:
     )
     from skillkit.report import get_formatter
 
-    settings = settings_for(args.root)  # a ConfigError is a UsageError: exit 2
+    # A ConfigError is a UsageError: exit 2 with the file and line.
+    if args.config:
+        from skillkit.config import load_config
+
+        settings = load_config(Path(args.config)).settings
+    else:
+        settings = settings_for(args.root)
     try:
         plan = plan_for(args.root, settings)
     except PlanError as error:

@@ -18,17 +18,23 @@ _LINK = re.compile(
 _REFERENCE = re.compile(r"^ {0,3}\[((?:[^\[\]\\]|\\.)+)\]:\s*(<[^>\n]*>|\S+)")
 
 
-def _prose_lines(skill: Skill) -> list[tuple[int, str]]:
-    in_comment = {
-        number
-        for comment in skill.comments
-        for number in range(comment.span.line, comment.span.end_line + 1)
-    }
+def _prose_lines(skill: Skill, needle: str) -> list[tuple[int, str]]:
+    """The body lines outside code blocks and comments that contain `needle` (every rule here
+    needs a backtick or a bracket, and most lines have none: they are dropped first)."""
+    lines = skill.lines
+    code_lines = skill.code_lines
+    comments = skill.comments
     out: list[tuple[int, str]] = []
-    for number in range(skill.body_start_line, len(skill.lines) + 1):
-        if number in skill.code_lines or number in in_comment:
+    for index in range(skill.body_start_line - 1, len(lines)):
+        line = lines[index]
+        if needle not in line:
             continue
-        out.append((number, skill.lines[number - 1]))
+        number = index + 1
+        if number in code_lines:
+            continue
+        if comments and any(c.span.line <= number <= c.span.end_line for c in comments):
+            continue
+        out.append((number, line))
     return out
 
 
@@ -61,9 +67,7 @@ def _code_spans(line: str) -> list[tuple[int, int, int, int]]:
 
 def find_inline_code(skill: Skill) -> tuple[InlineCode, ...]:
     found: list[InlineCode] = []
-    for number, line in _prose_lines(skill):
-        if "`" not in line:
-            continue
+    for number, line in _prose_lines(skill, "`"):
         for _, start, end, _ in _code_spans(line):
             content = line[start:end]
             # CommonMark strips one space on each side when both are there.
@@ -75,7 +79,7 @@ def find_inline_code(skill: Skill) -> tuple[InlineCode, ...]:
 
 def find_links(skill: Skill) -> tuple[Link, ...]:
     found: list[Link] = []
-    for number, line in _prose_lines(skill):
+    for number, line in _prose_lines(skill, "]"):
         if "](" in line:
             code = _code_spans(line)
             # Code spans are in order and do not overlap: a binary search tells whether a link

@@ -24,6 +24,7 @@ INLINE_TOOLS = frozenset({"vrctl", "mise", "uv", "uvx", "npx", "pip", "pip3", "s
 
 _PLACEHOLDER = re.compile(r"<[^<>\n]+>")
 _WHOLE_PLACEHOLDER = re.compile(r"^(?:<[^<>\n]+>|\.\.\.|…|\[\.\.\.\])$")
+_PLACEHOLDER_STARTS = frozenset("<.…[")  # the first characters _WHOLE_PLACEHOLDER can match
 _ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 _CRON_FIELD = re.compile(r"^(?:[\d*][\d*/,\-]*|[A-Za-z]{3}(?:[-,][A-Za-z]{3})*)$")
 _CRON_FIRST = re.compile(r"^[\d*][\d*/,\-]*$")
@@ -90,8 +91,11 @@ class _Lexer:
                     raw=raw,
                     span=Span(start[0], start[1], end[0], end[1]),
                     quoted=done.quoted,
-                    placeholder=bool(_WHOLE_PLACEHOLDER.match(value)),
-                    has_placeholder=bool(_PLACEHOLDER.search(value)) or "..." in value,
+                    # (each pattern needs a character that most words lack: test that first)
+                    placeholder=value[:1] in _PLACEHOLDER_STARTS
+                    and bool(_WHOLE_PLACEHOLDER.match(value)),
+                    has_placeholder=("<" in value and bool(_PLACEHOLDER.search(value)))
+                    or "..." in value,
                 )
             )
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import difflib
 import json
-import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -466,7 +465,3 @@ def format_listing(rows: Sequence[Mapping[str, Any]]) -> str:
             f" ({row['kind']})\n    variables: {variables or '(none)'}\n"
         )
     return "".join(lines)
-
-
-def display_root(plan: Plan) -> str:
-    return os.path.relpath(plan.output_root, plan.root)
