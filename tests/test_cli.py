@@ -424,7 +424,9 @@ def test_show_text(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
         "\n"
         "Commands:\n"
         "    20  [block] vrctl service status web --json\n"
+        "        tool: vrctl; subcommand: service status; arguments: web; problems: unknown-flag\n"
         "    24  [inline] vrctl service logs <app>\n"
+        "        tool: vrctl; subcommand: service logs; arguments: <app>\n"
     )
 
 
@@ -465,6 +467,12 @@ def test_show_json(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
             "tool": "vrctl",
             "argv": ["vrctl", "service", "status", "web", "--json"],
             "placeholders": [],
+            "subcommand": "service status",
+            "mention": False,
+            "flags": [],
+            "arguments": ["web"],
+            "program": [],
+            "problems": ["unknown-flag"],
         },
         {
             "line": 24,
@@ -473,6 +481,12 @@ def test_show_json(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
             "tool": "vrctl",
             "argv": ["vrctl", "service", "logs", "<app>"],
             "placeholders": [3],
+            "subcommand": "service logs",
+            "mention": False,
+            "flags": [],
+            "arguments": ["<app>"],
+            "program": [],
+            "problems": [],
         },
     ]
     assert data["links"] == [{"target": "references/x.md", "line": 28}]
