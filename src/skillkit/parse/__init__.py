@@ -77,7 +77,10 @@ def parse_text(text: str, path: Path | str = "SKILL.md") -> Skill:
     ends_with_newline = text.endswith("\n") or not text
     if ends_with_newline:
         raw_lines.pop()
-    lines = tuple(line[:-1] if line.endswith("\r") else line for line in raw_lines)
+    if "\r" in text:
+        lines = tuple(line[:-1] if line.endswith("\r") else line for line in raw_lines)
+    else:
+        lines = tuple(raw_lines)  # (no line can end with \r: nothing to strip, line by line)
     front_matter, body_start, problems = parse_front_matter(lines)
     blocks = scan_blocks(lines, body_start)
     problems.extend(blocks.problems)
