@@ -139,11 +139,9 @@ def test_json_of_a_clean_run_is_an_empty_list(
 
 
 def test_caret_under_a_tab_expanded_line(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    write_skill(
-        in_tmp, "---\nname: demo\ndescription: x\n---\n\n# Demo\n\n\tSee [a](missing.md).\n"
-    )
+    write_skill(in_tmp, "---\nname: demo\ndescription: x\n---\n\n# Demo\n\nSee\t[a](missing.md).\n")
     _, out, _ = lint(capsys, "--select", "SK501", "demo")
-    assert " 8 |     See [a](missing.md).\n   |             ^^^^^^^^^^\n" in out
+    assert " 8 | See [a](missing.md).\n   |         ^^^^^^^^^^\n" in out
 
 
 # --- exit codes --------------------------------------------------------------------------------
@@ -424,7 +422,9 @@ def test_show_text(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
         "\n"
         "Commands:\n"
         "    20  [block] vrctl service status web --json\n"
+        "        tool: vrctl; subcommand: service status; arguments: web; problems: unknown-flag\n"
         "    24  [inline] vrctl service logs <app>\n"
+        "        tool: vrctl; subcommand: service logs; arguments: <app>\n"
     )
 
 
@@ -465,6 +465,12 @@ def test_show_json(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
             "tool": "vrctl",
             "argv": ["vrctl", "service", "status", "web", "--json"],
             "placeholders": [],
+            "subcommand": "service status",
+            "mention": False,
+            "flags": [],
+            "arguments": ["web"],
+            "program": [],
+            "problems": ["unknown-flag"],
         },
         {
             "line": 24,
@@ -473,6 +479,12 @@ def test_show_json(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
             "tool": "vrctl",
             "argv": ["vrctl", "service", "logs", "<app>"],
             "placeholders": [3],
+            "subcommand": "service logs",
+            "mention": False,
+            "flags": [],
+            "arguments": ["<app>"],
+            "program": [],
+            "problems": [],
         },
     ]
     assert data["links"] == [{"target": "references/x.md", "line": 28}]

@@ -355,3 +355,10 @@ def test_atomic_write_replaces_and_keeps_the_mode(tmp_path: Path) -> None:
     assert target.read_bytes() == b"two\n"
     assert target.stat().st_mode & 0o777 == 0o750
     assert [p.name for p in target.parent.iterdir()] == ["file.sh"]
+
+
+def test_shell_quote_is_a_filter_in_templates(tmp_path: Path) -> None:
+    result = _render(
+        tmp_path, {"main.j2": "echo {{ message | shell_quote }}\n"}, {"message": "it's $HOME"}
+    )
+    assert result == [("echo 'it'\"'\"'s $HOME'", Origin("main.j2", 1))]

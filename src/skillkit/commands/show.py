@@ -27,6 +27,32 @@ def _value_to_data(value: Any) -> Any:
     return value.scalar
 
 
+def _grammar_data(command: Any) -> dict[str, Any]:
+    """What the tool grammars make of a command: its subcommand, flags, arguments, the program
+    it runs. Empty for a tool skillkit has no grammar for."""
+    from skillkit.model import Command
+    from skillkit.tools import GRAMMARS, match
+
+    assert isinstance(command, Command)
+    grammar = GRAMMARS.get(command.tool)
+    if grammar is None or not command.argv:
+        return {}
+    mention = command.source == "inline" and grammar.names_command(command.words)
+    invocation = match(grammar, command.argv, mention=mention)
+    spec = invocation.spec
+    return {
+        "subcommand": " ".join(spec.path) if spec else None,
+        "mention": mention,
+        "flags": [
+            {"flag": use.word.text, "value": use.value.text if use.value else None}
+            for use in invocation.flags
+        ],
+        "arguments": [token.text for token in invocation.positionals],
+        "program": [token.text for token in invocation.program()],
+        "problems": [problem.kind for problem in invocation.problems],
+    }
+
+
 def model_to_data(skill: Any) -> dict[str, Any]:
     """The model as plain data (what `show --format json` prints)."""
     from skillkit.model import Skill
@@ -73,6 +99,7 @@ def model_to_data(skill: Any) -> dict[str, Any]:
                 "tool": c.tool,
                 "argv": list(c.words),
                 "placeholders": [i for i, t in enumerate(c.argv) if t.placeholder],
+                **_grammar_data(c),
             }
             for c in skill.commands
         ],
@@ -87,6 +114,28 @@ def model_to_data(skill: Any) -> dict[str, Any]:
             for p in skill.problems
         ],
     }
+
+
+def _grammar_summary(command: dict[str, Any]) -> str:
+    parts = [f"tool: {command['tool']}"]
+    if "subcommand" not in command:
+        return parts[0]  # no grammar for this tool
+    parts.append(f"subcommand: {command['subcommand'] or '(not described)'}")
+    if command["mention"]:
+        parts.append("mention")
+    if command["arguments"]:
+        parts.append("arguments: " + " ".join(command["arguments"]))
+    if command["flags"]:
+        flags = [
+            f["flag"] if f["value"] is None else f"{f['flag']} {f['value']}"
+            for f in command["flags"]
+        ]
+        parts.append("flags: " + ", ".join(flags))
+    if command["program"]:
+        parts.append("runs: " + " ".join(command["program"]))
+    if command["problems"]:
+        parts.append("problems: " + ", ".join(command["problems"]))
+    return "; ".join(parts)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -131,6 +180,7 @@ def run(args: argparse.Namespace) -> int:
     for command in data["commands"]:
         argv = " ".join(command["argv"])
         out.write(f"  {command['line']:>4}  [{command['source']}] {argv}\n")
+        out.write(f"        {_grammar_summary(command)}\n")
     if data["problems"]:
         out.write("\nProblems:\n")
         for problem in data["problems"]:

@@ -3,6 +3,7 @@
 from skillkit.rules import (
     body,
     commands,
+    drift,
     files,
     frontmatter,
     guardrails,
@@ -13,6 +14,7 @@ from skillkit.rules import (
 __all__ = [
     "body",
     "commands",
+    "drift",
     "files",
     "frontmatter",
     "guardrails",

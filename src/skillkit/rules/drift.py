@@ -1,0 +1,200 @@
+"""SK6xx: across the skills of one run. A section copied between skills (same title, nearly the
+same text) that has since drifted is reported with the lines that differ, so that it can move
+into one shared partial (`skillkit render`) and stop drifting.
+
+"Nearly the same" is measured with difflib over the section's own text (its children excluded,
+blank lines ignored): at least half of the lines are shared (line ratio >= 0.5) and the text is
+at least 75% alike (character ratio >= 0.75). Copies adapted line by line ("Overview",
+"Examples" sections that only share a title) fall below the first bar.
+
+Outputs that `skillkit render` makes from one template (the variants of a matrix) differ by
+design and already share one source: copies between them are not drift. The rule knows them
+from the render plan in the settings (`Settings.render`), not from the files.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from skillkit.diagnostics import Finding, Related, Severity
+from skillkit.model import Skill, Span
+from skillkit.registry import Context, Example, Rule, register
+from skillkit.rules.guardrails import normalize_title
+
+MIN_LINE_RATIO = 0.5
+MIN_TEXT_RATIO = 0.75
+SHOWN_LINES = 4
+
+# One section's facts: (normalized title, title, line, column, end column, own lines).
+SectionFacts = tuple[str, str, int, int, int, tuple[str, ...]]
+# A skill's facts: (the template it is rendered from, or "", its sections).
+SkillFacts = tuple[str, tuple[SectionFacts, ...]]
+
+
+def rendered_from(skill: Skill, context: Context) -> str:
+    """The template of the render plan that outputs this skill, or "" (hand-written)."""
+    table = context.settings.render
+    if not table:
+        return ""
+    from skillkit.render.plan import build_plan
+
+    try:
+        plan = build_plan(table, context.settings.root, context.settings.target)
+        relative = skill.path.resolve().relative_to(plan.output_root.resolve()).as_posix()
+    except Exception:  # a broken plan is for `skillkit render` to report, not this rule
+        return ""
+    for variant in plan.variants:
+        # An output path may hold Jinja (`background-service-{{ language }}/SKILL.md`).
+        parts = re.split(r"\{\{.*?\}\}", variant.path)
+        if re.fullmatch("[^/]+".join(re.escape(part) for part in parts), relative):
+            return variant.template
+    return ""
+
+
+def collect_sections(skill: Skill, context: Context) -> SkillFacts:
+    return rendered_from(skill, context), _sections(skill)
+
+
+def _sections(skill: Skill) -> tuple[SectionFacts, ...]:
+    found: list[SectionFacts] = []
+    for section in skill.all_sections():
+        end = section.children[0].start_line - 1 if section.children else section.end_line
+        lines = tuple(
+            text.rstrip() for text in skill.lines[section.start_line : end] if text.strip()
+        )
+        if lines:
+            span = section.span
+            found.append(
+                (
+                    normalize_title(section.title),
+                    section.title,
+                    span.line,
+                    span.column,
+                    span.end_column,
+                    lines,
+                )
+            )
+    return tuple(found)
+
+
+def is_drifted(first: Sequence[str], second: Sequence[str]) -> bool:
+    """True when two copies are nearly the same but not equal."""
+    if list(first) == list(second):
+        return False
+    by_line = difflib.SequenceMatcher(None, list(first), list(second), autojunk=False)
+    if by_line.ratio() < MIN_LINE_RATIO:
+        return False
+    by_text = difflib.SequenceMatcher(None, "\n".join(first), "\n".join(second), autojunk=False)
+    return by_text.ratio() >= MIN_TEXT_RATIO
+
+
+def differing_lines(original: Sequence[str], copy: Sequence[str]) -> list[str]:
+    """`-line` for a line only the original has, `+line` for one only the copy has."""
+    return [
+        line
+        for line in difflib.unified_diff(list(original), list(copy), n=0, lineterm="")
+        if line[:1] in "+-" and not line.startswith(("---", "+++"))
+    ]
+
+
+def _shown(lines: list[str]) -> str:
+    def one(line: str) -> str:
+        text = line[1:].strip()
+        text = text[:60] + "..." if len(text) > 60 else text
+        return f'{"removed" if line[0] == "-" else "added"} "{text}"'
+
+    parts = [one(line) for line in lines[:SHOWN_LINES]]
+    more = len(lines) - SHOWN_LINES
+    return ", ".join(parts) + (f" and {more} more" if more > 0 else "")
+
+
+def check_drift(
+    collected: Sequence[tuple[str, Any]], context: Context
+) -> Iterator[tuple[str, Finding]]:
+    copies: dict[str, list[tuple[str, str, SectionFacts]]] = {}
+    for path, (template, sections) in collected:
+        for facts in sections:
+            copies.setdefault(facts[0], []).append((path, template, facts))
+    for key in sorted(copies):
+        found = copies[key]
+        if len({path for path, _, _ in found}) < 2:
+            continue
+        groups: dict[tuple[str, ...], list[tuple[str, str, SectionFacts]]] = {}
+        for copy in sorted(found, key=lambda item: (item[0], item[2][2])):
+            groups.setdefault(copy[2][5], []).append(copy)
+        if len(groups) < 2:
+            continue
+        # The copy most skills share is the original; on a tie, the one in the first path.
+        ordered = sorted(groups.items(), key=lambda item: (-len(item[1]), item[1][0][0]))
+        original_lines, holders = ordered[0]
+        for lines, others in ordered[1:]:
+            if not is_drifted(original_lines, lines):
+                continue
+            changed = differing_lines(original_lines, lines)
+            for path, template, facts in others:
+                # Variants of one template are not copies of each other.
+                sources = [
+                    h for h in holders if h[0] != path and not (template and h[1] == template)
+                ]
+                if not sources:
+                    continue
+                original_path, _, original = sources[0]
+                _, title, line, column, end_column, _ = facts
+                yield (
+                    path,
+                    Finding(
+                        Span(line, column, line, end_column),
+                        f"section `{title}` has drifted from its copy in {original_path}:"
+                        f"{original[2]} ({_shown(changed)}); "
+                        "move it into a shared partial so that the copies stay the same",
+                        related=(
+                            Related(
+                                "the copy it drifted from",
+                                Span(original[2], original[3], original[2], original[4]),
+                                path=original_path,
+                            ),
+                        ),
+                    ),
+                )
+
+
+_SHARED = "- Take a snapshot before risky changes.\n- Ask the user before removing a service.\n"
+
+
+def _demo(name: str, guidance: str) -> str:
+    return (
+        f"---\nname: {name}\ndescription: Runs the {name} app. Use when the user asks.\n---\n\n"
+        f"# {name}\n\n## Snapshot guidance\n{guidance}"
+    )
+
+
+register(
+    Rule(
+        code="SK601",
+        name="section-drift",
+        severity=Severity.INFO,
+        summary="A section copied between skills has drifted (same title, nearly the same text).",
+        rationale="Skills of one project repeat sections (the viberun skills all carry "
+        '"Snapshot guidance" and "Language/tooling preferences"). When one copy is edited '
+        "and the others are not, agents get different orders from different skills. The "
+        "finding lists the lines that differ; a shared partial in the templates keeps one "
+        'copy. Sections that only share a common title ("Overview") are not drift.',
+        bad=Example(
+            _demo("demo", _SHARED),
+            files={
+                "other/SKILL.md": _demo(
+                    "other", _SHARED + "- Report the snapshot ref to the user.\n"
+                )
+            },
+        ),
+        good=Example(
+            _demo("demo", _SHARED),
+            files={"other/SKILL.md": _demo("other", _SHARED)},
+        ),
+        collect=collect_sections,
+        check_project=check_drift,
+    )
+)

@@ -1,0 +1,169 @@
+"""The command, guardrail and drift families (SK3, SK4, SK6) on the real corpus.
+
+`../shared/corpus/viberun/` is linted with `--target viberun` (which turns on the policies),
+every other corpus folder with the default target, each folder in one run (so SK601 compares
+the skills of that folder). Every pinned finding was checked by hand against
+`../shared/docs/vrctl.md`; the comments say why each is true. What must NOT be a finding is
+pinned too: the `--arg -C`, `--arg --` and `--arg --bind` tokens, the `...` ellipses, the
+mentions (`vrctl service add` alone in prose), the seed skill, and the 22 other skills.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from skillkit.diagnostics import Diagnostic
+from skillkit.lint import lint_paths
+from skillkit.settings import Settings
+from tests.helpers import CORPUS, SEED
+
+FAMILIES = ("SK3", "SK4", "SK6")
+VIBERUN = CORPUS / "viberun"
+
+
+def _ours(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    return [d for d in diagnostics if d.code.startswith(FAMILIES)]
+
+
+def _pinned(folder: Path, target: str) -> list[tuple[str, str, int, str]]:
+    found = _ours(lint_paths([folder], Settings(target=target)).diagnostics)
+    prefix = str(folder) + "/"
+    return [
+        (d.path.replace(prefix, ""), d.code, d.span.line, d.message.replace(prefix, ""))
+        for d in found
+    ]
+
+
+NO_GUARDRAILS = (
+    "no `Guardrails` section: this skill runs `vrctl` (line {}); add `## Guardrails` with at "
+    "least one bullet"
+)
+NO_CWD = (
+    "`vrctl service add {0}` has no `--cwd`: the process would run in the service folder "
+    "(~/.local/services/{0}); add `--cwd /home/viberun/app`"
+)
+PARTIAL = "move it into a shared partial so that the copies stay the same"
+
+EXPECTED_VIBERUN = [
+    # Line 21 tells the agent to run `vrctl host branch apply <branch>`; the viberun profile
+    # asks a skill that runs vrctl for a Guardrails section, and this one has none.
+    ("branch-apply-conflicts/SKILL.md", "SK301", 21, NO_GUARDRAILS.format(21)),
+    # Line 35 registers a service; no Guardrails section in the file.
+    ("cron-jobs/SKILL.md", "SK301", 35, NO_GUARDRAILS.format(35)),
+    # `vrctl service add cron --cmd supercronic --arg /home/viberun/app/cron.tab`: no --cwd,
+    # so supercronic runs in ~/.local/services/cron (vrctl.md, `--cwd`).
+    ("cron-jobs/SKILL.md", "SK410", 35, NO_CWD.format("cron")),
+    # Line 10 says "Use `vrctl` to supervise services"; no Guardrails section in the file.
+    ("service-management/SKILL.md", "SK301", 10, NO_GUARDRAILS.format(10)),
+    # `--cmd node --arg server.js` runs `node server.js`: a .js entry point, which the viberun
+    # TypeScript policy (the skills' own "Never use plain JavaScript") forbids.
+    (
+        "service-management/SKILL.md",
+        "SK304",
+        30,
+        "`node server.js` runs the JavaScript entry point `server.js`; use a `.ts` entry "
+        "(`node server.ts`)",
+    ),
+    # The redis line has `--arg -C --arg /home/viberun/app --arg -- ... --arg --bind` (all
+    # fine: --arg takes the next word verbatim) but no --cwd.
+    ("service-management/SKILL.md", "SK410", 31, NO_CWD.format("redis")),
+    # The multi-line worker command (lines 52-57) has no --cwd either.
+    ("service-management/SKILL.md", "SK410", 52, NO_CWD.format("worker")),
+    # "Remove a service:" then `vrctl service remove redis`; section "Common Tasks" (lines
+    # 41-77) says nothing about a snapshot or asking the user.
+    (
+        "service-management/SKILL.md",
+        "SK305",
+        75,
+        "`vrctl service remove redis` is destructive, but section `Common Tasks` says nothing "
+        "about a snapshot or asking the user first",
+    ),
+    # Lines 13 and 15 are the other skills' lines word for word; line 14 was rewritten.
+    (
+        "version-control/SKILL.md",
+        "SK601",
+        12,
+        "section `Version freshness` has drifted from its copy in background-service/SKILL.md:"
+        '12 (removed "- When installing/pinning tools, verify via `mise ls-remote ...", added '
+        f'"- When users ask about latest Git/GH versions or APIs, verif..."); {PARTIAL}',
+    ),
+    # The template of background-service with `<app>` for `<name>` and two --env lines added.
+    (
+        "web-service/SKILL.md",
+        "SK601",
+        35,
+        "section `vrctl template` has drifted from its copy in background-service/SKILL.md:26 "
+        '(removed "vrctl service add <name> \\", added "vrctl service add <app> \\", removed '
+        '"--cwd /home/viberun/app", added "--cwd /home/viberun/app \\" and 2 more); '
+        f"{PARTIAL}",
+    ),
+    (
+        "web-service/SKILL.md",
+        "SK601",
+        45,
+        "section `mise-managed executables` has drifted from its copy in "
+        'background-service/SKILL.md:34 (removed "If the binary comes from mise, wrap it so '
+        'the service has th...", added "If the server binary was installed with mise, wrap it '
+        'so the...", removed "vrctl service add <name> \\", added "vrctl service add <app> \\" '
+        f"and 4 more); {PARTIAL}",
+    ),
+    # The issue's own example: background-service and cron-jobs share the section word for
+    # word; web-service added a line.
+    (
+        "web-service/SKILL.md",
+        "SK601",
+        95,
+        "section `Language/tooling preferences` has drifted from its copy in "
+        'background-service/SKILL.md:55 (added "- When invoking Python directly, use `python` '
+        f'(it maps to Py..."); {PARTIAL}',
+    ),
+    # Same first bullet; the second says "wait briefly and retry once" in one copy and "stop
+    # and tell the user" in the other: two orders for the same situation.
+    (
+        "web-service/SKILL.md",
+        "SK601",
+        101,
+        "section `Guardrails` has drifted from its copy in background-service/SKILL.md:60 "
+        '(removed "- If vrctl reports the supervisor is not listening, wait bri...", added "- '
+        f'If vrctl reports the supervisor is not listening, stop and..."); {PARTIAL}',
+    ),
+]
+
+
+def test_viberun_corpus_findings_are_exactly_the_true_ones() -> None:
+    assert _pinned(VIBERUN, "viberun") == EXPECTED_VIBERUN
+
+
+def test_the_drift_finding_points_at_the_copy_it_drifted_from() -> None:
+    found = _ours(lint_paths([VIBERUN], Settings(target="viberun")).diagnostics)
+    drift = next(d for d in found if d.code == "SK601" and d.span.line == 95)
+    assert [(r.path, r.span.line, r.message) for r in drift.related] == [
+        (str(VIBERUN / "background-service" / "SKILL.md"), 55, "the copy it drifted from")
+    ]
+
+
+def test_the_tokens_the_real_skills_pass_through_vrctl_are_not_findings() -> None:
+    # `--arg -C`, `--arg --`, `--arg --bind`, `...` and the mentions appear in four of the
+    # skills; the only command finding is the missing --cwd.
+    found = _ours(lint_paths([VIBERUN], Settings(target="viberun")).diagnostics)
+    assert {d.code for d in found if d.code.startswith("SK4")} == {"SK410"}
+
+
+def test_no_finding_on_the_other_corpus_skills() -> None:
+    others = [
+        folder for folder in sorted(CORPUS.iterdir()) if folder.is_dir() and folder != VIBERUN
+    ]
+    skills = [p for folder in others for p in folder.rglob("SKILL.md")]
+    assert len(skills) == 22
+    for folder in others:
+        assert _pinned(folder, "spec") == []
+
+
+def test_no_finding_on_the_seed_skill(tmp_path: Path) -> None:
+    folder = tmp_path / "background-service"
+    folder.mkdir()
+    (seed,) = SEED.glob("*.txt")
+    shutil.copyfile(seed, folder / "SKILL.md")
+    assert _pinned(tmp_path, "viberun") == []
+    assert _pinned(tmp_path, "spec") == []
