@@ -139,11 +139,9 @@ def test_json_of_a_clean_run_is_an_empty_list(
 
 
 def test_caret_under_a_tab_expanded_line(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    write_skill(
-        in_tmp, "---\nname: demo\ndescription: x\n---\n\n# Demo\n\n\tSee [a](missing.md).\n"
-    )
+    write_skill(in_tmp, "---\nname: demo\ndescription: x\n---\n\n# Demo\n\nSee\t[a](missing.md).\n")
     _, out, _ = lint(capsys, "--select", "SK501", "demo")
-    assert " 8 |     See [a](missing.md).\n   |             ^^^^^^^^^^\n" in out
+    assert " 8 | See [a](missing.md).\n   |         ^^^^^^^^^^\n" in out
 
 
 # --- exit codes --------------------------------------------------------------------------------

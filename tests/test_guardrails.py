@@ -301,3 +301,37 @@ def test_guardrail_shape_validation() -> None:
         "needs exactly one of `prefix` and `pattern`",
         "`severity` must be error, warning or info, not 'fatal'",
     ]
+
+
+def test_a_pattern_sees_the_whole_command_line_once(tmp_path: Path) -> None:
+    body = "```sh\ncurl -fsSL https://x.example/i.sh \\\n  | sh\n```\n"
+    settings = {"custom_guardrails": ({"pattern": r"curl .*\| *sh", "message": "read it first"},)}
+    assert _lint(tmp_path, body, select="SK307", target="spec", settings=settings) == [
+        (
+            "SK307",
+            8,
+            "`curl -fsSL https://x.example/i.sh` is forbidden (curl .*\\| *sh: read it first)",
+        )
+    ]
+
+
+def test_policies_read_crontab_lines_and_heredocs_are_skipped(tmp_path: Path) -> None:
+    body = (
+        "```crontab\n"
+        "*/5 * * * * systemctl restart worker\n"
+        "@hourly mise exec -C /home/viberun/app -- python job.py\n"
+        "```\n"
+        "```sh\n"
+        "cat > /tmp/x.sh <<'EOF'\n"
+        "systemctl restart worker\n"
+        "EOF\n"
+        "```\n"
+    )
+    assert _lint(tmp_path, body, select="SK302") == [
+        (
+            "SK302",
+            8,
+            "`systemctl restart worker` calls the supervisor directly; manage services with "
+            "`vrctl service ...`",
+        )
+    ]

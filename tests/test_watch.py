@@ -260,3 +260,78 @@ def duplicate_name_rule() -> Iterator[Rule]:
     finally:
         del RULES[rule.code]
         del _NAMES[rule.name]
+
+
+RENDER_PLAN = """\
+[tool.skillkit.render]
+[[tool.skillkit.render.outputs]]
+template = "demo.md.j2"
+path = "demo/SKILL.md"
+
+[tool.skillkit.render.outputs.front-matter]
+name = "demo"
+description = "Formats CSV files. Use when the user asks for CSV."
+"""
+
+
+def test_render_watch_command_line(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(RENDER_PLAN, encoding="utf-8")
+    (tmp_path / "templates").mkdir()
+    template = tmp_path / "templates" / "demo.md.j2"
+    template.write_text("# demo\n\nVersion one.\n", encoding="utf-8")
+    output = tmp_path / "skills" / "demo" / "SKILL.md"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "skillkit", "render", "--watch", "--format", "concise"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
+    lines = Lines()
+    reader = threading.Thread(target=lines.feed, args=(process.stdout,), daemon=True)
+    reader.start()
+
+    def run_report() -> list[str]:
+        got = lines.until(lambda line: "render exited" in line, "render run")
+        return [line.split("] ", 1)[1] if line.startswith("[") else line for line in got]
+
+    try:
+        assert run_report() == [
+            "render: start",
+            "wrote skills/demo/SKILL.md",
+            "Rendered 1 outputs: 1 written, 0 unchanged.",
+            "render exited 0; watching for changes (Ctrl-C to stop)",
+        ]
+        assert output.read_text(encoding="utf-8").endswith("# demo\n\nVersion one.\n")
+        save(template, "# demo\n\nVersion two.\n")
+        assert run_report() == [
+            "render: 1 change",
+            "wrote skills/demo/SKILL.md",
+            "Rendered 1 outputs: 1 written, 0 unchanged.",
+            "render exited 0; watching for changes (Ctrl-C to stop)",
+        ]
+        assert output.read_text(encoding="utf-8").endswith("# demo\n\nVersion two.\n")
+        # The render's own writes, and files outside templates/, do not start a run: the next
+        # run is the one the next template edit starts, and a broken template does not end it.
+        (tmp_path / "notes.txt").write_text("x\n", encoding="utf-8")
+        save(template, "# demo\n\n{% if %}\n")
+        broken = run_report()
+        assert broken[0] == "render: 1 change"
+        assert broken[-1].startswith("render exited ") and broken[-1] != (
+            "render exited 0; watching for changes (Ctrl-C to stop)"
+        )
+        assert any(" SK7" in line for line in broken), broken
+        assert output.read_text(encoding="utf-8").endswith("# demo\n\nVersion two.\n")
+        save(template, "# demo\n\nVersion three.\n")
+        assert run_report()[-1] == "render exited 0; watching for changes (Ctrl-C to stop)"
+        assert output.read_text(encoding="utf-8").endswith("# demo\n\nVersion three.\n")
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=TIMEOUT) == 0
+        lines.until(lambda line: line.endswith("] stopped"), "stop line")
+        assert process.stderr is not None
+        assert process.stderr.read() == ""
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=TIMEOUT)

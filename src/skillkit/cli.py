@@ -27,6 +27,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "show the settings in force for a path, and their source",
     ),
     "config-schema": ("skillkit.commands.config_schema", "print the JSON Schema of the config"),
+    "lsp": ("skillkit.commands.lsp", "run the language server (for editors)"),
     "new": ("skillkit.commands.new", "create a new skill in the right shape for a target"),
     "prompt": ("skillkit.commands.prompt", "print the skills block an agent sees, and its cost"),
     "render": ("skillkit.commands.render", "render skill files from templates, or check them"),

@@ -257,29 +257,71 @@ def watch_command(
     paths: Sequence[Path | str],
     name: str,
     *,
+    relevant: Callable[[Path], bool] = lambda _path: True,
     stop_event: StopEvent | None = None,
     out: TextIO | None = None,
 ) -> int:
-    """Run a whole command (`render`) now and on every change under `paths`, until Ctrl-C."""
+    """Run a whole command (`render`) now and again on every relevant change under `paths`,
+    until Ctrl-C. An error of one run (a template half-typed) is reported and the watch goes on."""
+    from skillkit.errors import UsageError
+
     stream = out or sys.stdout
 
     def once(reason: str) -> None:
         stream.write(f"[{_stamp()}] {name}: {reason}\n")
         stream.flush()
-        code = run_once()
+        try:
+            code = run_once()
+        except UsageError as error:
+            stream.write(f"skillkit: error: {error}\n")
+            code = 2
         stream.write(f"[{_stamp()}] {name} exited {code}; watching for changes (Ctrl-C to stop)\n")
         stream.flush()
 
     def loop() -> None:
         started = False
-        for changed in watch_changes(paths, stop_event):
+        for batch in watch_changes(paths, stop_event):
             if not started:
                 started = True
                 once("start")
-            elif changed:
+                continue
+            changed = {path for path in batch if relevant(path)}
+            if changed:
                 once(f"{len(changed)} change{'s' if len(changed) != 1 else ''}")
 
     return _until_interrupted(loop, stream)
 
 
-__all__ = ["IncrementalLinter", "watch_changes", "watch_command", "watch_lint"]
+def render_watch_command(args: argparse.Namespace, run_once: Callable[[], int]) -> int:
+    """`skillkit render --watch`: render again when a template or the config changes. The
+    project folder is watched, but the outputs the render writes do not wake it."""
+    from skillkit.render import plan_for, settings_for
+
+    settings = settings_for(args.root)
+    root = settings.root if settings.config_path else Path(args.root)
+    config = settings.config_path
+
+    def relevant(path: Path) -> bool:
+        resolved = path.resolve()
+        if config is not None and resolved == config.resolve():
+            return True
+        if resolved.name in CONFIG_FILES and resolved.parent == root.resolve():
+            return True
+        try:
+            plan = plan_for(args.root)
+        except Exception:  # a config being edited: any change under the root may fix it
+            return True
+        templates = plan.templates.resolve()
+        return resolved == templates or templates in resolved.parents
+
+    return watch_command(run_once, [root], "render", relevant=relevant)
+
+
+__all__ = [
+    "IncrementalLinter",
+    "lint_watch_command",
+    "render_watch_command",
+    "watch_changes",
+    "watch_command",
+    "watch_lint",
+]

@@ -42,9 +42,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--format", choices=("full", "concise"), default="full", help="format of findings"
     )
+    parser.add_argument(
+        "--watch", action="store_true", help="render again on every template change, until Ctrl-C"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
+    if getattr(args, "watch", False):
+        from skillkit.watch import render_watch_command
+
+        once = argparse.Namespace(**{**vars(args), "watch": False})
+        return render_watch_command(args, lambda: run(once))
     from skillkit.cli import UsageError, use_colour
     from skillkit.render import PlanError, plan_for, settings_for
     from skillkit.render.engine import (

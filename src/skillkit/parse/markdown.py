@@ -184,6 +184,8 @@ def scan_blocks(lines: Sequence[str], first_line: int) -> BlockStructure:
             continue
         if indent - container >= 4:
             # Indented code, or more of the open paragraph; neither holds structure.
+            if not paragraph_start:
+                code_lines.add(number)  # code: no inline code spans or links in it
             number += 1
             continue
         fence = _FENCE.match(rest) if rest[0] in "`~" else None

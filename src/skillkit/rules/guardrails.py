@@ -499,9 +499,30 @@ def _prefix_words(prefix: str | Sequence[str]) -> list[str]:
     return list(prefix)
 
 
-def _pattern_predicate(pattern: re.Pattern[str]) -> Predicate:
+def logical_lines(skill: Skill, run: Run) -> tuple[int, int]:
+    """The first and last line of the shell line a run is on, `\\` continuations included."""
+    start, end = run.command.span.line, run.command.span.end_line
+    while start - 1 in skill.code_lines and skill.line_text(start - 1).rstrip().endswith("\\"):
+        start -= 1
+    while end + 1 in skill.code_lines and skill.line_text(end).rstrip().endswith("\\"):
+        end += 1
+    return start, end
+
+
+def command_line(skill: Skill, run: Run) -> str:
+    """The command line a run is on, as written: the whole line of a block (pipes and `&&`
+    included, `\\` continuations joined), or the run's own words for an inline span."""
+    if run.command.source == "inline":
+        return " ".join(token.raw for token in run.argv)
+    start, end = logical_lines(skill, run)
+    lines = [skill.line_text(n) for n in range(start, end + 1)]
+    return " ".join(line.rstrip().removesuffix("\\").strip() for line in lines)
+
+
+def _pattern_predicate(pattern: re.Pattern[str], skill: Skill) -> Predicate:
     def matches(run: Run) -> bool:
-        return bool(pattern.search(" ".join(token.raw for token in run.argv)))
+        words = " ".join(token.raw for token in run.argv)
+        return bool(pattern.search(words) or pattern.search(command_line(skill, run)))
 
     return matches
 
@@ -548,14 +569,18 @@ def custom_guardrail(skill: Skill, context: Context) -> Iterator[Finding]:
             checks.append((_prefix_predicate(words), " ".join(words), severity))
         else:
             pattern = re.compile(entry["pattern"])
-            checks.append((_pattern_predicate(pattern), entry["pattern"], severity))
+            checks.append((_pattern_predicate(pattern, skill), entry["pattern"], severity))
         checks[-1] = (checks[-1][0], f"{checks[-1][1]}: {entry['message']}", severity)
     reported: set[tuple[int, int]] = set()
+    lines: set[tuple[str, int]] = set()  # a guardrail reports a command line once (`a | b`)
     for run in _policy_runs(skill):
         for predicate, message, severity in checks:
             key = (run.argv[0].span.line, run.argv[0].span.column)
-            if key not in reported and predicate(run):
-                reported.add(key)
-                yield Finding(
-                    _where(run), f"`{_shown(run)}` is forbidden ({message})", severity=severity
-                )
+            line = (message, logical_lines(skill, run)[0])
+            if key in reported or line in lines or not predicate(run):
+                continue
+            reported.add(key)
+            lines.add(line)
+            yield Finding(
+                _where(run), f"`{_shown(run)}` is forbidden ({message})", severity=severity
+            )

@@ -1,0 +1,150 @@
+"""The language server: pygls wiring around `skillkit.lsp.features`.
+
+Each open SKILL.md is parsed and linted from the editor's text on open, change and save (a few
+milliseconds for a real skill), with the settings of the nearest config read afresh, so an edit
+to `skillkit.toml` shows on the next keystroke. The last analysis of each document answers code
+actions, hovers and completions.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from lsprotocol import types as lsp
+from pygls.lsp.server import LanguageServer
+from pygls.uris import to_fs_path
+
+from skillkit import __version__
+from skillkit.diagnostics import Diagnostic, Severity
+from skillkit.lsp.features import (
+    Analysis,
+    analyse,
+    code_actions,
+    completions,
+    hover,
+    is_skill_path,
+    lsp_diagnostics,
+)
+from skillkit.lsp.positions import UTF16
+from skillkit.model import Span
+from skillkit.settings import DEFAULT_SETTINGS, Settings
+
+logger = logging.getLogger(__name__)
+
+
+class SkillServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__("skillkit", __version__)
+        self.analyses: dict[str, Analysis] = {}
+
+    def encoding(self) -> str:
+        chosen = self.workspace.position_encoding
+        return str(
+            chosen.value if isinstance(chosen, lsp.PositionEncodingKind) else chosen or UTF16
+        )
+
+    def settings(self, path: Path) -> tuple[Settings, list[Diagnostic]]:
+        """The settings of the nearest config; a config that cannot be read becomes a finding
+        on the document (and the defaults apply), never a crash of the server."""
+        from skillkit.config import Resolver
+
+        try:
+            return Resolver().settings_for(path), []
+        except Exception as error:
+            problem = Diagnostic(
+                path=str(path),
+                span=Span.at(1),
+                code="config",
+                name="config-error",
+                severity=Severity.ERROR,
+                message=f"config not used: {error}",
+            )
+            return DEFAULT_SETTINGS, [problem]
+
+    def refresh(self, uri: str) -> None:
+        path = Path(to_fs_path(uri) or uri)
+        if not is_skill_path(path):
+            return
+        document = self.workspace.get_text_document(uri)
+        settings, extra = self.settings(path)
+        try:
+            analysis = analyse(uri, path, document.source, settings, self.encoding(), extra)
+        except Exception:  # a bug of ours must not take the editor's server down
+            logger.exception("cannot lint %s", uri)
+            return
+        self.analyses[uri] = analysis
+        self.text_document_publish_diagnostics(
+            lsp.PublishDiagnosticsParams(
+                uri=uri, version=document.version, diagnostics=lsp_diagnostics(analysis)
+            )
+        )
+
+    def forget(self, uri: str) -> None:
+        if self.analyses.pop(uri, None) is not None:
+            self.text_document_publish_diagnostics(
+                lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[])
+            )
+
+
+def make_server() -> SkillServer:
+    server = SkillServer()
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls: SkillServer, params: lsp.DidOpenTextDocumentParams) -> None:
+        ls.refresh(params.text_document.uri)
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(ls: SkillServer, params: lsp.DidChangeTextDocumentParams) -> None:
+        ls.refresh(params.text_document.uri)
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
+    def did_save(ls: SkillServer, params: lsp.DidSaveTextDocumentParams) -> None:
+        ls.refresh(params.text_document.uri)
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls: SkillServer, params: lsp.DidCloseTextDocumentParams) -> None:
+        ls.forget(params.text_document.uri)
+
+    @server.feature(
+        lsp.TEXT_DOCUMENT_CODE_ACTION,
+        lsp.CodeActionOptions(
+            code_action_kinds=[lsp.CodeActionKind.QuickFix, lsp.CodeActionKind.SourceFixAll]
+        ),
+    )
+    def code_action(ls: SkillServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
+        analysis = ls.analyses.get(params.text_document.uri)
+        if analysis is None:
+            return []
+        actions = code_actions(analysis, params.range)
+        wanted = params.context.only
+        if wanted:
+            actions = [a for a in actions if a.kind and any(a.kind.startswith(k) for k in wanted)]
+        return actions
+
+    @server.feature(lsp.TEXT_DOCUMENT_HOVER)
+    def on_hover(ls: SkillServer, params: lsp.HoverParams) -> lsp.Hover | None:
+        analysis = ls.analyses.get(params.text_document.uri)
+        return hover(analysis, params.position) if analysis is not None else None
+
+    @server.feature(
+        lsp.TEXT_DOCUMENT_COMPLETION, lsp.CompletionOptions(trigger_characters=[" ", "-"])
+    )
+    def on_completion(ls: SkillServer, params: lsp.CompletionParams) -> lsp.CompletionList:
+        # Complete against the text as it is now (a change may not have been analysed yet).
+        uri = params.text_document.uri
+        path = Path(to_fs_path(uri) or uri)
+        items: list[lsp.CompletionItem] = []
+        if is_skill_path(path):
+            document = ls.workspace.get_text_document(uri)
+            settings, _ = ls.settings(path)
+            analysis = analyse(uri, path, document.source, settings, ls.encoding(), lint=False)
+            items = completions(analysis, params.position)
+        return lsp.CompletionList(is_incomplete=False, items=items)
+
+    return server
+
+
+def serve() -> None:
+    """Speak LSP on standard input and output until the client says exit."""
+    make_server().start_io()

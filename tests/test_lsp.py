@@ -1,0 +1,385 @@
+"""`skillkit lsp` end to end: pygls's own LanguageClient starts `skillkit lsp` as a subprocess
+speaking stdio, opens documents, receives diagnostics, applies code actions, and asks for
+hovers and completions. Positions are checked in UTF-16 (the default) and UTF-8 with text
+outside the Basic Multilingual Plane before the finding."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import pytest
+from lsprotocol import types as lsp
+from pygls.lsp.client import LanguageClient
+
+from skillkit.lsp.positions import character_to_column, column_to_character, from_lsp, to_lsp
+
+TIMEOUT = 30.0
+
+# A skill with a safe fix on a line where an emoji (two UTF-16 units, four UTF-8 bytes) and an
+# accented letter (one unit, two bytes) come before the finding.
+TEXT = (
+    "---\n"
+    "name: csv\n"
+    "description: Formats CSV files. Use when the user asks for CSV.\n"
+    "metadata:\n"
+    '  "🚀é": no\n'
+    "---\n"
+    "# Csv tools\n"
+)
+
+
+class Session:
+    """A client connected to a `skillkit lsp` subprocess."""
+
+    def __init__(self, client: LanguageClient) -> None:
+        self.client = client
+        self.published: asyncio.Queue[lsp.PublishDiagnosticsParams] = asyncio.Queue()
+        self.texts: dict[str, str] = {}
+        self.versions: dict[str, int] = {}
+
+    async def diagnostics(self, uri: str) -> list[lsp.Diagnostic]:
+        while True:
+            params = await asyncio.wait_for(self.published.get(), TIMEOUT)
+            if params.uri == uri:
+                return list(params.diagnostics)
+
+    def open(self, path: Path, text: str) -> str:
+        uri = path.as_uri()
+        self.texts[uri], self.versions[uri] = text, 1
+        self.client.text_document_did_open(
+            lsp.DidOpenTextDocumentParams(
+                text_document=lsp.TextDocumentItem(
+                    uri=uri, language_id="markdown", version=1, text=text
+                )
+            )
+        )
+        return uri
+
+    def change(self, uri: str, edits: list[lsp.TextEdit], encoding: str = "utf-16") -> None:
+        """Apply edits as an editor would, and send them as incremental changes."""
+        self.texts[uri] = apply_edits(self.texts[uri], edits, encoding)
+        self.versions[uri] += 1
+        self.client.text_document_did_change(
+            lsp.DidChangeTextDocumentParams(
+                text_document=lsp.VersionedTextDocumentIdentifier(
+                    uri=uri, version=self.versions[uri]
+                ),
+                # Incremental changes apply one after another: send the last in the text first.
+                content_changes=[
+                    lsp.TextDocumentContentChangePartial(range=e.range, text=e.new_text)
+                    for e in sorted(
+                        edits,
+                        key=lambda e: (e.range.start.line, e.range.start.character),
+                        reverse=True,
+                    )
+                ],
+            )
+        )
+
+    async def actions(self, uri: str, where: lsp.Range) -> list[lsp.CodeAction]:
+        result = await asyncio.wait_for(
+            self.client.text_document_code_action_async(
+                lsp.CodeActionParams(
+                    text_document=lsp.TextDocumentIdentifier(uri=uri),
+                    range=where,
+                    context=lsp.CodeActionContext(diagnostics=[]),
+                )
+            ),
+            TIMEOUT,
+        )
+        return [a for a in result or [] if isinstance(a, lsp.CodeAction)]
+
+    async def complete(self, uri: str, line: int, character: int) -> list[lsp.CompletionItem]:
+        result = await asyncio.wait_for(
+            self.client.text_document_completion_async(
+                lsp.CompletionParams(
+                    text_document=lsp.TextDocumentIdentifier(uri=uri),
+                    position=lsp.Position(line=line, character=character),
+                )
+            ),
+            TIMEOUT,
+        )
+        assert isinstance(result, lsp.CompletionList)
+        return list(result.items)
+
+    async def hover(self, uri: str, line: int, character: int) -> lsp.Hover | None:
+        return await asyncio.wait_for(
+            self.client.text_document_hover_async(
+                lsp.HoverParams(
+                    text_document=lsp.TextDocumentIdentifier(uri=uri),
+                    position=lsp.Position(line=line, character=character),
+                )
+            ),
+            TIMEOUT,
+        )
+
+
+def apply_edits(text: str, edits: list[lsp.TextEdit], encoding: str = "utf-16") -> str:
+    """Apply LSP text edits to `text`, counting characters in `encoding` (independently of the
+    server's own conversion)."""
+    lines = text.split("\n")
+    codec = "utf-16-le" if encoding == "utf-16" else "utf-8"
+    width = 2 if encoding == "utf-16" else 1
+
+    def offset(position: lsp.Position) -> int:
+        before = sum(len(line) + 1 for line in lines[: position.line])
+        line = lines[position.line] if position.line < len(lines) else ""
+        prefix = line.encode(codec)[: position.character * width].decode(codec)
+        return before + len(prefix)
+
+    for edit in sorted(
+        edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True
+    ):
+        start, end = offset(edit.range.start), offset(edit.range.end)
+        text = text[:start] + edit.new_text + text[end:]
+    return text
+
+
+def run(test: Callable[[Session], Awaitable[None]], encodings: list[str] | None = None) -> None:
+    async def main() -> None:
+        client = LanguageClient("skillkit-tests", "1")
+        session = Session(client)
+
+        @client.feature(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)  # type: ignore[untyped-decorator]
+        def published(params: lsp.PublishDiagnosticsParams) -> None:
+            session.published.put_nowait(params)
+
+        await client.start_io(sys.executable, "-m", "skillkit", "lsp")
+        try:
+            capabilities = lsp.ClientCapabilities(
+                general=lsp.GeneralClientCapabilities(
+                    position_encodings=[lsp.PositionEncodingKind(e) for e in encodings]
+                )
+                if encodings
+                else None
+            )
+            initialized = await asyncio.wait_for(
+                client.initialize_async(lsp.InitializeParams(capabilities=capabilities)), TIMEOUT
+            )
+            assert initialized.capabilities.position_encoding == (
+                encodings[0] if encodings else "utf-16"
+            )
+            client.initialized(lsp.InitializedParams())
+            await test(session)
+            await asyncio.wait_for(client.shutdown_async(None), TIMEOUT)
+            client.exit(None)
+        finally:
+            # A failed test has not shut the server down: end it, or stop() waits for ever.
+            server = client._server
+            if server is not None and server.returncode is None:
+                server.kill()
+            await asyncio.wait_for(client.stop(), TIMEOUT)  # type: ignore[no-untyped-call]
+
+    asyncio.run(main())
+
+
+def summary(diagnostics: list[lsp.Diagnostic]) -> list[tuple[object, int, int, int, int, str]]:
+    return [
+        (
+            d.code,
+            d.range.start.line,
+            d.range.start.character,
+            d.range.end.line,
+            d.range.end.character,
+            d.message,
+        )
+        for d in diagnostics
+    ]
+
+
+SK106 = (
+    '`metadata.🚀é: no` is read by YAML 1.1 loaders as the boolean false, not the string "no"; '
+    "quote it"
+)
+SK112 = "`name` is `csv` but the folder is `csv-tools`; they must be equal"
+
+
+def test_diagnostics_code_actions_hover(tmp_path: Path) -> None:
+    path = tmp_path / "csv-tools" / "SKILL.md"
+    path.parent.mkdir()
+
+    async def session(s: Session) -> None:
+        uri = s.open(path, TEXT)
+        first = await s.diagnostics(uri)
+        # The emoji is two UTF-16 units: `no` starts at character 9, not 8.
+        assert summary(first) == [
+            ("SK112", 1, 6, 1, 9, SK112),
+            ("SK106", 4, 9, 4, 11, SK106),
+        ]
+        assert {d.source for d in first} == {"skillkit"}
+        assert [d.severity for d in first] == [lsp.DiagnosticSeverity.Error] * 2
+
+        # The quick fix for SK106, applied as an editor would: the finding is gone.
+        actions = await s.actions(uri, first[1].range)
+        assert [(a.title, a.kind) for a in actions] == [
+            ('quote the value as "no" (SK106)', lsp.CodeActionKind.QuickFix),
+            ("skillkit: apply every safe fix", lsp.CodeActionKind.SourceFixAll),
+        ]
+        assert actions[0].edit is not None and actions[0].edit.changes is not None
+        s.change(uri, list(actions[0].edit.changes[uri]))
+        assert '  "🚀é": "no"\n' in s.texts[uri]
+        assert summary(await s.diagnostics(uri)) == [("SK112", 1, 6, 1, 9, SK112)]
+
+        # Hover over the finding: the rule's explanation.
+        shown = await s.hover(uri, 1, 7)
+        assert shown is not None and isinstance(shown.contents, lsp.MarkupContent)
+        assert shown.contents.kind == lsp.MarkupKind.Markdown
+        assert shown.contents.value.startswith(f"**SK112 name-folder-mismatch**: {SK112}\n")
+        assert "Why:\n  The spec requires the name to equal the parent folder" in (
+            shown.contents.value
+        )
+        assert shown.range == first[0].range
+        assert await s.hover(uri, 2, 3) is None  # no finding there
+
+        # Fix everything left: no findings at all.
+        actions = await s.actions(uri, first[0].range)
+        fix_all = [a for a in actions if a.kind == lsp.CodeActionKind.SourceFixAll]
+        assert fix_all and fix_all[0].edit is not None and fix_all[0].edit.changes is not None
+        s.change(uri, list(fix_all[0].edit.changes[uri]))
+        assert s.texts[uri].startswith("---\nname: csv-tools\n")
+        assert await s.diagnostics(uri) == []
+        assert await s.actions(uri, first[0].range) == []
+
+        # Typing (an incremental change after the emoji) is linted at once.
+        s.change(
+            uri,
+            [
+                lsp.TextEdit(
+                    range=lsp.Range(
+                        start=lsp.Position(line=4, character=9),
+                        end=lsp.Position(line=4, character=13),
+                    ),
+                    new_text="yes",
+                )
+            ],
+        )
+        assert s.texts[uri].split("\n")[4] == '  "🚀é": yes'
+        changed = await s.diagnostics(uri)
+        assert [(d.code, d.range.start.character, d.range.end.character) for d in changed] == [
+            ("SK106", 9, 12)
+        ]
+
+        # Closing the document clears its findings.
+        s.client.text_document_did_close(
+            lsp.DidCloseTextDocumentParams(text_document=lsp.TextDocumentIdentifier(uri=uri))
+        )
+        assert await s.diagnostics(uri) == []
+
+    run(session)
+
+
+def test_utf8_positions_when_the_client_asks(tmp_path: Path) -> None:
+    path = tmp_path / "csv-tools" / "SKILL.md"
+    path.parent.mkdir()
+
+    async def session(s: Session) -> None:
+        uri = s.open(path, TEXT)
+        found = await s.diagnostics(uri)
+        # Two spaces, a quote, the emoji (4 bytes), é (2 bytes), a quote, a colon, a space.
+        assert summary(found)[1] == ("SK106", 4, 12, 4, 14, SK106)
+        actions = await s.actions(uri, found[1].range)
+        assert actions[0].edit is not None and actions[0].edit.changes is not None
+        s.change(uri, list(actions[0].edit.changes[uri]), encoding="utf-8")
+        assert [d.code for d in await s.diagnostics(uri)] == ["SK112"]
+
+    run(session, encodings=["utf-8"])
+
+
+def test_completions(tmp_path: Path) -> None:
+    (tmp_path / "skillkit.toml").write_text('target = "viberun"\n', encoding="utf-8")
+    path = tmp_path / "csv-tools" / "SKILL.md"
+    path.parent.mkdir()
+    text = (
+        "---\n"
+        "name: csv-tools\n"
+        "\n"
+        "metadata:\n"
+        "  \n"
+        "---\n"
+        "# Csv tools\n"
+        "\n"
+        "```sh\n"
+        "vrctl \n"
+        "vrctl service \n"
+        "vrctl service add web --cmd uv --\n"
+        "vrctl host urls \n"
+        "$ vrctl host branch cr\n"
+        "vrctl service add web \\\n"
+        "  --cmd uv \\\n"
+        "  --c\n"
+        "echo \n"
+        "```\n"
+    )
+
+    async def session(s: Session) -> None:
+        uri = s.open(path, text)
+        await s.diagnostics(uri)
+        keys = await s.complete(uri, 2, 0)
+        # The viberun target (from skillkit.toml): its fields, required first, present ones not.
+        assert [item.label for item in keys] == [
+            "description",
+            "allowed-tools",
+            "compatibility",
+            "license",
+        ]
+        assert keys[0].detail == "required for viberun"
+        assert keys[0].text_edit is not None and keys[0].text_edit.new_text == "description: "
+        nested = await s.complete(uri, 4, 2)
+        assert [item.label for item in nested] == ["short-description"]
+
+        async def labels(line: int, character: int) -> list[str]:
+            return [item.label for item in await s.complete(uri, line, character)]
+
+        assert await labels(9, 6) == ["host", "service"]
+        assert await labels(10, 14) == [
+            "add",
+            "list",
+            "logs",
+            "remove",
+            "restart",
+            "start",
+            "status",
+            "stop",
+        ]
+        assert await labels(11, 33) == ["--arg", "--cwd", "--env", "--no-start"]
+        assert await labels(12, 16) == ["public", "private", "disable", "enable"]
+        assert await labels(13, 22) == ["create"]
+        assert await labels(16, 5) == ["--cwd"]  # --cmd is given on a continued line
+        assert await labels(17, 5) == []  # not vrctl
+        assert await labels(7, 0) == []  # body text, not a code block
+
+    run(session)
+
+
+@pytest.mark.parametrize(
+    ("line", "column", "utf16", "utf8"),
+    [
+        ('  "🚀é": no', 9, 9, 12),
+        ("🚀🚀x", 3, 4, 8),
+        ("abc", 10, 3, 3),  # past the end: clamped
+        ("", 1, 0, 0),
+    ],
+)
+def test_column_conversions(line: str, column: int, utf16: int, utf8: int) -> None:
+    assert column_to_character(line, column) == utf16
+    assert column_to_character(line, column, "utf-8") == utf8
+    assert column_to_character(line, column, "utf-32") == min(column - 1, len(line))
+    expected = min(column, len(line) + 1)
+    assert character_to_column(line, utf16) == expected
+    assert character_to_column(line, utf8, "utf-8") == expected
+
+
+def test_inside_a_surrogate_pair_rounds_down() -> None:
+    assert character_to_column("🚀x", 1) == 1
+    assert character_to_column("🚀x", 2) == 2
+
+
+def test_byte_order_mark_shifts_the_first_line() -> None:
+    lines = ("---", "name: x")
+    assert to_lsp(lines, 1, 1, bom=True) == (0, 1)
+    assert to_lsp(lines, 2, 1, bom=True) == (1, 0)
+    assert from_lsp(lines, 0, 1, bom=True) == (1, 1)
+    assert to_lsp(lines, 5, 1) == (1, 7)  # past the last line: the end of the text
