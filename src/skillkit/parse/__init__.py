@@ -7,6 +7,7 @@ concern; parsing never raises on any input.
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 from skillkit.model import FrontMatter, Problem, ProblemKind, Skill, Span
@@ -19,11 +20,11 @@ DEFAULT_MAX_BYTES = 1_000_000
 __all__ = ["DEFAULT_MAX_BYTES", "parse_bytes", "parse_skill", "parse_text", "read_skill"]
 
 
-def _unparsed(path: Path, problem: Problem) -> Skill:
+def _unparsed(path: Path, problem: Problem, lines: tuple[str, ...] = ()) -> Skill:
     return Skill(
         path=path,
         text="",
-        lines=(),
+        lines=lines,
         front_matter=FrontMatter(present=False, closed=False, span=Span.at(1)),
         body_start_line=1,
         sections=(),
@@ -32,9 +33,21 @@ def _unparsed(path: Path, problem: Problem) -> Skill:
     )
 
 
-def _line_of_offset(data: bytes, offset: int) -> tuple[int, int]:
+def _split_lines(text: str) -> tuple[str, ...]:
+    # Split on \n only (str.splitlines would also split on form feeds and U+2028, and then our
+    # line numbers would differ from every editor's).
+    raw_lines = text.split("\n")
+    if text.endswith("\n") or not text:
+        raw_lines.pop()
+    return tuple(line[:-1] if line.endswith("\r") else line for line in raw_lines)
+
+
+def _position_of_offset(data: bytes, offset: int) -> tuple[int, int]:
+    """(line, column) of a byte offset; the column counts characters, as everywhere in the
+    model (the bytes before `offset` are valid UTF-8: it is the first bad one)."""
     line = data.count(b"\n", 0, offset) + 1
-    column = offset - (data.rfind(b"\n", 0, offset) + 1) + 1
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    column = len(data[line_start:offset].decode("utf-8", "replace")) + 1
     return line, column
 
 
@@ -52,7 +65,8 @@ def parse_bytes(data: bytes, path: Path | str = "SKILL.md") -> Skill:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        line, column = _line_of_offset(data, error.start)
+        line, column = _position_of_offset(data, error.start)
+        # The lines (bad bytes replaced) are kept so that a report can show the line.
         return _unparsed(
             path,
             Problem(
@@ -61,6 +75,7 @@ def parse_bytes(data: bytes, path: Path | str = "SKILL.md") -> Skill:
                 f"({error.reason})",
                 Span.at(line, column),
             ),
+            _split_lines(data.decode("utf-8", "replace")),
         )
     return parse_text(text, path)
 
@@ -71,13 +86,8 @@ def parse_text(text: str, path: Path | str = "SKILL.md") -> Skill:
     if has_bom:
         text = text[1:]
     crlf = "\r\n" in text
-    # Split on \n only (str.splitlines would also split on form feeds and U+2028, and then our
-    # line numbers would differ from every editor's).
-    raw_lines = text.split("\n")
     ends_with_newline = text.endswith("\n") or not text
-    if ends_with_newline:
-        raw_lines.pop()
-    lines = tuple(line[:-1] if line.endswith("\r") else line for line in raw_lines)
+    lines = _split_lines(text)
     front_matter, body_start, problems = parse_front_matter(lines)
     blocks = scan_blocks(lines, body_start)
     problems.extend(blocks.problems)
@@ -98,11 +108,36 @@ def parse_text(text: str, path: Path | str = "SKILL.md") -> Skill:
     )
 
 
+def _kind_of_file(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "it is a folder"
+    if stat.S_ISFIFO(mode):
+        return "it is a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "it is a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "it is a device"
+    return "it is not a regular file"
+
+
 def read_skill(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Skill:
     """Read and parse one file; any failure to read becomes a problem on the returned model."""
     try:
-        with open(path, "rb") as handle:
-            size = os.fstat(handle.fileno()).st_size
+        # O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever. It
+        # changes nothing for a regular file, and anything else is refused before a read.
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_BINARY", 0))
+        with open(descriptor, "rb") as handle:
+            status = os.fstat(descriptor)
+            if not stat.S_ISREG(status.st_mode):
+                return _unparsed(
+                    path,
+                    Problem(
+                        ProblemKind.UNREADABLE,
+                        f"cannot read file: {_kind_of_file(status.st_mode)}",
+                        Span.at(1),
+                    ),
+                )
+            size = status.st_size
             if size > max_bytes:
                 return _unparsed(
                     path,

@@ -78,9 +78,26 @@ _CONSTRUCT = {
 }
 
 
-def _span(node: yaml.Node, line_offset: int) -> Span:
-    start, end = node.start_mark, node.end_mark
-    return Span(start.line + line_offset, start.column + 1, end.line + line_offset, end.column + 1)
+class _Where:
+    """Maps YAML marks to file positions. Node marks count from the YAML text, which starts on
+    file line `line_offset`. A block collection that ends the text ends on the line after it:
+    the closing `---`, or past the end of the file when there is none; such a mark is clamped
+    to the end of the file's last line, so that every span stays inside the file."""
+
+    def __init__(self, line_offset: int, lines: Sequence[str]) -> None:
+        self.line_offset = line_offset
+        self.last_line = max(1, len(lines))
+        self.last_length = len(lines[-1]) if lines else 0
+
+    def span(self, node: yaml.Node) -> Span:
+        start, end = node.start_mark, node.end_mark
+        return Span(*self.position(start.line, start.column), *self.position(end.line, end.column))
+
+    def position(self, index: int, column: int) -> tuple[int, int]:
+        """The file (line, column) of a 0-based YAML mark."""
+        if index + self.line_offset > self.last_line:
+            return self.last_line, self.last_length + 1
+        return index + self.line_offset, column + 1
 
 
 def _scalar_value(kind: ValueKind, node: yaml.ScalarNode) -> str | bool | int | float | None:
@@ -108,14 +125,14 @@ def _written_tag(tag: str) -> str:
 
 
 def _value(
-    node: yaml.Node, line_offset: int, budget: _Budget, problems: list[Problem], depth: int = 0
+    node: yaml.Node, where: _Where, budget: _Budget, problems: list[Problem], depth: int = 0
 ) -> Value:
     budget.left -= 1
     if budget.left < 0:
         raise _TooComplex
     if depth > MAX_DEPTH:
         raise _TooDeep
-    span = _span(node, line_offset)
+    span = where.span(node)
     tag = node.tag or ""
     kind = _KIND_BY_TAG.get(tag, "other")
     if tag not in _KNOWN_TAGS and tag not in ("", "!"):
@@ -139,21 +156,21 @@ def _value(
             scalar=_scalar_value(kind, node),
         )
     if isinstance(node, yaml.SequenceNode):
-        items = tuple(_value(item, line_offset, budget, problems, depth + 1) for item in node.value)
+        items = tuple(_value(item, where, budget, problems, depth + 1) for item in node.value)
         return Value(kind="seq", text="", span=span, items=items)
     if isinstance(node, yaml.MappingNode):
         return Value(
             kind="map",
             text="",
             span=span,
-            fields=_fields(node, line_offset, budget, problems, depth + 1),
+            fields=_fields(node, where, budget, problems, depth + 1),
         )
     return Value(kind="other", text="", span=span)
 
 
 def _fields(
     node: yaml.MappingNode,
-    line_offset: int,
+    where: _Where,
     budget: _Budget,
     problems: list[Problem],
     depth: int = 0,
@@ -166,8 +183,8 @@ def _fields(
         out.append(
             Field(
                 key=key,
-                key_span=_span(key_node, line_offset),
-                value=_value(value_node, line_offset, budget, problems, depth),
+                key_span=where.span(key_node),
+                value=_value(value_node, where, budget, problems, depth),
             )
         )
     return tuple(out)
@@ -223,14 +240,14 @@ def parse_front_matter(lines: Sequence[str]) -> tuple[FrontMatter, int, list[Pro
     yaml_text = "".join(line + "\n" for line in lines[1 : closing_for_yaml - 1])
     # Node marks count from the text we hand YAML, which starts on file line 2.
     line_offset = 2
+    where = _Where(line_offset, lines)
     if not yaml_text.strip():
         return FrontMatter(True, closed, block_span, root_kind="empty"), body_start, problems
     try:
         root = yaml.compose(yaml_text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        line = mark.line + line_offset if mark else 2
-        column = mark.column + 1 if mark else 1
+        line, column = where.position(mark.line, mark.column) if mark else (2, 1)
         what = error.problem or error.context or "invalid YAML"
         what = _WORDING.get(what, what)
         if what == "exceeded maximum nesting depth":  # libyaml's limit, at 1,000 levels
@@ -278,9 +295,9 @@ def parse_front_matter(lines: Sequence[str]) -> tuple[FrontMatter, int, list[Pro
         return FrontMatter(True, closed, block_span, root_kind="empty"), body_start, problems
     budget = _Budget()
     try:
-        root_value = _value(root, line_offset, budget, problems)
+        root_value = _value(root, where, budget, problems)
     except (_TooDeep, RecursionError):
-        problems.append(Problem(ProblemKind.YAML_TOO_COMPLEX, _TOO_DEEP, _span(root, line_offset)))
+        problems.append(Problem(ProblemKind.YAML_TOO_COMPLEX, _TOO_DEEP, where.span(root)))
         return FrontMatter(True, closed, block_span, root_kind="invalid"), body_start, problems
     except _TooComplex:
         problems.append(
@@ -288,7 +305,7 @@ def parse_front_matter(lines: Sequence[str]) -> tuple[FrontMatter, int, list[Pro
                 ProblemKind.YAML_TOO_COMPLEX,
                 f"front matter expands to more than {MAX_NODES} YAML nodes "
                 "(aliases of aliases?); it was not read",
-                _span(root, line_offset),
+                where.span(root),
             )
         )
         return FrontMatter(True, closed, block_span, root_kind="invalid"), body_start, problems

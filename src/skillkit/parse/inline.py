@@ -5,6 +5,7 @@ Computed only when a rule asks (see `Skill.inline_code` and `Skill.links`).
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from skillkit.model import InlineCode, Link, Skill, Span
@@ -12,7 +13,7 @@ from skillkit.model import InlineCode, Link, Skill, Span
 _BACKTICKS = re.compile(r"`+")
 # [text](target "title") and ![alt](target); the target may be wrapped in <...>.
 _LINK = re.compile(
-    r"(!?)\[((?:[^\[\]\\]|\\.)*)\]\(\s*(<[^>\n]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)"
+    r"(!?)\[((?:[^\[\]\\]|\\.)*)\]\(\s*(<[^<>\n]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)"
 )
 _REFERENCE = re.compile(r"^ {0,3}\[((?:[^\[\]\\]|\\.)+)\]:\s*(<[^>\n]*>|\S+)")
 
@@ -39,23 +40,28 @@ def _prose_lines(skill: Skill, needle: str) -> list[tuple[int, str]]:
 
 def _code_spans(line: str) -> list[tuple[int, int, int, int]]:
     """(open start, content start, content end, close end) of each code span on one line."""
-    # Each backtick run once; an opening run pairs with the next run of the same width.
-    runs = [found.span() for found in _BACKTICKS.finditer(line)]
+    # Every backtick run once, and for each width the runs of that width in order: finding the
+    # closing run is then a lookup, not a rescan of the rest of the line for every opening
+    # (which is quadratic on a line of backtick runs of many widths).
+    runs = [(m.start(), m.end()) for m in _BACKTICKS.finditer(line)]
+    by_width: dict[int, list[int]] = {}
+    for index, (start, end) in enumerate(runs):
+        by_width.setdefault(end - start, []).append(index)
     spans: list[tuple[int, int, int, int]] = []
-    index, count = 0, len(runs)
-    while index < count:
+    index = 0
+    while index < len(runs):
         start, end = runs[index]
-        index += 1
         if start > 0 and line[start - 1] == "\\":
+            index += 1
             continue
-        width = end - start
-        for later in range(index, count):
-            close_start, close_end = runs[later]
-            if close_end - close_start == width:
-                spans.append((start, end, close_start, close_end))
-                index = later + 1
-                break
-        # no closing run of the same width: the backticks are literal
+        same = by_width[end - start]
+        later = bisect.bisect_right(same, index)
+        if later == len(same):  # no closing run of the same width: the backticks are literal
+            index += 1
+            continue
+        closing = same[later]
+        spans.append((start, end, runs[closing][0], runs[closing][1]))
+        index = closing + 1
     return spans
 
 
@@ -76,8 +82,12 @@ def find_links(skill: Skill) -> tuple[Link, ...]:
     for number, line in _prose_lines(skill, "]"):
         if "](" in line:
             code = _code_spans(line)
+            # Code spans are in order and do not overlap: a binary search tells whether a link
+            # starts inside one (a scan of all of them for each link is quadratic).
+            code_starts = [span[0] for span in code]
             for match in _LINK.finditer(line):
-                if any(a <= match.start() < d for a, _, _, d in code):
+                inside = bisect.bisect_right(code_starts, match.start()) - 1
+                if inside >= 0 and match.start() < code[inside][3]:
                     continue
                 target = match.group(3)
                 start = match.start(3)

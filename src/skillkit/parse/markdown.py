@@ -16,8 +16,10 @@ from dataclasses import dataclass, field
 
 from skillkit.model import CodeBlock, Comment, Problem, ProblemKind, Section, Span
 
-_ATX = re.compile(r"^(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
-_ATX_CLOSING_ONLY = re.compile(r"^#+$")
+# The opening of an ATX heading; the rest of the line is read by `_atx_title` (one regex for the
+# whole line, with a lazy title before optional closing hashes, backtracks quadratically on a
+# line of spaces).
+_ATX_OPEN = re.compile(r"(#{1,6})(?:[ \t]|$)")
 _FENCE = re.compile(r"^(`{3,}|~{3,})(.*)$")
 _SETEXT = re.compile(r"^(=+|-+)[ \t]*$")
 _LIST_MARKER = re.compile(r"^(?:[-+*]|(\d{1,9})[.)])(?=[ \t]|$)")
@@ -100,13 +102,25 @@ def _html_block(rest: str, paragraph_open: bool) -> tuple[re.Pattern[str] | None
     return None
 
 
+def _atx_title(rest: str) -> str:
+    """The title of an ATX heading from what follows its opening hashes: without the optional
+    closing sequence (hashes preceded by a space or tab, or alone: `# #`) and the spaces around."""
+    rest = rest.strip(" \t")
+    without_hashes = rest.rstrip("#")
+    if not without_hashes:
+        return ""
+    if without_hashes != rest and without_hashes[-1] in " \t":
+        rest = without_hashes.rstrip(" \t")
+    return rest.strip()
+
+
 def _opens_block(rest: str) -> bool:
     """Whether a line that is less indented than its list item starts a block of its own (and so
     ends the item) rather than continuing the item's paragraph lazily."""
     first = rest[:1]  # each pattern is tried only on a line that starts as it must
     return bool(
         (first in ("`", "~") and _FENCE.match(rest))
-        or (first == "#" and _ATX.match(rest))
+        or (first == "#" and _ATX_OPEN.match(rest))
         or (first in ("-", "*", "_") and _THEMATIC.match(rest))
         or (first != "" and first in _LIST_STARTS and _LIST_MARKER.match(rest))
         or rest.startswith((">", "<!--"))
@@ -205,11 +219,9 @@ def scan_blocks(lines: Sequence[str], first_line: int) -> BlockStructure:
             paragraph_start = 0
             continue
         if rest[0] == "#":
-            atx = _ATX.match(rest)
+            atx = _ATX_OPEN.match(rest)
             if atx:
-                title = (atx.group(2) or "").strip()
-                if _ATX_CLOSING_ONLY.match(title):
-                    title = ""  # `# #`: the second `#` is a closing sequence
+                title = _atx_title(rest[atx.end(1) :])
                 headings.append((title, len(atx.group(1)), Span.whole_line(number, line)))
                 paragraph_start = 0
                 number += 1

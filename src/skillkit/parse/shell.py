@@ -8,6 +8,7 @@ redirections. Positions are exact, so a finding can point at the one bad flag.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ _ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 _CRON_FIELD = re.compile(r"^(?:[\d*][\d*/,\-]*|[A-Za-z]{3}(?:[-,][A-Za-z]{3})*)$")
 _CRON_FIRST = re.compile(r"^[\d*][\d*/,\-]*$")
 _CRON_MACRO = re.compile(r"^@(?:reboot|yearly|annually|monthly|weekly|daily|midnight|hourly)$")
+_HEREDOC_DELIMITER = re.compile(r"""(['"]?)([A-Za-z0-9_.\-]+)\1""")
 # Characters that never start anything in the lexer (quotes, escapes, expansions, operators and
 # blanks do); `#` starts a comment only where a word starts, so inside a run it is plain.
 _PLAIN_RUN = re.compile(r"[^ \t\r\n\\'\"$`<>&|;()]+")
@@ -60,21 +62,10 @@ class _Lexer:
         self.text = text
         self.first_line = first_line
         self.column_offset = column_offset
-        self.line_starts = [0]
-        index = text.find("\n")
-        while index >= 0:
-            self.line_starts.append(index + 1)
-            index = text.find("\n", index + 1)
+        self.line_starts = [0, *(m.end() for m in re.finditer("\n", text))]
 
     def where(self, index: int) -> tuple[int, int]:
-        # Binary search for the line holding `index`.
-        low, high = 0, len(self.line_starts) - 1
-        while low < high:
-            middle = (low + high + 1) // 2
-            if self.line_starts[middle] <= index:
-                low = middle
-            else:
-                high = middle - 1
+        low = bisect.bisect_right(self.line_starts, index) - 1
         return self.first_line + low, index - self.line_starts[low] + 1 + self.column_offset
 
     def lex(self) -> Iterator[_Lexeme]:
@@ -211,10 +202,10 @@ class _Lexer:
                     # The delimiter is the next word; quoting it only turns off expansion.
                     while i < n and text[i] in " \t":
                         i += 1
-                    match = re.match(r"""(['"]?)([A-Za-z0-9_.\-]+)\1""", text[i:])
+                    match = _HEREDOC_DELIMITER.match(text, i)
                     if match:
                         pending_heredocs.append((match.group(2), expect_heredoc_word == "<<-"))
-                        i += match.end()
+                        i = match.end()
                     expect_heredoc_word = ""
                 continue
             # Ordinary characters: the whole run at once (one `add`, not one per character).
