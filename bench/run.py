@@ -12,8 +12,11 @@ alike, and reports medians:
   `python -c "import yaml, markdown_it"`.
 
 Peak memory is the largest resident set of any one process of a run (`wait4`'s `ru_maxrss`, which
-covers the pool's workers too). Children run without PYTHONDONTWRITEBYTECODE, as a user's shell
-would: every command is run once untimed first, so each starts from compiled bytecode.
+covers the pool's workers too). CPU seconds (user + system, workers included) are printed too:
+on a machine that other work keeps busy, wall-clock ratios of a parallel run swing with the load,
+and the CPU ratio says how much work each tool does. Children run without
+PYTHONDONTWRITEBYTECODE, as a user's shell would: every command is run once untimed first, so
+each starts from compiled bytecode.
 """
 
 from __future__ import annotations
@@ -64,11 +67,16 @@ class Measurement:
     command: list[str]
     before: Callable[[int], None] | None = None  # run before each run (untimed), given its index
     seconds: list[float] = field(default_factory=list)
+    cpu_seconds: list[float] = field(default_factory=list)  # user + system, children included
     peak_bytes: list[int] = field(default_factory=list)
 
     @property
     def median(self) -> float:
         return statistics.median(self.seconds)
+
+    @property
+    def median_cpu(self) -> float | None:
+        return statistics.median(self.cpu_seconds) if self.cpu_seconds else None
 
     @property
     def peak_mib(self) -> float | None:
@@ -109,8 +117,11 @@ def child_environment() -> dict[str, str]:
     return env
 
 
-def run_once(command: Sequence[str], cwd: Path, env: dict[str, str]) -> tuple[float, int | None]:
-    """Wall seconds and peak resident bytes of one run of `command`."""
+def run_once(
+    command: Sequence[str], cwd: Path, env: dict[str, str]
+) -> tuple[float, float | None, int | None]:
+    """Wall seconds, CPU seconds (user + system, with the pool's workers) and peak resident
+    bytes of one run of `command`."""
     start = time.perf_counter()
     process = subprocess.Popen(
         command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
@@ -121,15 +132,16 @@ def run_once(command: Sequence[str], cwd: Path, env: dict[str, str]) -> tuple[fl
         process.returncode = os.waitstatus_to_exitcode(status)
         # ru_maxrss is in KiB on Linux, in bytes on macOS.
         peak: int | None = usage.ru_maxrss * (1 if sys.platform == "darwin" else 1024)
+        cpu: float | None = usage.ru_utime + usage.ru_stime
     else:  # pragma: no cover - Windows: no rusage of one child
         process.wait()
-        elapsed, peak = time.perf_counter() - start, None
+        elapsed, cpu, peak = time.perf_counter() - start, None, None
     error = process.stderr.read().decode(errors="replace") if process.stderr else ""
     if process.stderr:
         process.stderr.close()
     if process.returncode not in (0, 1):  # 1: the corpus has findings
         raise SystemExit(f"{' '.join(command)} failed ({process.returncode}):\n{error}")
-    return elapsed, peak
+    return elapsed, cpu, peak
 
 
 def output_of(command: Sequence[str], cwd: Path, env: dict[str, str]) -> str:
@@ -211,8 +223,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             for measurement in measurements:
                 if measurement.before:
                     measurement.before(index)
-                seconds, peak = run_once(measurement.command, work, env)
+                seconds, cpu, peak = run_once(measurement.command, work, env)
                 measurement.seconds.append(seconds)
+                if cpu is not None:
+                    measurement.cpu_seconds.append(cpu)
                 if peak is not None:
                     measurement.peak_bytes.append(peak)
             print(f"  round {index + 1}/{args.runs} done", flush=True)
@@ -227,12 +241,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             "command": " ".join(measurement.command),
             "seconds": measurement.seconds,
             "median_seconds": measurement.median,
+            "cpu_seconds": measurement.cpu_seconds,
+            "median_cpu_seconds": measurement.median_cpu,
             "peak_mib": measurement.peak_mib,
         }
         if measurement.name in TARGETS:
             baseline, target = TARGETS[measurement.name]
             ratio = measurement.median / by_name[baseline].median
             row.update(baseline=baseline, ratio=ratio, target=target, met=ratio <= target)
+            cpu, base_cpu = measurement.median_cpu, by_name[baseline].median_cpu
+            if cpu is not None and base_cpu:
+                row["cpu_ratio"] = cpu / base_cpu
         rows.append(row)
     skillkit_peak = max(
         (m.peak_mib or 0.0) for m in measurements if m.name in TARGETS and m.peak_mib is not None
@@ -240,21 +259,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     memory_met = skillkit_peak <= MEMORY_TARGET_MIB
 
     print()
-    print(f"| {'measurement':<13} | median s | peak MiB | {'ratio':<17} | target | met |")
-    print(f"|{'-' * 15}|{'-' * 10}|{'-' * 10}|{'-' * 19}|{'-' * 8}|{'-' * 5}|")
+    print(
+        f"| {'measurement':<13} | median s | CPU s  | peak MiB | {'ratio':<19} | target | met "
+        "| CPU ratio |"
+    )
+    print(f"|{'-' * 15}|{'-' * 10}|{'-' * 8}|{'-' * 10}|{'-' * 21}|{'-' * 8}|{'-' * 5}|{'-' * 11}|")
     for row in rows:
         row_peak = row["peak_mib"]
         peak_text = f"{row_peak:8.1f}" if isinstance(row_peak, float) else "       -"
         if "ratio" in row:
             short = "validator" if row["baseline"] == "validator" else "floor"
-            ratio_text = f"{row['ratio']:.3f}x {short:<11}"
+            ratio_text = f"{row['ratio']:.3f}x {short:<12}"
             target_text = f"{row['target']:<6}"
             met_text = "yes" if row["met"] else "NO"
         else:
-            ratio_text, target_text, met_text = "baseline".ljust(17), "".ljust(6), "   "
+            ratio_text, target_text, met_text = "baseline".ljust(19), "".ljust(6), "   "
+        row_cpu = row["median_cpu_seconds"]
+        cpu_text = f"{row_cpu:6.2f}" if isinstance(row_cpu, float) else "     -"
+        cpu_ratio = row.get("cpu_ratio")
+        cpu_ratio_text = f"{cpu_ratio:8.3f}x" if isinstance(cpu_ratio, float) else " " * 9
         print(
-            f"| {row['name']:<13} | {row['median_seconds']:8.3f} | {peak_text} | {ratio_text} "
-            f"| {target_text} | {met_text} |"
+            f"| {row['name']:<13} | {row['median_seconds']:8.3f} | {cpu_text} | {peak_text} "
+            f"| {ratio_text} | {target_text} | {met_text:<3} | {cpu_ratio_text} |"
         )
     print(
         f"\npeak memory of skillkit: {skillkit_peak:.1f} MiB (target <= {MEMORY_TARGET_MIB:.0f}): "

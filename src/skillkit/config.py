@@ -585,14 +585,15 @@ def _check_root(
     return path.parent
 
 
-def config_in(folder: Path) -> Path | None:
+def config_in(folder: Path | str) -> Path | None:
     """The config file in this folder itself, if any."""
-    own = folder / CONFIG_FILE
-    if own.is_file():
-        return own
-    pyproject = folder / PYPROJECT
-    if pyproject.is_file() and _has_skillkit_table(pyproject):
-        return pyproject
+    # Strings, not Path objects: asked for every skill folder of a run.
+    own = os.path.join(folder, CONFIG_FILE)
+    if os.path.isfile(own):
+        return Path(own)
+    pyproject = os.path.join(folder, PYPROJECT)
+    if os.path.isfile(pyproject) and _has_skillkit_table(Path(pyproject)):
+        return Path(pyproject)
     return None
 
 
@@ -678,7 +679,7 @@ class Resolver:
         current = folder
         while current not in self._by_folder:
             walked.append(current)
-            found = config_in(Path(current))
+            found = config_in(current)
             if found is not None:
                 break
             parent = os.path.dirname(current)

@@ -39,6 +39,8 @@ def _split_lines(text: str) -> tuple[str, ...]:
     raw_lines = text.split("\n")
     if text.endswith("\n") or not text:
         raw_lines.pop()
+    if "\r" not in text:
+        return tuple(raw_lines)  # no line can end with \r: nothing to strip line by line
     return tuple(line[:-1] if line.endswith("\r") else line for line in raw_lines)
 
 

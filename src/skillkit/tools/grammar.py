@@ -123,14 +123,26 @@ class ToolGrammar:
 
     def children(self, prefix: tuple[str, ...]) -> list[str]:
         """The words that may follow `prefix` in a command path."""
-        depth = len(prefix)
-        return sorted(
-            {
-                spec.path[depth]
-                for spec in self.commands
-                if spec.path[:depth] == prefix and len(spec.path) > depth
-            }
-        )
+        return list(self._step(prefix)[1])
+
+    def _step(self, prefix: tuple[str, ...]) -> tuple[tuple[CommandSpec, ...], tuple[str, ...]]:
+        """The specs whose path is `prefix`, and the words that may follow it: what matching
+        asks at every word of every command, so remembered per prefix (the grammar is frozen)."""
+        memo: dict[tuple[str, ...], tuple[tuple[CommandSpec, ...], tuple[str, ...]]]
+        memo = self.__dict__.setdefault("_steps", {})
+        known = memo.get(prefix)
+        if known is None:
+            depth = len(prefix)
+            exact = tuple(spec for spec in self.commands if spec.path == prefix)
+            following = sorted(
+                {
+                    spec.path[depth]
+                    for spec in self.commands
+                    if spec.path[:depth] == prefix and len(spec.path) > depth
+                }
+            )
+            known = memo[prefix] = (exact, tuple(following))
+        return known
 
     def names_command(self, words: Sequence[str]) -> bool:
         """True when the words (the tool's included) only name a command path (`vrctl service
@@ -270,8 +282,7 @@ def match(grammar: ToolGrammar, argv: Sequence[Token], *, mention: bool = False)
     index = 1
     spec: CommandSpec | None = None
     while True:
-        exact = [s for s in grammar.commands if s.path == path]
-        options = grammar.children(path)
+        exact, options = grammar._step(path)
         if exact and (not options or index >= len(words) or words[index].text not in options):
             spec = exact[0]
             break
