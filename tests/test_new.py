@@ -132,3 +132,183 @@ def test_command_line_end_to_end(tmp_path: Path) -> None:
         check=False,
     )
     assert linted.returncode == 0, linted.stdout
+
+
+# ---------------------------------------------------------------------------------------------
+# --template: a template and its render-plan entry
+
+
+def _in(folder: Path, *argv: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "skillkit", *argv],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+TEMPLATE_BODY = (
+    "# csv-tools\n"
+    "\n"
+    "Purpose: say in a sentence or two what this skill helps an agent do.\n"
+    "\n"
+    "## When to use\n"
+    "List the requests and situations this skill is for, and those it is not.\n"
+    "\n"
+    "## Workflow\n"
+    "1) The first step an agent takes.\n"
+    "2) The next step, and how to check it worked.\n"
+)
+DESCRIPTION = (
+    "Say in one sentence what this skill helps an agent do. Use when the user asks for the task "
+    "it covers."
+)
+
+
+def test_template_in_a_project_without_config_then_render_and_lint(tmp_path: Path) -> None:
+    made = _in(tmp_path, "new", "csv-tools", "--template")
+    assert made.returncode == 0, made.stderr
+    assert made.stdout == (
+        "created templates/csv-tools.md.j2 and its entry in skillkit.toml; fill in the prompts, "
+        "then `skillkit render`\n"
+    )
+    assert (tmp_path / "templates" / "csv-tools.md.j2").read_text(encoding="utf-8") == (
+        TEMPLATE_BODY
+    )
+    assert (tmp_path / "skillkit.toml").read_text(encoding="utf-8") == (
+        "[[render.outputs]]\n"
+        'template = "csv-tools.md.j2"\n'
+        'path = "csv-tools/SKILL.md"\n'
+        "\n"
+        "[render.outputs.front-matter]\n"
+        'name = "csv-tools"\n'
+        f'description = "{DESCRIPTION}"\n'
+        'metadata = { short-description = "Csv tools" }\n'
+    )
+    made = _in(tmp_path, "new", "deploy-app", "--template", "--target", "viberun")
+    assert made.returncode == 0, made.stderr
+    config = (tmp_path / "skillkit.toml").read_text(encoding="utf-8")
+    assert config.endswith(
+        'metadata = { short-description = "Csv tools" }\n'
+        "\n"
+        "[[render.outputs]]\n"
+        'template = "deploy-app.md.j2"\n'
+        'path = "deploy-app/SKILL.md"\n'
+        'target = "viberun"\n'
+        "\n"
+        "[render.outputs.front-matter]\n"
+        'name = "deploy-app"\n'
+        f'description = "{DESCRIPTION}"\n'
+        'metadata = { short-description = "Deploy app" }\n'
+    )
+    assert "## Guardrails\n- Ask the user" in (
+        tmp_path / "templates" / "deploy-app.md.j2"
+    ).read_text(encoding="utf-8")
+    rendered = _in(tmp_path, "render")
+    assert rendered.returncode == 0, rendered.stdout
+    assert (tmp_path / "skills" / "csv-tools" / "SKILL.md").read_text(encoding="utf-8") == (
+        f"---\nname: csv-tools\ndescription: {DESCRIPTION}\nmetadata:\n"
+        f"  short-description: Csv tools\n---\n\n{TEMPLATE_BODY}"
+    )
+    for target in TARGET_NAMES:
+        result = lint_paths([tmp_path / "skills"], Settings(target=target))
+        assert [(d.path, d.code, d.message) for d in result.diagnostics] == [], target
+        assert len(result.files) == 2
+
+
+PYPROJECT = """\
+[project]
+name = "demo"
+
+[tool.skillkit]
+target = "viberun"
+
+[tool.skillkit.render]
+output-root = "out"
+
+[[tool.skillkit.render.outputs]]
+template = "first.md.j2"
+path = "first/SKILL.md"
+
+[tool.skillkit.render.outputs.front-matter]
+name = "first"
+description = "The first skill of the project. Use when a test needs one."
+metadata = { short-description = "First" }
+"""
+
+
+def test_template_entry_goes_into_pyproject(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "first.md.j2").write_text(
+        "# first\n\n## Guardrails\n- Be careful.\n", encoding="utf-8"
+    )
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    made = _in(tmp_path, "new", "csv-tools", "--template", "--dir", "sub")
+    assert made.returncode == 0, made.stderr
+    text = (tmp_path / "pyproject.toml").read_text(encoding="utf-8")
+    # The plan's target is viberun already: the entry does not repeat it.
+    assert text == PYPROJECT + (
+        "\n"
+        "[[tool.skillkit.render.outputs]]\n"
+        'template = "csv-tools.md.j2"\n'
+        'path = "csv-tools/SKILL.md"\n'
+        "\n"
+        "[tool.skillkit.render.outputs.front-matter]\n"
+        'name = "csv-tools"\n'
+        f'description = "{DESCRIPTION}"\n'
+        'metadata = { short-description = "Csv tools" }\n'
+    )
+    assert "## Guardrails\n" in (tmp_path / "templates" / "csv-tools.md.j2").read_text(
+        encoding="utf-8"
+    )
+    rendered = _in(tmp_path, "render")
+    assert rendered.returncode == 0, rendered.stdout
+    linted = _in(tmp_path, "lint", "--target", "viberun", "out")
+    assert linted.returncode == 0, linted.stdout
+
+
+@pytest.mark.parametrize(
+    ("setup", "argv", "message"),
+    [
+        (
+            {"templates/csv-tools.md.j2": "mine\n"},
+            ["csv-tools", "--template"],
+            "templates/csv-tools.md.j2 already exists; not overwriting it",
+        ),
+        (
+            {
+                "skillkit.toml": (
+                    '[[render.outputs]]\ntemplate = "old.md.j2"\npath = "csv-tools/SKILL.md"\n'
+                )
+            },
+            ["csv-tools", "--template"],
+            "the render plan in {root}/skillkit.toml already has an output for `csv-tools` "
+            "(old.md.j2 → csv-tools/SKILL.md)",
+        ),
+        (
+            {"skillkit.toml": "render = { outputs = [] }\n"},
+            ["csv-tools", "--template"],
+            "cannot add the plan entry to {root}/skillkit.toml:",
+        ),
+        ({}, ["Csv", "--template"], "cannot create a skill named `Csv`:"),
+        ({}, ["csv-tools", "--template", "a/b.j2"], "`a/b.j2`: give a file name, without folders"),
+    ],
+)
+def test_template_refusals_write_nothing(
+    setup: dict[str, str], argv: list[str], message: str, tmp_path: Path
+) -> None:
+    for name, text in setup.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    made = _in(tmp_path, "new", *argv)
+    assert made.returncode == 2
+    assert made.stdout == ""
+    expected = message.format(root=tmp_path.resolve())
+    assert made.stderr.startswith(f"skillkit: error: {expected}"), made.stderr
+    after = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    assert after == before
