@@ -387,3 +387,36 @@ def test_placeholders_and_ellipses_are_not_findings(tmp_path: Path) -> None:
         )
     )
     assert _lint(tmp_path, body) == []
+
+
+def test_unsafe_fixes_split_a_shell_string_and_add_the_app_folder(tmp_path: Path) -> None:
+    from skillkit.fix import fix_file
+    from skillkit.settings import Settings
+    from tests.helpers import write_skill
+
+    text = (
+        FRONT
+        + "\n# Demo\n"
+        + _block(
+            'vrctl service add web --cmd "npm run dev" \\',
+            "  --arg x",
+            f"vrctl service add api --cmd \"sh -c 'a|b'\" {CWD}",
+        )
+        + "\nThen `vrctl service add w --cmd x`.\n"
+    )
+    path = write_skill(tmp_path, text)
+    settings = Settings(select=("SK407", "SK410"))
+    assert fix_file(path, settings).after == text  # both fixes are unsafe
+    fixed = fix_file(path, settings, unsafe=True)
+    assert fixed.fixed == 3
+    assert (
+        fixed.after
+        == FRONT
+        + "\n# Demo\n"
+        + _block(
+            "vrctl service add web --cmd npm --arg run --arg dev \\",
+            f"  --arg x {CWD}",
+            f"vrctl service add api --cmd \"sh -c 'a|b'\" {CWD}",
+        )
+        + f"\nThen `vrctl service add w --cmd x {CWD}`.\n"
+    )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from skillkit.diagnostics import Finding, Severity
+from skillkit.diagnostics import Edit, Finding, Fix, Severity
 from skillkit.model import Skill, Span
 from skillkit.registry import Context, rule
 from skillkit.rules.invocations import Run, runs
@@ -158,14 +158,38 @@ def flag_repeated(skill: Skill, context: Context) -> Iterator[Finding]:
     "its own `--arg`.",
     bad=_block('vrctl service add web --cmd "npm run dev" --cwd /home/viberun/app'),
     good=_block("vrctl service add web --cmd npm --arg run --arg dev --cwd /home/viberun/app"),
+    fixable=True,
 )
 def cmd_shell_string(skill: Skill, context: Context) -> Iterator[Finding]:
-    for _, problem in _problems(skill, "whitespace"):
+    for run, problem in _problems(skill, "whitespace"):
         yield Finding(
             problem.span,
             problem.message + ": vrctl runs one executable without a shell; give each "
             "argument its own `--arg` (a shell string is the form of older viberun releases)",
+            fix=_split_cmd(run, problem.span),
         )
+
+
+_SHELL_SYNTAX = re.compile(r"[|&;<>()$`*?\[\]{}~'\"\\]")
+
+
+def _split_cmd(run: Run, span: Span) -> Fix | None:
+    """`--cmd "npm run dev"` → `--cmd npm --arg run --arg dev`, when the string is plain words
+    (no shell syntax a split would change). Unsafe: it changes the command that runs."""
+    invocation = run.invocation
+    use = (
+        next((u for u in invocation.uses("--cmd") if u.value and u.value.span == span), None)
+        if invocation
+        else None
+    )
+    if use is None or use.value is None or _SHELL_SYNTAX.search(use.value.text):
+        return None
+    words = use.value.text.split()
+    if use.word.span.line != use.value.span.end_line or not words:
+        return None
+    replacement = " ".join(["--cmd", words[0], *(f"--arg {word}" for word in words[1:])])
+    where = Span(use.word.span.line, use.word.span.column, span.end_line, span.end_column)
+    return Fix(f"split into `{replacement}`", (Edit(where, replacement),), safe=False)
 
 
 @rule(
@@ -211,6 +235,7 @@ def cwd_relative(skill: Skill, context: Context) -> Iterator[Finding]:
     f"`--cwd {APP_DIR}`.",
     bad=_block("vrctl service add web --cmd python --arg app.py"),
     good=_block("vrctl service add web --cmd python --arg app.py --cwd /home/viberun/app"),
+    fixable=True,
 )
 def cwd_missing(skill: Skill, context: Context) -> Iterator[Finding]:
     for run in _service_adds(skill):
@@ -219,10 +244,16 @@ def cwd_missing(skill: Skill, context: Context) -> Iterator[Finding]:
         if run.mention or invocation.elided or invocation.uses("--cwd"):
             continue
         name = invocation.positionals[0].text if invocation.positionals else "<name>"
+        last = run.argv[-1].span
         yield Finding(
             _words_span(run),
             f"`vrctl service add {name}` has no `--cwd`: the process would run in the service "
             f"folder (~/.local/services/{name}); add `--cwd {APP_DIR}`",
+            fix=Fix(
+                f"add `--cwd {APP_DIR}`",
+                (Edit(Span.at(last.end_line, last.end_column, 0), f" --cwd {APP_DIR}"),),
+                safe=False,
+            ),
         )
 
 
