@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from skillkit import cache as cache_module
-from skillkit.cache import LintCache, decode_diagnostic, encode_diagnostic, settings_key
+from skillkit.cache import decode_diagnostic, encode_diagnostic, settings_key
 from skillkit.diagnostics import Diagnostic, Edit, Fix, Related, Severity
-from skillkit.lint import FileResult, LintResult, lint_paths
+from skillkit.lint import LintResult, lint_paths
 from skillkit.model import Span
 from skillkit.settings import Settings
 from tests.helpers import CORPUS, write_skill
@@ -104,24 +104,51 @@ def test_diagnostics_round_trip_exactly() -> None:
     assert decode_diagnostic("a/SKILL.md", encoded) == diagnostic
 
 
-def test_facts_are_kept_for_project_rules(tmp_path: Path) -> None:
-    path = write_skill(tmp_path / "skills", "---\nname: demo\ndescription: d\n---\n")
-    _age(tmp_path / "skills")
-    settings = Settings()
-    facts = (("SK601", ("demo", ("## Safety", 3), {"key": [1, 2]})),)
-    result = FileResult(str(path), (), facts)
-    writer = LintCache(tmp_path / "cache")
-    data = path.read_bytes()
-    signature = cache_module.Signature(
-        path.stat().st_mtime_ns,
-        len(data),
-        cache_module.digest(data),
-        cache_module.folder_state(str(path.parent)),
+_SHARED = "- Take a snapshot before risky changes.\n- Ask the user before removing a service.\n"
+
+
+def _drift_skill(name: str, guidance: str) -> str:
+    return (
+        f"---\nname: {name}\ndescription: Runs the {name} app. Use when the user asks.\n---\n\n"
+        f"# {name}\n\n## Snapshot guidance\n{guidance}"
     )
-    writer.store(path, settings, result, signature)
-    writer.save()
-    reader = LintCache(tmp_path / "cache")
-    assert reader.lookup(path, str(path), settings) == result
+
+
+def _codes(result: LintResult) -> list[str]:
+    return [d.code for d in result.diagnostics]
+
+
+def test_project_rules_see_every_skill_through_the_cache(tmp_path: Path) -> None:
+    root = tmp_path / "skills"
+    for name in ("alpha", "beta", "gamma"):
+        write_skill(root, _drift_skill(name, _SHARED), folder=name)
+    drifted = write_skill(
+        root, _drift_skill("delta", _SHARED + "- Report the ref.\n"), folder="delta"
+    )
+    _age(root)
+    cache = tmp_path / "cache"
+    reference = _lint(root, None, 1)
+    assert "SK601" in _codes(reference)
+    assert _lint(root, cache, 1).diagnostics == reference.diagnostics
+    warm = _lint(root, cache, 1)  # the project findings of the last run, facts not even read
+    assert warm.cache_hits == 4
+    assert warm.diagnostics == reference.diagnostics
+
+    # One file changes: the others' facts come back from the cache for the project rule.
+    drifted.write_text(_drift_skill("delta", _SHARED), encoding="utf-8")
+    fixed = _lint(root, cache, 1)
+    assert fixed.cache_hits == 3
+    assert "SK601" not in _codes(fixed)
+    assert fixed.diagnostics == _lint(root, None, 1).diagnostics
+
+    # The facts file is lost: those skills are linted again rather than checked without them.
+    for path in _cache_files(cache):
+        if path.name.startswith("facts-"):
+            path.write_bytes(b"lost")
+    drifted.write_text(_drift_skill("delta", _SHARED + "- Report it.\n"), encoding="utf-8")
+    again = _lint(root, cache, 1)
+    assert "SK601" in _codes(again)
+    assert again.diagnostics == _lint(root, None, 1).diagnostics
 
 
 def test_a_changed_file_is_linted_again(sample: Path, tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ import marshal
 import os
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -217,6 +217,29 @@ def decode_diagnostic(path: str, value: Any) -> Diagnostic:
     )
 
 
+def facts_digest(facts: Any) -> bytes:
+    """A digest of project-rule facts (their repr: plain data has a stable one, where marshal's
+    bytes depend on reference counts)."""
+    return digest(repr(facts).encode("utf-8", "surrogatepass"))
+
+
+def shared_strings(value: Any) -> Any:
+    """`value` with its strings interned, tuples rebuilt: the sections that SK601 compares are
+    the same text in many skills, and one copy of each is enough (marshal keeps interned strings
+    shared in the file too)."""
+    if type(value) is str:
+        return sys.intern(value)
+    if type(value) is tuple:
+        return tuple(shared_strings(item) for item in value)
+    return value
+
+
+def _valid_facts(facts: Any) -> bool:
+    return type(facts) is tuple and all(
+        type(item) is tuple and len(item) == 2 and type(item[0]) is str for item in facts
+    )
+
+
 def _marshalable(value: Any) -> bool:
     try:
         marshal.dumps(value)
@@ -225,7 +248,8 @@ def _marshalable(value: Any) -> bool:
     return True
 
 
-# An entry: (mtime_ns, size, stat trusted, content digest, folders, diagnostics, facts)
+# An entry: (mtime_ns, size, stat trusted, content digest, folders, diagnostics, facts digest or
+# None); the facts themselves live in the `facts-` file of the same settings.
 Entry = tuple[int, int, bool, bytes, Dependencies, tuple[Any, ...], tuple[Any, ...]]
 
 
@@ -308,6 +332,9 @@ class LintCache:
         self._files: dict[str, _CacheFile] = {}
         self._keys: dict[int, tuple[Settings, str]] = {}
         self._listings: _CacheFile | None = None
+        # Files whose result came from the cache with facts: shown path → (key, facts digest,
+        # settings); the facts themselves are read only if project rules must run again.
+        self._hit_facts: dict[str, tuple[str, bytes, Settings]] = {}
         # The mtime of each folder discovery listed in this run (each stat taken once).
         self.folder_mtimes: dict[str, int] = {}
 
@@ -340,12 +367,19 @@ class LintCache:
         if known is None or known[0] is not settings:
             known = (settings, settings_key(settings))
             self._keys[id(settings)] = known
-        key = known[1]
-        cache_file = self._files.get(key)
+        return self._named("lint", known[1])
+
+    def _named(self, kind: str, key: str) -> _CacheFile:
+        name = f"{kind}-{key[:32]}"
+        cache_file = self._files.get(name)
         if cache_file is None:
-            cache_file = _CacheFile(self.folder / __version__ / f"lint-{key[:32]}", self.build)
-            self._files[key] = cache_file
+            cache_file = _CacheFile(self.folder / __version__ / name, self.build)
+            self._files[name] = cache_file
         return cache_file
+
+    def _settings_key(self, settings: Settings) -> str:
+        self._file(settings)
+        return self._keys[id(settings)][1]
 
     def lookup(self, path: Path, shown: str, settings: Settings) -> FileResult | None:
         """The cached result for the file, if everything it depended on is unchanged."""
@@ -359,6 +393,8 @@ class LintCache:
             return None
         try:
             mtime_ns, size, trusted, content, folders, diagnostics, facts = entry
+            if facts is not None and type(facts) is not bytes:
+                raise TypeError("facts digest")
             stat = os.stat(key)
             seen = self.folder_mtimes
             for folder, folder_mtime in folders:
@@ -384,11 +420,12 @@ class LintCache:
                     facts,
                 )
                 cache_file.dirty = True
+            # The facts stay in their own file until project rules need them (see `project`).
             result = FileResult(
-                shown,
-                tuple(decode_diagnostic(shown, value) for value in diagnostics),
-                tuple((_text(code), value) for code, value in facts),
+                shown, tuple(decode_diagnostic(shown, value) for value in diagnostics)
             )
+            if facts is not None:
+                self._hit_facts[shown] = (key, facts, settings)
         except (OSError, LookupError, TypeError, ValueError):
             # Changed, gone, or a malformed entry: lint the file again and replace it.
             self.misses += 1
@@ -406,17 +443,77 @@ class LintCache:
         facts = tuple((code, value) for code, value in result.facts)
         if not _marshalable(facts):
             return  # facts must be plain data (tuples, strings, numbers...) to be cached
+        key = os.path.abspath(path)
+        facts_file = self._named("facts", self._settings_key(settings))
+        if facts:
+            facts_file.entries[key] = shared_strings(facts)
+            facts_file.dirty = True
+        elif key in facts_file.entries:
+            del facts_file.entries[key]
+            facts_file.dirty = True
         cache_file = self._file(settings)
-        cache_file.entries[os.path.abspath(path)] = (
+        cache_file.entries[key] = (
             signature.mtime_ns,
             signature.size,
             signature.mtime_ns < self.started_ns - RACY_NS,
             signature.content,
             signature.folders,
             tuple(encode_diagnostic(d) for d in result.diagnostics),
-            facts,
+            facts_digest(facts) if facts else None,
         )
         cache_file.dirty = True
+
+    def project(
+        self,
+        results: Sequence[FileResult],
+        settings: Settings,
+        compute: Callable[[Sequence[FileResult]], list[Diagnostic]],
+        relint: Callable[[int], FileResult],
+    ) -> list[Diagnostic]:
+        """The findings of the project rules over `results` (those of the cache come without
+        their facts): the last run's if every file's facts are the same, else `compute` over
+        results whose facts are read back from the cache (or, lost, linted again by `relint`)."""
+        from skillkit.lint import FileResult
+
+        digests: list[bytes | None] = []
+        for result in results:
+            if result.facts:
+                digests.append(facts_digest(result.facts))
+            else:
+                hit = self._hit_facts.get(result.path)
+                digests.append(hit[1] if hit is not None else None)
+        if not any(digests):
+            return compute(results)
+        key = self._settings_key(settings)
+        run = digest(
+            repr((key, [(r.path, d) for r, d in zip(results, digests, strict=True)])).encode(
+                "utf-8", "surrogatepass"
+            )
+        )
+        project_file = self._named("project", key)
+        try:
+            last_run, found = project_file.entries["last"]
+            if last_run == run:
+                return [decode_diagnostic(_text(path), value) for path, value in found]
+        except (KeyError, TypeError, ValueError):
+            pass
+        facts_file = self._named("facts", key)
+        complete = list(results)
+        for index, (result, expected) in enumerate(zip(results, digests, strict=True)):
+            if expected is None or result.facts:
+                continue
+            facts = facts_file.entries.get(self._hit_facts[result.path][0])
+            if facts is not None and _valid_facts(facts) and facts_digest(facts) == expected:
+                complete[index] = FileResult(result.path, result.diagnostics, facts)
+            else:
+                complete[index] = relint(index)  # the facts file lost them: lint once more
+        diagnostics = compute(complete)
+        project_file.entries["last"] = (
+            run,
+            tuple((d.path, encode_diagnostic(d)) for d in diagnostics),
+        )
+        project_file.dirty = True
+        return diagnostics
 
     def save(self) -> None:
         for cache_file in self._files.values():

@@ -211,8 +211,19 @@ def _lint_files(
     for index, (file_result, signature) in zip(stale, outcomes, strict=True):
         results[index] = file_result
         cache.store(jobs[index][0], jobs[index][1], file_result, signature)
-    cache.save()
     return [file_result for file_result in results if file_result is not None]
+
+
+def _project_diagnostics(file_results: Sequence[FileResult], base: Settings) -> list[Diagnostic]:
+    """The project rules' findings, less those the file's suppression comments cover."""
+    if not any(file_result.facts for file_result in file_results):
+        return []
+    suppressions = {r.path: r.suppressions for r in file_results if r.suppressions}
+    return [
+        d
+        for d in run_project_rules(file_results, base)
+        if not (d.path in suppressions and suppressions[d.path].covers(d.code, d.span.line))
+    ]
 
 
 @dataclass
@@ -269,17 +280,27 @@ def lint_paths(
                 message=f"cannot lint: {gone.reason}",
             )
         )
-    file_results = _lint_files([(path, pick(path)) for path in files], cache, workers)
+    jobs = [(path, pick(path)) for path in files]
+    file_results = _lint_files(jobs, cache, workers)
     result.cache_hits = cache.hits if cache is not None else 0
     for file_result in file_results:
         result.files.append(file_result.path)
         result.diagnostics.extend(file_result.diagnostics)
-    if any(file_result.facts for file_result in file_results):
-        suppressions = {r.path: r.suppressions for r in file_results if r.suppressions}
+    if cache is None:
+        result.diagnostics.extend(_project_diagnostics(file_results, base))
+    else:
+
+        def relint(index: int) -> FileResult:
+            from skillkit.parallel import lint_one
+
+            path, settings = jobs[index]
+            file_result, signature = lint_one(path, settings, sign=True)
+            cache.store(path, settings, file_result, signature)
+            return file_result
+
         result.diagnostics.extend(
-            d
-            for d in run_project_rules(file_results, base)
-            if not (d.path in suppressions and suppressions[d.path].covers(d.code, d.span.line))
+            cache.project(file_results, base, lambda done: _project_diagnostics(done, base), relint)
         )
+        cache.save()
     result.diagnostics.sort(key=lambda d: d.sort_key)
     return result

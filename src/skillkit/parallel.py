@@ -112,8 +112,16 @@ def lint_files(jobs: Sequence[Job], *, sign: bool, workers: int | None = None) -
     # Several chunks a worker, so that one slow chunk does not leave a core idle at the end.
     size = max(1, min(64, len(indexed) // (count * 4)))
     chunks = [indexed[start : start + size] for start in range(0, len(indexed), size)]
+    from skillkit.cache import shared_strings
+    from skillkit.lint import FileResult
+
     with _context().Pool(count, _init_worker, (settings_list, sign)) as pool:
         outcomes: list[Outcome] = []
         for chunk_outcomes in pool.imap(_run_chunk, chunks):
-            outcomes.extend(chunk_outcomes)
+            for result, signature in chunk_outcomes:
+                if result.facts:  # each copy of a shared section unpickled apart: keep one
+                    result = FileResult(
+                        result.path, result.diagnostics, shared_strings(result.facts)
+                    )
+                outcomes.append((result, signature))
     return outcomes
