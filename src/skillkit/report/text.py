@@ -26,16 +26,33 @@ def write_concise(
         stream.write(f"{_location(diagnostic)}: {diagnostic.code} {diagnostic.message}\n")
 
 
+def _width(text: str) -> int:
+    """Terminal columns of `text`: East Asian wide characters take two, combining marks none."""
+    if text.isascii():
+        return len(text)
+    import unicodedata
+
+    return sum(
+        0
+        if unicodedata.combining(char)
+        else 2
+        if unicodedata.east_asian_width(char) in ("W", "F")
+        else 1
+        for char in text
+    )
+
+
 def _caret(diagnostic: Diagnostic) -> tuple[str, str]:
-    """The source line (tabs expanded) and a caret line under the span."""
+    """The source line (tabs expanded) and a caret line under the span, in terminal columns."""
     line = diagnostic.source_line
     span = diagnostic.span
     start = max(span.column - 1, 0)
     end = span.end_column - 1 if span.end_line == span.line else len(line)
     end = max(min(end, len(line)), start + 1)
-    prefix = line[:start].expandtabs(4)
-    marked = line[start:end].expandtabs(4)
-    return line.expandtabs(4), " " * len(prefix) + "^" * max(len(marked), 1)
+    # Expand tabs on the whole line's prefixes, so that tab stops count from the line's start.
+    before = _width(line[:start].expandtabs(4))
+    through = _width(line[:end].expandtabs(4))
+    return line.expandtabs(4), " " * before + "^" * max(through - before, 1)
 
 
 def summary(diagnostics: Sequence[Diagnostic], files: Sequence[str]) -> str:
