@@ -57,3 +57,11 @@ def test_every_grammar_is_registered_by_its_name() -> None:
         "uv": "uv",
         "npx": "npx",
     }
+
+
+def test_a_telltale_flag_at_the_end_may_be_the_programs_own() -> None:
+    assert match(NPX, _argv("npx create-next-app@latest --yes")).problems == ()
+    assert [p.kind for p in match(NPX, _argv("npx tsx -y watch a.ts")).problems] == [
+        "flag-after-command"
+    ]
+    assert match(UV, _argv("uv run pytest -q tests")).problems == ()

@@ -423,7 +423,9 @@ def mise_dir_mismatch(skill: Skill, context: Context) -> Iterator[Finding]:
     "A flag is on the wrong side of the program `uv run` or `npx` runs.",
     "Everything after the program belongs to the program: `uv run uvicorn app:app --reload` "
     "passes `--reload` to uvicorn (uv has no `--reload`, so `uv run --reload uvicorn` fails), "
-    "and `npx tsx -y watch` gives `-y` to tsx instead of npx (`npx -y tsx watch`).",
+    "and `npx tsx -y watch` gives `-y` to tsx instead of npx (`npx -y tsx watch`). Only flags "
+    "no program plausibly takes (`-y`, `--with`, `--no-sync`, ...) between the program and its "
+    "arguments are reported: at the very end they may be the program's own.",
     bad=_skill("Run `uv run --reload uvicorn main:app` and `npx tsx -y watch src/index.ts`.\n"),
     good=_skill("Run `uv run uvicorn main:app --reload` and `npx -y tsx watch src/index.ts`.\n"),
 )

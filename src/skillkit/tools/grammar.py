@@ -495,11 +495,17 @@ def match(grammar: ToolGrammar, argv: Sequence[Token], *, mention: bool = False)
 def _telltale_flags(
     spec: CommandSpec, called: str, command: tuple[Token, ...]
 ) -> list[GrammarProblem]:
-    """Flags of this tool among the first flags of the program it runs: put in the wrong place,
-    they reach the program instead of the tool."""
+    """Flags of this tool between the program it runs and the program's first argument (`npx
+    tsx -y watch x.ts`): put there, they reach the program instead of the tool. A flag at the
+    very end (`npx create-app --yes`) may well be the program's own, and is left alone."""
     found: list[GrammarProblem] = []
-    for word in command[1:]:
-        if not word.text.startswith("-") or word.quoted or word.placeholder:
+    leading = 0
+    while leading + 1 < len(command) and command[leading + 1].text.startswith("-"):
+        leading += 1
+    if leading + 1 >= len(command):
+        return found  # nothing but flags after the program
+    for word in command[1 : leading + 1]:
+        if word.quoted or word.placeholder:
             break
         flag = spec.flag(word.text.partition("=")[0])
         if flag is not None and flag.telltale:
