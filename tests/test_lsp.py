@@ -383,3 +383,73 @@ def test_byte_order_mark_shifts_the_first_line() -> None:
     assert to_lsp(lines, 2, 1, bom=True) == (1, 0)
     assert from_lsp(lines, 0, 1, bom=True) == (1, 1)
     assert to_lsp(lines, 5, 1) == (1, 7)  # past the last line: the end of the text
+
+
+TEMPLATE_PLAN = """\
+[tool.skillkit.render]
+[[tool.skillkit.render.outputs]]
+template = "demo.md.j2"
+path = "demo-{{ flavour }}/SKILL.md"
+matrix = { flavour = ["a", "b"] }
+
+[tool.skillkit.render.outputs.front-matter]
+name = "demo-{{ flavour }}"
+description = "Formats CSV files. Use when the user asks for CSV."
+"""
+
+
+def test_template_diagnostics(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(TEMPLATE_PLAN, encoding="utf-8")
+    template = tmp_path / "templates" / "demo.md.j2"
+    template.parent.mkdir()
+    good = "# {{ front_matter.name }}\n\n```sh\nvrctl service status web\n```\n"
+    template.write_text(good, encoding="utf-8")
+
+    async def session(s: Session) -> None:
+        # The editor's text, not the file's: a wrong subcommand on line 4 of the template.
+        uri = s.open(template, good.replace("status", "stats"))
+        found = await s.diagnostics(uri)
+        assert [(d.code, d.range.start.line, d.message) for d in found] == [
+            (
+                "SK401",
+                3,
+                "unknown subcommand `vrctl service stats`; `vrctl service` takes add, list, "
+                "logs, remove, restart, start, status, stop; did you mean `status`? "
+                "(in 2 outputs)",
+            )
+        ]
+        assert await s.actions(uri, found[0].range) == []  # the fix would edit the output
+        # Completion works in a template's code blocks too.
+        items = await s.complete(uri, 3, 14)
+        assert "status" in [item.label for item in items]
+        # A Jinja syntax error is placed on its line.
+        s.change(
+            uri,
+            [
+                lsp.TextEdit(
+                    range=lsp.Range(
+                        start=lsp.Position(line=1, character=0),
+                        end=lsp.Position(line=1, character=0),
+                    ),
+                    new_text="{% if %}",
+                )
+            ],
+        )
+        broken = await s.diagnostics(uri)
+        assert [(d.code, d.range.start.line) for d in broken] == [("SK701", 1)]
+        # Back to the good text: no findings.
+        s.change(
+            uri,
+            [
+                lsp.TextEdit(
+                    range=lsp.Range(
+                        start=lsp.Position(line=0, character=0),
+                        end=lsp.Position(line=6, character=0),
+                    ),
+                    new_text=good,
+                )
+            ],
+        )
+        assert await s.diagnostics(uri) == []
+
+    run(session)

@@ -335,3 +335,21 @@ def test_render_watch_command_line(tmp_path: Path) -> None:
         if process.poll() is None:
             process.kill()
             process.wait(timeout=TIMEOUT)
+
+
+def test_lint_start_up_imports_no_watch_or_editor_library(tmp_path: Path) -> None:
+    """`skillkit lint` (its --watch flag included in the parser) loads neither watchfiles nor
+    pygls, lsprotocol or jinja2 when it does not use them."""
+    write_skill(tmp_path, GOOD.format(name="alpha"), "alpha")
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "skillkit", "lint", "--no-cache", "alpha"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout
+    imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines()}
+    assert imported & {"watchfiles", "pygls", "lsprotocol", "jinja2"} == set()
+    assert "skillkit.lint" in imported  # the measure works

@@ -34,6 +34,10 @@ def is_skill_path(path: Path) -> bool:
     return path.name.lower() == "skill.md"
 
 
+def is_template_path(path: Path) -> bool:
+    return path.suffix == ".j2"
+
+
 @dataclass(frozen=True)
 class Analysis:
     """One version of one document, parsed and linted."""
@@ -72,9 +76,17 @@ def analyse(
     *,
     lint: bool = True,
 ) -> Analysis:
-    """Parse (and, unless `lint` is false, lint) a document's text as the editor has it."""
+    """Parse (and, unless `lint` is false, lint) a document's text as the editor has it. A
+    template is rendered with every output of its plan instead (`skillkit.lsp.templates`)."""
     skill = parse_text(text, path)
-    found = check_skill(skill, settings, str(path)).diagnostics if lint else ()
+    found: tuple[Diagnostic, ...] = ()
+    if lint and is_template_path(path):
+        from skillkit.lsp.templates import template_findings
+
+        findings = template_findings(path, text)
+        found = findings.diagnostics if findings is not None else ()
+    elif lint:
+        found = check_skill(skill, settings, str(path)).diagnostics
     return Analysis(uri, skill, (*extra, *found), get_target(settings.target), encoding)
 
 
@@ -367,6 +379,6 @@ def _code_block_items(
 
 def completions(analysis: Analysis, position: lsp.Position) -> list[lsp.CompletionItem]:
     line, column = analysis.model_position(position)
-    if _front_matter_line(analysis.skill, line):
+    if _front_matter_line(analysis.skill, line) and is_skill_path(analysis.skill.path):
         return _front_matter_items(analysis, line, column)
     return _code_block_items(analysis, line, column) or []

@@ -1,7 +1,8 @@
 """The language server: pygls wiring around `skillkit.lsp.features`.
 
 Each open SKILL.md is parsed and linted from the editor's text on open, change and save (a few
-milliseconds for a real skill), with the settings of the nearest config read afresh, so an edit
+milliseconds for a real skill), and each open template (`*.j2`) rendered with every output of
+its plan and the outputs linted, with the settings of the nearest config read afresh, so an edit
 to `skillkit.toml` shows on the next keystroke. The last analysis of each document answers code
 actions, hovers and completions.
 """
@@ -24,6 +25,7 @@ from skillkit.lsp.features import (
     completions,
     hover,
     is_skill_path,
+    is_template_path,
     lsp_diagnostics,
 )
 from skillkit.lsp.positions import UTF16
@@ -64,7 +66,7 @@ class SkillServer(LanguageServer):
 
     def refresh(self, uri: str) -> None:
         path = Path(to_fs_path(uri) or uri)
-        if not is_skill_path(path):
+        if not (is_skill_path(path) or is_template_path(path)):
             return
         document = self.workspace.get_text_document(uri)
         settings, extra = self.settings(path)
@@ -135,7 +137,7 @@ def make_server() -> SkillServer:
         uri = params.text_document.uri
         path = Path(to_fs_path(uri) or uri)
         items: list[lsp.CompletionItem] = []
-        if is_skill_path(path):
+        if is_skill_path(path) or is_template_path(path):
             document = ls.workspace.get_text_document(uri)
             settings, _ = ls.settings(path)
             analysis = analyse(uri, path, document.source, settings, ls.encoding(), lint=False)
