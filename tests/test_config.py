@@ -249,3 +249,16 @@ def test_config_schema_is_valid_and_matches_the_validator(
     ):
         with pytest.raises(jsonschema.ValidationError):
             jsonschema.validate(bad, schema)
+
+
+def test_readme_config_example_loads(tmp_path: Path) -> None:
+    """The configuration example in the README is a valid config."""
+    from skillkit.config import load_config
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    start = readme.index("```toml\n# skillkit.toml") + len("```toml\n")
+    example = readme[start : readme.index("```", start)]
+    (tmp_path / "skillkit.toml").write_text(example)
+    settings = load_config(tmp_path / "skillkit.toml").settings
+    assert settings.target == "viberun"
+    assert settings.options == {"min-description-length": 60}

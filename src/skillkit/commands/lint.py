@@ -169,21 +169,72 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if any(d.severity >= failing for d in result.diagnostics) else EXIT_OK
 
 
+def _templates(paths: Sequence[str], resolver: Resolver) -> tuple[list[str], list[Path]]:
+    """Split the paths into those to lint and the template sources among them (files under the
+    templates folder of a render plan, as the pre-commit hook names them)."""
+    from skillkit.discover import SKILL_FILE
+
+    kept: list[str] = []
+    templates: list[Path] = []
+    for text in paths:
+        path = Path(text)
+        if path.name == SKILL_FILE or not path.is_file():
+            kept.append(text)
+            continue
+        settings = resolver.settings_for(path)
+        folder = settings.render.get("templates", "templates") if settings.render else None
+        if isinstance(folder, str) and path.resolve().is_relative_to(
+            (settings.root / folder).resolve()
+        ):
+            templates.append(path)
+        else:
+            kept.append(text)
+    return kept, templates
+
+
+def _lint_rendered(template: Path, resolver: Resolver) -> list[Diagnostic]:
+    """A template is linted as what it renders: every output of its plan, in memory."""
+    from skillkit.cli import UsageError
+    from skillkit.render import PlanError, plan_for, render_plan
+
+    settings = resolver.settings_for(template)
+    try:
+        result = render_plan(plan_for(settings.root, settings), settings, check=True)
+    except PlanError as error:
+        raise UsageError(str(error)) from None
+    return list(result.diagnostics)
+
+
 def _lint(args: argparse.Namespace, resolver: Resolver, base: Settings) -> LintResult:
-    from skillkit.lint import lint_paths
+    from skillkit.lint import LintResult, lint_paths
+
+    paths, templates = _templates(args.paths, resolver)
+    rendered: list[Diagnostic] = []
+    if templates:
+        # One render covers every template of a plan: the first template of each config is enough.
+        plans = {resolver.settings_for(t).config_path: t for t in reversed(templates)}
+        for template in plans.values():
+            rendered.extend(_lint_rendered(template, resolver))
+        if not paths:
+            result = LintResult()
+            result.diagnostics = sorted(rendered, key=lambda d: d.sort_key)
+            return result
 
     cache_dir = None
     if not args.no_cache:
         from skillkit.cache import default_cache_folder
 
         cache_dir = Path(args.cache_dir) if args.cache_dir else default_cache_folder(base)
-    return lint_paths(
-        args.paths,
+    result = lint_paths(
+        paths,
         base,
         settings_for=resolver.settings_for,
         respect_gitignore=not args.no_gitignore,
         cache_dir=cache_dir,
     )
+    if rendered:
+        result.diagnostics = sorted([*result.diagnostics, *rendered], key=lambda d: d.sort_key)
+    return result
 
 
 def _report(args: argparse.Namespace, result: LintResult) -> None:
