@@ -63,6 +63,17 @@ def lint_example(
     )
 
 
+def render_example(root: Path, example: Example) -> list[Diagnostic]:
+    """Write a render rule's example project into root and render it (writing nothing)."""
+    from skillkit.render import render
+
+    for name, content in example.files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content, encoding="utf-8")
+    return render(root, check=True).diagnostics
+
+
 def triples(diagnostics: list[Diagnostic]) -> list[tuple[str, int, str]]:
     """(code, line, message) of each finding: what most tests pin."""
     return [(d.code, d.span.line, d.message) for d in diagnostics]

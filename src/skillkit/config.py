@@ -255,9 +255,12 @@ def _did_you_mean(word: str, choices: Sequence[str]) -> str:
 
 
 def _check_selector(text: str, path: KeyPath) -> None:
-    from skillkit.registry import all_rules, resolve_code
+    from skillkit.registry import all_rules, render_only, resolve_code
 
     if resolve_code(text):
+        problem = render_only(text)
+        if problem is not None:
+            raise _Invalid(path, problem)
         return
     rules = all_rules()
     names = [*rules, *(rule.name for rule in rules.values())]
@@ -755,9 +758,9 @@ def _schema_of(spec: Spec) -> dict[str, Any]:
 
 
 def _selector_schema() -> dict[str, Any]:
-    from skillkit.registry import all_rules
+    from skillkit.registry import LINT, all_rules
 
-    rules = all_rules()
+    rules = {code: rule for code, rule in all_rules().items() if rule.phase == LINT}
     exact = ["ALL", *sorted(rules), *sorted(rule.name for rule in rules.values())]
     return {"anyOf": [{"enum": exact}, {"pattern": "^SK[0-9]{0,3}$"}]}
 

@@ -7,7 +7,7 @@ when it is stale).
 
 from __future__ import annotations
 
-from skillkit.registry import Example, Rule, all_rules
+from skillkit.registry import RENDER, Example, Rule, all_rules
 
 FAMILIES = {
     "SK0": "The file itself",
@@ -39,11 +39,16 @@ def _fence(text: str) -> str:
 
 def rule_markdown(rule: Rule, heading: str = "###") -> str:
     """One rule as Markdown: summary, facts, rationale, options and both examples."""
-    facts = [
-        f"severity **{rule.severity.label}**",
-        "on by default" if rule.default else "off by default (enable with `select` or a target)",
-        f"targets: {', '.join(sorted(rule.targets)) if rule.targets else 'all'}",
-    ]
+    facts = [f"severity **{rule.severity.label}**"]
+    if rule.phase == RENDER:
+        facts.append("reported by `skillkit render` (lint settings do not apply)")
+    else:
+        facts += [
+            "on by default"
+            if rule.default
+            else "off by default (enable with `select` or a target)",
+            f"targets: {', '.join(sorted(rule.targets)) if rule.targets else 'all'}",
+        ]
     if rule.fixable:
         facts.append("fixable")
     lines = [
@@ -58,6 +63,13 @@ def rule_markdown(rule: Rule, heading: str = "###") -> str:
     for option in rule.options:
         lines += ["", f"Option `{option.name}` (default `{option.default!r}`): {option.help}"]
     for title, example in (("Fails", rule.bad), ("Passes", rule.good)):
+        if rule.phase == RENDER:
+            lines += ["", f"{title} (`skillkit render` in a project with these files):"]
+            for name, content in example.files.items():
+                inner = _fence(content)
+                language = "toml" if name.endswith(".toml") else "jinja"
+                lines += ["", f"`{name}`:", "", f"{inner}{language}", content.rstrip("\n"), inner]
+            continue
         body = _example_text(example)
         fence = _fence(body)
         lines += [

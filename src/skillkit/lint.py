@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from skillkit.diagnostics import Diagnostic, Finding, Severity
 from skillkit.discover import discover, list_folder
 from skillkit.model import ProblemKind, Skill, Span
-from skillkit.registry import Context, Rule, all_rules, resolve_code
+from skillkit.registry import LINT, Context, Rule, all_rules, resolve_code
 from skillkit.settings import DEFAULT_SETTINGS, Settings
 from skillkit.targets import get_target
 
@@ -64,7 +64,11 @@ def _active_rules(settings: Settings, rules: dict[str, Rule]) -> tuple[Rule, ...
     chosen |= _expand(settings.extend_select)
     chosen -= _expand(settings.ignore)
     chosen &= rules.keys()
-    return tuple(rules[code] for code in sorted(chosen) if rules[code].applies_to(settings.target))
+    return tuple(
+        rules[code]
+        for code in sorted(chosen)
+        if rules[code].phase == LINT and rules[code].applies_to(settings.target)
+    )
 
 
 def _ignored_by_path(path: Path, settings: Settings) -> set[str]:

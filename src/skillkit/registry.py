@@ -9,6 +9,7 @@ Code families (the first digit after `SK`):
   SK4xx  commands (vrctl, mise, uv, npx grammar)
   SK5xx  references and files (links and paths that must exist)
   SK6xx  across skills (drifted copies of shared sections)
+  SK7xx  render and templates (reported by `skillkit render`, not by lint: see `render_rule`)
   SK9xx  skillkit itself (suppressions that suppress nothing)
 """
 
@@ -50,9 +51,12 @@ ProjectCheck = Callable[[Sequence[tuple[str, Any]], Context], Iterable[tuple[str
 @dataclass(frozen=True)
 class Example:
     """A whole SKILL.md (text, or bytes for encoding examples), placed in a folder named
-    `folder`, with optional sibling files."""
+    `folder`, with optional sibling files.
 
-    text: str | bytes
+    The example of a render rule is a project instead: `files` alone, by path from the project
+    root (a `skillkit.toml` with the `[render]` plan, and its `templates/...`); `text` is empty."""
+
+    text: str | bytes = ""
     folder: str = "demo"
     files: Mapping[str, str] = field(default_factory=dict)
     target: str | None = None  # the target to lint it with (default: the rule's first target)
@@ -66,6 +70,14 @@ class RuleOption:
     default: Any
     type: type
     help: str
+
+
+# What reports a rule: the lint engine (a check on skill files), or the renderer (a problem of a
+# template or of the render plan, found while rendering; no skill file has it).
+LINT, RENDER = "lint", "render"
+PHASES = (LINT, RENDER)
+RENDER_FAMILY = "SK7"
+RENDER_PLAN = "skillkit.toml"  # the file every render example holds
 
 
 @dataclass(frozen=True)
@@ -84,6 +96,7 @@ class Rule:
     default: bool = True  # off-by-default rules run when selected or enabled by the target
     options: tuple[RuleOption, ...] = ()
     fixable: bool = False
+    phase: str = LINT
 
     @property
     def family(self) -> str:
@@ -103,7 +116,20 @@ def register(rule: Rule) -> Rule:
         raise ValueError(f"rule code {rule.code} registered twice")
     if rule.name in _NAMES:
         raise ValueError(f"rule name {rule.name} registered twice ({_NAMES[rule.name]})")
-    if (rule.check is None) == (rule.check_project is None):
+    if rule.phase not in PHASES:
+        raise ValueError(f"rule {rule.code} has phase {rule.phase!r}, not one of {PHASES}")
+    if (rule.phase == RENDER) != rule.code.startswith(RENDER_FAMILY):
+        raise ValueError(
+            f"rule {rule.code}: {RENDER_FAMILY}xx codes, and only they, are render rules"
+        )
+    if rule.phase == RENDER:
+        if rule.check or rule.collect or rule.check_project:
+            raise ValueError(f"render rule {rule.code} has a check: the renderer reports it")
+        if rule.targets is not None or not rule.default or rule.options or rule.fixable:
+            raise ValueError(f"render rule {rule.code} cannot have targets, options or a fix")
+        if any(RENDER_PLAN not in e.files or e.text for e in (rule.bad, rule.good)):
+            raise ValueError(f"render rule {rule.code}: each example is files with {RENDER_PLAN}")
+    elif (rule.check is None) == (rule.check_project is None):
         raise ValueError(f"rule {rule.code} needs exactly one of check and check_project")
     RULES[rule.code] = rule
     _NAMES[rule.name] = rule.code
@@ -150,6 +176,20 @@ def rule(
     return decorate
 
 
+def render_rule(
+    code: str,
+    name: str,
+    severity: Severity,
+    summary: str,
+    rationale: str,
+    bad: Example,
+    good: Example,
+) -> Rule:
+    """Declare a problem the renderer reports (SK7xx): no check function, and examples that are
+    projects (`Example.files`) run through the real renderer by the tests."""
+    return register(Rule(code, name, severity, summary, rationale, bad, good, phase=RENDER))
+
+
 def all_rules() -> dict[str, Rule]:
     """Every registered rule, by code (importing the rule families on first use)."""
     import skillkit.rules  # noqa: F401  (registers the families)
@@ -167,3 +207,16 @@ def resolve_code(text: str) -> list[str]:
         return [_NAMES[text]]
     upper = text.upper()
     return sorted(code for code in rules if code.startswith(upper))
+
+
+def render_only(selector: str) -> str | None:
+    """Why a lint selector (select, ignore, per-file-ignores, severity) is wrong when it names
+    only render rules: the lint engine never runs them, so it would silently do nothing."""
+    codes = resolve_code(selector)
+    if not codes or any(RULES[code].phase != RENDER for code in codes):
+        return None
+    named = codes[0] if len(codes) == 1 else f"{codes[0]}..{codes[-1]}"
+    return (
+        f"`{selector}` names {named}, which `skillkit render` reports, not lint: lint settings "
+        "and suppressions do not apply to render problems"
+    )

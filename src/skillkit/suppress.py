@@ -76,6 +76,12 @@ def _resolve(word: str) -> str | None:
     return _NAMES.get(word.lower())
 
 
+def _is_render(code: str) -> bool:
+    from skillkit.registry import RENDER, all_rules
+
+    return all_rules()[code].phase == RENDER
+
+
 def _codes(text: str, span: Span, parsed: _Parsed) -> tuple[str, ...] | None:
     words = [word for word in re.split(r"[\s,]+", text.strip()) if word]
     if not words:
@@ -95,6 +101,14 @@ def _codes(text: str, span: Span, parsed: _Parsed) -> tuple[str, ...] | None:
             hint = f"; did you mean {close[0]}?" if close else ""
             parsed.invalid.append(
                 Finding(span, f"suppression names `{word}`, which is not a rule code{hint}")
+            )
+        elif _is_render(code):
+            parsed.invalid.append(
+                Finding(
+                    span,
+                    f"suppression names `{word}`, which `skillkit render` reports, not lint: "
+                    "a comment in a skill file cannot suppress it",
+                )
             )
         elif code not in codes:
             codes.append(code)

@@ -118,7 +118,7 @@ def resolver_from_args(args: argparse.Namespace) -> Resolver:
     """The settings per file: the nearest config (or --config, or none) plus the flags."""
     from skillkit.cli import UsageError
     from skillkit.config import Overrides, Resolver
-    from skillkit.registry import resolve_code
+    from skillkit.registry import render_only, resolve_code
 
     for selector in (
         *(getattr(args, "select", None) or ()),
@@ -127,6 +127,9 @@ def resolver_from_args(args: argparse.Namespace) -> Resolver:
     ):
         if not resolve_code(selector):
             raise UsageError(f"unknown rule or prefix `{selector}` (see `skillkit rules`)")
+        problem = render_only(selector)
+        if problem is not None:
+            raise UsageError(problem)
     if args.config and args.isolated:
         raise UsageError("--config and --isolated contradict each other")
     overrides = Overrides(

@@ -15,26 +15,35 @@ def _example_text(text: str | bytes) -> str:
 
 def explain(code: str) -> str:
     """The explanation of one rule, as `skillkit rule` prints it and docs/rules.md shows it."""
-    from skillkit.registry import all_rules, resolve_code
+    from skillkit.registry import RENDER, all_rules, resolve_code
 
     rules = all_rules()
     rule = rules[resolve_code(code)[0]] if code not in rules else rules[code]
-    lines = [
-        f"{rule.code} {rule.name}",
-        "",
-        rule.summary,
-        "",
-        f"Severity: {rule.severity.label}"
-        + ("" if rule.default else " (off by default; enable with select or a target)"),
-        f"Targets: {', '.join(sorted(rule.targets)) if rule.targets else 'all'}",
-        f"Fixable: {'yes' if rule.fixable else 'no'}",
-        "",
-        "Why:",
-        f"  {rule.rationale}",
-    ]
+    lines = [f"{rule.code} {rule.name}", "", rule.summary, ""]
+    if rule.phase == RENDER:
+        lines += [
+            f"Severity: {rule.severity.label}",
+            "Reported by: skillkit render (lint settings do not apply)",
+        ]
+    else:
+        lines += [
+            f"Severity: {rule.severity.label}"
+            + ("" if rule.default else " (off by default; enable with select or a target)"),
+            f"Targets: {', '.join(sorted(rule.targets)) if rule.targets else 'all'}",
+            f"Fixable: {'yes' if rule.fixable else 'no'}",
+        ]
+    lines += ["", "Why:", f"  {rule.rationale}"]
     for option in rule.options:
         lines += ["", f"Option `{option.name}` (default {option.default!r}): {option.help}"]
     for title, example in (("Fails", rule.bad), ("Passes", rule.good)):
+        if rule.phase == RENDER:
+            lines += ["", f"{title} (skillkit render in a project with these files):"]
+            for name, content in example.files.items():
+                lines += [
+                    f"  {name}:",
+                    *("    " + line for line in content.rstrip("\n").split("\n")),
+                ]
+            continue
         where = f"{example.folder}/SKILL.md"
         lines += ["", f"{title} ({where}):"]
         for key, value in example.settings.items():

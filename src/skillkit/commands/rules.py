@@ -17,7 +17,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from skillkit.registry import all_rules
+    from skillkit.registry import RENDER, all_rules
 
     rules = all_rules()
     if args.format == "markdown":
@@ -36,6 +36,7 @@ def run(args: argparse.Namespace) -> int:
                     "targets": sorted(rule.targets) if rule.targets else None,
                     "fixable": rule.fixable,
                     "summary": rule.summary,
+                    "phase": rule.phase,
                 }
                 for rule in rules.values()
             ],
@@ -47,6 +48,7 @@ def run(args: argparse.Namespace) -> int:
     for code in sorted(rules):
         rule = rules[code]
         flags = "" if rule.default else " (off by default)"
+        flags += " (render)" if rule.phase == RENDER else ""
         scope = f" [{', '.join(sorted(rule.targets))}]" if rule.targets else ""
         print(f"{code}  {rule.name:<32} {rule.severity.label:<8} {rule.summary}{scope}{flags}")
     return 0

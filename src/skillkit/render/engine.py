@@ -40,17 +40,6 @@ from skillkit.render.plan import Plan, Variant
 from skillkit.settings import Settings
 from skillkit.targets import get_target
 
-# Render problems: SK7xx. They are not lint rules (no skill file has them), so they are named here.
-CODE_NAMES = {
-    "SK701": "template-syntax-error",
-    "SK702": "undefined-name",
-    "SK703": "impossible-command",
-    "SK704": "invalid-rendered-command",
-    "SK705": "output-path-unsafe",
-    "SK706": "template-error",
-    "SK707": "output-path-conflict",
-}
-
 # What an output's file is, compared with what the plan renders.
 UNCHANGED, MISSING, STALE, EDITED = "unchanged", "missing", "stale", "edited"
 
@@ -143,17 +132,21 @@ def _relative(path: Path, root: Path) -> str:
 def _diagnostic(
     code: str,
     display: str,
-    line: int,
+    span: Span,
     message: str,
     related: tuple[Related, ...] = (),
     source_line: str = "",
 ) -> Diagnostic:
+    """A render problem (SK7xx): its name and severity are declared in skillkit.rules.render."""
+    from skillkit.registry import all_rules
+
+    rule = all_rules()[code]
     return Diagnostic(
         path=display,
-        span=Span.at(line),
+        span=span,
         code=code,
-        name=CODE_NAMES[code],
-        severity=Severity.ERROR,
+        name=rule.name,
+        severity=rule.severity,
         message=message,
         related=related,
         source_line=source_line,
@@ -198,9 +191,8 @@ class _Run:
         return 1
 
     def plan_failure(self, variant: Variant, code: str, message: str) -> Diagnostic:
-        return _diagnostic(
-            code, self.plan_display, self._plan_line(variant), f"{variant.describe()}: {message}"
-        )
+        line = Span.at(self._plan_line(variant))
+        return _diagnostic(code, self.plan_display, line, f"{variant.describe()}: {message}")
 
     def _render_value(self, value: Any, variables: Mapping[str, Any]) -> Any:
         if isinstance(value, str):
@@ -252,7 +244,7 @@ class _Run:
                 _diagnostic(
                     failure.code,
                     self.template_display(failure.template),
-                    failure.line,
+                    Span.at(failure.line),
                     failure.message,
                     related,
                     self.template_line(failure.template, failure.line),
@@ -311,15 +303,10 @@ class _Run:
                 continue
             for problem in match(grammar, command.argv).problems:
                 line = problem.span.line
+                source_line = lines[line - 1] if 0 < line <= len(lines) else ""
                 found.append(
-                    Diagnostic(
-                        path=output.display,
-                        span=problem.span,
-                        code="SK704",
-                        name=CODE_NAMES["SK704"],
-                        severity=Severity.ERROR,
-                        message=problem.message,
-                        source_line=lines[line - 1] if 0 < line <= len(lines) else "",
+                    _diagnostic(
+                        "SK704", output.display, problem.span, problem.message, (), source_line
                     )
                 )
         return found

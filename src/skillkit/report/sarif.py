@@ -35,9 +35,9 @@ def _region(span: Span) -> dict[str, int]:
 
 def _rules() -> tuple[list[dict[str, Any]], dict[str, int]]:
     from skillkit.docs import rule_markdown
-    from skillkit.registry import all_rules
+    from skillkit.registry import LINT, all_rules
 
-    rules = all_rules()
+    rules = {code: rule for code, rule in all_rules().items() if rule.phase == LINT}
     out: list[dict[str, Any]] = []
     index: dict[str, int] = {}
     for code in sorted(rules):

@@ -8,6 +8,7 @@ from skillkit.rules import (
     frontmatter,
     guardrails,
     references,
+    render,
     suppressions,
 )
 
@@ -19,5 +20,6 @@ __all__ = [
     "frontmatter",
     "guardrails",
     "references",
+    "render",
     "suppressions",
 ]

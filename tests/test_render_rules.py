@@ -1,0 +1,186 @@
+"""Render problems (SK7xx) declared in the registry: the renderer takes their name and severity
+from there, lint never runs them, `skillkit rule(s)` explains them, and lint settings and
+suppressions that name only them are refused instead of silently doing nothing."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import skillkit
+from skillkit.cli import main
+from skillkit.diagnostics import Severity
+from skillkit.lint import active_rules
+from skillkit.registry import RENDER, RULES, Example, Rule, all_rules, register
+from skillkit.settings import Settings
+from tests.helpers import write_skill
+
+RENDER_CODES = ["SK701", "SK702", "SK703", "SK704", "SK705", "SK706", "SK707"]
+SKILL = "---\nname: demo\ndescription: Greet the user. Use when the user asks to be greeted.\n---\n"
+
+
+@pytest.fixture
+def in_tmp(tmp_path: Path) -> Iterator[Path]:
+    old = Path.cwd()
+    os.chdir(tmp_path)
+    try:
+        yield tmp_path
+    finally:
+        os.chdir(old)
+
+
+def test_the_render_codes_are_declared_as_render_rules() -> None:
+    rules = all_rules()
+    assert sorted(code for code, rule in rules.items() if rule.phase == RENDER) == RENDER_CODES
+    assert [rules[code].name for code in RENDER_CODES] == [
+        "template-syntax-error",
+        "undefined-name",
+        "impossible-command",
+        "invalid-rendered-command",
+        "output-path-unsafe",
+        "template-error",
+        "output-path-conflict",
+    ]
+    assert {rules[code].severity for code in RENDER_CODES} == {Severity.ERROR}
+
+
+def test_lint_never_runs_a_render_rule() -> None:
+    for settings in (Settings(), Settings(select=("ALL",)), Settings(extend_select=("SK",))):
+        assert [rule.code for rule in active_rules(settings) if rule.code.startswith("SK7")] == []
+
+
+def test_the_renderer_takes_name_and_severity_from_the_registry(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plan = '[render]\n[[render.outputs]]\ntemplate = "t.md.j2"\npath = "demo/SKILL.md"\n'
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates/t.md.j2").write_text(SKILL + "\nHello {{ user }}.\n")
+    (tmp_path / "skillkit.toml").write_text(plan)
+    (finding,) = skillkit.render(tmp_path, check=True).diagnostics
+    assert (finding.code, finding.name, finding.severity, finding.span.line, finding.message) == (
+        "SK702",
+        "undefined-name",
+        Severity.ERROR,
+        6,
+        "undefined: 'user' is undefined",
+    )
+    changed = dataclasses.replace(RULES["SK702"], name="name-undefined", severity=Severity.WARNING)
+    monkeypatch.setitem(RULES, "SK702", changed)
+    (finding,) = skillkit.render(tmp_path, check=True).diagnostics
+    assert (finding.name, finding.severity) == ("name-undefined", Severity.WARNING)
+
+
+def _render_rule(**changes: object) -> Rule:
+    rule = dataclasses.replace(RULES["SK702"], code="SK799", name="test-only-render-rule")
+    return dataclasses.replace(rule, **changes)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"check": lambda skill, context: ()}, "render rule SK799 has a check"),
+        ({"fixable": True}, "render rule SK799 cannot have targets, options or a fix"),
+        ({"targets": frozenset({"spec"})}, "render rule SK799 cannot have targets"),
+        ({"bad": Example("# demo\n")}, "render rule SK799: each example is files with"),
+        ({"code": "SK299"}, "rule SK299: SK7xx codes, and only they, are render rules"),
+        ({"phase": "lnt"}, "rule SK799 has phase 'lnt', not one of ('lint', 'render')"),
+    ],
+)
+def test_register_refuses_a_malformed_render_rule(changes: dict[str, object], message: str) -> None:
+    with pytest.raises(ValueError, match="^" + re.escape(message)):
+        register(_render_rule(**changes))
+    assert "SK799" not in RULES and "SK299" not in RULES
+
+
+def test_register_refuses_a_lint_rule_in_the_render_family() -> None:
+    lint_rule = dataclasses.replace(
+        RULES["SK111"], code="SK799", name="test-only-lint-rule", phase="lint"
+    )
+    with pytest.raises(ValueError, match=re.escape("rule SK799: SK7xx codes, and only they")):
+        register(lint_rule)
+
+
+def test_rule_explains_a_render_code(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rule", "SK702"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(
+        "SK702 undefined-name\n\n"
+        "A template (or the plan's `path` or front matter) uses a name no variable defines.\n\n"
+        "Severity: error\nReported by: skillkit render (lint settings do not apply)\n\nWhy:\n"
+    )
+    assert (
+        "Fails (skillkit render in a project with these files):\n  skillkit.toml:\n    [render]\n"
+    ) in out
+    assert '    variables = { user = "Ada" }\n  templates/demo.md.j2:\n' in out
+    assert main(["rule", "undefined-name"]) == 0
+    assert capsys.readouterr().out == out
+
+
+def test_rules_lists_the_render_codes(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rules"]) == 0
+    lines = [line for line in capsys.readouterr().out.splitlines() if line.startswith("SK7")]
+    assert [line.split()[:3] for line in lines] == [
+        [code, RULES[code].name, "error"] for code in RENDER_CODES
+    ]
+    assert all(line.endswith(" (render)") for line in lines)
+    assert main(["rules", "--format", "json"]) == 0
+    phases = {rule["code"]: rule["phase"] for rule in json.loads(capsys.readouterr().out)}
+    assert phases["SK702"] == "render" and phases["SK111"] == "lint"
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        (
+            'ignore = ["SK702"]\n',
+            1,
+            "`SK702` names SK702, which `skillkit render` reports, not lint: lint settings and "
+            "suppressions do not apply to render problems",
+        ),
+        ('select = ["SK1", "SK7"]\n', 1, "`SK7` names SK701..SK707, which `skillkit render`"),
+        ('[severity]\nundefined-name = "warning"\n', 2, "`undefined-name` names SK702, which"),
+        ('[per-file-ignores]\n"a/*" = ["SK70"]\n', 2, "`SK70` names SK701..SK707, which"),
+    ],
+)
+def test_config_refuses_a_selector_naming_only_render_codes(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str], text: str, line: int, message: str
+) -> None:
+    write_skill(in_tmp, SKILL)
+    (in_tmp / "skillkit.toml").write_text(text)
+    assert main(["lint", "."]) == 2
+    err = capsys.readouterr().err
+    assert f"skillkit.toml:{line}: {message}" in err, err
+
+
+def test_config_accepts_selectors_that_also_name_lint_rules(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_skill(in_tmp, SKILL + "\n# Demo\n")
+    (in_tmp / "skillkit.toml").write_text('select = ["ALL"]\nignore = ["SK"]\n')
+    assert main(["lint", "--format", "concise", "."]) == 0
+    assert capsys.readouterr().err == ""
+
+
+def test_lint_flags_refuse_a_render_code(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["lint", "--isolated", "--select", "SK704", "."]) == 2
+    assert capsys.readouterr().err.endswith(
+        "`SK704` names SK704, which `skillkit render` reports, not lint: lint settings and "
+        "suppressions do not apply to render problems\n"
+    )
+
+
+def test_a_suppression_of_a_render_code_is_invalid(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_skill(in_tmp, SKILL + "\n<!-- skillkit: disable-next-line SK702 -->\n# Demo\n")
+    assert main(["lint", "--isolated", "--format", "concise", "--select", "SK902", "."]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "demo/SKILL.md:6:1: SK902 suppression names `SK702`, which `skillkit render` reports, "
+        "not lint: a comment in a skill file cannot suppress it",
+    ]
