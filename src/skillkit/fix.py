@@ -178,6 +178,9 @@ def fix_file(path: Path, settings: Settings, unsafe: bool = False) -> FileFix:
 def write_atomic(path: Path, text: str) -> None:
     """Replace the file's content in one step: a temporary file in its folder, then rename."""
     data = text.encode("utf-8")
+    # Through a symlink to the file it names: renaming over the link itself would replace the
+    # link with a copy and leave its target unfixed.
+    path = Path(os.path.realpath(path))
     folder = path.parent
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:

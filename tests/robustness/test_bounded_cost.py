@@ -154,7 +154,9 @@ def hundred_thousand_headings() -> bytes:
 
 
 def million_continuations_parsed() -> bytes:
-    return (HEAD + "```sh\nvrctl app create demo \\\n" + "  x \\\n" * 1_000_000 + "```\n").encode()
+    # One line in ten carries a word: a million continuations, a hundred thousand words.
+    lines = ("  --flag \\\n" + "\\\n" * 9) * 100_000
+    return (HEAD + "```sh\nvrctl app create demo \\\n" + lines + "```\n").encode()
 
 
 def ten_megabyte_inline_line() -> bytes:

@@ -144,7 +144,7 @@ def resolver_from_args(args: argparse.Namespace) -> Resolver:
 
 
 def run(args: argparse.Namespace) -> int:
-    from skillkit.cli import EXIT_FINDINGS, EXIT_OK, UsageError
+    from skillkit.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, UsageError
     from skillkit.diagnostics import Severity
 
     if args.add_suppressions and (args.fix or args.diff):
@@ -158,8 +158,9 @@ def run(args: argparse.Namespace) -> int:
     result = _lint(args, resolver, base)
     if args.diff:
         return _diff(result.files, resolver, args.unsafe_fixes)
+    unwritten = 0
     if args.fix:
-        fixed = _fix(result.files, resolver, args.unsafe_fixes)
+        fixed, unwritten = _fix(result.files, resolver, args.unsafe_fixes)
         if fixed:
             result = _lint(args, resolver, base)
             print(f"Fixed {fixed} finding{'s' if fixed != 1 else ''}.", file=sys.stderr)
@@ -168,6 +169,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"Added {added} suppression{'s' if added != 1 else ''}.", file=sys.stderr)
         return EXIT_OK
     _report(args, result)
+    if unwritten:
+        return EXIT_ERROR
     failing = Severity.WARNING if args.strict else Severity.ERROR
     return EXIT_FINDINGS if any(d.severity >= failing for d in result.diagnostics) else EXIT_OK
 
@@ -267,16 +270,28 @@ def _fixable_files(files: Sequence[str]) -> list[Path]:
     return [Path(file) for file in files]
 
 
-def _fix(files: Sequence[str], resolver: Resolver, unsafe: bool) -> int:
+def _fix(files: Sequence[str], resolver: Resolver, unsafe: bool) -> tuple[int, int]:
+    """Fix and write each file; return the findings fixed and the files that could not be
+    written. A failed write (a full disk, a read-only folder) leaves that file as it was (the
+    write is atomic), is reported on one line, and the other files are still fixed."""
     from skillkit.fix import fix_file, write_atomic
 
-    fixed = 0
+    fixed = unwritten = 0
     for path in _fixable_files(files):
         outcome = fix_file(path, resolver.settings_for(path), unsafe)
         if outcome.changed:
-            write_atomic(path, outcome.after)
+            try:
+                write_atomic(path, outcome.after)
+            except OSError as error:
+                unwritten += 1
+                print(
+                    f"skillkit: error: cannot write {path}: {error.strerror or error}; "
+                    "it was left as it was",
+                    file=sys.stderr,
+                )
+                continue
             fixed += outcome.fixed
-    return fixed
+    return fixed, unwritten
 
 
 def _diff(files: Sequence[str], resolver: Resolver, unsafe: bool) -> int:

@@ -81,9 +81,12 @@ def atomic_write(path: Path, data: bytes, executable: bool = False) -> None:
             os.fsync(handle.fileno())
         os.chmod(temporary, mode)
         os.replace(temporary, path)
-    except BaseException:
+    except BaseException as error:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
+        if isinstance(error, OSError) and error.filename is None:
+            # A full disk fails a write, which names no file: name the one being written.
+            raise OSError(error.errno, error.strerror or str(error), str(path)) from error
         raise
 
 
