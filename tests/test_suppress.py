@@ -174,3 +174,33 @@ def test_suppression_text_wraps_code_blocks_and_merges() -> None:
         "  <!-- skillkit: disable SK401 -->\n  ```sh\n  vrctl service rm x\n  ```\n"
         "  <!-- skillkit: enable SK401 -->\n"
     )
+
+
+def test_project_rule_findings_are_suppressed_with_and_without_cache(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def skill(name: str, extra: str) -> str:
+        return (
+            f"---\nname: {name}\ndescription: Runs the {name} app. Use when the user asks.\n---\n"
+            f"\n# {name}\n\n## Snapshot guidance\n- Take a snapshot before risky changes.\n"
+            f"- Ask the user before removing a service.\n{extra}"
+        )
+
+    write_skill(in_tmp, skill("one", ""), "one")
+    path = write_skill(in_tmp, skill("two", "- Report the snapshot ref to the user.\n"), "two")
+    found = concise(capsys, "--select", "SK601,SK901", "--no-cache", ".")
+    assert [line.split(": ")[1].split()[0] for line in found] == ["SK601"]
+    file_name, line = found[0].split(":")[:2]
+    assert int(line) == 8
+    for name in ("one", "two"):
+        file = in_tmp / name / "SKILL.md"
+        text = file.read_text().replace(
+            "## Snapshot", "<!-- skillkit: disable-next-line SK601 -->\n## Snapshot"
+        )
+        file.write_text(text)
+    # The finding is gone, and the suppressions (project rules are judged later) are not
+    # reported unused (SK901).
+    assert concise(capsys, "--select", "SK601,SK901", "--no-cache", ".") == []
+    assert concise(capsys, "--select", "SK601,SK901", ".") == []
+    assert concise(capsys, "--select", "SK601,SK901", ".") == []
+    assert path.exists() and file_name in ("one/SKILL.md", "two/SKILL.md")
