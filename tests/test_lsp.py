@@ -351,6 +351,25 @@ def test_completions(tmp_path: Path) -> None:
         assert await labels(17, 5) == []  # not vrctl
         assert await labels(7, 0) == []  # body text, not a code block
 
+        # Broken input: findings, never a dead server.
+        broken = path.parent.parent / "broken" / "SKILL.md"
+        broken.parent.mkdir()
+        broken_uri = s.open(broken, '---\nname: [\n\x00"\ud83d\n```\nvrctl \\\n')
+        codes = [d.code for d in await s.diagnostics(broken_uri)]
+        assert codes and all(isinstance(code, str) and code for code in codes)
+        for line in range(6):
+            for character in (0, 3, 99):
+                await s.complete(broken_uri, line, character)
+                await s.hover(broken_uri, line, character)
+                await s.actions(
+                    broken_uri,
+                    lsp.Range(
+                        start=lsp.Position(line=line, character=character),
+                        end=lsp.Position(line=line, character=character),
+                    ),
+                )
+        assert await labels(9, 6) == ["host", "service"]  # still answering
+
     run(session)
 
 

@@ -140,8 +140,11 @@ def make_server() -> SkillServer:
         if is_skill_path(path) or is_template_path(path):
             document = ls.workspace.get_text_document(uri)
             settings, _ = ls.settings(path)
-            analysis = analyse(uri, path, document.source, settings, ls.encoding(), lint=False)
-            items = completions(analysis, params.position)
+            try:
+                analysis = analyse(uri, path, document.source, settings, ls.encoding(), lint=False)
+                items = completions(analysis, params.position)
+            except Exception:  # no completion is better than a server that stops answering
+                logger.exception("cannot complete in %s", uri)
         return lsp.CompletionList(is_incomplete=False, items=items)
 
     return server
