@@ -127,6 +127,9 @@ def test_config_flag_and_isolated(in_tmp: Path, capsys: pytest.CaptureFixture[st
     assert [line.split(": ")[1].split()[0] for line in lines] == ["SK121"]
     assert main(["lint", "--config", "missing.toml", "."]) == 2
     assert "missing.toml: config file not found" in capsys.readouterr().err
+    (in_tmp / "pyproject.toml").write_text('[project]\nname = "x"\n')
+    assert main(["lint", "--config", "pyproject.toml", "."]) == 2
+    assert "pyproject.toml: no [tool.skillkit] table" in capsys.readouterr().err
 
 
 def test_per_file_ignores_and_exclude(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -262,3 +265,15 @@ def test_readme_config_example_loads(tmp_path: Path) -> None:
     settings = load_config(tmp_path / "skillkit.toml").settings
     assert settings.target == "viberun"
     assert settings.options == {"min-description-length": 60}
+
+
+def test_a_non_skill_file_under_templates_is_left_out(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The pre-commit hook names files under templates/; without a render plan they are some
+    other tool's templates, not skills."""
+    page = in_tmp / "app" / "templates" / "index.html"
+    page.parent.mkdir(parents=True)
+    page.write_text("<html></html>\n")
+    assert main(["lint", "--isolated", "app/templates/index.html"]) == 0
+    assert capsys.readouterr().out == "All clean: 0 files checked.\n"

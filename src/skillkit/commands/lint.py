@@ -177,7 +177,9 @@ def run(args: argparse.Namespace) -> int:
 
 def _templates(paths: Sequence[str], resolver: Resolver) -> tuple[list[str], list[Path]]:
     """Split the paths into those to lint and the template sources among them (files under the
-    templates folder of a render plan, as the pre-commit hook names them)."""
+    templates folder of a render plan, as the pre-commit hook names them). Another file in a
+    folder named `templates` (a web framework's, say, where no render plan applies) is not a
+    skill: it is left out rather than reported as one."""
     from skillkit.discover import SKILL_FILE
 
     kept: list[str] = []
@@ -193,7 +195,7 @@ def _templates(paths: Sequence[str], resolver: Resolver) -> tuple[list[str], lis
             (settings.root / folder).resolve()
         ):
             templates.append(path)
-        else:
+        elif "templates" not in path.resolve().parent.parts:
             kept.append(text)
     return kept, templates
 
