@@ -143,7 +143,7 @@ def test_project_rules_see_every_skill_through_the_cache(tmp_path: Path) -> None
 
     # The facts file is lost: those skills are linted again rather than checked without them.
     for path in _cache_files(cache):
-        if path.name.startswith("facts-"):
+        if path.name.startswith("facts"):
             path.write_bytes(b"lost")
     drifted.write_text(_drift_skill("delta", _SHARED + "- Report it.\n"), encoding="utf-8")
     again = _lint(root, cache, 1)

@@ -20,6 +20,7 @@ import marshal
 import os
 import sys
 import time
+import zlib
 from collections.abc import Callable, Mapping, Sequence
 from enum import Enum
 from pathlib import Path
@@ -44,6 +45,7 @@ RACY_NS = 2_000_000_000
 # A skill folder with more sub-folders than this (a repository root that is also a skill) is not
 # cached: checking that nothing in it changed would cost more than linting the file.
 MAX_DEPENDENCY_FOLDERS = 64
+FACTS_SHARDS = 16
 SKIPPED_FOLDERS = frozenset({".git", ".hg", ".svn", "node_modules", "__pycache__", CACHE_FOLDER})
 
 # (folder, mtime_ns) for the skill folder and each folder below it.
@@ -377,6 +379,12 @@ class LintCache:
             self._files[name] = cache_file
         return cache_file
 
+    def _facts_file(self, key: str, path: str) -> _CacheFile:
+        # Facts are the bulk of the cache: spread over shards by path, so that linting one file
+        # reads and rewrites one shard, not every skill's sections.
+        shard = zlib.crc32(path.encode("utf-8", "surrogateescape")) % FACTS_SHARDS
+        return self._named(f"facts{shard:02d}", key)
+
     def _settings_key(self, settings: Settings) -> str:
         self._file(settings)
         return self._keys[id(settings)][1]
@@ -444,7 +452,7 @@ class LintCache:
         if not _marshalable(facts):
             return  # facts must be plain data (tuples, strings, numbers...) to be cached
         key = os.path.abspath(path)
-        facts_file = self._named("facts", self._settings_key(settings))
+        facts_file = self._facts_file(self._settings_key(settings), key)
         if facts:
             facts_file.entries[key] = shared_strings(facts)
             facts_file.dirty = True
@@ -497,12 +505,12 @@ class LintCache:
                 return [decode_diagnostic(_text(path), value) for path, value in found]
         except (KeyError, TypeError, ValueError):
             pass
-        facts_file = self._named("facts", key)
         complete = list(results)
         for index, (result, expected) in enumerate(zip(results, digests, strict=True)):
             if expected is None or result.facts:
                 continue
-            facts = facts_file.entries.get(self._hit_facts[result.path][0])
+            path = self._hit_facts[result.path][0]
+            facts = self._facts_file(key, path).entries.get(path)
             if facts is not None and _valid_facts(facts) and facts_digest(facts) == expected:
                 complete[index] = FileResult(result.path, result.diagnostics, facts)
             else:
