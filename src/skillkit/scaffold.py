@@ -221,5 +221,8 @@ def create_template(
         raise ScaffoldError(f"{template} already exists; not overwriting it") from None
     with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
         handle.write(body_text(name, target, required_sections))
-    config.write_text(after, encoding="utf-8")
+    from skillkit.fix import write_atomic
+
+    # Atomically: a crash or a full disk must not leave the project's config half written.
+    write_atomic(config, after)
     return template, config

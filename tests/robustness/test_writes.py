@@ -367,3 +367,74 @@ def test_two_render_runs_at_once(tmp_path: Path) -> None:
     assert render_cli(tmp_path)[0] == 0
     assert outputs(tmp_path, count) == expected
     assert (tmp_path / "skills" / ".skillkit-manifest.json").read_bytes() == manifest
+
+
+# --- skillkit new --template: the config it extends ---------------------------------------------
+
+PYPROJECT = '[project]\nname = "demo"\n\n[tool.skillkit.render]\noutput-root = "out"\n'
+
+
+def test_new_template_never_truncates_the_config(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "pyproject.toml"
+    config.write_text(PYPROJECT)
+    monkeypatch.chdir(tmp_path)
+    with monkeypatch.context() as patch:
+        fail_on_call(patch, "fdopen", lambda n: n == 1, OSError(errno.ENOSPC, "full"))
+        code, _out, err = run_cli("new", "csv-tools", "--template")
+    assert code == 2
+    assert "Traceback" not in err
+    assert config.read_text() == PYPROJECT
+    assert leftovers(tmp_path) == []
+
+
+# --- the lint cache: damaged, or shared by runs at once ----------------------------------------
+
+
+def lint_report(root: Path, *extra: str) -> tuple[int, str]:
+    code, out, err = run_cli("lint", "--isolated", "--format", "concise", *extra, str(root))
+    assert "Traceback" not in err
+    return code, out
+
+
+def test_a_damaged_cache_is_ignored(tmp_path: Path) -> None:
+    make_tree(tmp_path / "tree", 5)
+    cache = tmp_path / "cache"
+    expected = lint_report(tmp_path / "tree", "--no-cache")
+    assert lint_report(tmp_path / "tree", "--cache-dir", str(cache)) == expected
+    files = [p for p in cache.rglob("*") if p.is_file() and p.name not in (".gitignore",)]
+    assert files
+    damages: list[Callable[[bytes], bytes]] = [
+        lambda data: data[: len(data) // 2],  # truncated
+        lambda data: data[:-1] + bytes([data[-1] ^ 1]),  # one bit flipped
+        lambda data: b"",
+        lambda data: os.urandom(len(data)),
+    ]
+    for damage in damages:
+        for path in files:
+            path.write_bytes(damage(path.read_bytes()) if path.stat().st_size else b"")
+        assert lint_report(tmp_path / "tree", "--cache-dir", str(cache)) == expected
+
+
+def test_lint_runs_at_once_share_the_cache(tmp_path: Path) -> None:
+    make_tree(tmp_path / "tree", 60)
+    cache = tmp_path / "cache"
+    command = [*SKILLKIT, "lint", "--isolated", "--format", "concise", "--cache-dir", str(cache)]
+    expected = subprocess.run(
+        [*command[:-2], "--no-cache", str(tmp_path / "tree")], capture_output=True, timeout=120
+    )
+    for _ in range(2):  # a cold cache, then a warm one
+        runs = [
+            subprocess.Popen(
+                [*command, str(tmp_path / "tree")],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                stdin=subprocess.DEVNULL,
+            )
+            for _ in range(3)
+        ]
+        for run in runs:
+            out, err = run.communicate(timeout=120)
+            assert (run.returncode, out, err) == (expected.returncode, expected.stdout, b"")
+    assert [p.name for p in cache.rglob(".tmp-*")] == []
