@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import os
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from skillkit.diagnostics import Diagnostic
 from skillkit.lint import lint_paths
@@ -77,3 +80,14 @@ def render_example(root: Path, example: Example) -> list[Diagnostic]:
 def triples(diagnostics: list[Diagnostic]) -> list[tuple[str, int, str]]:
     """(code, line, message) of each finding: what most tests pin."""
     return [(d.code, d.span.line, d.message) for d in diagnostics]
+
+
+@pytest.fixture
+def in_tmp(tmp_path: Path) -> Iterator[Path]:
+    """Run the test inside its own temporary folder (as the CLI sees it), then go back."""
+    old = Path.cwd()
+    os.chdir(tmp_path)
+    try:
+        yield tmp_path
+    finally:
+        os.chdir(old)

@@ -8,7 +8,6 @@ import os
 import pty
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -27,16 +26,6 @@ WARNING_ONLY = (
     "---\nname: demo\ndescription: Tidies CSV. Use when asked.\n---\n\n# Demo\n\nSteps.\n"
 )
 ENV = {key: value for key, value in os.environ.items() if key not in ("NO_COLOR", "FORCE_COLOR")}
-
-
-@pytest.fixture
-def in_tmp(tmp_path: Path) -> Iterator[Path]:
-    old = Path.cwd()
-    os.chdir(tmp_path)
-    try:
-        yield tmp_path
-    finally:
-        os.chdir(old)
 
 
 def lint(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

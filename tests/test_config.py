@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import jsonschema
@@ -15,16 +14,6 @@ from skillkit.cli import main
 from tests.helpers import write_skill
 
 SHORT = "---\nname: demo\ndescription: CSV helper.\n---\n\n# Demo\n"
-
-
-@pytest.fixture
-def in_tmp(tmp_path: Path) -> Iterator[Path]:
-    old = Path.cwd()
-    os.chdir(tmp_path)
-    try:
-        yield tmp_path
-    finally:
-        os.chdir(old)
 
 
 def lint(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, list[str]]:

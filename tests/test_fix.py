@@ -3,9 +3,7 @@ BOM files; no overlaps; a second --fix changes nothing; atomic writes."""
 
 from __future__ import annotations
 
-import os
 import stat
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,16 +15,6 @@ from skillkit.model import Span
 from tests.helpers import write_skill
 
 GOOD_DESCRIPTION = "description: Formats CSV files. Use when the user asks to tidy a CSV."
-
-
-@pytest.fixture
-def in_tmp(tmp_path: Path) -> Iterator[Path]:
-    old = Path.cwd()
-    os.chdir(tmp_path)
-    try:
-        yield tmp_path
-    finally:
-        os.chdir(old)
 
 
 def fix(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

@@ -4,11 +4,9 @@ junit, --statistics and --output; and that a single-file lint imports none of th
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import xml.etree.ElementTree as ElementTree
-from collections.abc import Iterator
 from pathlib import Path
 
 import jsonschema
@@ -20,16 +18,6 @@ from tests.helpers import CORPUS, write_skill
 
 SARIF_SCHEMA = CORPUS.parent / "schemas" / "sarif-schema-2.1.0.json"
 SHORT = "---\nname: no\ndescription: CSV helper.\n---\n\n# Demo\n\nSee [a](missing.md).\n"
-
-
-@pytest.fixture
-def in_tmp(tmp_path: Path) -> Iterator[Path]:
-    old = Path.cwd()
-    os.chdir(tmp_path)
-    try:
-        yield tmp_path
-    finally:
-        os.chdir(old)
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:

@@ -216,6 +216,7 @@ def test_diagnostics_code_actions_hover(tmp_path: Path) -> None:
         actions = await s.actions(uri, first[1].range)
         assert [(a.title, a.kind) for a in actions] == [
             ('quote the value as "no" (SK106)', lsp.CodeActionKind.QuickFix),
+            ("suppress SK106 here (a skillkit comment)", lsp.CodeActionKind.QuickFix),
             ("skillkit: apply every safe fix", lsp.CodeActionKind.SourceFixAll),
         ]
         assert actions[0].edit is not None and actions[0].edit.changes is not None
@@ -242,6 +243,7 @@ def test_diagnostics_code_actions_hover(tmp_path: Path) -> None:
         assert s.texts[uri].startswith("---\nname: csv-tools\n")
         assert await s.diagnostics(uri) == []
         assert await s.actions(uri, first[0].range) == []
+        text_before_typing = s.texts[uri]
 
         # Typing (an incremental change after the emoji) is linted at once.
         s.change(
@@ -261,6 +263,15 @@ def test_diagnostics_code_actions_hover(tmp_path: Path) -> None:
         assert [(d.code, d.range.start.character, d.range.end.character) for d in changed] == [
             ("SK106", 9, 12)
         ]
+        # The other quick fix: a suppression comment (as `lint --add-suppressions` writes it).
+        actions = await s.actions(uri, changed[0].range)
+        suppress = [a for a in actions if a.title == "suppress SK106 here (a skillkit comment)"]
+        assert suppress and suppress[0].edit is not None and suppress[0].edit.changes is not None
+        s.change(uri, list(suppress[0].edit.changes[uri]))
+        assert s.texts[uri] == text_before_typing.replace(
+            '  "🚀é": "no"\n', '  # skillkit: ignore SK106\n  "🚀é": yes\n'
+        )
+        assert await s.diagnostics(uri) == []
 
         # Closing the document clears its findings.
         s.client.text_document_did_close(

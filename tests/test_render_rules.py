@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,16 +21,6 @@ from tests.helpers import write_skill
 
 RENDER_CODES = ["SK701", "SK702", "SK703", "SK704", "SK705", "SK706", "SK707"]
 SKILL = "---\nname: demo\ndescription: Greet the user. Use when the user asks to be greeted.\n---\n"
-
-
-@pytest.fixture
-def in_tmp(tmp_path: Path) -> Iterator[Path]:
-    old = Path.cwd()
-    os.chdir(tmp_path)
-    try:
-        yield tmp_path
-    finally:
-        os.chdir(old)
 
 
 def test_the_render_codes_are_declared_as_render_rules() -> None:

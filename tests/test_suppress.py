@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,16 +11,6 @@ from skillkit.cli import main
 from tests.helpers import write_skill
 
 FRONT = "---\nname: demo\ndescription: CSV helper.\n---\n"
-
-
-@pytest.fixture
-def in_tmp(tmp_path: Path) -> Iterator[Path]:
-    old = Path.cwd()
-    os.chdir(tmp_path)
-    try:
-        yield tmp_path
-    finally:
-        os.chdir(old)
 
 
 def concise(capsys: pytest.CaptureFixture[str], *argv: str) -> list[str]:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from skillkit.diagnostics import Diagnostic, Finding, Severity
-from skillkit.discover import discover, list_folder
+from skillkit.discover import Missing, discover, list_folder
 from skillkit.model import ProblemKind, Skill, Span
 from skillkit.registry import LINT, Context, Rule, all_rules, resolve_code
 from skillkit.settings import DEFAULT_SETTINGS, Settings
@@ -226,6 +226,21 @@ def _project_diagnostics(file_results: Sequence[FileResult], base: Settings) -> 
     ]
 
 
+def unreadable_diagnostics(missing: Iterable[Missing]) -> list[Diagnostic]:
+    """SK001 for each path that discovery could not read (shared by lint and watch)."""
+    return [
+        Diagnostic(
+            path=str(gone.path),
+            span=Span.at(1),
+            code="SK001",
+            name="file-unreadable",
+            severity=Severity.ERROR,
+            message=f"cannot lint: {gone.reason}",
+        )
+        for gone in missing
+    ]
+
+
 @dataclass
 class LintResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
@@ -269,17 +284,7 @@ def lint_paths(
         lister=cache.list_folder if cache is not None else list_folder,
     )
     result = LintResult()
-    for gone in missing:
-        result.diagnostics.append(
-            Diagnostic(
-                path=str(gone.path),
-                span=Span.at(1),
-                code="SK001",
-                name="file-unreadable",
-                severity=Severity.ERROR,
-                message=f"cannot lint: {gone.reason}",
-            )
-        )
+    result.diagnostics.extend(unreadable_diagnostics(missing))
     jobs = [(path, pick(path)) for path in files]
     file_results = _lint_files(jobs, cache, workers)
     result.cache_hits = cache.hits if cache is not None else 0

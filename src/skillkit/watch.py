@@ -20,10 +20,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TextIO
 
-from skillkit.diagnostics import Diagnostic, Severity
 from skillkit.discover import SKIPPED_FOLDERS, discover
-from skillkit.lint import FileResult, LintResult, check_skill, lint_file, run_project_rules
-from skillkit.model import Span
+from skillkit.lint import (
+    FileResult,
+    LintResult,
+    check_skill,
+    lint_file,
+    run_project_rules,
+    unreadable_diagnostics,
+)
 from skillkit.parse import parse_bytes
 from skillkit.settings import DEFAULT_SETTINGS, Settings
 
@@ -104,17 +109,7 @@ class IncrementalLinter:
             paths, respect_gitignore=self.respect_gitignore, exclude=self.settings.exclude
         )
         result = LintResult()
-        for gone in missing:
-            result.diagnostics.append(
-                Diagnostic(
-                    path=str(gone.path),
-                    span=Span.at(1),
-                    code="SK001",
-                    name="file-unreadable",
-                    severity=Severity.ERROR,
-                    message=f"cannot lint: {gone.reason}",
-                )
-            )
+        result.diagnostics.extend(unreadable_diagnostics(missing))
         file_results = [self._file_result(path, pick(path)) for path in files]
         present = {str(path) for path in files}
         for stale in set(self._results) - present:

@@ -12,7 +12,7 @@ from lsprotocol import types as lsp
 
 from skillkit.diagnostics import Diagnostic, Edit, Severity
 from skillkit.lint import check_skill
-from skillkit.lsp.positions import UTF16, from_lsp, to_lsp
+from skillkit.lsp.positions import UTF16, from_lsp, to_lsp, units
 from skillkit.model import Skill, Span
 from skillkit.parse import parse_text
 from skillkit.settings import DEFAULT_SETTINGS, Settings
@@ -176,6 +176,7 @@ def code_actions(analysis: Analysis, requested: lsp.Range) -> list[lsp.CodeActio
                 is_preferred=True,
             )
         )
+    actions.extend(_suppressions(analysis, start, end))
     if fixable:
         edits = _disjoint([d.fix.edits for d in fixable if d.fix is not None])
         actions.append(
@@ -183,6 +184,45 @@ def code_actions(analysis: Analysis, requested: lsp.Range) -> list[lsp.CodeActio
                 title="skillkit: apply every safe fix",
                 kind=lsp.CodeActionKind.SourceFixAll,
                 edit=lsp.WorkspaceEdit(changes={analysis.uri: _text_edits(analysis, edits)}),
+            )
+        )
+    return actions
+
+
+def _suppressions(
+    analysis: Analysis, start: tuple[int, int], end: tuple[int, int]
+) -> list[lsp.CodeAction]:
+    """For each finding in the range, the comment that suppresses it (as `lint
+    --add-suppressions` writes it), as an edit of the whole text."""
+    from skillkit.suppress import suppression_text
+
+    if not is_skill_path(analysis.skill.path):
+        return []  # a template's findings are about its outputs
+    skill = analysis.skill
+    lines = skill.text.split("\n")
+    whole = lsp.Range(
+        start=analysis.position(1, 1),
+        end=lsp.Position(
+            line=len(lines) - 1,
+            character=units(lines[-1], analysis.encoding)
+            + (1 if skill.has_bom and len(lines) == 1 else 0),
+        ),
+    )
+    actions = []
+    for diagnostic in analysis.diagnostics:
+        if not _overlaps(diagnostic.span, start, end) or not diagnostic.code.startswith("SK"):
+            continue
+        text, added = suppression_text(skill, [diagnostic])
+        if not added:
+            continue
+        actions.append(
+            lsp.CodeAction(
+                title=f"suppress {diagnostic.code} here (a skillkit comment)",
+                kind=lsp.CodeActionKind.QuickFix,
+                diagnostics=[to_lsp_diagnostic(analysis, diagnostic)],
+                edit=lsp.WorkspaceEdit(
+                    changes={analysis.uri: [lsp.TextEdit(range=whole, new_text=text)]}
+                ),
             )
         )
     return actions

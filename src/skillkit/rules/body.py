@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from skillkit.diagnostics import Edit, Finding, Fix, Severity
 from skillkit.model import ProblemKind, Skill, Span
 from skillkit.registry import Context, RuleOption, rule
+from skillkit.rules._common import parse_problems
 
 _FRONT = (
     "---\nname: demo\ndescription: Formats CSV files. Use when the user asks to tidy a CSV.\n---\n"
@@ -128,9 +129,7 @@ def body_too_long(skill: Skill, context: Context) -> Iterator[Finding]:
     good=_FRONT + "\n# Demo\n\n```sh\ncsvfix data.csv\n```\n\n## Notes\n\nKeep backups.\n",
 )
 def code_fence_unclosed(skill: Skill, context: Context) -> Iterator[Finding]:
-    for problem in skill.problems:
-        if problem.kind is ProblemKind.UNCLOSED_FENCE:
-            yield Finding(problem.span, problem.message)
+    yield from parse_problems(skill, ProblemKind.UNCLOSED_FENCE)
 
 
 @rule(

@@ -7,13 +7,7 @@ from collections.abc import Iterator
 from skillkit.diagnostics import Finding, Severity
 from skillkit.model import ProblemKind, Skill
 from skillkit.registry import Context, Example, rule
-
-
-def _problems(skill: Skill, *kinds: ProblemKind) -> Iterator[Finding]:
-    for problem in skill.problems:
-        if problem.kind in kinds:
-            yield Finding(problem.span, problem.message)
-
+from skillkit.rules._common import parse_problems
 
 _GOOD = (
     "---\nname: demo\ndescription: Formats CSV files. Use when the user asks to tidy a CSV.\n"
@@ -32,7 +26,7 @@ _GOOD = (
     good=_GOOD,
 )
 def file_unreadable(skill: Skill, context: Context) -> Iterator[Finding]:
-    yield from _problems(skill, ProblemKind.UNREADABLE)
+    yield from parse_problems(skill, ProblemKind.UNREADABLE)
 
 
 @rule(
@@ -46,7 +40,7 @@ def file_unreadable(skill: Skill, context: Context) -> Iterator[Finding]:
     good=_GOOD,
 )
 def file_not_utf8(skill: Skill, context: Context) -> Iterator[Finding]:
-    yield from _problems(skill, ProblemKind.NOT_UTF8)
+    yield from parse_problems(skill, ProblemKind.NOT_UTF8)
 
 
 @rule(
@@ -60,4 +54,4 @@ def file_not_utf8(skill: Skill, context: Context) -> Iterator[Finding]:
     good=_GOOD,
 )
 def file_too_large(skill: Skill, context: Context) -> Iterator[Finding]:
-    yield from _problems(skill, ProblemKind.TOO_LARGE)
+    yield from parse_problems(skill, ProblemKind.TOO_LARGE)

@@ -10,6 +10,7 @@ from skillkit.diagnostics import Edit, Finding, Fix, Related, Severity
 from skillkit.model import Field, ProblemKind, Skill, Span, Value
 from skillkit.parse.frontmatter import kind_name
 from skillkit.registry import Context, Example, RuleOption, rule
+from skillkit.rules._common import parse_problems
 
 GOOD = (
     "---\nname: demo\ndescription: Formats CSV files. Use when the user asks to tidy or "
@@ -23,12 +24,6 @@ def _front_matter_usable(skill: Skill) -> bool:
     return fm.present and fm.root_kind in ("map", "empty")
 
 
-def _problems(skill: Skill, *kinds: ProblemKind) -> Iterator[Finding]:
-    for problem in skill.problems:
-        if problem.kind in kinds:
-            yield Finding(problem.span, problem.message)
-
-
 @rule(
     "SK101",
     "front-matter-missing",
@@ -40,7 +35,7 @@ def _problems(skill: Skill, *kinds: ProblemKind) -> Iterator[Finding]:
     good=GOOD,
 )
 def front_matter_missing(skill: Skill, context: Context) -> Iterator[Finding]:
-    yield from _problems(skill, ProblemKind.FRONT_MATTER_MISSING)
+    yield from parse_problems(skill, ProblemKind.FRONT_MATTER_MISSING)
 
 
 @rule(
@@ -54,7 +49,7 @@ def front_matter_missing(skill: Skill, context: Context) -> Iterator[Finding]:
     good=GOOD,
 )
 def front_matter_unclosed(skill: Skill, context: Context) -> Iterator[Finding]:
-    yield from _problems(skill, ProblemKind.FRONT_MATTER_UNCLOSED)
+    yield from parse_problems(skill, ProblemKind.FRONT_MATTER_UNCLOSED)
 
 
 @rule(
@@ -68,7 +63,7 @@ def front_matter_unclosed(skill: Skill, context: Context) -> Iterator[Finding]:
     good=GOOD,
 )
 def yaml_syntax_error(skill: Skill, context: Context) -> Iterator[Finding]:
-    yield from _problems(skill, ProblemKind.YAML_SYNTAX)
+    yield from parse_problems(skill, ProblemKind.YAML_SYNTAX)
 
 
 @rule(
@@ -81,7 +76,7 @@ def yaml_syntax_error(skill: Skill, context: Context) -> Iterator[Finding]:
     good=GOOD,
 )
 def front_matter_not_mapping(skill: Skill, context: Context) -> Iterator[Finding]:
-    yield from _problems(skill, ProblemKind.YAML_NOT_MAPPING)
+    yield from parse_problems(skill, ProblemKind.YAML_NOT_MAPPING)
 
 
 @rule(
@@ -213,7 +208,7 @@ def unknown_field(skill: Skill, context: Context) -> Iterator[Finding]:
     good=GOOD,
 )
 def yaml_unsupported(skill: Skill, context: Context) -> Iterator[Finding]:
-    yield from _problems(skill, ProblemKind.YAML_UNSUPPORTED, ProblemKind.YAML_TOO_COMPLEX)
+    yield from parse_problems(skill, ProblemKind.YAML_UNSUPPORTED, ProblemKind.YAML_TOO_COMPLEX)
 
 
 @rule(
