@@ -279,6 +279,45 @@ def test_exit_codes_through_a_subprocess(tmp_path: Path) -> None:
     assert skillkit(cwd=tmp_path).returncode == 2  # no command: help, and usage's exit code
 
 
+def closed_pipe_run(*argv: str, cwd: Path, unbuffered: bool) -> tuple[int, str]:
+    """Run skillkit with stdout a pipe whose reader has already gone (`skillkit ... | head`)."""
+    env = {key: value for key, value in ENV.items() if key != "PYTHONUNBUFFERED"}
+    if unbuffered:
+        env["PYTHONUNBUFFERED"] = "1"
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "skillkit", *argv],
+            cwd=cwd,
+            env=env,
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+        )
+    finally:
+        os.close(write_end)
+    return result.returncode, result.stderr
+
+
+def test_a_broken_pipe_after_the_command_keeps_its_code(tmp_path: Path) -> None:
+    # Buffered stdout and a short output: the pipe breaks on the flush after the command
+    # returned, so its own code survives (0 for `rules`, 1 for a lint with findings).
+    write_skill(tmp_path, BAD)
+    assert closed_pipe_run("rules", cwd=tmp_path, unbuffered=False) == (0, "")
+    lint_args = ("lint", "--isolated", "--no-cache", "--format", "concise", "demo")
+    assert closed_pipe_run(*lint_args, cwd=tmp_path, unbuffered=False) == (1, "")
+
+
+def test_a_broken_pipe_mid_command_exits_141_quietly(tmp_path: Path) -> None:
+    # Unbuffered, the first write fails while the command runs: its code is not known yet.
+    write_skill(tmp_path, BAD)
+    assert closed_pipe_run("rules", cwd=tmp_path, unbuffered=True) == (141, "")
+    lint_args = ("lint", "--isolated", "--no-cache", "--format", "concise", "demo")
+    assert closed_pipe_run(*lint_args, cwd=tmp_path, unbuffered=True) == (141, "")
+
+
 # --- rules and rule ----------------------------------------------------------------------------
 
 

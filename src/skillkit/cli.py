@@ -34,8 +34,17 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+EXIT_BROKEN_PIPE = 128 + 13  # 128 + SIGPIPE, as the shell reports for `yes | head -1`
 
-__all__ = ["COMMANDS", "EXIT_ERROR", "EXIT_FINDINGS", "EXIT_OK", "UsageError", "main"]
+__all__ = [
+    "COMMANDS",
+    "EXIT_BROKEN_PIPE",
+    "EXIT_ERROR",
+    "EXIT_FINDINGS",
+    "EXIT_OK",
+    "UsageError",
+    "main",
+]
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
@@ -69,18 +78,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return EXIT_ERROR
+    code: int | None = None
     try:
-        return int(args._module.run(args))
+        code = int(args._module.run(args))
+        # Flush here, not at exit: a reader that went away shows up while the code is known.
+        sys.stdout.flush()
+        return code
     except UsageError as error:
         print(f"skillkit: error: {error}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
-        # The reader went away (`skillkit lint | head`); not an error of ours.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return EXIT_FINDINGS
+        # The reader went away (`skillkit lint | head`): stop quietly. The command's own code if
+        # it had finished (a lint with findings must not turn into 0), else what a POSIX tool
+        # killed by SIGPIPE reports; never EXIT_FINDINGS, which would claim findings.
+        _discard_stdout()
+        return EXIT_BROKEN_PIPE if code is None else code
     except Exception as error:
         if os.environ.get("SKILLKIT_DEBUG"):
             raise
@@ -90,6 +104,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_ERROR
+
+
+def _discard_stdout() -> None:
+    """Point stdout at the null device, so that the flush at exit does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout has no file descriptor (captured, say)
+        pass
 
 
 def use_colour(stream: object) -> bool:
