@@ -144,7 +144,15 @@ def deep_yaml_block() -> bytes:
 
 
 def nested_list_items() -> bytes:
-    return (HEAD + "".join("  " * depth + "- item\n" for depth in range(10_000))).encode()
+    # 10,000 nested items on one line (each on a line of its own would make a 100 MB file);
+    # then lines of nested items and quotes, and 1,000 items each a line deeper.
+    return (
+        HEAD
+        + "- " * 10_000
+        + "item\n"
+        + ("- " * 5_000 + "> " * 5_000 + "item\n") * 100
+        + "".join("  " * depth + "- item\n" for depth in range(1_000))
+    ).encode()
 
 
 def hundred_thousand_headings() -> bytes:

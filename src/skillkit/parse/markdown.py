@@ -25,6 +25,9 @@ _SETEXT = re.compile(r"^(=+|-+)[ \t]*$")
 _LIST_MARKER = re.compile(r"^(?:[-+*]|(\d{1,9})[.)])(?=[ \t]|$)")
 _THEMATIC = re.compile(r"^(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$")
 _LIST_STARTS = frozenset("-+*0123456789")  # the first characters _LIST_MARKER can match
+# The same marker, read at an offset into a line (`pattern.match(line, offset)`).
+_LIST_MARKER_AT = re.compile(r"(?:[-+*]|(\d{1,9})[.)])(?=[ \t]|$)")
+_BLANKS = re.compile(r"[ \t]*")
 # The first characters of a line that can do more than start or continue a paragraph: indent,
 # headings, fences, HTML and comments, list items, thematic breaks, setext underlines, quotes.
 _BLOCK_STARTS = frozenset(" \t#`~<-+*_=>") | _LIST_STARTS
@@ -83,6 +86,32 @@ class BlockStructure:
 def _columns(prefix: str) -> int:
     """The width of leading whitespace, with tab stops every 4 columns as CommonMark has them."""
     return len(prefix.expandtabs(4))
+
+
+def _blank_columns(line: str, start: int, end: int, column: int) -> int:
+    """The columns that the blanks line[start:end] span when they begin at `column` (tab stops
+    every 4); counting stops past 4, the most that matters for a list item's content column."""
+    width = column
+    for index in range(start, min(end, start + 5)):
+        width += 4 - width % 4 if line[index] == "\t" else 1
+    return width - column if end - start <= 5 else max(width - column, 5)
+
+
+class _ThematicSuffix:
+    """Whether line[offset:] is a thematic break of `-` or `*` (three or more, with blanks
+    between), in constant time after one pass over the line per character (the regex on each
+    suffix is quadratic on a line of nested `- - - ...` markers)."""
+
+    def __init__(self, line: str) -> None:
+        self.line = line
+        self.clean_from: dict[str, int] = {}
+
+    def at(self, offset: int) -> bool:
+        char = self.line[offset]
+        if char not in self.clean_from:
+            # Past this index the line holds only `char` and blanks.
+            self.clean_from[char] = len(self.line.rstrip(char + " \t"))
+        return offset >= self.clean_from[char] and self.line.count(char, offset) >= 3
 
 
 def _split_indent(line: str) -> tuple[int, str]:
@@ -170,29 +199,36 @@ def scan_blocks(lines: Sequence[str], first_line: int) -> BlockStructure:
                 items.pop()
             paragraph_start = 0
         container = items[-1] if items else 0
-        # A list item's first line: its content may itself start a block (`- # Title`).
+        # A list item's first line: its content may itself start a block (`- # Title`). Markers
+        # are read at an offset into the line, not by slicing it for each one: a line of 10,000
+        # nested markers (`- - - ... x`) stays linear.
+        start = offset = len(line) - len(rest)
+        thematic = _ThematicSuffix(line)
         while (
             indent - container <= 3
-            and rest[0] in _LIST_STARTS
+            and line[offset] in _LIST_STARTS
             and not (paragraph_start and _SETEXT.match(rest))
         ):
-            marker = _LIST_MARKER.match(rest)
-            if not marker or (rest[0] in "-*" and _THEMATIC.match(rest)):
+            marker = _LIST_MARKER_AT.match(line, offset)
+            if not marker or (line[offset] in "-*" and thematic.at(offset)):
                 break
-            after = rest[marker.end() :]
-            content = after.lstrip(" \t")
-            if paragraph_start and (not content or (marker.group(1) or "1") != "1"):
+            blanks = _BLANKS.match(line, marker.end())
+            content_at = blanks.end() if blanks else marker.end()
+            has_content = content_at < len(line)
+            if paragraph_start and (not has_content or (marker.group(1) or "1") != "1"):
                 break  # this item cannot interrupt a paragraph: the line continues it
-            gap = _columns(" " * (indent + marker.end()) + after[: len(after) - len(content)])
-            gap -= indent + marker.end()
-            width = marker.end() + (gap if 1 <= gap <= 4 and content else 1)
+            marker_width = marker.end() - offset
+            gap = _blank_columns(line, marker.end(), content_at, indent + marker_width)
+            width = marker_width + (gap if 1 <= gap <= 4 and has_content else 1)
             items.append(indent + width)
             container = items[-1]
             paragraph_start = 0
-            indent, rest = container, content
-            if not rest:
+            indent, offset = container, content_at
+            if not has_content:
                 empty_item = number
                 break
+        if offset != start:
+            rest = line[offset:]
         if not rest:
             number += 1
             continue
