@@ -20,11 +20,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TextIO
 
-from skillkit.discover import SKIPPED_FOLDERS, discover
+from skillkit.discover import SKIPPED_FOLDERS
 from skillkit.lint import (
     FileResult,
     LintResult,
     check_skill,
+    discover_skills,
     lint_file,
     run_project_rules,
     unreadable_diagnostics,
@@ -105,8 +106,8 @@ class IncrementalLinter:
     def run(self, paths: Sequence[Path | str]) -> LintResult:
         self.relinted = []
         pick: SettingsFor = self.settings_for or (lambda _path: self.settings)
-        files, missing = discover(
-            paths, respect_gitignore=self.respect_gitignore, exclude=self.settings.exclude
+        files, missing = discover_skills(
+            paths, self.settings, respect_gitignore=self.respect_gitignore
         )
         result = LintResult()
         result.diagnostics.extend(unreadable_diagnostics(missing))
