@@ -13,6 +13,7 @@ import argparse
 import contextlib
 import hashlib
 import os
+import stat
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -71,7 +72,11 @@ class IncrementalLinter:
     def _file_result(self, path: Path, settings: Settings) -> FileResult:
         shown = str(path)
         try:
-            with open(path, "rb") as handle:
+            # O_NONBLOCK and a regular-file check: opening a FIFO would block the watch forever.
+            descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+            with open(descriptor, "rb") as handle:
+                if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+                    raise OSError("not a regular file")
                 data = handle.read(settings.max_file_bytes + 1)
         except OSError:
             self.relinted.append(shown)
