@@ -15,11 +15,13 @@ from __future__ import annotations
 import sys
 import types
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from skillkit.render.engine import Output, RenderResult, render_plan
 from skillkit.render.plan import Plan, PlanError, PlanSource, build_plan
 from skillkit.settings import Settings
+
+if TYPE_CHECKING:
+    from skillkit.render.engine import Output, RenderResult, render_plan
 
 __all__ = [
     "Output",
@@ -56,6 +58,16 @@ def plan_for(root: Path | str = ".", settings: Settings | None = None) -> Plan:
     return build_plan(settings.render, settings.root, settings.target, source)
 
 
+def __getattr__(name: str) -> Any:
+    # The engine (and Jinja with it) loads on first use: the lint rules that only read the plan
+    # (SK601 asks which template an output comes from) must not pay for Jinja.
+    if name in ("Output", "RenderResult", "render_plan"):
+        from skillkit.render import engine
+
+        return getattr(engine, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def render(
     root: Path | str = ".",
     *,
@@ -67,6 +79,8 @@ def render(
     """Render every output of the project at `root`. With `check`, write nothing and report what
     is missing, stale or edited by hand. Raises `PlanError` (or `ConfigError`) for a plan or a
     config that is itself wrong; every other problem is a finding in the result."""
+    from skillkit.render.engine import render_plan
+
     return render_plan(plan_for(root, settings), settings, check=check, force=force, delete=delete)
 
 

@@ -17,12 +17,14 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
 from skillkit.diagnostics import Finding, Related, Severity
 from skillkit.model import Skill, Span
 from skillkit.registry import Context, Example, Rule, register
 from skillkit.rules.guardrails import normalize_title
+from skillkit.settings import Settings
 
 MIN_LINE_RATIO = 0.5
 MIN_TEXT_RATIO = 0.75
@@ -34,23 +36,58 @@ SectionFacts = tuple[str, str, int, int, int, tuple[str, ...]]
 SkillFacts = tuple[str, tuple[SectionFacts, ...]]
 
 
-def rendered_from(skill: Skill, context: Context) -> str:
-    """The template of the render plan that outputs this skill, or "" (hand-written)."""
-    table = context.settings.render
-    if not table:
-        return ""
+_OutputPatterns = tuple[Path | None, tuple[tuple[re.Pattern[str], str], ...]]
+# The plan's output patterns, built once per settings object: a run lints thousands of skills
+# under the same settings, and building the plan per skill cost more than the rule itself. The
+# value keeps the settings alive, so an id is never reused while its entry exists.
+_PATTERNS: dict[int, tuple[Settings, _OutputPatterns]] = {}
+
+
+def _output_patterns(settings: Settings) -> _OutputPatterns:
+    cached = _PATTERNS.get(id(settings))
+    if cached is not None and cached[0] is settings:
+        return cached[1]
     from skillkit.render.plan import build_plan
 
     try:
-        plan = build_plan(table, context.settings.root, context.settings.target)
-        relative = skill.path.resolve().relative_to(plan.output_root.resolve()).as_posix()
+        plan = build_plan(settings.render, settings.root, settings.target)
+        patterns: _OutputPatterns = (
+            plan.output_root.resolve(),
+            tuple(
+                # An output path may hold Jinja (`background-service-{{ language }}/SKILL.md`).
+                (
+                    re.compile(
+                        "[^/]+".join(
+                            re.escape(part) for part in re.split(r"\{\{.*?\}\}", variant.path)
+                        )
+                    ),
+                    variant.template,
+                )
+                for variant in plan.variants
+            ),
+        )
     except Exception:  # a broken plan is for `skillkit render` to report, not this rule
+        patterns = (None, ())
+    if len(_PATTERNS) > 32:  # long-lived processes (watch, lsp) reload settings
+        _PATTERNS.clear()
+    _PATTERNS[id(settings)] = (settings, patterns)
+    return patterns
+
+
+def rendered_from(skill: Skill, context: Context) -> str:
+    """The template of the render plan that outputs this skill, or "" (hand-written)."""
+    if not context.settings.render:
         return ""
-    for variant in plan.variants:
-        # An output path may hold Jinja (`background-service-{{ language }}/SKILL.md`).
-        parts = re.split(r"\{\{.*?\}\}", variant.path)
-        if re.fullmatch("[^/]+".join(re.escape(part) for part in parts), relative):
-            return variant.template
+    output_root, patterns = _output_patterns(context.settings)
+    if output_root is None:
+        return ""
+    try:
+        relative = skill.path.resolve().relative_to(output_root).as_posix()
+    except ValueError:
+        return ""
+    for pattern, template in patterns:
+        if pattern.fullmatch(relative):
+            return template
     return ""
 
 
