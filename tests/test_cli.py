@@ -331,6 +331,19 @@ def test_rules_lists_every_rule(capsys: pytest.CaptureFixture[str]) -> None:
     assert sk111.split()[1:3] == ["name-invalid", "error"]
 
 
+def test_rules_parses_nothing_so_imports_no_yaml(tmp_path: Path) -> None:
+    script = (
+        "import sys\n"
+        "from skillkit.cli import main\n"
+        "main(['rules'])\n"
+        "print('LOADED', [m for m in ('yaml', 'skillkit.parse') if m in sys.modules])\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False, cwd=tmp_path
+    )
+    assert result.stdout.splitlines()[-1] == "LOADED []"
+
+
 def test_rules_as_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["rules", "--format", "json"]) == 0
     rules = {rule["code"]: rule for rule in json.loads(capsys.readouterr().out)}

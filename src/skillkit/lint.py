@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from skillkit.diagnostics import Diagnostic, Finding, Severity
-from skillkit.discover import Missing, discover, list_folder
+from skillkit.discover import Lister, Missing, discover, list_folder
 from skillkit.model import ProblemKind, Skill, Span
 from skillkit.registry import LINT, Context, Rule, all_rules, resolve_code
 from skillkit.settings import DEFAULT_SETTINGS, Settings
@@ -226,6 +226,24 @@ def _project_diagnostics(file_results: Sequence[FileResult], base: Settings) -> 
     ]
 
 
+def discover_skills(
+    paths: Sequence[Path | str],
+    settings: Settings,
+    *,
+    respect_gitignore: bool = True,
+    lister: Lister = list_folder,
+) -> tuple[list[Path], list[Missing]]:
+    """The skill files under `paths`, with the `exclude` globs of `settings` taken relative to
+    its config's folder (shared by lint and watch, so both skip the same files)."""
+    return discover(
+        paths,
+        respect_gitignore=respect_gitignore,
+        exclude=settings.exclude,
+        exclude_root=settings.config_path.parent if settings.config_path else None,
+        lister=lister,
+    )
+
+
 def unreadable_diagnostics(missing: Iterable[Missing]) -> list[Diagnostic]:
     """SK001 for each path that discovery could not read (shared by lint and watch)."""
     return [
@@ -276,11 +294,10 @@ def lint_paths(
         from skillkit.cache import LintCache
 
         cache = LintCache(cache_dir)
-    files, missing = discover(
+    files, missing = discover_skills(
         paths,
+        base,
         respect_gitignore=respect_gitignore,
-        exclude=base.exclude,
-        exclude_root=base.config_path.parent if base.config_path else None,
         lister=cache.list_folder if cache is not None else list_folder,
     )
     result = LintResult()

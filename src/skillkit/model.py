@@ -36,6 +36,19 @@ class Span:
 ValueKind = Literal["str", "bool", "int", "float", "null", "seq", "map", "other"]
 
 
+def kind_name(kind: str) -> str:
+    """A YAML value kind as messages name it ("seq" → "list")."""
+    return {
+        "str": "string",
+        "seq": "list",
+        "map": "mapping",
+        "int": "number",
+        "float": "number",
+        "bool": "boolean",
+        "null": "null",
+    }.get(kind, kind)
+
+
 @dataclass(frozen=True, slots=True)
 class Value:
     """A YAML value with its position. Scalars carry `scalar`; sequences `items`; maps `fields`.

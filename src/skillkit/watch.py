@@ -13,6 +13,7 @@ import argparse
 import contextlib
 import hashlib
 import os
+import stat
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -20,11 +21,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TextIO
 
-from skillkit.discover import SKIPPED_FOLDERS, discover
+from skillkit.discover import SKIPPED_FOLDERS
 from skillkit.lint import (
     FileResult,
     LintResult,
     check_skill,
+    discover_skills,
     lint_file,
     run_project_rules,
     unreadable_diagnostics,
@@ -70,7 +72,11 @@ class IncrementalLinter:
     def _file_result(self, path: Path, settings: Settings) -> FileResult:
         shown = str(path)
         try:
-            with open(path, "rb") as handle:
+            # O_NONBLOCK and a regular-file check: opening a FIFO would block the watch forever.
+            descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+            with open(descriptor, "rb") as handle:
+                if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+                    raise OSError("not a regular file")
                 data = handle.read(settings.max_file_bytes + 1)
         except OSError:
             self.relinted.append(shown)
@@ -105,8 +111,8 @@ class IncrementalLinter:
     def run(self, paths: Sequence[Path | str]) -> LintResult:
         self.relinted = []
         pick: SettingsFor = self.settings_for or (lambda _path: self.settings)
-        files, missing = discover(
-            paths, respect_gitignore=self.respect_gitignore, exclude=self.settings.exclude
+        files, missing = discover_skills(
+            paths, self.settings, respect_gitignore=self.respect_gitignore
         )
         result = LintResult()
         result.diagnostics.extend(unreadable_diagnostics(missing))

@@ -12,7 +12,16 @@ from collections.abc import Sequence
 
 import yaml
 
-from skillkit.model import Field, FrontMatter, Problem, ProblemKind, Span, Value, ValueKind
+from skillkit.model import (
+    Field,
+    FrontMatter,
+    Problem,
+    ProblemKind,
+    Span,
+    Value,
+    ValueKind,
+    kind_name,
+)
 
 _Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -313,7 +322,7 @@ def parse_front_matter(lines: Sequence[str]) -> tuple[FrontMatter, int, list[Pro
         problems.append(
             Problem(
                 ProblemKind.YAML_NOT_MAPPING,
-                f"front matter must be a mapping of fields, not a {_kind_name(root_value.kind)}",
+                f"front matter must be a mapping of fields, not a {kind_name(root_value.kind)}",
                 root_value.span,
             )
         )
@@ -329,18 +338,3 @@ def parse_front_matter(lines: Sequence[str]) -> tuple[FrontMatter, int, list[Pro
         body_start,
         problems,
     )
-
-
-def _kind_name(kind: str) -> str:
-    return {
-        "str": "string",
-        "seq": "list",
-        "map": "mapping",
-        "int": "number",
-        "float": "number",
-        "bool": "boolean",
-        "null": "null",
-    }.get(kind, kind)
-
-
-kind_name = _kind_name

@@ -7,8 +7,7 @@ import re
 from collections.abc import Iterator
 
 from skillkit.diagnostics import Edit, Finding, Fix, Related, Severity
-from skillkit.model import Field, ProblemKind, Skill, Span, Value
-from skillkit.parse.frontmatter import kind_name
+from skillkit.model import Field, ProblemKind, Skill, Span, Value, kind_name
 from skillkit.registry import Context, Example, RuleOption, rule
 from skillkit.rules._common import parse_problems
 
