@@ -186,6 +186,22 @@ def unclosed_everything() -> bytes:
     return (HEAD + "<!--\n" * 100_000 + "```\n" * 100_000).encode()
 
 
+def rule_worst_cases() -> bytes:
+    # Rules that looked at every span (or every run) for each span: guardrail bullets with
+    # inline code, long lines of paths and of inline commands, many services.
+    return (
+        HEAD
+        + "## Guardrails\n"
+        + "- Never run `rm -rf /`\n" * 20_000
+        + "`scripts/x.py` " * 20_000
+        + "\n"
+        + "`vrctl service add x --cmd y` " * 10_000
+        + "\n```sh\n"
+        + "vrctl service add web --cmd uv --arg run --port 8000\n" * 5_000
+        + "```\n"
+    ).encode()
+
+
 CASES: list[tuple[Callable[[], bytes], str | None]] = [
     (alias_bomb, "SK108"),
     (deep_yaml_flow, "SK108"),
@@ -197,6 +213,7 @@ CASES: list[tuple[Callable[[], bytes], str | None]] = [
     (ten_megabyte_heading_line, None),
     (shell_worst_cases, None),
     (unclosed_everything, None),
+    (rule_worst_cases, None),
 ]
 
 

@@ -394,12 +394,16 @@ def _same_folder(first: str, second: str) -> bool:
     ),
 )
 def mise_dir_mismatch(skill: Skill, context: Context) -> Iterator[Finding]:
+    # The program each command runs through vrctl, looked up once (a scan of every run for
+    # each service is quadratic on a file of many).
+    inner_of: dict[int, Run] = {}
+    for run in runs(skill):
+        if run.via == ("vrctl",):
+            inner_of.setdefault(id(run.command), run)
     for add in _service_adds(skill):
         assert add.invocation is not None
         cwd = add.invocation.values("--cwd")
-        inner = next(
-            (r for r in runs(skill) if r.command is add.command and r.via == ("vrctl",)), None
-        )
+        inner = inner_of.get(id(add.command))
         if not cwd or inner is None or inner.tool != "mise" or inner.invocation is None:
             continue
         folders = inner.invocation.values("-C")

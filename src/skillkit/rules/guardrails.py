@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from skillkit.diagnostics import Finding, Related, Severity
-from skillkit.model import Section, Skill, Span
+from skillkit.model import InlineCode, Section, Skill, Span
 from skillkit.registry import Context, Example, rule
 from skillkit.rules.invocations import Run, runs, runs_vrctl
 
@@ -391,6 +391,11 @@ def _guardrail_sections(skill: Skill) -> list[Section]:
 def _bans(skill: Skill) -> list[tuple[int, str, str, Predicate]]:
     """(line, bullet text, what, predicate) for each thing a Guardrails bullet forbids."""
     found: list[tuple[int, str, str, Predicate]] = []
+    # The inline code of each line, gathered once (a scan of every span for each bullet is
+    # quadratic on a file of many guardrails).
+    code_by_line: dict[int, list[InlineCode]] = {}
+    for code in skill.inline_code:
+        code_by_line.setdefault(code.span.line, []).append(code)
     for section in _guardrail_sections(skill):
         for line, text in _bullets(skill, section):
             if not _NEGATIVE.search(text) or _CONDITION.search(text):
@@ -398,9 +403,9 @@ def _bans(skill: Skill) -> list[tuple[int, str, str, Predicate]]:
             for pattern, what, predicate in CONCEPTS:
                 if pattern.search(text):
                     found.append((line, text.strip(), what, predicate))
-            for code in skill.inline_code:
+            for code in code_by_line.get(line, ()):
                 words = code.text.split()
-                if code.span.line == line and words:
+                if words:
                     found.append((line, text.strip(), f"`{code.text}`", _prefix_predicate(words)))
     return found
 

@@ -44,11 +44,17 @@ class Run:
         return tuple(token.text for token in self.argv)
 
 
+SENTENCE_WINDOW = 1_000
+
+
 def is_negated(skill: Skill, command: Command) -> bool:
     """An inline command whose sentence, before it, says not to run it (`never run \\`x\\``)."""
     if command.source != "inline":
         return False
-    before = skill.line_text(command.line)[: max(command.span.column - 2, 0)]
+    end = max(command.span.column - 2, 0)
+    # Only the text just before the span: a sentence is not longer than this, and reading the
+    # whole line for each span is quadratic on a long line of them.
+    before = skill.line_text(command.line)[max(0, end - SENTENCE_WINDOW) : end]
     sentence = _SENTENCE_END.split(before)[-1]
     return bool(_NEGATION.search(sentence))
 

@@ -173,9 +173,17 @@ def code_path(text: str) -> str | None:
     return text
 
 
+SENTENCE_WINDOW = 1_000
+
+
 def _sentence(text: str, start: int, end: int) -> str:
     """The sentence of `text` around the columns start..end (0-based), code spans removed."""
     # "e.g. " and "i.e. " do not end a sentence (same length, so the columns still hold).
+    # Only a window around the span: a sentence is not longer than this, and reading the whole
+    # line for each span is quadratic on a long line of them.
+    low = max(0, start - SENTENCE_WINDOW)
+    text = text[low : end + SENTENCE_WINDOW]
+    start, end = start - low, end - low
     masked = _ABBREVIATION.sub(lambda found: found.group(0).replace(".", "_"), text)
     left = max(masked.rfind(stop, 0, start) for stop in _STOPS)
     rights = [found for stop in _STOPS if (found := masked.find(stop, end)) >= 0]
@@ -190,7 +198,13 @@ def _speaks_of_examples(skill: Skill, code: InlineCode) -> bool:
     line = code.span.line
     texts = [_sentence(skill.line_text(line), code.span.column - 1, code.span.end_column - 1)]
     first = line
-    while first - 1 >= skill.body_start_line and skill.line_text(first - 1).strip():
+    # Back to the paragraph's first line (at most 100 lines: a bound for a file of one endless
+    # paragraph, where walking back from every span is quadratic).
+    while (
+        first - 1 >= skill.body_start_line
+        and line - first < 100
+        and skill.line_text(first - 1).strip()
+    ):
         first -= 1
     lead = first - 1
     while lead >= skill.body_start_line and not skill.line_text(lead).strip():
