@@ -160,9 +160,14 @@ def run(args: argparse.Namespace) -> int:
         return _diff(result.files, resolver, args.unsafe_fixes)
     unwritten = 0
     if args.fix:
+        from skillkit.fix import applicable
+
+        had_fixes = any(applicable(d, args.unsafe_fixes) for d in result.diagnostics)
         fixed, unwritten = _fix(result.files, resolver, args.unsafe_fixes)
-        if fixed:
+        if fixed or had_fixes:
+            # Report the files as they are now: fixed by this run, or by another run at once.
             result = _lint(args, resolver, base)
+        if fixed:
             print(f"Fixed {fixed} finding{'s' if fixed != 1 else ''}.", file=sys.stderr)
     if args.add_suppressions:
         added = _add_suppressions(result, resolver)
