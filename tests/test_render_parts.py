@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 import yaml
 
+from skillkit.atomic import write_atomic
 from skillkit.model import Span, Token
 from skillkit.parse.shell import commands_of_text
 from skillkit.render.environment import (
@@ -17,7 +18,7 @@ from skillkit.render.environment import (
     make_environment,
     render_with_origins,
 )
-from skillkit.render.files import UnsafePath, atomic_write, output_path
+from skillkit.render.files import UnsafePath, output_path
 from skillkit.render.frontmatter import adapt, front_matter_block
 from skillkit.render.helpers import VRCTL_HELPERS as vrctl
 from skillkit.render.helpers import HelperError, shell_quote
@@ -349,9 +350,9 @@ def test_output_path_stays_inside_the_root(tmp_path: Path) -> None:
 
 def test_atomic_write_replaces_and_keeps_the_mode(tmp_path: Path) -> None:
     target = tmp_path / "deep" / "file.sh"
-    atomic_write(target, b"one\n", executable=True)
+    write_atomic(target, b"one\n", executable=True)
     target.chmod(0o750)
-    atomic_write(target, b"two\n")
+    write_atomic(target, b"two\n")
     assert target.read_bytes() == b"two\n"
     assert target.stat().st_mode & 0o777 == 0o750
     assert [p.name for p in target.parent.iterdir()] == ["file.sh"]

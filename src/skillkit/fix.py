@@ -14,12 +14,8 @@ gets its turn on the next pass. Passes stop when nothing is left to apply, at th
 
 from __future__ import annotations
 
-import contextlib
 import difflib
-import os
 import re
-import stat
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -173,25 +169,3 @@ def fix_file(path: Path, settings: Settings, unsafe: bool = False) -> FileFix:
     fixed_skill, fixed = fix_skill(skill, settings, unsafe)
     after = (BOM if fixed_skill.has_bom else "") + fixed_skill.text
     return FileFix(path, before, after, fixed)
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Replace the file's content in one step: a temporary file in its folder, then rename."""
-    data = text.encode("utf-8")
-    # Through a symlink to the file it names: renaming over the link itself would replace the
-    # link with a copy and leave its target unfixed.
-    path = Path(os.path.realpath(path))
-    folder = path.parent
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        with contextlib.suppress(OSError):
-            os.chmod(temporary, stat.S_IMODE(os.stat(path).st_mode))
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise

@@ -221,7 +221,7 @@ def create_template(
         raise ScaffoldError(f"{template} already exists; not overwriting it") from None
     with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
         handle.write(body_text(name, target, required_sections))
-    from skillkit.fix import write_atomic
+    from skillkit.atomic import write_atomic
 
     # Atomically: a crash or a full disk must not leave the project's config half written.
     write_atomic(config, after)

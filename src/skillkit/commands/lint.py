@@ -281,7 +281,8 @@ def _fix(files: Sequence[str], resolver: Resolver, unsafe: bool) -> tuple[int, i
     """Fix and write each file; return the findings fixed and the files that could not be
     written. A failed write (a full disk, a read-only folder) leaves that file as it was (the
     write is atomic), is reported on one line, and the other files are still fixed."""
-    from skillkit.fix import fix_file, write_atomic
+    from skillkit.atomic import write_atomic
+    from skillkit.fix import fix_file
 
     fixed = unwritten = 0
     for path in _fixable_files(files):
@@ -322,7 +323,8 @@ def _diff(files: Sequence[str], resolver: Resolver, unsafe: bool) -> int:
 
 
 def _add_suppressions(result: LintResult, resolver: Resolver) -> int:
-    from skillkit.fix import BOM, write_atomic
+    from skillkit.atomic import write_atomic
+    from skillkit.fix import BOM
     from skillkit.parse import read_skill
     from skillkit.suppress import suppression_text
 

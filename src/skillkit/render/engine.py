@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from skillkit.atomic import write_atomic
 from skillkit.diagnostics import Diagnostic, Related, Severity
 from skillkit.model import Span
 from skillkit.render.environment import (
@@ -28,7 +29,6 @@ from skillkit.render.environment import (
 )
 from skillkit.render.files import (
     UnsafePath,
-    atomic_write,
     checksum,
     manifest_text,
     output_path,
@@ -383,7 +383,7 @@ def render_plan(
             else:
                 del entries[output.relative]
             continue
-        atomic_write(output.path, output.data, executable=output.variant.kind == "script")
+        write_atomic(output.path, output.data, executable=output.variant.kind == "script")
         output.action = "wrote"
 
     produced = {output.relative for output in result.outputs}
@@ -415,7 +415,7 @@ def render_plan(
         if check:
             result.manifest_stale = True
         elif entries or plan.manifest_path.exists():
-            atomic_write(plan.manifest_path, new_manifest)
+            write_atomic(plan.manifest_path, new_manifest)
             result.wrote_manifest = True
     return result
 

@@ -10,11 +10,9 @@ match the manifest was edited by hand, and is not overwritten without `--force`.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
-import tempfile
 from pathlib import Path, PurePosixPath
 
 MANIFEST_VERSION = 1
@@ -59,35 +57,6 @@ def read_bytes(path: Path) -> bytes | None:
         return None
     except IsADirectoryError:
         return None
-
-
-def atomic_write(path: Path, data: bytes, executable: bool = False) -> None:
-    """Write through a temporary file in the same folder, then rename over the target: a reader
-    sees the old file or the new one, never half of one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        mode = os.stat(path).st_mode & 0o7777
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = (0o777 if executable else 0o666) & ~umask
-    descriptor, temporary = tempfile.mkstemp(
-        dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
-    )
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException as error:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        if isinstance(error, OSError) and error.filename is None:
-            # A full disk fails a write, which names no file: name the one being written.
-            raise OSError(error.errno, error.strerror or str(error), str(path)) from error
-        raise
 
 
 def read_manifest(path: Path) -> dict[str, tuple[str, str]]:
