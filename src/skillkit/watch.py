@@ -169,11 +169,24 @@ def watch_changes(
         yield {Path(path) for _change, path in changes}
 
 
-def _until_interrupted(loop: Callable[[], None], stream: TextIO) -> int:
-    """Run a watch loop until it ends or Ctrl-C: either way a clean stop (exit 0). Ctrl-C may
-    come inside watchfiles (which then ends the loop) or while a run is going (an exception)."""
+def _run_watch(
+    paths: Sequence[Path | str],
+    stop_event: StopEvent | None,
+    stream: TextIO,
+    start: Callable[[], None],
+    on_change: Callable[[set[Path]], None],
+) -> int:
+    """`start` once the watch is in place, then `on_change` with every later batch, until the
+    watch ends or Ctrl-C: either way a clean stop (exit 0). Ctrl-C may come inside watchfiles
+    (which then ends the loop) or while a run is going (an exception)."""
     with contextlib.suppress(KeyboardInterrupt):
-        loop()
+        started = False
+        for batch in watch_changes(paths, stop_event):
+            if started:
+                on_change(batch)
+            else:
+                started = True
+                start()
     stream.write(f"[{_stamp()}] stopped\n")
     stream.flush()
     return 0
@@ -217,21 +230,15 @@ def watch_lint(
         stream.write(f"[{_stamp()}] watching for changes (Ctrl-C to stop)\n")
         stream.flush()
 
-    def loop() -> None:
-        started = False
-        for batch in watch_changes(paths, stop_event):
-            if not started:
-                started = True
-                lint_once("lint")
-                continue
-            changed = {path for path in batch if linter.matters(path)}
-            if any(path.name in CONFIG_FILES for path in changed):
-                reload()
-            if changed:
-                linter.forget(changed)
-                lint_once(f"{len(changed)} change{'s' if len(changed) != 1 else ''}")
+    def on_change(batch: set[Path]) -> None:
+        changed = {path for path in batch if linter.matters(path)}
+        if any(path.name in CONFIG_FILES for path in changed):
+            reload()
+        if changed:
+            linter.forget(changed)
+            lint_once(f"{len(changed)} change{'s' if len(changed) != 1 else ''}")
 
-    return _until_interrupted(loop, stream)
+    return _run_watch(paths, stop_event, stream, lambda: lint_once("lint"), on_change)
 
 
 def lint_watch_command(args: argparse.Namespace, load: Callable[[], SettingsFor]) -> int:
@@ -279,18 +286,12 @@ def watch_command(
         stream.write(f"[{_stamp()}] {name} exited {code}; watching for changes (Ctrl-C to stop)\n")
         stream.flush()
 
-    def loop() -> None:
-        started = False
-        for batch in watch_changes(paths, stop_event):
-            if not started:
-                started = True
-                once("start")
-                continue
-            changed = {path for path in batch if relevant(path)}
-            if changed:
-                once(f"{len(changed)} change{'s' if len(changed) != 1 else ''}")
+    def on_change(batch: set[Path]) -> None:
+        changed = {path for path in batch if relevant(path)}
+        if changed:
+            once(f"{len(changed)} change{'s' if len(changed) != 1 else ''}")
 
-    return _until_interrupted(loop, stream)
+    return _run_watch(paths, stop_event, stream, lambda: once("start"), on_change)
 
 
 def render_watch_command(args: argparse.Namespace, run_once: Callable[[], int]) -> int:
