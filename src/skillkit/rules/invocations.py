@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from skillkit.model import Command, Skill, Token
-from skillkit.tools import GRAMMARS, Invocation, match, programs, tool_name
+from skillkit.tools import Invocation, matched_programs, tool_name
 
 # Words that, before an inline command in the same sentence, make it a thing not to do.
 _NEGATION = re.compile(
@@ -64,15 +64,9 @@ def _runs_of(skill: Skill, command: Command) -> list[Run]:
     negated = is_negated(skill, command)
     via: list[str] = []
     outer: Invocation | None = None
-    for depth, argv in enumerate(programs(command.argv)):
-        grammar = GRAMMARS.get(tool_name(argv[0]))
-        mention = (
-            depth == 0
-            and command.source == "inline"
-            and grammar is not None
-            and grammar.names_command([t.text for t in argv])
-        )
-        invocation = match(grammar, argv, mention=mention) if grammar else None
+    inline = command.source == "inline"
+    for argv, invocation in matched_programs(command.argv, inline=inline):
+        mention = invocation.mention if invocation is not None else False
         found.append(Run(command, argv, invocation, tuple(via), mention, negated, outer))
         via.append(tool_name(argv[0]))
         outer = invocation

@@ -41,7 +41,7 @@ def _listing(directory: str, mtime_ns: int) -> frozenset[str]:
         return frozenset()
 
 
-def _names(directory: Path) -> frozenset[str] | None:
+def _names(directory: str | Path) -> frozenset[str] | None:
     """The names in a directory, or None when it is not a readable directory."""
     try:
         info = os.stat(directory)
@@ -66,12 +66,12 @@ def exists_in(folder: Path, relative: str) -> bool:
     parts = _parts(relative)
     if ".." in parts:  # outside the folder (or back into it): the filesystem decides case
         return os.path.exists(os.path.join(folder, *parts))
-    current = folder
+    current = str(folder)  # joined as strings: pathlib's joins cost more than the stat calls
     for part in parts:
         names = _names(current)
         if names is None or part not in names:
             return False
-        current = current / part
+        current = os.path.join(current, part)
     return os.path.exists(current)  # a dangling symlink is listed but does not exist
 
 
@@ -215,6 +215,9 @@ def _speaks_of_examples(skill: Skill, code: InlineCode) -> bool:
 
 
 def _checked_path(skill: Skill, code: InlineCode, has_folder: dict[str, bool]) -> str | None:
+    """The path of a span that SK502 checks (before the sentence around it is read), or None."""
+    if "/" not in code.text:  # every path has one; most spans are not paths
+        return None
     path = code_path(code.text)
     if path is None:
         return None
@@ -224,11 +227,9 @@ def _checked_path(skill: Skill, code: InlineCode, has_folder: dict[str, bool]) -
     if first not in SPEC_FOLDERS:
         known = has_folder.get(first)
         if known is None:  # asked once a skill: a long skill names `scripts/...` many times
-            known = has_folder[first] = _names(skill.folder / first) is not None
+            known = has_folder[first] = _names(os.path.join(skill.folder, first)) is not None
         if not known:
             return None
-    if _speaks_of_examples(skill, code):
-        return None
     return path
 
 
@@ -252,8 +253,16 @@ def _checked_path(skill: Skill, code: InlineCode, has_folder: dict[str, bool]) -
 )
 def path_missing(skill: Skill, context: Context) -> Iterator[Finding]:
     has_folder: dict[str, bool] = {}
+    # Whether each path exists, asked once a skill (it names the same files many times). The
+    # sentence around a span is read only for a missing path: it costs more than the lookup.
+    exists: dict[str, bool] = {}
     for code in skill.inline_code:
         path = _checked_path(skill, code, has_folder)
-        if path is None or exists_in(skill.folder, path):
+        if path is None:
+            continue
+        found = exists.get(path)
+        if found is None:
+            found = exists[path] = exists_in(skill.folder, path)
+        if found or _speaks_of_examples(skill, code):
             continue
         yield Finding(code.span, _missing_message("path", code.text, skill.folder, path))

@@ -59,21 +59,37 @@ def _after_prefix(argv: Sequence[Token]) -> tuple[Token, ...]:
     return tuple(argv[index:])
 
 
-def programs(argv: Sequence[Token]) -> Iterator[tuple[Token, ...]]:
-    """The argv itself, then every program it runs, outermost first."""
+def matched_programs(
+    argv: Sequence[Token], *, inline: bool = False
+) -> Iterator[tuple[tuple[Token, ...], Invocation | None]]:
+    """The argv itself, then every program it runs, outermost first, each with its match (None
+    for a tool without a grammar). Each is matched once: following a wrapper needs its match.
+
+    `inline`: the argv is an inline span, matched as a mention when it only names a command
+    path (`vrctl service add`). A mention has the same program as an invocation."""
     current = tuple(argv)
-    for _ in range(8):  # wrappers nest a few levels at most; a bound keeps it total
+    for depth in range(8):  # wrappers nest a few levels at most; a bound keeps it total
         if not current:
             return
-        yield current
         name = tool_name(current[0])
+        grammar = GRAMMARS.get(name)
+        invocation = None
+        if grammar is not None:
+            mention = depth == 0 and inline and grammar.names_command([t.text for t in current])
+            invocation = match(grammar, current, mention=mention)
+        yield current, invocation
         if name in PREFIX_COMMANDS:
             current = _after_prefix(current)
-            continue
-        grammar = GRAMMARS.get(name)
-        if grammar is None:
+        elif invocation is None:
             return
-        current = match(grammar, current).program()
+        else:
+            current = invocation.program()
+
+
+def programs(argv: Sequence[Token]) -> Iterator[tuple[Token, ...]]:
+    """The argv itself, then every program it runs, outermost first."""
+    for current, _ in matched_programs(argv):
+        yield current
 
 
 __all__ = [
@@ -92,6 +108,7 @@ __all__ = [
     "check_value",
     "is_ellipsis",
     "match",
+    "matched_programs",
     "programs",
     "tool_name",
 ]
