@@ -65,7 +65,11 @@ class _Lexer:
         text = self.text
         n = len(text)
         where = self.where
-        line_starts, first_line, column_offset = self.line_starts, self.first_line, self.column_offset
+        line_starts, first_line, column_offset = (
+            self.line_starts,
+            self.first_line,
+            self.column_offset,
+        )
         bisect_right = bisect.bisect_right
         i = 0
         # The word being read: the index of its first piece (-1: no word), its pieces after
