@@ -10,11 +10,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from skillkit.model import Span
 from skillkit.parse import parse_text, read_skill
+from skillkit.parse.inline import _code_spans, _code_spans_by_run
 from tests.helpers import CORPUS
 
 FM = "---\nname: demo\n---\n"  # the body starts on line 4
@@ -110,3 +113,20 @@ def test_inline_code_and_links_agree_with_markdown_it(path: Path) -> None:
 
 def test_the_corpus_has_inline_code_to_compare() -> None:
     assert sum(len(read_skill(path).inline_code) for path in SKILL_FILES) > 1000
+
+
+# --- the two ways of finding code spans agree --------------------------------------------------
+
+
+@given(st.text(alphabet="`` `\\a", max_size=40))
+def test_code_span_regex_agrees_with_the_run_scan(line: str) -> None:
+    # The regex reads lines of ordinary length; the run scan (linear on any line) the long ones.
+    assert _code_spans(line) == _code_spans_by_run(line)
+
+
+def test_code_spans_on_a_long_line() -> None:
+    line = "`a` " * 300 + "``b ` c``"  # over the regex's length limit: read by the run scan
+    found = code_spans(line + "\n")
+    assert len(found) == 301
+    assert found[0] == ("a", Span(4, 2, 4, 3))
+    assert found[-1] == ("b ` c", Span(4, 1203, 4, 1208))

@@ -259,12 +259,13 @@ class _CacheFile:
     """One file of the cache (the entries for one settings hash, or the folder listings): loaded
     on first use, written back if changed."""
 
-    def __init__(self, path: Path, build: str) -> None:
+    def __init__(self, path: Path, build: str, *, load: bool = True) -> None:
         self.path = path
         self.build = build
-        self.entries: dict[str, Any] = {}
-        self.dirty = False
-        self._load()
+        self.entries: dict[Any, Any] = {}
+        self.dirty = not load  # a file made anew replaces what is on disk
+        if load:
+            self._load()
 
     def _load(self) -> None:
         try:
@@ -337,6 +338,8 @@ class LintCache:
         # Files whose result came from the cache with facts: shown path → (key, facts digest,
         # settings); the facts themselves are read only if project rules must run again.
         self._hit_facts: dict[str, tuple[str, bytes, Settings]] = {}
+        # The facts digest of each file linted (and stored) in this run, by shown path.
+        self._stored_digests: dict[str, bytes] = {}
         # The mtime of each folder discovery listed in this run (each stat taken once).
         self.folder_mtimes: dict[str, int] = {}
 
@@ -377,6 +380,16 @@ class LintCache:
         if cache_file is None:
             cache_file = _CacheFile(self.folder / __version__ / name, self.build)
             self._files[name] = cache_file
+        return cache_file
+
+    def named(self, kind: str, key: str, *, anew: bool = False) -> _CacheFile:
+        """The cache file `kind` for a settings hash; `anew`: empty, replacing the one on disk
+        (which is then not even read)."""
+        if not anew:
+            return self._named(kind, key)
+        name = f"{kind}-{key[:32]}"
+        cache_file = _CacheFile(self.folder / __version__ / name, self.build, load=False)
+        self._files[name] = cache_file
         return cache_file
 
     def _facts_file(self, key: str, path: str) -> _CacheFile:
@@ -453,9 +466,12 @@ class LintCache:
             return  # facts must be plain data (tuples, strings, numbers...) to be cached
         key = os.path.abspath(path)
         facts_file = self._facts_file(self._settings_key(settings), key)
-        if facts:
-            facts_file.entries[key] = shared_strings(facts)
+        facts_hash = facts_digest(facts) if facts else None
+        if facts_hash is not None:
+            # With their digest, checked on reading instead of hashing the facts again.
+            facts_file.entries[key] = (facts_hash, shared_strings(facts))
             facts_file.dirty = True
+            self._stored_digests[result.path] = facts_hash
         elif key in facts_file.entries:
             del facts_file.entries[key]
             facts_file.dirty = True
@@ -467,7 +483,7 @@ class LintCache:
             signature.content,
             signature.folders,
             tuple(encode_diagnostic(d) for d in result.diagnostics),
-            facts_digest(facts) if facts else None,
+            facts_hash,
         )
         cache_file.dirty = True
 
@@ -479,49 +495,48 @@ class LintCache:
         relint: Callable[[int], FileResult],
     ) -> list[Diagnostic]:
         """The findings of the project rules over `results` (those of the cache come without
-        their facts): the last run's if every file's facts are the same, else `compute` over
-        results whose facts are read back from the cache (or, lost, linted again by `relint`)."""
-        from skillkit.lint import FileResult
-
+        their facts), as `compute` would give them over every file's facts: the last run's
+        where no file's facts changed, else re-checked where they did (see
+        skillkit.cache_project); facts the cache lost are got by `relint`."""
         digests: list[bytes | None] = []
         for result in results:
             if result.facts:
-                digests.append(facts_digest(result.facts))
+                known = self._stored_digests.get(result.path)
+                digests.append(known if known is not None else facts_digest(result.facts))
             else:
                 hit = self._hit_facts.get(result.path)
                 digests.append(hit[1] if hit is not None else None)
         if not any(digests):
             return compute(results)
-        key = self._settings_key(settings)
-        run = digest(
-            repr((key, [(r.path, d) for r, d in zip(results, digests, strict=True)])).encode(
-                "utf-8", "surrogatepass"
+
+        def facts_of(index: int) -> tuple[tuple[str, Any], ...]:
+            result = results[index]
+            if result.facts:
+                return result.facts
+            path, expected, file_settings = self._hit_facts[result.path]
+            facts_file = self._facts_file(self._settings_key(file_settings), path)
+            entry = facts_file.entries.get(path)
+            if (
+                type(entry) is tuple
+                and len(entry) == 2
+                and entry[0] == expected
+                and _valid_facts(entry[1])
+            ):
+                facts: tuple[tuple[str, Any], ...] = entry[1]
+                return facts
+            fresh = relint(index)  # the facts file lost them: lint once more
+            digests[index] = (
+                (self._stored_digests.get(fresh.path) or facts_digest(fresh.facts))
+                if fresh.facts
+                else None
             )
+            return fresh.facts
+
+        from skillkit.cache_project import project_findings
+
+        return project_findings(
+            self, self._settings_key(settings), results, digests, facts_of, settings, compute
         )
-        project_file = self._named("project", key)
-        try:
-            last_run, found = project_file.entries["last"]
-            if last_run == run:
-                return [decode_diagnostic(_text(path), value) for path, value in found]
-        except (KeyError, TypeError, ValueError):
-            pass
-        complete = list(results)
-        for index, (result, expected) in enumerate(zip(results, digests, strict=True)):
-            if expected is None or result.facts:
-                continue
-            path = self._hit_facts[result.path][0]
-            facts = self._facts_file(key, path).entries.get(path)
-            if facts is not None and _valid_facts(facts) and facts_digest(facts) == expected:
-                complete[index] = FileResult(result.path, result.diagnostics, facts)
-            else:
-                complete[index] = relint(index)  # the facts file lost them: lint once more
-        diagnostics = compute(complete)
-        project_file.entries["last"] = (
-            run,
-            tuple((d.path, encode_diagnostic(d)) for d in diagnostics),
-        )
-        project_file.dirty = True
-        return diagnostics
 
     def save(self) -> None:
         for cache_file in self._files.values():

@@ -168,10 +168,27 @@ def lint_file(path: Path, settings: Settings) -> FileResult:
     return check_skill(read_skill(path, settings.max_file_bytes), settings, str(path))
 
 
+def project_rules(settings: Settings) -> dict[str, Rule]:
+    """The cross-file rules that run under these settings, by code."""
+    return {rule.code: rule for rule in active_rules(settings) if rule.check_project is not None}
+
+
+def check_project_part(
+    rule: Rule, collected: Sequence[tuple[str, Any]], settings: Settings
+) -> list[Diagnostic]:
+    """One cross-file rule's findings over `collected` (every skill's facts, or one part of
+    them); a rule that raises raises here."""
+    assert rule.check_project is not None
+    context = Context(get_target(settings.target), settings)
+    return [
+        _diagnostic(path, rule, finding, settings)
+        for path, finding in rule.check_project(collected, context)
+    ]
+
+
 def run_project_rules(results: Sequence[FileResult], settings: Settings) -> list[Diagnostic]:
     """The cross-file rules, over the facts every file contributed."""
-    rules = {rule.code: rule for rule in active_rules(settings)}
-    context = Context(get_target(settings.target), settings)
+    rules = project_rules(settings)
     by_rule: dict[str, list[tuple[str, Any]]] = {}
     for result in results:
         for code, facts in result.facts:
@@ -179,13 +196,10 @@ def run_project_rules(results: Sequence[FileResult], settings: Settings) -> list
     diagnostics: list[Diagnostic] = []
     for code, collected in sorted(by_rule.items()):
         rule = rules.get(code)
-        if rule is None or rule.check_project is None:
+        if rule is None:
             continue
         try:
-            diagnostics.extend(
-                _diagnostic(path, rule, finding, settings)
-                for path, finding in rule.check_project(collected, context)
-            )
+            diagnostics.extend(check_project_part(rule, collected, settings))
         except Exception as error:
             diagnostics.append(_crash(collected[0][0], rule, error))
     return diagnostics

@@ -46,6 +46,11 @@ FileCheck = Callable[["Skill", Context], Iterable[Finding]]
 # (path, finding) pairs.
 Collect = Callable[["Skill", Context], Any]
 ProjectCheck = Callable[[Sequence[tuple[str, Any]], Context], Iterable[tuple[str, Finding]]]
+# Optional, for a project rule whose check is a union of independent checks: splits one skill's
+# facts into (key, part) pairs such that check_project over every skill's facts yields exactly
+# the findings of check_project over each key's parts, key by key (with each part's path). The
+# cache then re-checks only the keys that a changed skill had or has.
+Partition = Callable[[Any], Iterable[tuple[str, Any]]]
 
 
 @dataclass(frozen=True)
@@ -92,6 +97,7 @@ class Rule:
     check: FileCheck | None = None
     collect: Collect | None = None
     check_project: ProjectCheck | None = None
+    partition: Partition | None = None
     targets: frozenset[str] | None = None  # None: every target
     default: bool = True  # off-by-default rules run when selected or enabled by the target
     options: tuple[RuleOption, ...] = ()
@@ -131,6 +137,8 @@ def register(rule: Rule) -> Rule:
             raise ValueError(f"render rule {rule.code}: each example is files with {RENDER_PLAN}")
     elif (rule.check is None) == (rule.check_project is None):
         raise ValueError(f"rule {rule.code} needs exactly one of check and check_project")
+    elif rule.partition is not None and rule.check_project is None:
+        raise ValueError(f"rule {rule.code} has a partition but no check_project")
     RULES[rule.code] = rule
     _NAMES[rule.name] = rule.code
     for option in rule.options:

@@ -11,6 +11,12 @@ import re
 from skillkit.model import InlineCode, Link, Skill, Span
 
 _BACKTICKS = re.compile(r"`+")
+# A whole code span: an opening run of backticks (not preceded by a backtick or a backslash), its
+# content, and the next run of exactly the same width. Possessive loops never backtrack; but an
+# opening run without a closing one costs a scan of the rest of the line, so long lines (where
+# many such runs would make it quadratic) go through the linear `_code_spans_by_run` instead.
+_CODE_SPAN = re.compile(r"(`(?<![\\`]`)`*+)((?:[^`]++|(?!\1(?!`))`++)*+)\1(?!`)")
+_REGEX_MAX_LINE = 1_000
 # [text](target "title") and ![alt](target); the target may be wrapped in <...>.
 _LINK = re.compile(
     r"(!?)\[((?:[^\[\]\\]|\\.)*)\]\(\s*(<[^<>\n]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)"
@@ -23,7 +29,9 @@ def _prose_lines(skill: Skill, needle: str) -> list[tuple[int, str]]:
     needs a backtick or a bracket, and most lines have none: they are dropped first)."""
     lines = skill.lines
     code_lines = skill.code_lines
-    comments = skill.comments
+    # The comments' line ranges, walked along with the lines: O(1) per line, not per comment.
+    comments = sorted((c.span.line, c.span.end_line) for c in skill.comments)
+    next_comment = 0
     out: list[tuple[int, str]] = []
     for index in range(skill.body_start_line - 1, len(lines)):
         line = lines[index]
@@ -32,14 +40,24 @@ def _prose_lines(skill: Skill, needle: str) -> list[tuple[int, str]]:
         number = index + 1
         if number in code_lines:
             continue
-        if comments and any(c.span.line <= number <= c.span.end_line for c in comments):
-            continue
+        if comments:
+            while next_comment < len(comments) and comments[next_comment][1] < number:
+                next_comment += 1
+            if next_comment < len(comments) and comments[next_comment][0] <= number:
+                continue
         out.append((number, line))
     return out
 
 
 def _code_spans(line: str) -> list[tuple[int, int, int, int]]:
     """(open start, content start, content end, close end) of each code span on one line."""
+    if len(line) <= _REGEX_MAX_LINE:
+        return [(m.start(), m.start(2), m.end(2), m.end()) for m in _CODE_SPAN.finditer(line)]
+    return _code_spans_by_run(line)
+
+
+def _code_spans_by_run(line: str) -> list[tuple[int, int, int, int]]:
+    """`_code_spans` in time linear in the line's length, however many runs it holds."""
     # Every backtick run once, and for each width the runs of that width in order: finding the
     # closing run is then a lookup, not a rescan of the rest of the line for every opening
     # (which is quadratic on a line of backtick runs of many widths).
@@ -67,13 +85,17 @@ def _code_spans(line: str) -> list[tuple[int, int, int, int]]:
 
 def find_inline_code(skill: Skill) -> tuple[InlineCode, ...]:
     found: list[InlineCode] = []
+    append = found.append  # (hot: 50 code spans in a typical skill)
     for number, line in _prose_lines(skill, "`"):
-        for _, start, end, _ in _code_spans(line):
-            content = line[start:end]
+        if len(line) > _REGEX_MAX_LINE:
+            spans = [(line[start:end], start, end) for _, start, end, _ in _code_spans_by_run(line)]
+        else:
+            spans = [(m[2], *m.span(2)) for m in _CODE_SPAN.finditer(line)]
+        for content, start, end in spans:
             # CommonMark strips one space on each side when both are there.
-            if len(content) > 2 and content[0] == " " and content[-1] == " " and content.strip():
+            if content[:1] == " " and content[-1] == " " and len(content) > 2 and content.strip():
                 content, start, end = content[1:-1], start + 1, end - 1
-            found.append(InlineCode(content, Span(number, start + 1, number, end + 1)))
+            append(InlineCode(content, Span(number, start + 1, number, end + 1)))
     return tuple(found)
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from skillkit.model import CodeBlock, Comment, Problem, ProblemKind, Section, Span
 
@@ -25,12 +25,17 @@ _SETEXT = re.compile(r"^(=+|-+)[ \t]*$")
 _LIST_MARKER = re.compile(r"^(?:[-+*]|(\d{1,9})[.)])(?=[ \t]|$)")
 _THEMATIC = re.compile(r"^(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$")
 _LIST_STARTS = frozenset("-+*0123456789")  # the first characters _LIST_MARKER can match
+# A list item whose marker is followed by one space and a character that starts no block.
+_SIMPLE_ITEM = re.compile(r"(?:[-+*]|(\d{1,9})[.)]) [^ \t#`~<\-+*_=>0-9]")
 # The same marker, read at an offset into a line (`pattern.match(line, offset)`).
 _LIST_MARKER_AT = re.compile(r"(?:[-+*]|(\d{1,9})[.)])(?=[ \t]|$)")
 _BLANKS = re.compile(r"[ \t]*")
 # The first characters of a line that can do more than start or continue a paragraph: indent,
 # headings, fences, HTML and comments, list items, thematic breaks, setext underlines, quotes.
 _BLOCK_STARTS = frozenset(" \t#`~<-+*_=>") | _LIST_STARTS
+# The first characters (after indent and list markers) of a line that can do more than start or
+# continue a paragraph: fences, HTML and comments, headings, setext underlines, quotes, breaks.
+_STRUCTURE_STARTS = frozenset("`~<#=->*_")
 
 # CommonMark's HTML blocks (spec 0.31.2, section 4.6): (start, end, can interrupt a paragraph).
 # An end pattern of None means the block runs to the next blank line. Comments (kind 2) are read
@@ -63,15 +68,6 @@ _HTML_BLOCKS: tuple[tuple[re.Pattern[str], re.Pattern[str] | None, bool], ...] =
         False,
     ),
 )
-
-
-@dataclass
-class _OpenSection:
-    title: str
-    level: int
-    span: Span
-    start_line: int
-    children: list[Section] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -112,6 +108,11 @@ class _ThematicSuffix:
             # Past this index the line holds only `char` and blanks.
             self.clean_from[char] = len(self.line.rstrip(char + " \t"))
         return offset >= self.clean_from[char] and self.line.count(char, offset) >= 3
+
+
+def _outer_column(items: list[int], indent: int) -> int:
+    """The content column of the innermost open list item that a line at `indent` is inside."""
+    return next((column for column in reversed(items) if column <= indent), 0)
 
 
 def _split_indent(line: str) -> tuple[int, str]:
@@ -176,23 +177,38 @@ def scan_blocks(lines: Sequence[str], first_line: int) -> BlockStructure:
     empty_item = -1  # the line of a list item with nothing after its marker
     while number <= last:
         line = lines[number - 1]
-        if not items and line and line[0] not in _BLOCK_STARTS:
-            # The commonest line: prose outside any list, which can only start or continue a
-            # paragraph (every other branch below needs one of _BLOCK_STARTS first).
-            if not paragraph_start:
+        first = line[:1]
+        if first not in _BLOCK_STARTS:
+            # The commonest lines: blank, or text that can only start or continue a paragraph
+            # (every branch below needs one of _BLOCK_STARTS first). Inside a list, text at
+            # column 1 continues the item's open paragraph lazily, or else ends every item.
+            if not first:
+                paragraph_start = 0
+                if empty_item == number - 1 and items:
+                    items.pop()  # an item may start with one blank line only if content follows
+            elif not paragraph_start:
+                items.clear()
                 paragraph_start = number
             number += 1
             continue
-        indent, rest = _split_indent(line)
-        if not rest:
-            paragraph_start = 0
-            if empty_item == number - 1 and items:
-                items.pop()  # an item may start with one blank line only if content follows it
-            number += 1
-            continue
+        if first == " " or first == "\t":
+            rest = line.lstrip(" \t")
+            if not rest:
+                paragraph_start = 0
+                if empty_item == number - 1 and items:
+                    items.pop()
+                number += 1
+                continue
+            start = len(line) - len(rest)
+            indent = start if line.find("\t", 0, start) < 0 else _columns(line[:start])
+        else:
+            rest, start, indent = line, 0, 0
+        simple = _SIMPLE_ITEM.match(rest) if rest[0] in _LIST_STARTS else None
         if items and indent < items[-1]:
-            outer = next((column for column in reversed(items) if column <= indent), 0)
-            if paragraph_start and (indent - outer >= 4 or not _opens_block(rest)):
+            if paragraph_start and (
+                (indent >= 4 and indent - _outer_column(items, indent) >= 4)
+                or not (simple or _opens_block(rest))
+            ):
                 number += 1  # a lazy continuation line of the item's paragraph
                 continue
             while items and indent < items[-1]:
@@ -202,23 +218,44 @@ def scan_blocks(lines: Sequence[str], first_line: int) -> BlockStructure:
         # A list item's first line: its content may itself start a block (`- # Title`). Markers
         # are read at an offset into the line, not by slicing it for each one: a line of 10,000
         # nested markers (`- - - ... x`) stays linear.
-        start = offset = len(line) - len(rest)
-        thematic = _ThematicSuffix(line)
+        if (
+            simple
+            and indent - container <= 3
+            and not (paragraph_start and simple.group(1) not in (None, "1"))
+        ):
+            # The commonest item, `- text`: its content is a paragraph (what the loop below
+            # would find, in one step).
+            items.append(indent + simple.end() - 1)
+            paragraph_start = number
+            number += 1
+            continue
+        offset = start
+        thematic: _ThematicSuffix | None = None
         while (
             indent - container <= 3
             and line[offset] in _LIST_STARTS
             and not (paragraph_start and _SETEXT.match(rest))
         ):
             marker = _LIST_MARKER_AT.match(line, offset)
-            if not marker or (line[offset] in "-*" and thematic.at(offset)):
+            if not marker:
                 break
-            blanks = _BLANKS.match(line, marker.end())
-            content_at = blanks.end() if blanks else marker.end()
+            marker_end = marker.end()
+            blanks = _BLANKS.match(line, marker_end)
+            content_at = blanks.end() if blanks else marker_end
             has_content = content_at < len(line)
+            char = line[offset]
+            # A thematic break holds only its character and blanks: `- item` is none.
+            if char in "-*" and (not has_content or line[content_at] == char):
+                if thematic is None:
+                    thematic = _ThematicSuffix(line)
+                if thematic.at(offset):
+                    break
             if paragraph_start and (not has_content or (marker.group(1) or "1") != "1"):
                 break  # this item cannot interrupt a paragraph: the line continues it
-            marker_width = marker.end() - offset
-            gap = _blank_columns(line, marker.end(), content_at, indent + marker_width)
+            marker_width = marker_end - offset
+            gap = content_at - marker_end  # the columns of the blanks, if they are spaces
+            if gap and line.find("\t", marker_end, content_at) >= 0:
+                gap = _blank_columns(line, marker_end, content_at, indent + marker_width)
             width = marker_width + (gap if 1 <= gap <= 4 and has_content else 1)
             items.append(indent + width)
             container = items[-1]
@@ -229,52 +266,59 @@ def scan_blocks(lines: Sequence[str], first_line: int) -> BlockStructure:
                 break
         if offset != start:
             rest = line[offset:]
-        if not rest:
-            number += 1
-            continue
+            if not rest:
+                number += 1
+                continue
         if indent - container >= 4:
             # Indented code, or more of the open paragraph; neither holds structure.
             if not paragraph_start:
                 code_lines.add(number)  # code: no inline code spans or links in it
             number += 1
             continue
-        fence = _FENCE.match(rest) if rest[0] in "`~" else None
+        first = rest[0]
+        if first not in _STRUCTURE_STARTS:
+            if not paragraph_start:
+                paragraph_start = number
+            number += 1
+            continue
+        fence = _FENCE.match(rest) if first in "`~" else None
         if fence and not (fence.group(1)[0] == "`" and "`" in fence.group(2)):
             number = _read_fence(
                 lines, number, indent, container, fence, code_blocks, code_lines, problems
             )
             paragraph_start = 0
             continue
-        if rest.startswith("<!--"):
-            number = _read_comment(lines, number, comments)
-            paragraph_start = 0
-            continue
-        html = _html_block(rest, bool(paragraph_start))
-        if html:
-            number = _skip_html(lines, number, html[0], container)
-            paragraph_start = 0
-            continue
-        if rest[0] == "#":
+        if first == "<":
+            if rest.startswith("<!--"):
+                number = _read_comment(lines, number, comments)
+                paragraph_start = 0
+                continue
+            html = _html_block(rest, bool(paragraph_start))
+            if html:
+                number = _skip_html(lines, number, html[0], container)
+                paragraph_start = 0
+                continue
+        if first == "#":
             atx = _ATX_OPEN.match(rest)
             if atx:
                 title = _atx_title(rest[atx.end(1) :])
-                headings.append((title, len(atx.group(1)), Span.whole_line(number, line)))
+                headings.append((title, len(atx.group(1)), Span(number, 1, number, len(line) + 1)))
                 paragraph_start = 0
                 number += 1
                 continue
-        if paragraph_start and rest[0] in "=-" and _SETEXT.match(rest):
+        if paragraph_start and first in "=-" and _SETEXT.match(rest):
             title = " ".join(lines[n - 1].strip() for n in range(paragraph_start, number))
             headings.append(
                 (
                     title,
-                    1 if rest[0] == "=" else 2,
+                    1 if first == "=" else 2,
                     Span(paragraph_start, 1, number, len(line) + 1),
                 )
             )
             paragraph_start = 0
             number += 1
             continue
-        if rest[0] == ">" or (rest[0] in "-*_" and _THEMATIC.match(rest)):
+        if first == ">" or (first in "-*_" and _THEMATIC.match(rest)):
             paragraph_start = 0
         elif not paragraph_start:
             paragraph_start = number
@@ -328,6 +372,15 @@ def _read_fence(
     cut = False  # the list item ended before a closing fence came
     while number <= len(lines):
         line = lines[number - 1]
+        first = line[:1]
+        if first and first != char and first != " " and first != "\t":
+            # Text at column 1 (most code lines): content, unless it ends the list item.
+            if container:
+                cut = True
+                break
+            content.append(line)
+            number += 1
+            continue
         line_indent, rest = _split_indent(line)
         if rest and line_indent < container:
             cut = True
@@ -341,9 +394,9 @@ def _read_fence(
         ):
             closed = True
             break
-        content.append(_dedent(line, indent))
-        code_lines.add(number)
+        content.append(_dedent(line, indent) if indent else line)
         number += 1
+    code_lines.update(range(opening + 1, number))
     end_line = number if closed else number - 1
     end_text = lines[end_line - 1] if end_line >= 1 and lines else ""
     span = Span(opening, indent + 1, end_line, len(end_text) + 1)
@@ -417,23 +470,21 @@ def _read_comment(lines: Sequence[str], opening: int, comments: list[Comment]) -
 
 def _build_tree(headings: list[tuple[str, int, Span]], last_line: int) -> tuple[Section, ...]:
     roots: list[Section] = []
-    stack: list[_OpenSection] = []
-
-    def close(until_level: int, end_line: int) -> None:
-        while stack and stack[-1].level >= until_level:
-            done = stack.pop()
-            section = Section(
-                title=done.title,
-                level=done.level,
-                span=done.span,
-                start_line=done.start_line,
-                end_line=end_line,
-                children=tuple(done.children),
-            )
-            (stack[-1].children if stack else roots).append(section)
-
+    # The open sections, outermost first: (title, level, heading span, the children so far).
+    stack: list[tuple[str, int, Span, list[Section]]] = []
     for title, level, span in headings:
-        close(level, span.line - 1)
-        stack.append(_OpenSection(title, level, span, span.line))
-    close(0, last_line)
+        end_line = span.line - 1
+        while stack and stack[-1][1] >= level:
+            done_title, done_level, done_span, children = stack.pop()
+            section = Section(
+                done_title, done_level, done_span, done_span.line, end_line, tuple(children)
+            )
+            (stack[-1][3] if stack else roots).append(section)
+        stack.append((title, level, span, []))
+    while stack:
+        done_title, done_level, done_span, children = stack.pop()
+        section = Section(
+            done_title, done_level, done_span, done_span.line, last_line, tuple(children)
+        )
+        (stack[-1][3] if stack else roots).append(section)
     return tuple(roots)

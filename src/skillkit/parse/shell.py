@@ -11,7 +11,6 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
 from skillkit.model import CodeBlock, Command, Skill, Span, Token
 
@@ -37,22 +36,13 @@ _SEPARATORS = frozenset({"&&", "||", ";", "|", "&", ";;", "(", ")", "|&"})
 _REDIRECTS = frozenset({">", ">>", "<", "<<", "<<-", "<<<", "&>", "&>>", ">&", "<&", ">|", "<>"})
 
 
-@dataclass
-class _Word:
-    text: list[str] = field(default_factory=list)
-    raw: list[str] = field(default_factory=list)
-    start: tuple[int, int] = (0, 0)
-    end: tuple[int, int] = (0, 0)
-    quoted: bool = False
-
-
-@dataclass(frozen=True)
-class _Lexeme:
-    """A word or an operator (`op` set), or a line break that ends a command (`newline`)."""
-
-    token: Token | None = None
-    op: str = ""
-    newline: bool = False
+# What the lexer yields: a word (a Token), an operator (its text), or NEWLINE, a line break that
+# ends a command. (Plain values: a lexeme object per word cost more than the word itself.)
+NEWLINE = "\n"
+_Lexeme = Token | str
+# The characters that the lexer's main loop treats specially; any other starts a plain run.
+_LINE_BREAK = re.compile("\n")
+_SPECIAL = frozenset(" \t\r\n\\'\"$`<>&|;()#")
 
 
 class _Lexer:
@@ -62,7 +52,7 @@ class _Lexer:
         self.text = text
         self.first_line = first_line
         self.column_offset = column_offset
-        self.line_starts = [0, *(m.end() for m in re.finditer("\n", text))]
+        self.line_starts = [0, *(m.end() for m in _LINE_BREAK.finditer(text))]
 
     def where(self, index: int) -> tuple[int, int]:
         low = bisect.bisect_right(self.line_starts, index) - 1
@@ -71,69 +61,81 @@ class _Lexer:
     def lex(self) -> Iterator[_Lexeme]:
         text = self.text
         n = len(text)
+        where = self.where
         i = 0
-        word: _Word | None = None
+        # The word being read: the index of its first piece (-1: no word), its pieces after
+        # quote removal and as written, the index after its last piece, whether one was quoted.
+        word_start = -1
+        pieces: list[str] = []
+        raws: list[str] = []
+        word_end = 0
+        quoted = False
         pending_heredocs: list[tuple[str, bool]] = []
         expect_heredoc_word = ""
 
-        def finish() -> _Lexeme | None:
-            nonlocal word
-            if word is None:
-                return None
-            done = word
-            word = None
-            raw = "".join(done.raw)
-            value = "".join(done.text)
-            start, end = done.start, done.end
-            return _Lexeme(
-                token=Token(
-                    text=value,
-                    raw=raw,
-                    span=Span(start[0], start[1], end[0], end[1]),
-                    quoted=done.quoted,
-                    # (each pattern needs a character that most words lack: test that first)
-                    placeholder=value[:1] in _PLACEHOLDER_STARTS
-                    and bool(_WHOLE_PLACEHOLDER.match(value)),
-                    has_placeholder=("<" in value and bool(_PLACEHOLDER.search(value)))
-                    or "..." in value,
-                )
+        def finish() -> Token:
+            """The word read so far (there is one: word_start >= 0), which then ends."""
+            nonlocal word_start, quoted
+            raw = "".join(raws)
+            value = "".join(pieces)
+            line, column = where(word_start)
+            end_line, end_column = where(word_end - 1)
+            token = Token(
+                text=value,
+                raw=raw,
+                span=Span(line, column, end_line, end_column + 1),
+                quoted=quoted,
+                # (each pattern needs a character that most words lack: test that first)
+                placeholder=value[:1] in _PLACEHOLDER_STARTS
+                and bool(_WHOLE_PLACEHOLDER.match(value)),
+                has_placeholder=("<" in value and bool(_PLACEHOLDER.search(value)))
+                or "..." in value,
             )
-
-        def begin(index: int) -> _Word:
-            nonlocal word
-            if word is None:
-                word = _Word(start=self.where(index))
-            return word
+            word_start = -1
+            pieces.clear()
+            raws.clear()
+            quoted = False
+            return token
 
         def add(index: int, end_index: int, value: str) -> None:
-            current = begin(index)
-            current.text.append(value)
-            current.raw.append(text[index:end_index])
-            line, column = self.where(end_index - 1)
-            current.end = (line, column + 1)
+            nonlocal word_start, word_end
+            if word_start < 0:
+                word_start = index
+            pieces.append(value)
+            raws.append(text[index:end_index])
+            word_end = end_index
 
         while i < n:
             char = text[i]
+            if char not in _SPECIAL:
+                # Ordinary characters: the whole run at once (one piece, not one per character).
+                plain = _PLAIN_RUN.match(text, i + 1)
+                end = plain.end() if plain else i + 1
+                if word_start < 0:
+                    word_start = i
+                run = text[i:end]
+                pieces.append(run)
+                raws.append(run)
+                word_end = i = end
+                continue
             if char == "\\" and i + 1 < n and text[i + 1] == "\n":
                 i += 2  # a line continuation joins the next line
                 continue
             if char == "\n":
-                lexeme = finish()
-                if lexeme:
-                    yield lexeme
-                yield _Lexeme(newline=True)
+                if word_start >= 0:
+                    yield finish()
+                yield NEWLINE
                 i += 1
                 if pending_heredocs:
                     i = self._skip_heredocs(i, pending_heredocs)
                     pending_heredocs = []
                 continue
             if char in " \t\r":
-                lexeme = finish()
-                if lexeme:
-                    yield lexeme
+                if word_start >= 0:
+                    yield finish()
                 i += 1
                 continue
-            if char == "#" and word is None:
+            if char == "#" and word_start < 0:
                 while i < n and text[i] != "\n":
                     i += 1
                 continue
@@ -142,8 +144,7 @@ class _Lexer:
                 # An unterminated quote (an apostrophe in a doc) ends at its line, not the block.
                 end = close + 1 if close >= 0 else self._line_end(i)
                 add(i, end, text[i + 1 : close] if close >= 0 else text[i + 1 : end])
-                assert word is not None
-                word.quoted = True
+                quoted = True
                 i = end
                 continue
             if char == '"':
@@ -160,8 +161,7 @@ class _Lexer:
                     j += 1
                 end = min(j + 1, stop)
                 add(i, end, "".join(value))
-                assert word is not None
-                word.quoted = True
+                quoted = True
                 i = end
                 continue
             if char == "\\" and i + 1 < n:
@@ -188,16 +188,18 @@ class _Lexer:
                     continue
             if char in "<>&|;()":
                 # A number right before a redirection is a file descriptor, not a word.
-                if char in "<>" and word is not None and "".join(word.raw).isdigit():
-                    word = None
-                lexeme = finish()
-                if lexeme:
-                    yield lexeme
+                if char in "<>" and word_start >= 0 and "".join(raws).isdigit():
+                    word_start = -1
+                    pieces.clear()
+                    raws.clear()
+                    quoted = False
+                if word_start >= 0:
+                    yield finish()
                 op = self._operator(i)
                 i += len(op)
                 if op in ("<<", "<<-"):
                     expect_heredoc_word = op
-                yield _Lexeme(op=op)
+                yield op
                 if expect_heredoc_word:
                     # The delimiter is the next word; quoting it only turns off expansion.
                     while i < n and text[i] in " \t":
@@ -208,14 +210,13 @@ class _Lexer:
                         i = match.end()
                     expect_heredoc_word = ""
                 continue
-            # Ordinary characters: the whole run at once (one `add`, not one per character).
+            # `$` not before a bracket, `\\` at the end, `#` inside a word: a plain run.
             plain = _PLAIN_RUN.match(text, i + 1)
             end = plain.end() if plain else i + 1
             add(i, end, text[i:end])
             i = end
-        lexeme = finish()
-        if lexeme:
-            yield lexeme
+        if word_start >= 0:
+            yield finish()
 
     def _line_end(self, i: int) -> int:
         end = self.text.find("\n", i)
@@ -261,15 +262,15 @@ def _split_commands(lexemes: Iterator[_Lexeme], source: str, block_line: int) ->
     words: list[Token] = []
     skip_next_word = False
     for lexeme in lexemes:
-        if lexeme.token is not None:
+        if not isinstance(lexeme, str):
             if skip_next_word:
                 skip_next_word = False
                 continue
-            words.append(lexeme.token)
+            words.append(lexeme)
             continue
-        if lexeme.op in _REDIRECTS:
+        if lexeme in _REDIRECTS:
             # `<<` took its delimiter already; other redirections take the next word.
-            skip_next_word = lexeme.op not in ("<<", "<<-")
+            skip_next_word = lexeme not in ("<<", "<<-")
             continue
         skip_next_word = False
         command = _command(words, source, block_line)

@@ -117,6 +117,17 @@ def _sections(skill: Skill) -> tuple[SectionFacts, ...]:
     return tuple(found)
 
 
+def split_by_title(facts: SkillFacts) -> Iterator[tuple[str, SkillFacts]]:
+    """A skill's facts, one part per normalized title: `check_drift` compares only copies of one
+    title, so a changed skill needs re-checking only under its titles (see `Rule.partition`)."""
+    template, sections = facts
+    by_title: dict[str, list[SectionFacts]] = {}
+    for section in sections:
+        by_title.setdefault(section[0], []).append(section)
+    for title, found in by_title.items():
+        yield title, (template, tuple(found))
+
+
 def is_drifted(first: Sequence[str], second: Sequence[str]) -> bool:
     """True when two copies are nearly the same but not equal."""
     if list(first) == list(second):
@@ -233,5 +244,6 @@ register(
         ),
         collect=collect_sections,
         check_project=check_drift,
+        partition=split_by_title,
     )
 )

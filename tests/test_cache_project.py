@@ -1,0 +1,303 @@
+"""Project rules through the cache: a run where some skills changed re-checks only the parts
+(section titles, for SK601) those skills touch, and must report exactly what a full run does."""
+
+from __future__ import annotations
+
+import dataclasses
+import marshal
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from skillkit import cache as cache_module
+from skillkit import cache_project
+from skillkit.diagnostics import Finding, Severity
+from skillkit.lint import LintResult, lint_paths
+from skillkit.registry import RULES, Context
+from skillkit.settings import Settings
+from tests.helpers import write_skill
+
+AN_HOUR = 3_600_000_000_000
+
+SHARED = "- Take a snapshot before risky changes.\n- Ask the user before removing a service.\n"
+ADDED = SHARED + "- Report the ref.\n"
+
+
+def _skill(name: str, guidance: str, before: str = "", title: str = "Snapshot guidance") -> str:
+    return (
+        f"---\nname: {name}\ndescription: Runs the {name} app. Use when the user asks.\n---\n\n"
+        f"# {name}\n\n{before}## {title}\n{guidance}\n## Usage\nRun the {name} app.\n"
+    )
+
+
+def _age(root: Path) -> None:
+    """Date each file and folder changed in the last minute an hour back: the cache trusts
+    stats only when they are not that recent (the others keep their stat, and stay hits)."""
+    recent = time.time_ns() - 60_000_000_000
+    for folder, _folders, files in os.walk(root):
+        for name in [*files, "."]:
+            path = os.path.join(folder, name)
+            stat = os.stat(path)
+            if stat.st_mtime_ns > recent:
+                os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns - AN_HOUR))
+
+
+def _write(root: Path, name: str, text: str) -> Path:
+    path = write_skill(root, text, folder=name)
+    path.write_text(text, encoding="utf-8")
+    _age(root)
+    return path
+
+
+@pytest.fixture
+def full_checks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many times the project rules were checked over every skill (not incrementally)."""
+    calls: list[int] = []
+    original = cache_project._Run.full
+
+    def counted(run: cache_project._Run) -> object:
+        calls.append(1)
+        return original(run)
+
+    monkeypatch.setattr(cache_project._Run, "full", counted)
+    return calls
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    folder = tmp_path / "skills"
+    for name in ("alpha", "beta", "gamma", "delta"):
+        write_skill(folder, _skill(name, SHARED), folder=name)
+    _age(folder)
+    return folder
+
+
+def _drift(result: LintResult, root: Path) -> list[tuple[str, int, str]]:
+    return [
+        (str(Path(d.path).parent.relative_to(root)), d.span.line, d.message)
+        for d in result.diagnostics
+        if d.code == "SK601"
+    ]
+
+
+def _message(original: str, line: int, change: str) -> str:
+    return (
+        f"section `Snapshot guidance` has drifted from its copy in {original}:{line} "
+        f'({change} "- Report the ref."); '
+        "move it into a shared partial so that the copies stay the same"
+    )
+
+
+def _same_as_full(
+    root: Path, cache: Path, settings: Settings | None = None, workers: int = 1
+) -> LintResult:
+    cached = lint_paths([root], settings, cache_dir=cache, workers=workers)
+    reference = lint_paths([root], settings, workers=1)
+    assert cached.diagnostics == reference.diagnostics
+    assert cached.files == reference.files
+    return cached
+
+
+def test_drift_appears_moves_and_disappears_as_skills_change(
+    root: Path, tmp_path: Path, full_checks: list[int]
+) -> None:
+    cache = tmp_path / "cache"
+    path = {name: str(root / name / "SKILL.md") for name in ("alpha", "beta", "gamma", "delta")}
+    assert _drift(_same_as_full(root, cache), root) == []
+    assert full_checks == [1]  # the first run fills the cache
+
+    # One copy drifts: a finding for it, against the first of the copies most skills share.
+    _write(root, "delta", _skill("delta", ADDED))
+    assert _drift(_same_as_full(root, cache), root) == [
+        ("delta", 8, _message(path["alpha"], 8, "added"))
+    ]
+    assert lint_paths([root], cache_dir=cache, workers=1).cache_hits == 4
+    _write(root, "delta", _skill("delta", ADDED + "- And one more.\n"))
+    assert _same_as_full(root, cache).cache_hits == 3  # the others' facts were not re-read
+    _write(root, "delta", _skill("delta", ADDED))
+    assert len(_drift(_same_as_full(root, cache), root)) == 1
+    # Two and two: on a tie the copy in the first path is the original.
+    _write(root, "beta", _skill("beta", ADDED))
+    assert _drift(_same_as_full(root, cache), root) == [
+        ("beta", 8, _message(path["alpha"], 8, "added")),
+        ("delta", 8, _message(path["alpha"], 8, "added")),
+    ]
+    # A third skill takes the new text: the finding moves to skills that did not change.
+    _write(root, "gamma", _skill("gamma", ADDED))
+    assert _drift(_same_as_full(root, cache), root) == [
+        ("alpha", 8, _message(path["beta"], 8, "removed"))
+    ]
+    # A suppression comment in the file with the finding hides it; removing it shows it again.
+    _write(root, "alpha", _skill("alpha", SHARED, "<!-- skillkit: disable-next-line SK601 -->\n"))
+    assert _drift(_same_as_full(root, cache), root) == []
+    _write(root, "alpha", _skill("alpha", SHARED))
+    assert len(_drift(_same_as_full(root, cache), root)) == 1
+    # The section is renamed: it is no copy any more.
+    _write(root, "alpha", _skill("alpha", SHARED, title="Snapshots"))
+    assert _drift(_same_as_full(root, cache), root) == []
+    # A new skill with the old text drifts; deleting it (and its folder) removes the finding.
+    _write(root, "epsilon", _skill("epsilon", SHARED))
+    assert _drift(_same_as_full(root, cache), root) == [
+        ("epsilon", 8, _message(path["beta"], 8, "removed"))
+    ]
+    shutil.rmtree(root / "epsilon")
+    _age(root)
+    assert _drift(_same_as_full(root, cache), root) == []
+    # Two and two again, then the first holder of the original text is deleted: the other
+    # text is now the one most skills share.
+    _write(root, "alpha", _skill("alpha", SHARED))
+    _write(root, "delta", _skill("delta", SHARED))
+    assert _drift(_same_as_full(root, cache), root) == [
+        ("beta", 8, _message(path["alpha"], 8, "added")),
+        ("gamma", 8, _message(path["alpha"], 8, "added")),
+    ]
+    shutil.rmtree(root / "alpha")
+    _age(root)
+    assert _drift(_same_as_full(root, cache), root) == [
+        ("delta", 8, _message(path["beta"], 8, "removed"))
+    ]
+    assert full_checks == [1]  # every run since the first re-checked only what changed
+
+
+def test_settings_changes_give_a_full_runs_findings(root: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    _write(root, "delta", _skill("delta", ADDED))
+    assert len(_drift(_same_as_full(root, cache), root)) == 1
+    loud = _same_as_full(root, cache, Settings(severity={"SK601": Severity.ERROR}))
+    assert [d.severity for d in loud.diagnostics if d.code == "SK601"] == [Severity.ERROR]
+    assert _drift(_same_as_full(root, cache, Settings(ignore=("SK601",))), root) == []
+    _write(root, "gamma", _skill("gamma", ADDED))
+    assert len(_drift(_same_as_full(root, cache, Settings(ignore=("SK601",))), root)) == 0
+    # Back to the defaults, whose state predates gamma's change: re-checked where it changed.
+    assert len(_drift(_same_as_full(root, cache), root)) == 2
+    assert len(_drift(_same_as_full(root, cache, workers=2), root)) == 2
+
+
+def test_a_skill_with_its_own_settings_keeps_its_facts_in_the_cache(
+    root: Path, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    own = Settings(target="claude-code")
+
+    def settings_for(path: Path) -> Settings:
+        return own if path.parent.name == "beta" else Settings()
+
+    def run(cache_dir: Path | None) -> LintResult:
+        return lint_paths([root], cache_dir=cache_dir, settings_for=settings_for, workers=1)
+
+    _write(root, "delta", _skill("delta", ADDED))
+    run(cache)
+    for kind in ("project", "index"):  # lost: every skill's facts are read back
+        for found in cache.rglob(f"{kind}-*"):
+            found.unlink()
+    _write(root, "gamma", _skill("gamma", ADDED))
+    assert run(cache).diagnostics == run(None).diagnostics
+
+
+def _cache_files(cache: Path, prefix: str) -> Iterator[Path]:
+    return (path for path in cache.rglob(f"{prefix}*") if path.is_file())
+
+
+def _resign(path: Path, change: Callable[[dict[object, object]], dict[object, object]]) -> None:
+    """Rewrite a cache file's entries, with a valid checksum (malformed, yet 'signed')."""
+    data = path.read_bytes()
+    header = len(cache_module.MAGIC) + cache_module.DIGEST_SIZE
+    version, build, entries = marshal.loads(data[header:])
+    payload = marshal.dumps((version, build, change(entries)))
+    path.write_bytes(cache_module.MAGIC + cache_module.digest(payload) + payload)
+
+
+def _drop_members(entries: dict[object, object]) -> dict[object, object]:
+    parts = entries["parts"]
+    assert isinstance(parts, dict)
+    return {**entries, "parts": {part: members[:1] for part, members in parts.items()}}
+
+
+@pytest.mark.parametrize(
+    ("prefix", "change"),
+    [
+        ("index", lambda entries: {**entries, "run": b"another run"}),
+        ("index", lambda entries: {**entries, "paths": ("one", "two")}),
+        ("index", lambda entries: {**entries, "suppressions": {"a": ((1, 2, 3),)}}),
+        ("index", lambda entries: {**entries, "tokens": ()}),
+        ("parts", lambda entries: {**entries, "token": b"another run"}),
+        ("parts", _drop_members),
+        ("parts", lambda entries: {**entries, "parts": {("SK601", "x"): "nonsense"}}),
+        ("project", lambda entries: {**entries, "findings": {("SK601", "x"): ((1, 2),)}}),
+        ("project", lambda entries: {**entries, "findings": ["not", "a", "dict"]}),
+    ],
+    ids=[
+        "index-of-another-run",
+        "index-paths",
+        "index-suppressions",
+        "index-tokens",
+        "shard-of-another-run",
+        "shard-lost-members",
+        "shard-malformed",
+        "findings-malformed",
+        "findings-not-a-dict",
+    ],
+)
+def test_a_project_state_that_does_not_agree_is_not_trusted(
+    root: Path,
+    tmp_path: Path,
+    prefix: str,
+    change: Callable[[dict[object, object]], dict[object, object]],
+    full_checks: list[int],
+) -> None:
+    cache = tmp_path / "cache"
+    _write(root, "delta", _skill("delta", ADDED))
+    _same_as_full(root, cache)
+    for path in _cache_files(cache, prefix):
+        _resign(path, change)
+    _write(root, "beta", _skill("beta", ADDED))
+    assert len(_drift(_same_as_full(root, cache), root)) == 2
+    assert full_checks == [1, 1]  # checked over every skill again, not from the bad state
+    _write(root, "beta", _skill("beta", SHARED))
+    assert len(_drift(_same_as_full(root, cache), root)) == 1
+    assert full_checks == [1, 1]  # and the state it wrote is trusted again
+
+
+def test_a_shard_from_an_older_run_is_not_trusted(
+    root: Path, tmp_path: Path, full_checks: list[int]
+) -> None:
+    cache = tmp_path / "cache"
+    _same_as_full(root, cache)
+    older = {path: path.read_bytes() for path in _cache_files(cache, "parts")}
+    _write(root, "delta", _skill("delta", ADDED))
+    _same_as_full(root, cache)  # rewrites the shard of the "Snapshot guidance" part
+    for path, data in older.items():  # as if that write had been lost
+        path.write_bytes(data)
+    _write(root, "beta", _skill("beta", ADDED))
+    assert len(_drift(_same_as_full(root, cache), root)) == 2
+    assert full_checks == [1, 1]
+
+
+def test_a_project_rule_that_raises_reports_as_in_a_full_run(
+    root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    _same_as_full(root, cache)
+
+    def broken(
+        collected: Sequence[tuple[str, Any]], context: Context
+    ) -> Iterator[tuple[str, Finding]]:
+        raise RuntimeError("boom")
+        yield  # pragma: no cover
+
+    monkeypatch.setitem(RULES, "SK601", dataclasses.replace(RULES["SK601"], check_project=broken))
+    _write(root, "delta", _skill("delta", ADDED))
+    settings = Settings()  # a new object: the rules in force are looked up again
+    cached = _same_as_full(root, cache, settings)
+    crashes = [d for d in cached.diagnostics if d.code == "SK000"]
+    assert [(d.path, d.message) for d in crashes] == [
+        (
+            str(root / "alpha" / "SKILL.md"),
+            "rule SK601 (section-drift) failed: RuntimeError: boom; please report this",
+        )
+    ]
