@@ -7,15 +7,18 @@ its findings over each part. The cache keeps, per settings hash:
 - `project-`: the last run's digest (its paths and their facts digests) and its findings by
   part: a run where nothing changed reads this file alone;
 - `index-`: that run's paths in order, each one's facts digest, the parts it had, the
-  suppression ranges of those with any, and the token of each `parts` shard it was written with;
-- `partsNN-`: shards by part, each part's members (path, facts digest, part) in run order.
+  suppression ranges of those with any, and the token of each `parts` shard as last written;
+- `partsNN-`: shards by part, each part's members (path, part) in run order, and the shard's
+  token (the index and a shard of another run never agree on it). Equal parts are one object
+  in memory, so that marshal writes them once (the same section is in many skills).
 
 A run where some files' facts changed (or files came or went) re-checks only the parts those
 files had or have: the other members of each come from its shard, the changed files' from their
 new facts, and every other part keeps its findings. Anything that does not agree (an index of
-another run than the findings, a shard with another token, a member whose digest is not the one
-the run has, paths in another order, anything malformed) means the whole check runs again from
-every file's facts, as does a rule that raises (so that its SK000 is the one a full run gives).
+another run than the findings, a shard with another token, a part whose members are not the
+unchanged files the index says had it, paths in another order, anything malformed) means the
+whole check runs again from every file's facts, as does a rule that raises (so that its SK000
+is the one a full run gives).
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ PARTS_SHARDS = 32
 WHOLE = ""  # the key of the one part of a rule without a partition
 
 PartId = tuple[str, str]  # (rule code, part key)
-Member = tuple[str, bytes, Any]  # (path, its file's facts digest, its part)
+Member = tuple[str, Any]  # (path, its part)
 Ranges = tuple[tuple[str, int, int], ...]  # suppression ranges (code, first line, last line)
 Facts = tuple[tuple[str, Any], ...]
 
@@ -89,9 +92,7 @@ def _check(
     """One part's findings, less those suppressed, encoded for the cache."""
     from skillkit.lint import check_project_part
 
-    found = check_project_part(
-        rules[part[0]], [(path, value) for path, _, value in members], settings
-    )
+    found = check_project_part(rules[part[0]], members, settings)
     return tuple(
         (d.path, encode_diagnostic(d))
         for d in found
@@ -100,6 +101,28 @@ def _check(
             for code, first, last in suppressions.get(d.path, ())
         )
     )
+
+
+class _Shared:
+    """One object for equal values (marshal writes an object it meets again as a reference)."""
+
+    def __init__(self) -> None:
+        self._known: dict[Any, Any] = {}
+
+    def __call__(self, value: Any) -> Any:
+        try:
+            return self._known.setdefault(value, value)
+        except TypeError:  # unhashable (a list among the facts): kept as it is
+            return value
+
+
+def _valid_parts(value: Any) -> tuple[PartId, ...]:
+    if type(value) is not tuple or not all(
+        type(part) is tuple and len(part) == 2 and type(part[0]) is str and type(part[1]) is str
+        for part in value
+    ):
+        raise _Stale("malformed parts")
+    return value
 
 
 def _valid_ranges(value: Any) -> bool:
@@ -151,15 +174,10 @@ class _Index:
         ):
             raise _Stale("malformed index")
         for path, facts, held in zip(paths, digests, parts, strict=True):
+            # Each file's parts are checked where used (those of changed and deleted files).
             if type(path) is not str or not (facts is None or type(facts) is bytes):
                 raise _Stale("malformed index")
-            if type(held) is not tuple or not all(
-                type(part) is tuple
-                and len(part) == 2
-                and type(part[0]) is str
-                and type(part[1]) is str
-                for part in held
-            ):
+            if type(held) is not tuple:
                 raise _Stale("malformed index")
         if not all(type(path) is str and _valid_ranges(v) for path, v in suppressions.items()):
             raise _Stale("malformed index")
@@ -222,7 +240,7 @@ class _Run:
         gone = [path for path in index.paths if path not in position]
         affected: set[PartId] = set()
         for path in gone:
-            affected.update(index.parts[index.position[path]])
+            affected.update(_valid_parts(index.parts[index.position[path]]))
         new_parts: dict[int, dict[PartId, Any]] = {}
         suppressions = dict(index.suppressions)
         for path in gone:
@@ -230,7 +248,7 @@ class _Run:
         for number in changed:
             path = results[number].path
             if (old := index.position.get(path)) is not None:
-                affected.update(index.parts[old])
+                affected.update(_valid_parts(index.parts[old]))
             facts = self.facts_of(number) if digests[number] is not None else ()
             parts, ranges = split_facts(facts, self.rules)
             new_parts[number] = parts
@@ -240,8 +258,8 @@ class _Run:
             else:
                 suppressions.pop(path, None)
         replaced = {results[number].path for number in changed} | set(gone)
-        # Each unchanged file of an affected part must be in the part's shard, once, with the
-        # digest it has now (the index says which parts each file had).
+        # Each unchanged file of an affected part must be in the part's shard, once (the index
+        # says which parts each file had; the shard's token that it is of the index's run).
         expected: dict[PartId, int] = dict.fromkeys(affected, 0)
         for number, result in enumerate(results):
             if number not in new_parts:
@@ -260,13 +278,13 @@ class _Run:
             members: list[tuple[int, Member]] = []
             seen: set[str] = set()
             for member in stored:
-                if type(member) is not tuple or len(member) != 3 or type(member[0]) is not str:
+                if type(member) is not tuple or len(member) != 2 or type(member[0]) is not str:
                     raise _Stale("malformed member")
                 path = member[0]
                 if path in replaced:
                     continue
                 at = position.get(path)
-                if at is None or digests[at] != member[1] or path in seen:
+                if at is None or path in seen:
                     raise _Stale("a member of another run")
                 seen.add(path)
                 members.append((at, member))
@@ -275,9 +293,7 @@ class _Run:
             members_of[part] = members
         for number, parts in new_parts.items():
             for part, value in parts.items():
-                members_of[part].append(
-                    (number, (results[number].path, digests[number] or b"", value))
-                )
+                members_of[part].append((number, (results[number].path, value)))
         findings = dict(findings)
         for part in sorted(affected):
             ordered = tuple(member for _, member in sorted(members_of[part], key=_first))
@@ -310,12 +326,16 @@ class _Run:
         members_of: dict[PartId, list[Member]] = {}
         held: list[tuple[PartId, ...]] = []
         suppressions: dict[str, Ranges] = {}
+        shared = _Shared()
         for number, result in enumerate(results):
             facts = self.facts_of(number) if digests[number] is not None else ()
             parts, ranges = split_facts(facts, self.rules)
+            mine: list[PartId] = []
             for part, value in parts.items():
-                members_of.setdefault(part, []).append((result.path, digests[number] or b"", value))
-            held.append(tuple(parts))
+                part = shared(part)
+                mine.append(part)
+                members_of.setdefault(part, []).append((result.path, shared(value)))
+            held.append(tuple(mine))
             if ranges:
                 suppressions[result.path] = ranges
         findings: dict[PartId, Any] = {}
