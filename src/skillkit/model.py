@@ -12,9 +12,18 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 ScalarValue = str | bool | int | float | None
+
+
+def _slot_setters(cls: type, *names: str) -> tuple[Any, ...]:
+    """The setters of a slots class's fields. A frozen dataclass's generated __init__ sets each
+    field through object.__setattr__ (its own __setattr__ refuses); calling the slot's setter
+    directly does the same at half the cost, which matters for the few classes that the parser
+    makes in bulk. Their __init__ is written out and pinned to the generated one's signature
+    by tests/test_model.py."""
+    return tuple(cls.__dict__[name].__set__ for name in names)
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -24,6 +33,13 @@ class Span:
     end_line: int
     end_column: int
 
+    def __init__(self, line: int, column: int, end_line: int, end_column: int) -> None:
+        # The generated __init__, written out to be faster (see _slot_setters).
+        _span_line(self, line)
+        _span_column(self, column)
+        _span_end_line(self, end_line)
+        _span_end_column(self, end_column)
+
     @staticmethod
     def at(line: int, column: int = 1, width: int = 1) -> Span:
         return Span(line, column, line, column + max(width, 0))
@@ -32,6 +48,10 @@ class Span:
     def whole_line(line: int, text: str) -> Span:
         return Span(line, 1, line, len(text) + 1)
 
+
+_span_line, _span_column, _span_end_line, _span_end_column = _slot_setters(
+    Span, "line", "column", "end_line", "end_column"
+)
 
 ValueKind = Literal["str", "bool", "int", "float", "null", "seq", "map", "other"]
 
@@ -126,11 +146,37 @@ class Section:
     end_line: int
     children: tuple[Section, ...] = ()
 
+    def __init__(
+        self,
+        title: str,
+        level: int,
+        span: Span,
+        start_line: int,
+        end_line: int,
+        children: tuple[Section, ...] = (),
+    ) -> None:
+        _section_title(self, title)
+        _section_level(self, level)
+        _section_span(self, span)
+        _section_start_line(self, start_line)
+        _section_end_line(self, end_line)
+        _section_children(self, children)
+
     def walk(self) -> tuple[Section, ...]:
         out: list[Section] = [self]
         for child in self.children:
             out.extend(child.walk())
         return tuple(out)
+
+
+(
+    _section_title,
+    _section_level,
+    _section_span,
+    _section_start_line,
+    _section_end_line,
+    _section_children,
+) = _slot_setters(Section, "title", "level", "span", "start_line", "end_line", "children")
 
 
 def _start_line(section: Section) -> int:
@@ -154,6 +200,13 @@ class CodeBlock:
 class InlineCode:
     text: str
     span: Span  # the content, without the backticks
+
+    def __init__(self, text: str, span: Span) -> None:
+        _inline_code_text(self, text)
+        _inline_code_span(self, span)
+
+
+_inline_code_text, _inline_code_span = _slot_setters(InlineCode, "text", "span")
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,6 +239,27 @@ class Token:
     quoted: bool = False
     placeholder: bool = False
     has_placeholder: bool = False
+
+    def __init__(
+        self,
+        text: str,
+        raw: str,
+        span: Span,
+        quoted: bool = False,
+        placeholder: bool = False,
+        has_placeholder: bool = False,
+    ) -> None:
+        _token_text(self, text)
+        _token_raw(self, raw)
+        _token_span(self, span)
+        _token_quoted(self, quoted)
+        _token_placeholder(self, placeholder)
+        _token_has_placeholder(self, has_placeholder)
+
+
+_token_text, _token_raw, _token_span, _token_quoted, _token_placeholder, _token_has_placeholder = (
+    _slot_setters(Token, "text", "raw", "span", "quoted", "placeholder", "has_placeholder")
+)
 
 
 CommandSource = Literal["block", "inline", "crontab"]

@@ -81,15 +81,14 @@ class _Lexer:
             line, column = where(word_start)
             end_line, end_column = where(word_end - 1)
             token = Token(
-                text=value,
-                raw=raw,
-                span=Span(line, column, end_line, end_column + 1),
-                quoted=quoted,
-                # (each pattern needs a character that most words lack: test that first)
-                placeholder=value[:1] in _PLACEHOLDER_STARTS
-                and bool(_WHOLE_PLACEHOLDER.match(value)),
-                has_placeholder=("<" in value and bool(_PLACEHOLDER.search(value)))
-                or "..." in value,
+                value,
+                raw,
+                Span(line, column, end_line, end_column + 1),
+                quoted,
+                # placeholder, has_placeholder (each pattern needs a character that most words
+                # lack: test that first)
+                value[:1] in _PLACEHOLDER_STARTS and bool(_WHOLE_PLACEHOLDER.match(value)),
+                ("<" in value and bool(_PLACEHOLDER.search(value))) or "..." in value,
             )
             word_start = -1
             pieces.clear()
