@@ -99,9 +99,9 @@ def _sections(skill: Skill) -> tuple[SectionFacts, ...]:
     found: list[SectionFacts] = []
     for section in skill.all_sections():
         end = section.children[0].start_line - 1 if section.children else section.end_line
-        lines = tuple(
-            text.rstrip() for text in skill.lines[section.start_line : end] if text.strip()
-        )
+        # The non-blank lines, right-stripped (a line is blank exactly when its rstrip is
+        # empty): map and filter keep this loop over every line of every skill in C.
+        lines = tuple(filter(None, map(str.rstrip, skill.lines[section.start_line : end])))
         if lines:
             span = section.span
             found.append(

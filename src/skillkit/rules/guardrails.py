@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import shlex
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 from skillkit.diagnostics import Finding, Related, Severity
@@ -37,6 +38,7 @@ def _skill(body: str) -> str:
 _BULLET = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\S")
 
 
+@lru_cache(maxsize=4096)  # asked by several rules for every section of every skill
 def normalize_title(title: str) -> str:
     return " ".join(title.strip().rstrip(":").split()).casefold()
 
@@ -133,9 +135,13 @@ def is_systemctl(run: Run) -> bool:
     return run.tool == "systemctl"
 
 
+_PYTHON = re.compile(r"python(?:3(?:\.\d+)?)?")
+_PIP = re.compile(r"pip(?:3(?:\.\d+)?)?")
+
+
 def _python_module(run: Run) -> str:
     words = run.words
-    if re.fullmatch(r"python(?:3(?:\.\d+)?)?", run.tool) and "-m" in words:
+    if _PYTHON.fullmatch(run.tool) and "-m" in words:
         index = words.index("-m")
         return words[index + 1] if index + 1 < len(words) else ""
     return ""
@@ -143,7 +149,7 @@ def _python_module(run: Run) -> str:
 
 def is_pip_install(run: Run) -> bool:
     words = run.words
-    if re.fullmatch(r"pip(?:3(?:\.\d+)?)?", run.tool):
+    if _PIP.fullmatch(run.tool):
         return len(words) > 1 and words[1] == "install"
     if _python_module(run) == "pip":
         index = words.index("-m")
@@ -391,12 +397,15 @@ def _guardrail_sections(skill: Skill) -> list[Section]:
 def _bans(skill: Skill) -> list[tuple[int, str, str, Predicate]]:
     """(line, bullet text, what, predicate) for each thing a Guardrails bullet forbids."""
     found: list[tuple[int, str, str, Predicate]] = []
+    sections = _guardrail_sections(skill)
+    if not sections:  # most skills: nothing forbids anything
+        return found
     # The inline code of each line, gathered once (a scan of every span for each bullet is
     # quadratic on a file of many guardrails).
     code_by_line: dict[int, list[InlineCode]] = {}
     for code in skill.inline_code:
         code_by_line.setdefault(code.span.line, []).append(code)
-    for section in _guardrail_sections(skill):
+    for section in sections:
         for line, text in _bullets(skill, section):
             if not _NEGATIVE.search(text) or _CONDITION.search(text):
                 continue

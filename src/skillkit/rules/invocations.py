@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from skillkit.model import Command, Skill, Token
 from skillkit.tools import Invocation, matched_programs, tool_name
@@ -35,11 +36,12 @@ class Run:
     negated: bool  # an inline span in a sentence that says not to run it
     outer: Invocation | None = None  # the invocation of the tool that runs this one
 
-    @property
+    # Remembered: every policy asks each run for its tool, and some for its words.
+    @cached_property
     def tool(self) -> str:
         return tool_name(self.argv[0]) if self.argv else ""
 
-    @property
+    @cached_property
     def words(self) -> tuple[str, ...]:
         return tuple(token.text for token in self.argv)
 

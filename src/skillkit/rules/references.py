@@ -214,11 +214,9 @@ def _speaks_of_examples(skill: Skill, code: InlineCode) -> bool:
     return any(_EXAMPLE.search(text) for text in texts)
 
 
-def _checked_path(skill: Skill, code: InlineCode, has_folder: dict[str, bool]) -> str | None:
+def _checked_path(folder: Path, text: str, has_folder: dict[str, bool]) -> str | None:
     """The path of a span that SK502 checks (before the sentence around it is read), or None."""
-    if "/" not in code.text:  # every path has one; most spans are not paths
-        return None
-    path = code_path(code.text)
+    path = code_path(text)
     if path is None:
         return None
     first = path.split("/", 1)[0]
@@ -227,7 +225,7 @@ def _checked_path(skill: Skill, code: InlineCode, has_folder: dict[str, bool]) -
     if first not in SPEC_FOLDERS:
         known = has_folder.get(first)
         if known is None:  # asked once a skill: a long skill names `scripts/...` many times
-            known = has_folder[first] = _names(os.path.join(skill.folder, first)) is not None
+            known = has_folder[first] = _names(os.path.join(folder, first)) is not None
         if not known:
             return None
     return path
@@ -256,13 +254,16 @@ def path_missing(skill: Skill, context: Context) -> Iterator[Finding]:
     # Whether each path exists, asked once a skill (it names the same files many times). The
     # sentence around a span is read only for a missing path: it costs more than the lookup.
     exists: dict[str, bool] = {}
+    folder = skill.folder
     for code in skill.inline_code:
-        path = _checked_path(skill, code, has_folder)
+        if "/" not in code.text:  # every path has one; most spans are not paths
+            continue
+        path = _checked_path(folder, code.text, has_folder)
         if path is None:
             continue
         found = exists.get(path)
         if found is None:
-            found = exists[path] = exists_in(skill.folder, path)
+            found = exists[path] = exists_in(folder, path)
         if found or _speaks_of_examples(skill, code):
             continue
-        yield Finding(code.span, _missing_message("path", code.text, skill.folder, path))
+        yield Finding(code.span, _missing_message("path", code.text, folder, path))

@@ -427,6 +427,10 @@ def match(grammar: ToolGrammar, argv: Sequence[Token], *, mention: bool = False)
                 problems.append(GrammarProblem(bad[0], bad[1], use.value.span))
     if spec.command and command:
         problems.extend(_telltale_flags(spec, called, command))
+    # The uses of each flag of the spec (by identity), gathered once rather than per flag.
+    uses_of: dict[int, list[FlagUse]] = {}
+    for use in flags:
+        uses_of.setdefault(id(use.flag), []).append(use)
     if not mention and not saw_ellipsis:
         last = words[-1].span
         required = [p for p in spec.positionals if not p.optional]
@@ -440,7 +444,7 @@ def match(grammar: ToolGrammar, argv: Sequence[Token], *, mention: bool = False)
                 )
             )
         for flag in spec.flags:
-            if flag.required and not any(use.flag is flag for use in flags):
+            if flag.required and id(flag) not in uses_of:
                 problems.append(
                     GrammarProblem(
                         "missing-flag",
@@ -469,7 +473,7 @@ def match(grammar: ToolGrammar, argv: Sequence[Token], *, mention: bool = False)
                 )
             )
     for flag in spec.flags:
-        uses = [use for use in flags if use.flag is flag]
+        uses = uses_of.get(id(flag), ())
         if len(uses) > 1 and not flag.repeat:
             problems.append(
                 GrammarProblem(
