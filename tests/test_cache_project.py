@@ -137,6 +137,13 @@ def test_drift_appears_moves_and_disappears_as_skills_change(
     assert _drift(_same_as_full(root, cache), root) == []
     _write(root, "alpha", _skill("alpha", SHARED))
     assert len(_drift(_same_as_full(root, cache), root)) == 1
+    # One at the end of the file: the section is the same, yet its finding is now hidden.
+    _write(root, "alpha", _skill("alpha", SHARED) + "<!-- skillkit: disable-file SK601 -->\n")
+    assert _drift(_same_as_full(root, cache), root) == []
+    _write(root, "alpha", _skill("alpha", SHARED))
+    assert _drift(_same_as_full(root, cache), root) == [
+        ("alpha", 8, _message(path["beta"], 8, "removed"))
+    ]
     # The section is renamed: it is no copy any more.
     _write(root, "alpha", _skill("alpha", SHARED, title="Snapshots"))
     assert _drift(_same_as_full(root, cache), root) == []

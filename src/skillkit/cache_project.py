@@ -268,6 +268,10 @@ class _Run:
                         expected[part] += 1
         shards: dict[int, dict[PartId, Any]] = {}
         members_of: dict[PartId, list[tuple[int, Member]]] = {}
+        # The parts of the changed and deleted files, before and now: a part where they are the
+        # same (an edit elsewhere in the skill) keeps its findings, and its shard is not written.
+        before: dict[PartId, dict[str, Any]] = {part: {} for part in affected}
+        now: dict[PartId, dict[str, Any]] = {part: {} for part in affected}
         for part in affected:
             shard = _shard(part)
             if shard not in shards:
@@ -282,6 +286,7 @@ class _Run:
                     raise _Stale("malformed member")
                 path = member[0]
                 if path in replaced:
+                    before[part][path] = member[1]
                     continue
                 at = position.get(path)
                 if at is None or path in seen:
@@ -294,8 +299,17 @@ class _Run:
         for number, parts in new_parts.items():
             for part, value in parts.items():
                 members_of[part].append((number, (results[number].path, value)))
+                now[part][results[number].path] = value
+        # A file whose suppression comments changed may hide other findings in each of its parts.
+        unsuppressed = {
+            path for path in replaced if suppressions.get(path) != index.suppressions.get(path)
+        }
         findings = dict(findings)
+        written: set[int] = set()
         for part in sorted(affected):
+            if before[part] == now[part] and not unsuppressed.intersection(now[part]):
+                continue
+            written.add(_shard(part))
             ordered = tuple(member for _, member in sorted(members_of[part], key=_first))
             if ordered and part[0] in self.rules:
                 shards[_shard(part)][part] = ordered
@@ -308,7 +322,8 @@ class _Run:
                 shards[_shard(part)].pop(part, None)
                 findings.pop(part, None)
         tokens = list(index.tokens)
-        for shard, parts in shards.items():
+        for shard in written:
+            parts = shards[shard]
             tokens[shard] = self._token(shard)
             shard_file = self.cache.named(f"parts{shard:02d}", self.key)
             shard_file.entries = {"token": tokens[shard], "parts": parts}
