@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from skillkit.diagnostics import Edit, Finding, Fix, Severity
 from skillkit.model import Skill, Span
 from skillkit.registry import Context, rule
-from skillkit.rules.invocations import Run, runs
+from skillkit.rules.invocations import Run, grammar_problems, runs
 from skillkit.tools import GrammarProblem
 from skillkit.tools.mise import RUNNERS
 from skillkit.tools.vrctl import APP_DIR
@@ -33,12 +33,9 @@ def _block(*lines: str) -> str:
 
 
 def _problems(skill: Skill, *kinds: str) -> Iterator[tuple[Run, GrammarProblem]]:
-    for run in runs(skill):
-        if run.invocation is None:
-            continue
-        for problem in run.invocation.problems:
-            if problem.kind in kinds:
-                yield run, problem
+    for run, problem in grammar_problems(skill):
+        if problem.kind in kinds:
+            yield run, problem
 
 
 def _report(skill: Skill, *kinds: str) -> Iterator[Finding]:

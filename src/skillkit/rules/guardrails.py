@@ -84,9 +84,6 @@ def _first_heading(skill: Skill) -> Span:
     ),
 )
 def required_section_missing(skill: Skill, context: Context) -> Iterator[Finding]:
-    by_title: dict[str, Section] = {}
-    for section in skill.all_sections():
-        by_title.setdefault(normalize_title(section.title), section)
     wanted: list[tuple[str, bool, str]] = []  # (title, needs a bullet, why)
     vrctl = runs_vrctl(skill) if context.target.required_sections_with_vrctl else None
     if vrctl is not None:
@@ -95,6 +92,11 @@ def required_section_missing(skill: Skill, context: Context) -> Iterator[Finding
     wanted += [
         (title, False, "the config requires it") for title in context.settings.required_sections
     ]
+    if not wanted:  # the default: no section is required of this skill
+        return
+    by_title: dict[str, Section] = {}
+    for section in skill.all_sections():
+        by_title.setdefault(normalize_title(section.title), section)
     done: set[str] = set()
     for title, needs_bullet, why in wanted:
         key = normalize_title(title)
@@ -140,18 +142,23 @@ _PIP = re.compile(r"pip(?:3(?:\.\d+)?)?")
 
 
 def _python_module(run: Run) -> str:
+    tool = run.tool
+    if not tool.startswith("python"):  # most runs: no pattern to try
+        return ""
     words = run.words
-    if _PYTHON.fullmatch(run.tool) and "-m" in words:
+    if _PYTHON.fullmatch(tool) and "-m" in words:
         index = words.index("-m")
         return words[index + 1] if index + 1 < len(words) else ""
     return ""
 
 
 def is_pip_install(run: Run) -> bool:
-    words = run.words
-    if _PIP.fullmatch(run.tool):
+    tool = run.tool
+    if tool.startswith("pip") and _PIP.fullmatch(tool):
+        words = run.words
         return len(words) > 1 and words[1] == "install"
     if _python_module(run) == "pip":
+        words = run.words
         index = words.index("-m")
         return words[index + 2 : index + 3] == ("install",)
     return False

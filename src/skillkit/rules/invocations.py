@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from skillkit.model import Command, Skill, Token
-from skillkit.tools import Invocation, matched_programs, tool_name
+from skillkit.tools import GrammarProblem, Invocation, matched_programs, tool_name
 
 # Words that, before an inline command in the same sentence, make it a thing not to do.
 _NEGATION = re.compile(
@@ -85,6 +85,25 @@ def runs(skill: Skill) -> tuple[Run, ...]:
         return _last[1]
     found = tuple(run for command in skill.commands for run in _runs_of(skill, command))
     _last = (skill, found)
+    return found
+
+
+_last_problems: tuple[Skill, tuple[tuple[Run, GrammarProblem], ...]] | None = None
+
+
+def grammar_problems(skill: Skill) -> tuple[tuple[Run, GrammarProblem], ...]:
+    """Every grammar problem of the skill's runs, in the order of the runs. Most runs have none:
+    the SK4xx rules, which each pick some kinds, scan this short list rather than every run."""
+    global _last_problems
+    if _last_problems is not None and _last_problems[0] is skill:
+        return _last_problems[1]
+    found = tuple(
+        (run, problem)
+        for run in runs(skill)
+        if run.invocation is not None
+        for problem in run.invocation.problems
+    )
+    _last_problems = (skill, found)
     return found
 
 
