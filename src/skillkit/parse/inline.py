@@ -88,15 +88,28 @@ def find_inline_code(skill: Skill) -> tuple[InlineCode, ...]:
     append = found.append  # (hot: 50 code spans in a typical skill)
     for number, line in _prose_lines(skill, "`"):
         if len(line) > _REGEX_MAX_LINE:
-            spans = [(line[start:end], start, end) for _, start, end, _ in _code_spans_by_run(line)]
-        else:
-            spans = [(m[2], *m.span(2)) for m in _CODE_SPAN.finditer(line)]
-        for content, start, end in spans:
-            # CommonMark strips one space on each side when both are there.
-            if content[:1] == " " and content[-1] == " " and len(content) > 2 and content.strip():
-                content, start, end = content[1:-1], start + 1, end - 1
-            append(InlineCode(content, Span(number, start + 1, number, end + 1)))
+            for _, start, end, _ in _code_spans_by_run(line):
+                append(_inline_code(line[start:end], number, start))
+            continue
+        # [text before, opening run, content] for each span, then the rest of the line: the
+        # positions follow from the lengths (no match object for each span).
+        pieces = _CODE_SPAN.split(line)
+        position = 0
+        for index in range(0, len(pieces) - 1, 3):
+            width = len(pieces[index + 1])
+            content = pieces[index + 2]
+            start = position + len(pieces[index]) + width
+            position = start + len(content) + width
+            append(_inline_code(content, number, start))
     return tuple(found)
+
+
+def _inline_code(content: str, line: int, start: int) -> InlineCode:
+    """The code span whose content, `content`, starts at index `start` of the line."""
+    # CommonMark strips one space on each side when both are there.
+    if content[:1] == " " and content[-1] == " " and len(content) > 2 and content.strip():
+        content, start = content[1:-1], start + 1
+    return InlineCode(content, Span(line, start + 1, line, start + 1 + len(content)))
 
 
 def find_links(skill: Skill) -> tuple[Link, ...]:

@@ -42,6 +42,9 @@ NEWLINE = "\n"
 _Lexeme = Token | str
 # The characters that the lexer's main loop treats specially; any other starts a plain run.
 _LINE_BREAK = re.compile("\n")
+_BLANK_RUN = re.compile("[ \t\r]+")
+_THREE_CHARACTER_OPERATORS = frozenset({"&>>", "<<<", "<<-"})
+_TWO_CHARACTER_OPERATORS = frozenset({"&&", "||", ";;", ">>", "<<", "&>", ">&", "<&", ">|", "|&"})
 _SPECIAL = frozenset(" \t\r\n\\'\"$`<>&|;()#")
 
 
@@ -62,6 +65,12 @@ class _Lexer:
         text = self.text
         n = len(text)
         where = self.where
+        line_starts, first_line, column_offset = (
+            self.line_starts,
+            self.first_line,
+            self.column_offset,
+        )
+        bisect_right = bisect.bisect_right
         i = 0
         # The word being read: the index of its first piece (-1: no word), its pieces after
         # quote removal and as written, the index after its last piece, whether one was quoted.
@@ -79,11 +88,15 @@ class _Lexer:
             raw = "".join(raws)
             value = "".join(pieces)
             line, column = where(word_start)
-            end_line, end_column = where(word_end - 1)
+            if text.find("\n", word_start, word_end) < 0:
+                end_line, end_column = line, column + word_end - word_start
+            else:
+                end_line, end_column = where(word_end - 1)
+                end_column += 1
             token = Token(
                 value,
                 raw,
-                Span(line, column, end_line, end_column + 1),
+                Span(line, column, end_line, end_column),
                 quoted,
                 # placeholder, has_placeholder (each pattern needs a character that most words
                 # lack: test that first)
@@ -110,15 +123,34 @@ class _Lexer:
                 # Ordinary characters: the whole run at once (one piece, not one per character).
                 plain = _PLAIN_RUN.match(text, i + 1)
                 end = plain.end() if plain else i + 1
+                run = text[i:end]
+                if word_start < 0 and (end == n or text[end] in " \t\n"):
+                    # The commonest word: one run, alone; nothing to join, on one line.
+                    low = bisect_right(line_starts, i) - 1  # (where(i), inlined)
+                    line = first_line + low
+                    column = i - line_starts[low] + 1 + column_offset
+                    yield Token(
+                        run,
+                        run,
+                        Span(line, column, line, column + end - i),
+                        False,
+                        run[:1] in _PLACEHOLDER_STARTS and bool(_WHOLE_PLACEHOLDER.match(run)),
+                        "..." in run,  # (a run holds no `<`)
+                    )
+                    i = end
+                    continue
                 if word_start < 0:
                     word_start = i
-                run = text[i:end]
                 pieces.append(run)
                 raws.append(run)
                 word_end = i = end
                 continue
-            if char == "\\" and i + 1 < n and text[i + 1] == "\n":
-                i += 2  # a line continuation joins the next line
+            if char == " " or char == "\t" or char == "\r":
+                if word_start >= 0:
+                    yield finish()
+                i += 1
+                if i < n and text[i] in " \t\r":  # an indent: all its blanks at once
+                    i = _BLANK_RUN.match(text, i).end()  # type: ignore[union-attr]
                 continue
             if char == "\n":
                 if word_start >= 0:
@@ -129,14 +161,11 @@ class _Lexer:
                     i = self._skip_heredocs(i, pending_heredocs)
                     pending_heredocs = []
                 continue
-            if char in " \t\r":
-                if word_start >= 0:
-                    yield finish()
-                i += 1
+            if char == "\\" and i + 1 < n and text[i + 1] == "\n":
+                i += 2  # a line continuation joins the next line
                 continue
             if char == "#" and word_start < 0:
-                while i < n and text[i] != "\n":
-                    i += 1
+                i = self._line_end(i)  # a comment, up to the line break
                 continue
             if char == "'":
                 close = text.find("'", i + 1)
@@ -222,10 +251,13 @@ class _Lexer:
         return len(self.text) if end < 0 else end
 
     def _operator(self, i: int) -> str:
-        for op in ("&>>", "<<<", "<<-", "&&", "||", ";;", ">>", "<<", "&>", ">&", "<&", ">|", "|&"):
-            if self.text.startswith(op, i):
-                return op
-        return self.text[i]
+        """The operator at i: the longest of _OPERATORS there, else its one character."""
+        text = self.text
+        if text[i : i + 3] in _THREE_CHARACTER_OPERATORS:
+            return text[i : i + 3]
+        if text[i : i + 2] in _TWO_CHARACTER_OPERATORS:
+            return text[i : i + 2]
+        return text[i]
 
     def _matching(self, i: int) -> int:
         """The index after the bracket that closes the one at i (for `$(...)` and `${...}`)."""
