@@ -24,7 +24,7 @@ from typing import Any
 from skillkit.diagnostics import Finding, Related, Severity
 from skillkit.model import InlineCode, Section, Skill, Span
 from skillkit.registry import Context, Example, rule
-from skillkit.rules.invocations import Run, runs, runs_vrctl
+from skillkit.rules.invocations import Run, policy_runs, runs_vrctl
 
 FRONT = (
     "---\nname: demo\ndescription: Runs the demo web app. Use when the user asks to run it.\n---\n"
@@ -128,9 +128,10 @@ def is_s6(run: Run) -> bool:
 
 
 def is_supervisor_call(run: Run) -> bool:
-    if is_s6(run) or run.tool in _SUPERVISORS:
+    tool = run.tool
+    if tool == "s6" or tool.startswith("s6-") or tool in _SUPERVISORS:  # is_s6, inlined
         return True
-    return run.tool == "service" and len(run.argv) >= 3 and run.argv[2].text in _SERVICE_VERBS
+    return tool == "service" and len(run.argv) >= 3 and run.argv[2].text in _SERVICE_VERBS
 
 
 def is_systemctl(run: Run) -> bool:
@@ -220,12 +221,6 @@ def is_destructive(run: Run) -> bool:
     return is_rm_rf(run)
 
 
-def _policy_runs(skill: Skill) -> Iterator[Run]:
-    for run in runs(skill):
-        if not run.negated:
-            yield run
-
-
 def _shown(run: Run) -> str:
     text = " ".join(run.words)
     return text if len(text) <= 60 else text[:57] + "..."
@@ -251,7 +246,7 @@ def _where(run: Run) -> Span:
     default=False,
 )
 def supervisor_call(skill: Skill, context: Context) -> Iterator[Finding]:
-    for run in _policy_runs(skill):
+    for run in policy_runs(skill):
         if is_supervisor_call(run):
             yield Finding(
                 _where(run),
@@ -273,7 +268,7 @@ def supervisor_call(skill: Skill, context: Context) -> Iterator[Finding]:
     default=False,
 )
 def uv_policy(skill: Skill, context: Context) -> Iterator[Finding]:
-    for run in _policy_runs(skill):
+    for run in policy_runs(skill):
         if is_pip_install(run):
             yield Finding(
                 _where(run),
@@ -305,7 +300,7 @@ def uv_policy(skill: Skill, context: Context) -> Iterator[Finding]:
     default=False,
 )
 def typescript_policy(skill: Skill, context: Context) -> Iterator[Finding]:
-    for run in _policy_runs(skill):
+    for run in policy_runs(skill):
         entry = js_entry(run)
         if entry:
             token = next((t for t in run.argv if t.text == entry), run.argv[0])
@@ -347,7 +342,7 @@ def _section_text(skill: Skill, line: int) -> tuple[str, Section | None]:
     default=False,
 )
 def destructive_unguarded(skill: Skill, context: Context) -> Iterator[Finding]:
-    for run in _policy_runs(skill):
+    for run in policy_runs(skill):
         if not is_destructive(run):
             continue
         text, section = _section_text(skill, run.command.line)
@@ -450,7 +445,7 @@ def guardrail_contradiction(skill: Skill, context: Context) -> Iterator[Finding]
         return
     guarded = [(s.start_line, s.end_line) for s in _guardrail_sections(skill)]
     reported: set[tuple[int, int]] = set()
-    for run in _policy_runs(skill):
+    for run in policy_runs(skill):
         if any(start <= run.command.line <= end for start, end in guarded):
             continue
         for line, text, what, predicate in bans:
@@ -594,7 +589,7 @@ def custom_guardrail(skill: Skill, context: Context) -> Iterator[Finding]:
         checks[-1] = (checks[-1][0], f"{checks[-1][1]}: {entry['message']}", severity)
     reported: set[tuple[int, int]] = set()
     lines: set[tuple[str, int]] = set()  # a guardrail reports a command line once (`a | b`)
-    for run in _policy_runs(skill):
+    for run in policy_runs(skill):
         for predicate, message, severity in checks:
             key = (run.argv[0].span.line, run.argv[0].span.column)
             line = (message, logical_lines(skill, run)[0])

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cached_property
 
 from skillkit.model import Command, Skill, Token
 from skillkit.tools import GrammarProblem, Invocation, matched_programs, tool_name
@@ -36,14 +35,21 @@ class Run:
     negated: bool  # an inline span in a sentence that says not to run it
     outer: Invocation | None = None  # the invocation of the tool that runs this one
 
-    # Remembered: every policy asks each run for its tool, and some for its words.
-    @cached_property
+    # Remembered in the instance's __dict__ (as cached_property does, without its lock, which
+    # costs more than the value): every policy asks each run for its tool, some for its words.
+    @property
     def tool(self) -> str:
-        return tool_name(self.argv[0]) if self.argv else ""
+        known: str | None = self.__dict__.get("_tool")
+        if known is None:
+            known = self.__dict__["_tool"] = tool_name(self.argv[0]) if self.argv else ""
+        return known
 
-    @cached_property
+    @property
     def words(self) -> tuple[str, ...]:
-        return tuple(token.text for token in self.argv)
+        known: tuple[str, ...] | None = self.__dict__.get("_words")
+        if known is None:
+            known = self.__dict__["_words"] = tuple(token.text for token in self.argv)
+        return known
 
 
 SENTENCE_WINDOW = 1_000
@@ -85,6 +91,19 @@ def runs(skill: Skill) -> tuple[Run, ...]:
         return _last[1]
     found = tuple(run for command in skill.commands for run in _runs_of(skill, command))
     _last = (skill, found)
+    return found
+
+
+_last_policy: tuple[Skill, tuple[Run, ...]] | None = None
+
+
+def policy_runs(skill: Skill) -> tuple[Run, ...]:
+    """The runs that policies judge: all but inline commands their sentence says not to run."""
+    global _last_policy
+    if _last_policy is not None and _last_policy[0] is skill:
+        return _last_policy[1]
+    found = tuple(run for run in runs(skill) if not run.negated)
+    _last_policy = (skill, found)
     return found
 
 

@@ -60,15 +60,29 @@ def _parts(relative: str) -> list[str]:
     return [part for part in relative.split("/") if part not in ("", ".")]
 
 
-def exists_in(folder: Path, relative: str) -> bool:
+# Directory listings one rule call has asked for (a skill names files of the same few folders
+# many times): the directory, with its names or None as `_names` gave them.
+Listings = dict[str, frozenset[str] | None]
+
+
+def _listed(directory: str, listings: Listings | None) -> frozenset[str] | None:
+    if listings is None:
+        return _names(directory)
+    if directory not in listings:
+        listings[directory] = _names(directory)
+    return listings[directory]
+
+
+def exists_in(folder: Path, relative: str, listings: Listings | None = None) -> bool:
     """Whether the `/`-separated `relative` path names a file or folder under `folder`, with the
-    exact case of every name."""
+    exact case of every name. `listings` remembers the directories listed, for a caller that
+    asks about many paths of one skill at one moment."""
     parts = _parts(relative)
     if ".." in parts:  # outside the folder (or back into it): the filesystem decides case
         return os.path.exists(os.path.join(folder, *parts))
     current = str(folder)  # joined as strings: pathlib's joins cost more than the stat calls
     for part in parts:
-        names = _names(current)
+        names = _listed(current, listings)
         if names is None or part not in names:
             return False
         current = os.path.join(current, part)
@@ -214,7 +228,7 @@ def _speaks_of_examples(skill: Skill, code: InlineCode) -> bool:
     return any(_EXAMPLE.search(text) for text in texts)
 
 
-def _checked_path(folder: Path, text: str, has_folder: dict[str, bool]) -> str | None:
+def _checked_path(folder: Path, text: str, listings: Listings) -> str | None:
     """The path of a span that SK502 checks (before the sentence around it is read), or None."""
     path = code_path(text)
     if path is None:
@@ -222,12 +236,9 @@ def _checked_path(folder: Path, text: str, has_folder: dict[str, bool]) -> str |
     first = path.split("/", 1)[0]
     # A path under a folder the skill does not have, and not one of the spec's folders, is most
     # likely relative to the user's project (`src/app.py`), not to the skill.
-    if first not in SPEC_FOLDERS:
-        known = has_folder.get(first)
-        if known is None:  # asked once a skill: a long skill names `scripts/...` many times
-            known = has_folder[first] = _names(os.path.join(folder, first)) is not None
-        if not known:
-            return None
+    # (Listed once a skill: a long skill names `scripts/...` many times.)
+    if first not in SPEC_FOLDERS and _listed(os.path.join(folder, first), listings) is None:
+        return None
     return path
 
 
@@ -250,7 +261,7 @@ def _checked_path(folder: Path, text: str, has_folder: dict[str, bool]) -> str |
     ),
 )
 def path_missing(skill: Skill, context: Context) -> Iterator[Finding]:
-    has_folder: dict[str, bool] = {}
+    listings: Listings = {}
     # Whether each path exists, asked once a skill (it names the same files many times). The
     # sentence around a span is read only for a missing path: it costs more than the lookup.
     exists: dict[str, bool] = {}
@@ -258,12 +269,12 @@ def path_missing(skill: Skill, context: Context) -> Iterator[Finding]:
     for code in skill.inline_code:
         if "/" not in code.text:  # every path has one; most spans are not paths
             continue
-        path = _checked_path(folder, code.text, has_folder)
+        path = _checked_path(folder, code.text, listings)
         if path is None:
             continue
         found = exists.get(path)
         if found is None:
-            found = exists[path] = exists_in(folder, path)
+            found = exists[path] = exists_in(folder, path, listings)
         if found or _speaks_of_examples(skill, code):
             continue
         yield Finding(code.span, _missing_message("path", code.text, folder, path))

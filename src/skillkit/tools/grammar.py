@@ -147,8 +147,15 @@ class ToolGrammar:
     def names_command(self, words: Sequence[str]) -> bool:
         """True when the words (the tool's included) only name a command path (`vrctl service
         add`): a mention in prose, not an invocation."""
+        # Every prefix of every command path, gathered once (the grammar is frozen): asked for
+        # every inline command of every skill.
+        prefixes: frozenset[tuple[str, ...]] | None = self.__dict__.get("_prefixes")
+        if prefixes is None:
+            prefixes = self.__dict__["_prefixes"] = frozenset(
+                spec.path[:length] for spec in self.commands for length in range(len(spec.path) + 1)
+            )
         rest = tuple(words[1:])
-        return any(spec.path[: len(rest)] == rest for spec in self.commands) or not rest
+        return not rest or rest in prefixes
 
 
 @dataclass(frozen=True)
@@ -202,7 +209,10 @@ class Invocation:
         if not executable:
             return ()
         arguments = [u.value for u in self.flags if u.flag.program == "argument" and u.value]
-        return tuple(dataclasses.replace(t, quoted=False) for t in [executable[-1], *arguments])
+        return tuple(
+            dataclasses.replace(t, quoted=False) if t.quoted else t
+            for t in [executable[-1], *arguments]
+        )
 
 
 def is_ellipsis(token: Token) -> bool:
