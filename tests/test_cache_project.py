@@ -308,3 +308,32 @@ def test_a_project_rule_that_raises_reports_as_in_a_full_run(
             "rule SK601 (section-drift) failed: RuntimeError: boom; please report this",
         )
     ]
+
+
+def test_a_run_over_part_of_the_skills_then_over_all(
+    root: Path, tmp_path: Path, full_checks: list[int]
+) -> None:
+    # The state of a run over one folder: the others come back as new files, their facts
+    # read from the cache (they are hits), and only the parts they have are checked again.
+    cache = tmp_path / "cache"
+    _write(root, "delta", _skill("delta", ADDED))
+    _same_as_full(root, cache)
+    _same_as_full(root / "alpha", cache)
+    _write(root, "gamma", _skill("gamma", ADDED))
+    result = _same_as_full(root, cache)
+    assert result.cache_hits == 3
+    assert len(_drift(result, root)) == 2
+    assert full_checks == [1]
+
+
+def test_lost_facts_and_state_are_linted_again(root: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    _write(root, "delta", _skill("delta", ADDED))
+    _same_as_full(root, cache)
+    for prefix in ("facts", "project", "index", "parts"):
+        for path in _cache_files(cache, prefix):
+            path.write_bytes(b"lost")
+    _write(root, "gamma", _skill("gamma", ADDED))
+    assert len(_drift(_same_as_full(root, cache), root)) == 2
+    _write(root, "gamma", _skill("gamma", SHARED))
+    assert len(_drift(_same_as_full(root, cache), root)) == 1
