@@ -454,11 +454,12 @@ def stale_app_path(skill: Skill, context: Context) -> Iterator[Finding]:
     seen: set[tuple[int, int]] = set()
     for command in skill.commands:
         for token in command.argv:
-            if _STALE_APP_PATH.search(token.text):
+            # The substring is necessary for a match; testing it first skips the pattern.
+            if "/workspace" in token.text and _STALE_APP_PATH.search(token.text):
                 seen.add((token.span.line, token.span.column))
                 yield Finding(token.span, _stale_message(token.text))
     for code in skill.inline_code:
-        found = _STALE_APP_PATH.search(code.text)
+        found = _STALE_APP_PATH.search(code.text) if "/workspace" in code.text else None
         if found and not any(line == code.span.line for line, _ in seen):
             column = code.span.column + found.start()
             yield Finding(

@@ -152,9 +152,11 @@ def link_path(target: str) -> str | None:
     ),
 )
 def link_target_missing(skill: Skill, context: Context) -> Iterator[Finding]:
+    listings: Listings = {}  # the directories listed for this skill (see exists_in)
+    folder = skill.folder
     for link in skill.links:
         path = link_path(link.target)
-        if path is None or exists_in(skill.folder, path):
+        if path is None or exists_in(folder, path, listings):
             continue
         what = "image" if link.image else "link target"
         yield Finding(link.span, _missing_message(what, link.target, skill.folder, path))
