@@ -144,6 +144,15 @@ def test_fence_in_a_bullet_item_and_after_a_marker() -> None:
     assert headings(parse("1. # Title\n")) == [(5, 1, "Title")]
 
 
+def test_items_that_start_with_emphasis_or_code_hold_their_fences() -> None:
+    # `**` and `` ` `` after a marker are text (not a nested marker, a break or a fence): the
+    # item's content starts after the one space, so a fence indented two columns is inside it.
+    skill = parse("- **Run**:\n\n  ```sh\n  x\n  ```\n- `y`\n  ```\n  z\n  ```\n**Done**\n")
+    assert fences(skill) == [(7, 9, "sh", True), (11, 13, "", True)]
+    assert [b.indent for b in skill.code_blocks] == [2, 2]
+    assert fences(parse("- ***\n  ```\n  x\n  ```\n")) == [(6, 8, "", True)]  # a break, then code
+
+
 def test_four_space_indent_outside_a_list_is_indented_code() -> None:
     skill = parse("para\n\n    ```\n    # not a heading\n    ```\n# H\n")
     assert fences(skill) == []
@@ -283,7 +292,8 @@ _SNIPPETS = (
     "  two", "    four", "```", "```bash", "~~~", "````", "  ```", "   ```sh", "     ```", "===",
     "---", "***", "<div>", "</div>", "<example>", "<br/>", "<!-- c -->", "<!--", "-->",
     "    - nested", "  - sub", "   # h3", "* star", "+ plus", "10. ten", "-", "1.", "#", "# a #",
-    "\t```", "\tcode", "      ```", "      code",
+    "\t```", "\tcode", "      ```", "      code", "- **b**", "**b**", "- `c`", "`c`", "- ** x",
+    "- ***", "* **a", "1. `x`",
 )  # fmt: skip
 
 

@@ -25,8 +25,13 @@ _SETEXT = re.compile(r"^(=+|-+)[ \t]*$")
 _LIST_MARKER = re.compile(r"^(?:[-+*]|(\d{1,9})[.)])(?=[ \t]|$)")
 _THEMATIC = re.compile(r"^(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$")
 _LIST_STARTS = frozenset("-+*0123456789")  # the first characters _LIST_MARKER can match
-# A list item whose marker is followed by one space and a character that starts no block.
-_SIMPLE_ITEM = re.compile(r"(?:[-+*]|(\d{1,9})[.)]) [^ \t#`~<\-+*_=>0-9]")
+# Text that starts no block although its first character may: emphasis (`**Note**`, not a list
+# marker or a thematic break) or a code span (`` `x` ``, not a fence).
+_TEXT = r"(?:[^ \t#`~<\-+*_=>0-9]|\*+[^ \t*]|`(?!``))"
+_STARTS_TEXT = re.compile(_TEXT)
+# A list item whose marker is followed by one space and such text.
+# (The match ends where the content starts.)
+_SIMPLE_ITEM = re.compile(rf"(?:[-+*]|(\d{{1,9}})[.)]) (?={_TEXT})")
 # The same marker, read at an offset into a line (`pattern.match(line, offset)`).
 _LIST_MARKER_AT = re.compile(r"(?:[-+*]|(\d{1,9})[.)])(?=[ \t]|$)")
 _BLANKS = re.compile(r"[ \t]*")
@@ -178,7 +183,7 @@ def scan_blocks(lines: Sequence[str], first_line: int) -> BlockStructure:
     while number <= last:
         line = lines[number - 1]
         first = line[:1]
-        if first not in _BLOCK_STARTS:
+        if first not in _BLOCK_STARTS or (first in "*`" and _STARTS_TEXT.match(line)):
             # The commonest lines: blank, or text that can only start or continue a paragraph
             # (every branch below needs one of _BLOCK_STARTS first). Inside a list, text at
             # column 1 continues the item's open paragraph lazily, or else ends every item.
@@ -225,7 +230,7 @@ def scan_blocks(lines: Sequence[str], first_line: int) -> BlockStructure:
         ):
             # The commonest item, `- text`: its content is a paragraph (what the loop below
             # would find, in one step).
-            items.append(indent + simple.end() - 1)
+            items.append(indent + simple.end())
             paragraph_start = number
             number += 1
             continue
