@@ -344,10 +344,15 @@ class Skill:
         return self.lines[line - 1] if 0 < line <= len(self.lines) else ""
 
     def all_sections(self) -> tuple[Section, ...]:
-        out: list[Section] = []
-        for top in self.sections:
-            out.extend(top.walk())
-        return tuple(out)
+        """Every section, depth first. Walked once and remembered (like the cached properties):
+        several rules ask for it."""
+        known: tuple[Section, ...] | None = self.__dict__.get("_all_sections")
+        if known is None:
+            out: list[Section] = []
+            for top in self.sections:
+                out.extend(top.walk())
+            known = self.__dict__["_all_sections"] = tuple(out)
+        return known
 
     def section_at(self, line: int) -> Section | None:
         """The innermost section containing the line."""

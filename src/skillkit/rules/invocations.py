@@ -12,7 +12,14 @@ import re
 from dataclasses import dataclass, field
 
 from skillkit.model import Command, Skill, Token
-from skillkit.tools import GrammarProblem, Invocation, matched_programs, tool_name
+from skillkit.tools import (
+    GRAMMARS,
+    PREFIX_COMMANDS,
+    GrammarProblem,
+    Invocation,
+    matched_programs,
+    tool_name,
+)
 
 # Words that, before an inline command in the same sentence, make it a thing not to do.
 _NEGATION = re.compile(
@@ -67,8 +74,12 @@ def is_negated(skill: Skill, command: Command) -> bool:
 
 
 def _runs_of(skill: Skill, command: Command) -> list[Run]:
-    found: list[Run] = []
     negated = is_negated(skill, command)
+    argv = command.argv
+    if argv and (name := tool_name(argv[0])) not in GRAMMARS and name not in PREFIX_COMMANDS:
+        # Most commands (`git ...`, `python x.py`): a tool that runs no other, with no grammar.
+        return [Run(command, argv, None, (), False, negated)]
+    found: list[Run] = []
     via: list[str] = []
     outer: Invocation | None = None
     inline = command.source == "inline"

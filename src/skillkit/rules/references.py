@@ -230,7 +230,9 @@ def _speaks_of_examples(skill: Skill, code: InlineCode) -> bool:
     return any(_EXAMPLE.search(text) for text in texts)
 
 
-def _checked_path(folder: Path, text: str, listings: Listings) -> str | None:
+def _checked_path(
+    folder: Path, text: str, has_folder: dict[str, bool], listings: Listings
+) -> str | None:
     """The path of a span that SK502 checks (before the sentence around it is read), or None."""
     path = code_path(text)
     if path is None:
@@ -238,9 +240,12 @@ def _checked_path(folder: Path, text: str, listings: Listings) -> str | None:
     first = path.split("/", 1)[0]
     # A path under a folder the skill does not have, and not one of the spec's folders, is most
     # likely relative to the user's project (`src/app.py`), not to the skill.
-    # (Listed once a skill: a long skill names `scripts/...` many times.)
-    if first not in SPEC_FOLDERS and _listed(os.path.join(folder, first), listings) is None:
-        return None
+    if first not in SPEC_FOLDERS:
+        known = has_folder.get(first)
+        if known is None:  # asked once a skill: a long skill names `scripts/...` many times
+            known = has_folder[first] = _listed(os.path.join(folder, first), listings) is not None
+        if not known:
+            return None
     return path
 
 
@@ -267,11 +272,17 @@ def path_missing(skill: Skill, context: Context) -> Iterator[Finding]:
     # Whether each path exists, asked once a skill (it names the same files many times). The
     # sentence around a span is read only for a missing path: it costs more than the lookup.
     exists: dict[str, bool] = {}
+    checked: dict[str, str | None] = {}  # each span's text, judged once a skill
+    has_folder: dict[str, bool] = {}
     folder = skill.folder
     for code in skill.inline_code:
-        if "/" not in code.text:  # every path has one; most spans are not paths
+        text = code.text
+        if "/" not in text:  # every path has one; most spans are not paths
             continue
-        path = _checked_path(folder, code.text, listings)
+        if text in checked:
+            path = checked[text]
+        else:
+            path = checked[text] = _checked_path(folder, text, has_folder, listings)
         if path is None:
             continue
         found = exists.get(path)
