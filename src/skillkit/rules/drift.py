@@ -30,8 +30,11 @@ MIN_LINE_RATIO = 0.5
 MIN_TEXT_RATIO = 0.75
 SHOWN_LINES = 4
 
-# One section's facts: (normalized title, title, line, column, end column, own lines).
-SectionFacts = tuple[str, str, int, int, int, tuple[str, ...]]
+# One section's facts: (normalized title, title, line, column, end column, own text). The own
+# text is its non-blank lines, right-stripped, joined by "\n": one string per section rather than
+# one per line, because every skill's facts travel from the pool's workers and are interned in
+# the parent (see `skillkit.cache.shared_strings`), and that cost goes by the number of strings.
+SectionFacts = tuple[str, str, int, int, int, str]
 # A skill's facts: (the template it is rendered from, or "", its sections).
 SkillFacts = tuple[str, tuple[SectionFacts, ...]]
 
@@ -101,8 +104,8 @@ def _sections(skill: Skill) -> tuple[SectionFacts, ...]:
         end = section.children[0].start_line - 1 if section.children else section.end_line
         # The non-blank lines, right-stripped (a line is blank exactly when its rstrip is
         # empty): map and filter keep this loop over every line of every skill in C.
-        lines = tuple(filter(None, map(str.rstrip, skill.lines[section.start_line : end])))
-        if lines:
+        text = "\n".join(filter(None, map(str.rstrip, skill.lines[section.start_line : end])))
+        if text:
             span = section.span
             found.append(
                 (
@@ -111,7 +114,7 @@ def _sections(skill: Skill) -> tuple[SectionFacts, ...]:
                     span.line,
                     span.column,
                     span.end_column,
-                    lines,
+                    text,
                 )
             )
     return tuple(found)
@@ -170,15 +173,17 @@ def check_drift(
         found = copies[key]
         if len({path for path, _, _ in found}) < 2:
             continue
-        groups: dict[tuple[str, ...], list[tuple[str, str, SectionFacts]]] = {}
+        groups: dict[str, list[tuple[str, str, SectionFacts]]] = {}
         for copy in sorted(found, key=lambda item: (item[0], item[2][2])):
             groups.setdefault(copy[2][5], []).append(copy)
         if len(groups) < 2:
             continue
         # The copy most skills share is the original; on a tie, the one in the first path.
         ordered = sorted(groups.items(), key=lambda item: (-len(item[1]), item[1][0][0]))
-        original_lines, holders = ordered[0]
-        for lines, others in ordered[1:]:
+        original_text, holders = ordered[0]
+        original_lines = original_text.split("\n")
+        for text, others in ordered[1:]:
+            lines = text.split("\n")
             if not is_drifted(original_lines, lines):
                 continue
             changed = differing_lines(original_lines, lines)
