@@ -54,7 +54,7 @@ def _position_of_offset(data: bytes, offset: int) -> tuple[int, int]:
 
 
 def parse_bytes(data: bytes, path: Path | str = "SKILL.md") -> Skill:
-    path = Path(path)
+    path = path if isinstance(path, Path) else Path(path)
     if b"\x00" in data[:8192]:
         return _unparsed(
             path,
@@ -83,7 +83,7 @@ def parse_bytes(data: bytes, path: Path | str = "SKILL.md") -> Skill:
 
 
 def parse_text(text: str, path: Path | str = "SKILL.md") -> Skill:
-    path = Path(path)
+    path = path if isinstance(path, Path) else Path(path)  # (a Path is not built again)
     has_bom = text.startswith("\ufeff")
     if has_bom:
         text = text[1:]

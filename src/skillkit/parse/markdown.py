@@ -124,7 +124,10 @@ def _split_indent(line: str) -> tuple[int, str]:
     if not line or line[0] not in " \t":
         return 0, line  # most lines: no indent, nothing to measure
     rest = line.lstrip(" \t")
-    return _columns(line[: len(line) - len(rest)]), rest
+    width = len(line) - len(rest)
+    if line.find("\t", 0, width) < 0:
+        return width, rest  # spaces only: one column each
+    return _columns(line[:width]), rest
 
 
 def _html_block(rest: str, paragraph_open: bool) -> tuple[re.Pattern[str] | None] | None:
