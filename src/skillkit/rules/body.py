@@ -51,7 +51,7 @@ def _body_usable(skill: Skill) -> bool:
 def body_empty(skill: Skill, context: Context) -> Iterator[Finding]:
     if not _body_usable(skill):
         return
-    if any(line.strip() for line in skill.body_lines):
+    if any(map(str.strip, skill.body_lines)):  # a line with more than whitespace
         return
     closing = skill.body_start_line - 1
     yield Finding(
@@ -102,9 +102,10 @@ def body_too_long(skill: Skill, context: Context) -> Iterator[Finding]:
     crossing = skill.body_start_line + max_lines if over_lines else len(skill.lines)
     if over_tokens:
         chars = 0
+        limit = max_tokens * CHARS_PER_TOKEN  # _tokens_of(chars) > max_tokens: chars > limit
         for offset, line in enumerate(body):
             chars += len(line) + (1 if offset else 0)
-            if _tokens_of(chars) > max_tokens:
+            if chars > limit:
                 crossing = min(crossing, skill.body_start_line + offset)
                 break
     parts = []

@@ -426,9 +426,12 @@ def description_too_short(skill: Skill, context: Context) -> Iterator[Finding]:
 # Phrases that tell an agent when a skill applies. "Help(s) ..." is not one: it says what the
 # skill does ("Help run a long-lived background process", the seed's true warning, must read the
 # same as "Helps you run ..."); nor is "while" ("while keeping the layout"). Calibrated on the
-# corpus: see tests/test_corpus.py.
+# corpus: see tests/test_corpus.py. (The lookahead names the alternatives' first letters, under
+# the same IGNORECASE: the same matches, found twice as fast, as no alternative is tried where
+# none can start.)
 _TRIGGER = re.compile(
-    r"\b(when|whenever|if (?:the )?(?:user|you)|use (?:this|it)\b|use (?:for|to|with|on)\b"
+    r"\b(?=[abdfituw])"
+    r"(when|whenever|if (?:the )?(?:user|you)|use (?:this|it)\b|use (?:for|to|with|on)\b"
     r"|used (?:for|to|when)|useful (?:for|when)|triggers?\b"
     r"|for (?:tasks|requests|questions|work)|asks?\b|before|after|during|invoke)",
     re.IGNORECASE,
