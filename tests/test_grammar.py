@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from skillkit.model import Token
 from skillkit.parse.shell import commands_of_text
-from skillkit.tools import GRAMMARS, MISE, NPX, UV, VRCTL, match, programs
+from skillkit.tools import GRAMMARS, MISE, NPX, UV, VRCTL, match, matched_programs, programs
 
 
 def _argv(text: str) -> tuple[Token, ...]:
@@ -35,6 +35,40 @@ def test_a_mention_only_names_a_path() -> None:
     assert not VRCTL.names_command(["vrctl", "service", "add", "web"])
     invocation = match(VRCTL, _argv("vrctl service add"), mention=True)
     assert invocation.problems == () and invocation.mention
+
+
+def test_matched_programs_match_each_program_once_as_match_would() -> None:
+    argv = _argv(
+        "sudo vrctl service add web --cmd mise --arg exec --arg -C --arg /app --arg -- "
+        "--arg node --arg server.js"
+    )
+    chain = list(matched_programs(argv))
+    assert [p for p, _ in chain] == list(programs(argv))
+    assert [(i.tool, i.spec.path if i.spec else None) if i else None for _, i in chain] == [
+        None,  # sudo: a prefix command, no grammar
+        ("vrctl", ("service", "add")),
+        ("mise", ("exec",)),
+        None,  # node: no grammar
+    ]
+    for program, invocation in chain:
+        if invocation is not None:
+            assert invocation == match(GRAMMARS[invocation.tool], program)
+
+
+def test_matched_programs_match_an_inline_mention_as_one() -> None:
+    ((_, mention),) = list(matched_programs(_argv("vrctl service add"), inline=True))
+    assert mention is not None and mention.mention and mention.problems == ()
+    ((_, written),) = list(matched_programs(_argv("vrctl service add")))
+    assert written is not None and not written.mention
+    assert [p.kind for p in written.problems] == ["missing-argument", "missing-flag"]
+
+
+def test_names_command_takes_every_prefix_of_a_path_and_nothing_else() -> None:
+    for spec in VRCTL.commands:
+        for length in range(len(spec.path) + 1):
+            assert VRCTL.names_command(["vrctl", *spec.path[:length]])
+    assert not VRCTL.names_command(["vrctl", "service", "rm"])
+    assert not VRCTL.names_command(["vrctl", "add"])
 
 
 def test_open_grammars_accept_what_they_do_not_describe() -> None:

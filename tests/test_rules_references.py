@@ -127,6 +127,28 @@ def test_exists_in_compares_every_name_exactly(tmp_path: Path) -> None:
     assert not exists_in(tmp_path, "scripts/run.py/x")
 
 
+def test_exists_in_with_listings_remembers_each_directory(tmp_path: Path) -> None:
+    (tmp_path / "scripts").mkdir()
+    (tmp_path / "scripts" / "run.py").write_text("")
+    listings: dict[str, frozenset[str] | None] = {}
+    assert exists_in(tmp_path, "scripts/run.py", listings)
+    assert not exists_in(tmp_path, "scripts/Run.py", listings)
+    assert not exists_in(tmp_path, "assets/logo.png", listings)
+    assert listings == {
+        str(tmp_path): frozenset({"scripts"}),
+        str(tmp_path / "scripts"): frozenset({"run.py"}),
+    }
+
+
+def test_one_path_named_many_times_is_reported_at_each_span(tmp_path: Path) -> None:
+    body = "\nRun `scripts/fill.py`.\n\nThen run `scripts/fill.py` again.\n"
+    message = "path `scripts/fill.py` does not exist in the skill folder"
+    assert found(tmp_path, body, "SK502", {"scripts/other.py": ""}) == [
+        ("SK502", 6, 6, message),
+        ("SK502", 8, 11, message),
+    ]
+
+
 # SK502 path-missing
 
 
