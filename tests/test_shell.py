@@ -102,6 +102,26 @@ def test_operators_split_commands() -> None:
     assert [c.span.column for c in commands] == [1, 6, 11, 14, 18, 22, 27]
 
 
+def test_longest_operator_wins() -> None:
+    commands = commands_of_text("cat <<< x &>> log |& tee y; a&&b||c;;d", 5)
+    assert argvs(commands) == [["cat"], ["tee", "y"], ["a"], ["b"], ["c"], ["d"]]
+    assert [c.span.column for c in commands] == [1, 22, 29, 32, 35, 38]
+
+
+def test_indents_continuations_and_a_trailing_comment() -> None:
+    (command,) = commands_of_text("  vrctl  app   create \\\n    --port 8 \\\n\t--x y  # note", 5)
+    assert list(command.words) == ["vrctl", "app", "create", "--port", "8", "--x", "y"]
+    assert spans(command) == [
+        (5, 3, 5, 8),
+        (5, 10, 5, 13),
+        (5, 16, 5, 22),
+        (6, 5, 6, 11),
+        (6, 12, 6, 13),
+        (7, 2, 7, 5),
+        (7, 6, 7, 7),
+    ]
+
+
 def test_subshells_and_groups() -> None:
     assert argvs(block("(cd app && make)")) == [["cd", "app"], ["make"]]
 
