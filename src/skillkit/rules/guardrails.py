@@ -215,9 +215,13 @@ def is_rm_rf(run: Run) -> bool:
     return recursive and force
 
 
+# The tools that is_destructive can be true of: a set test skips the call for every other run.
+DESTRUCTIVE_TOOLS = frozenset({"vrctl", "rm"})
+
+
 def is_destructive(run: Run) -> bool:
-    if run.tool == "vrctl":
-        return run.words[1:3] in (("service", "remove"), ("host", "restore"))
+    if run.tool == "vrctl":  # (two words, not all of a long `service add`)
+        return tuple(t.text for t in run.argv[1:3]) in (("service", "remove"), ("host", "restore"))
     return is_rm_rf(run)
 
 
@@ -343,7 +347,7 @@ def _section_text(skill: Skill, line: int) -> tuple[str, Section | None]:
 )
 def destructive_unguarded(skill: Skill, context: Context) -> Iterator[Finding]:
     for run in policy_runs(skill):
-        if not is_destructive(run):
+        if run.tool not in DESTRUCTIVE_TOOLS or not is_destructive(run):
             continue
         text, section = _section_text(skill, run.command.line)
         if _SAFEGUARD.search(text):
@@ -393,7 +397,10 @@ def _prefix_predicate(words: Sequence[str]) -> Predicate:
 
 
 def _guardrail_sections(skill: Skill) -> list[Section]:
-    return [s for s in skill.all_sections() if "guardrail" in normalize_title(s.title)]
+    # `"guardrail" in normalize_title(title)`, without normalizing: a word is kept whole by the
+    # normalization (it only joins whitespace and drops trailing colons), and casefold maps each
+    # character on its own.
+    return [s for s in skill.all_sections() if "guardrail" in s.title.casefold()]
 
 
 def _bans(skill: Skill) -> list[tuple[int, str, str, Predicate]]:
