@@ -337,3 +337,31 @@ def test_lost_facts_and_state_are_linted_again(root: Path, tmp_path: Path) -> No
     assert len(_drift(_same_as_full(root, cache), root)) == 2
     _write(root, "gamma", _skill("gamma", SHARED))
     assert len(_drift(_same_as_full(root, cache), root)) == 1
+
+
+def test_a_run_over_a_few_skills_leaves_the_state_of_the_whole_run(
+    root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A pre-commit hook lints the changed files alone between runs over every skill: that run is
+    # checked directly, and the next run over all finds its own state, with nothing to re-check.
+    cache = tmp_path / "cache"
+    _write(root, "delta", _skill("delta", ADDED))
+    _same_as_full(root, cache)
+    runs: list[int] = []
+    original = cache_project._Run.__init__
+
+    def counted(self: cache_project._Run, *args: Any, **kwargs: Any) -> None:
+        runs.append(1)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(cache_project._Run, "__init__", counted)
+    _write(root, "alpha", _skill("alpha", ADDED))
+    single = lint_paths([root / "alpha" / "SKILL.md"], cache_dir=cache, workers=1)
+    assert single.diagnostics == lint_paths([root / "alpha" / "SKILL.md"], workers=1).diagnostics
+    assert runs == []  # the single file's drift is checked without the cache's state
+    _write(root, "alpha", _skill("alpha", SHARED))
+    result = _same_as_full(root, cache)
+    assert runs == []  # the whole run is as it was: its findings come from the state
+    assert _drift(result, root) == [
+        ("delta", 8, _message(str(root / "alpha" / "SKILL.md"), 8, "added"))
+    ]

@@ -23,6 +23,7 @@ is the one a full run gives).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -420,11 +421,19 @@ def project_findings(
                 return _decode(findings)
             except (TypeError, ValueError):
                 loaded = None
+    index: _Index | None = None
+    if loaded is not None:
+        with contextlib.suppress(_Stale, TypeError, ValueError):
+            index = _Index(cache.named("index", key).entries, loaded[0])
+    if index is not None and len(results) * 2 < len(index.paths):
+        # A run over a few of the last run's skills (a pre-commit hook names the changed files):
+        # checked directly, and the state is left to the larger run, which would otherwise find
+        # most of its skills gone and its parts to re-check (and every shard read and written).
+        return compute(_with_facts(results, digests, facts_of))
     run = _Run(cache, key, results, digests, facts_of, settings)
     try:
-        if loaded is not None:
+        if loaded is not None and index is not None:
             try:
-                index = _Index(cache.named("index", key).entries, loaded[0])
                 return run.incremental(index, loaded[1])
             except (_Stale, TypeError, ValueError):
                 pass
@@ -432,13 +441,19 @@ def project_findings(
     except Exception:
         # A rule raised (or a part would not split): the full check reports it as a full run
         # does, and nothing is kept for the next run.
-        from skillkit.lint import FileResult
-
         run.forget()
-        complete = [
-            FileResult(result.path, result.diagnostics, facts_of(number))
-            if digests[number] is not None
-            else result
-            for number, result in enumerate(results)
-        ]
-        return compute(complete)
+        return compute(_with_facts(results, digests, facts_of))
+
+
+def _with_facts(
+    results: Sequence[FileResult], digests: Sequence[bytes | None], facts_of: Callable[[int], Facts]
+) -> list[FileResult]:
+    """The results with their facts (the cache keeps them apart), for the full check."""
+    from skillkit.lint import FileResult
+
+    return [
+        FileResult(result.path, result.diagnostics, facts_of(number))
+        if digests[number] is not None
+        else result
+        for number, result in enumerate(results)
+    ]
