@@ -9,8 +9,11 @@ import pytest
 import yaml
 
 from skillkit.atomic import write_atomic
+from skillkit.diagnostics import Diagnostic, Related, Severity
 from skillkit.model import Span, Token
 from skillkit.parse.shell import commands_of_text
+from skillkit.render import plan_for, settings_for
+from skillkit.render.engine import OutputFindings, TemplateTextFindings, findings_with_text
 from skillkit.render.environment import (
     Origin,
     TemplateFailure,
@@ -24,6 +27,7 @@ from skillkit.render.helpers import VRCTL_HELPERS as vrctl
 from skillkit.render.helpers import HelperError, shell_quote
 from skillkit.targets import TARGETS
 from skillkit.tools import VRCTL, match
+from tests.render_helpers import make_project
 
 # --- vrctl helpers ------------------------------------------------------------------------------
 
@@ -363,3 +367,65 @@ def test_shell_quote_is_a_filter_in_templates(tmp_path: Path) -> None:
         tmp_path, {"main.j2": "echo {{ message | shell_quote }}\n"}, {"message": "it's $HOME"}
     )
     assert result == [("echo 'it'\"'\"'s $HOME'", Origin("main.j2", 1))]
+
+
+# --- a template's findings with the editor's text -----------------------------------------------
+
+TWO_OUTPUTS_PLAN = """\
+[tool.skillkit.render]
+[[tool.skillkit.render.outputs]]
+template = "demo.md.j2"
+path = "demo-{{ flavour }}/SKILL.md"
+matrix = { flavour = ["a", "b"] }
+
+[tool.skillkit.render.outputs.front-matter]
+name = "demo-{{ flavour }}"
+description = "Formats CSV files. Use when the user asks for CSV."
+"""
+
+SAVED = "# {{ front_matter.name }}\n\n```sh\nvrctl service status web\n```\n"
+
+
+def _findings_with_text(root: Path, text: str) -> TemplateTextFindings:
+    make_project(root, TWO_OUTPUTS_PLAN, {"demo.md.j2": SAVED})
+    settings = settings_for(root)
+    return findings_with_text(plan_for(root, settings), settings, "demo.md.j2", text)
+
+
+def test_findings_with_text_are_empty_for_a_good_template(tmp_path: Path) -> None:
+    assert _findings_with_text(tmp_path, SAVED) == TemplateTextFindings(
+        "templates/demo.md.j2",
+        (
+            OutputFindings("skills/demo-a/SKILL.md", ()),
+            OutputFindings("skills/demo-b/SKILL.md", ()),
+        ),
+    )
+
+
+def test_findings_with_text_render_the_text_not_the_file(tmp_path: Path) -> None:
+    # The saved template is good; the text has a Jinja syntax error on its first line.
+    found = _findings_with_text(tmp_path, "{% if %}\n" + SAVED)
+    assert found == TemplateTextFindings(
+        "templates/demo.md.j2",
+        tuple(
+            OutputFindings(
+                output,
+                (
+                    Diagnostic(
+                        path="templates/demo.md.j2",
+                        span=Span.at(1),
+                        code="SK701",
+                        name="template-syntax-error",
+                        severity=Severity.ERROR,
+                        message="template syntax error: Expected an expression, got "
+                        "'end of statement block'",
+                        related=(Related(f"while rendering {output}", Span.at(1), output),),
+                        source_line="{% if %}",  # the text's line, not the file's
+                    ),
+                ),
+            )
+            for output in ("skills/demo-a/SKILL.md", "skills/demo-b/SKILL.md")
+        ),
+    )
+    assert (tmp_path / "templates" / "demo.md.j2").read_text(encoding="utf-8") == SAVED
+    assert not (tmp_path / "skills").exists()  # nothing is written

@@ -5,33 +5,13 @@ however many outputs share it. Fixes are not offered: their edits are on the out
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-
-from jinja2 import BaseLoader, Environment
 
 from skillkit.diagnostics import Diagnostic, Related
 from skillkit.model import Span
 
 TEMPLATE_SUFFIX = ".j2"
-
-
-class _Overlay(BaseLoader):
-    """The render's loader, except that one template's source is the editor's text."""
-
-    def __init__(self, inner: BaseLoader, name: str, text: str) -> None:
-        self.inner = inner
-        self.name = name
-        self.text = text
-
-    def get_source(
-        self, environment: Environment, template: str
-    ) -> tuple[str, str | None, Callable[[], bool] | None]:
-        if template == self.name:
-            inner = self.inner.get_source(environment, template)  # the same safety checks
-            return self.text, inner[1], lambda: False
-        return self.inner.get_source(environment, template)
 
 
 @dataclass(frozen=True)
@@ -58,7 +38,7 @@ def template_findings(path: Path, text: str) -> TemplateFindings | None:
     not a template of any render plan."""
     from skillkit.errors import UsageError
     from skillkit.render import plan_for, settings_for
-    from skillkit.render.engine import _Run
+    from skillkit.render.engine import findings_with_text
     from skillkit.render.plan import PlanError
 
     try:
@@ -71,20 +51,13 @@ def template_findings(path: Path, text: str) -> TemplateFindings | None:
     if templates not in resolved.parents:
         return None
     name = resolved.relative_to(templates).as_posix()
-    run = _Run(plan, settings)
-    assert run.env.loader is not None
-    run.env.loader = _Overlay(run.env.loader, name, text)
-    display = run.template_display(name)
+    rendered = findings_with_text(plan, settings, name, text)
+    display = rendered.display
     lines = text.split("\n")
     # (code, line, message) → (diagnostic, the outputs it appears in)
     found: dict[tuple[str, int, str], tuple[Diagnostic, list[str]]] = {}
-    rendered = 0
-    for variant in plan.variants:
-        output = run.resolve(variant)
-        if isinstance(output, Diagnostic):
-            continue  # about the plan entry, not this template
-        rendered += 1
-        for diagnostic in run.render(output):
+    for output in rendered.outputs:
+        for diagnostic in output.diagnostics:
             line = _line_in_template(diagnostic, display)
             if line is None:
                 continue
@@ -124,7 +97,7 @@ def template_findings(path: Path, text: str) -> TemplateFindings | None:
             )
         )
     out.sort(key=lambda d: d.sort_key)
-    return TemplateFindings(tuple(out), rendered)
+    return TemplateFindings(tuple(out), len(rendered.outputs))
 
 
 def _line_in_template(diagnostic: Diagnostic, display: str) -> int | None:

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import difflib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+
+from jinja2 import BaseLoader, Environment
 
 from skillkit.atomic import write_atomic
 from skillkit.diagnostics import Diagnostic, Related, Severity
@@ -153,11 +155,34 @@ def _diagnostic(
     )
 
 
+class _Overlay(BaseLoader):
+    """The render's loader, except that one template's source is the given text."""
+
+    def __init__(self, inner: BaseLoader, name: str, text: str) -> None:
+        self.inner = inner
+        self.name = name
+        self.text = text
+
+    def get_source(
+        self, environment: Environment, template: str
+    ) -> tuple[str, str | None, Callable[[], bool] | None]:
+        if template == self.name:
+            inner = self.inner.get_source(environment, template)  # the same safety checks
+            return self.text, inner[1], lambda: False
+        return self.inner.get_source(environment, template)
+
+
 class _Run:
-    def __init__(self, plan: Plan, settings: Settings) -> None:
+    def __init__(
+        self, plan: Plan, settings: Settings, edited: tuple[str, str] | None = None
+    ) -> None:
         self.plan = plan
         self.settings = settings
         self.env = make_environment(plan.templates)
+        # (template name, text): a template whose source is this text, not its file
+        self.edited = edited
+        if edited is not None and self.env.loader is not None:
+            self.env.loader = _Overlay(self.env.loader, *edited)
         self.plan_display = (
             f"{_relative(plan.source.path, plan.root)}" if plan.source.path else "render plan"
         )
@@ -170,10 +195,13 @@ class _Run:
     def template_line(self, name: str | None, line: int) -> str:
         if name is None:
             return ""
-        try:
-            source = (self.plan.templates / name).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            return ""
+        if self.edited is not None and name == self.edited[0]:
+            source = self.edited[1]
+        else:
+            try:
+                source = (self.plan.templates / name).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                return ""
         lines = source.splitlines()
         return lines[line - 1] if 0 < line <= len(lines) else ""
 
@@ -310,6 +338,40 @@ class _Run:
                     )
                 )
         return found
+
+
+@dataclass(frozen=True)
+class OutputFindings:
+    """What the render finds in one output of the plan."""
+
+    display: str  # the output file, relative to the project root
+    diagnostics: tuple[Diagnostic, ...]
+
+
+@dataclass(frozen=True)
+class TemplateTextFindings:
+    """What the render finds when one template has a given text (see `findings_with_text`)."""
+
+    display: str  # the template, relative to the project root, as the findings name it
+    outputs: tuple[OutputFindings, ...]  # every output the plan resolves, in plan order
+
+
+def findings_with_text(
+    plan: Plan, settings: Settings, template: str, text: str
+) -> TemplateTextFindings:
+    """Render and lint every output of the plan in memory, as `render_plan` does, with `text`
+    as the source of `template` (its name in the templates folder) in place of its file: what
+    an editor shows before the template is saved. Nothing is read from the outputs or written;
+    a plan entry whose output path does not resolve is left out (its finding is about the
+    plan, not a template)."""
+    run = _Run(plan, settings, edited=(template, text))
+    outputs: list[OutputFindings] = []
+    for variant in plan.variants:
+        output = run.resolve(variant)
+        if isinstance(output, Diagnostic):
+            continue
+        outputs.append(OutputFindings(output.display, tuple(run.render(output))))
+    return TemplateTextFindings(run.template_display(template), tuple(outputs))
 
 
 def _compare(output: Output, recorded: tuple[str, str] | None) -> None:
