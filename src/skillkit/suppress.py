@@ -238,85 +238,121 @@ def apply_suppressions(
     """Drop the findings that a suppression covers; add SK901 for suppressions that covered
     nothing and SK902 for malformed ones (when those rules are on)."""
     from skillkit.lint import _diagnostic, _ignored_by_path, active_rules
+    from skillkit.registry import all_rules
 
     found = list(diagnostics)
     parsed = _parse(skill)
     if not parsed.directives and not parsed.invalid:
         return found
     shown = path if path is not None else str(skill.path)
-    rules = {rule.code: rule for rule in active_rules(settings)}
-    enabled = set(rules) - _ignored_by_path(skill.path, settings)
-    used: set[tuple[int, str]] = set()
-    kept: list[Diagnostic] = []
-    for diagnostic in found:
-        covering = [
-            index
-            for index, directive in enumerate(parsed.directives)
-            if diagnostic.code in directive.codes
-            and directive.first_line <= diagnostic.span.line <= directive.last_line
-        ]
-        if covering:
-            used.update((index, diagnostic.code) for index in covering)
-        else:
-            kept.append(diagnostic)
-
-    from skillkit.registry import all_rules
-
+    ignored = _ignored_by_path(skill.path, settings)
+    enabled = {rule.code for rule in active_rules(settings)} - ignored
+    kept, used = _drop_suppressed(found, parsed.directives)
     every = all_rules()
     own: list[Diagnostic] = []
     if UNUSED in enabled:
-        # A range split by `enable` into one directive per code shares its comment: group by it.
-        by_comment: dict[Span, list[tuple[int, Directive]]] = {}
-        for index, directive in enumerate(parsed.directives):
-            by_comment.setdefault(directive.span, []).append((index, directive))
-        for span, group in by_comment.items():
-            written = [code for _, d in group for code in d.codes]
-            unused: list[str] = []
-            reasons: list[str] = []
-            for index, directive in group:
-                for code in directive.codes:
-                    if code in _SELF or every[code].check_project is not None:
-                        continue  # judged after the project rules, or about suppressions
-                    if (index, code) in used:
-                        continue
-                    unused.append(code)
-                    reasons.append(
-                        f"{code} (not enabled)"
-                        if code not in enabled
-                        else f"{code} (no {code} finding {_where(directive)})"
-                    )
-            if not unused:
-                continue
-            remaining = [code for code in dict.fromkeys(written) if code not in unused]
-            first = group[0][1]
-            fix = Fix(
-                "remove the unused suppression"
-                if not remaining
-                else f"remove {', '.join(unused)} from the suppression",
-                (_removal(skill, first, remaining),),
-            )
-            own.append(
-                _diagnostic(
-                    shown,
-                    every[UNUSED],
-                    Finding(span, f"unused suppression: {'; '.join(reasons)}", fix=fix),
-                    settings,
-                    skill,
-                )
-            )
+        own.extend(
+            _diagnostic(shown, every[UNUSED], finding, settings, skill)
+            for finding in _unused_findings(skill, parsed.directives, used, enabled)
+        )
     if INVALID in enabled:
         own.extend(
             _diagnostic(shown, every[INVALID], finding, settings, skill)
             for finding in parsed.invalid
         )
     # SK901/SK902 can be suppressed too (by a directive that then counts as used).
-    for diagnostic in own:
-        if not any(
-            diagnostic.code in d.codes and d.first_line <= diagnostic.span.line <= d.last_line
-            for d in parsed.directives
-        ):
-            kept.append(diagnostic)
+    kept.extend(diagnostic for diagnostic in own if not _covering(parsed.directives, diagnostic))
     return kept
+
+
+def _covering(directives: Sequence[Directive], diagnostic: Diagnostic) -> list[int]:
+    """The indexes of the directives that suppress this finding."""
+    line = diagnostic.span.line
+    return [
+        index
+        for index, directive in enumerate(directives)
+        if diagnostic.code in directive.codes
+        and directive.first_line <= line <= directive.last_line
+    ]
+
+
+def _drop_suppressed(
+    found: Sequence[Diagnostic], directives: Sequence[Directive]
+) -> tuple[list[Diagnostic], set[tuple[int, str]]]:
+    """The findings no directive covers, and which (directive index, code) pairs were used."""
+    kept: list[Diagnostic] = []
+    used: set[tuple[int, str]] = set()
+    for diagnostic in found:
+        covering = _covering(directives, diagnostic)
+        if not covering:
+            kept.append(diagnostic)
+        used.update((index, diagnostic.code) for index in covering)
+    return kept, used
+
+
+def _by_comment(directives: Sequence[Directive]) -> dict[Span, list[tuple[int, Directive]]]:
+    """The directives (with their indexes) grouped by comment: a range split by `enable` into
+    one directive per code still shares one comment, and gets one SK901."""
+    groups: dict[Span, list[tuple[int, Directive]]] = {}
+    for index, directive in enumerate(directives):
+        groups.setdefault(directive.span, []).append((index, directive))
+    return groups
+
+
+def _judged_here(code: str) -> bool:
+    """Whether a file's own findings say if a suppression of `code` is used: not for the
+    project rules (judged after them) nor for SK901/SK902 (about suppressions themselves)."""
+    from skillkit.registry import all_rules
+
+    return code not in _SELF and all_rules()[code].check_project is None
+
+
+def _unused_reason(code: str, directive: Directive, enabled: set[str]) -> str:
+    if code not in enabled:
+        return f"{code} (not enabled)"
+    return f"{code} (no {code} finding {_where(directive)})"
+
+
+def _unused_findings(
+    skill: Skill,
+    directives: Sequence[Directive],
+    used: set[tuple[int, str]],
+    enabled: set[str],
+) -> Iterable[Finding]:
+    """One SK901 finding for each comment with codes that suppressed nothing."""
+    for span, group in _by_comment(directives).items():
+        finding = _unused_finding(skill, span, group, used, enabled)
+        if finding is not None:
+            yield finding
+
+
+def _unused_finding(
+    skill: Skill,
+    span: Span,
+    group: Sequence[tuple[int, Directive]],
+    used: set[tuple[int, str]],
+    enabled: set[str],
+) -> Finding | None:
+    """The SK901 finding for one comment (its directives are `group`), with the fix that drops
+    its unused codes; None when every code it names was used."""
+    unused: list[str] = []
+    reasons: list[str] = []
+    for index, directive in group:
+        for code in directive.codes:
+            if _judged_here(code) and (index, code) not in used:
+                unused.append(code)
+                reasons.append(_unused_reason(code, directive, enabled))
+    if not unused:
+        return None
+    written = [code for _, directive in group for code in directive.codes]
+    remaining = [code for code in dict.fromkeys(written) if code not in unused]
+    fix = Fix(
+        f"remove {', '.join(unused)} from the suppression"
+        if remaining
+        else "remove the unused suppression",
+        (_removal(skill, group[0][1], remaining),),
+    )
+    return Finding(span, f"unused suppression: {'; '.join(reasons)}", fix=fix)
 
 
 def _where(directive: Directive) -> str:
