@@ -355,3 +355,29 @@ def test_the_collector_is_as_it_was_after_a_run(
         assert gc.isenabled() is enabled
     finally:
         (gc.enable if was else gc.disable)()
+
+
+def test_a_link_out_of_the_skill_folder_is_watched_by_the_cache(tmp_path: Path) -> None:
+    # SK501 decides `../shared/guide.md` on the filesystem outside the skill folder: deleting
+    # the target there must show in a cached run as in a fresh one.
+    root = tmp_path / "skills"
+    skill = write_skill(
+        root,
+        "---\nname: demo\ndescription: Runs the demo app. Use when the user asks.\n---\n\n"
+        "# Demo\n\nSee [the guide](../shared/guide.md).\n",
+        folder="demo",
+    )
+    guide = root / "shared" / "guide.md"
+    guide.parent.mkdir()
+    guide.write_text("# Guide\n", encoding="utf-8")
+    _age(root)
+    cache = tmp_path / "cache"
+    assert [d.code for d in _lint(root, cache, 1).diagnostics] == []
+    guide.unlink()
+    # Only `shared` changed, and it looks an hour old as everything else (not "racy").
+    _age(guide.parent)
+    fresh = _lint(root, None, 1)
+    assert [(d.code, d.path, d.span.line) for d in fresh.diagnostics] == [("SK501", str(skill), 8)]
+    cached = _lint(root, cache, 1)
+    assert cached.diagnostics == fresh.diagnostics
+    assert cached.cache_hits == 0
