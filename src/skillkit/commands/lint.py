@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from skillkit.report import FORMATS
 from skillkit.targets import TARGET_NAMES
+from skillkit.text import plural
 
 if TYPE_CHECKING:
     from skillkit.config import Resolver
@@ -163,12 +164,12 @@ def run(args: argparse.Namespace) -> int:
         result = _lint(args, resolver, base, each_file=fixer)
         unwritten = fixer.unwritten
         if fixer.fixed:
-            print(f"Fixed {fixer.fixed} finding{'s' if fixer.fixed != 1 else ''}.", file=sys.stderr)
+            print(f"Fixed {plural(fixer.fixed, 'finding')}.", file=sys.stderr)
     else:
         result = _lint(args, resolver, base)
     if args.add_suppressions:
         added = _add_suppressions(result, resolver)
-        print(f"Added {added} suppression{'s' if added != 1 else ''}.", file=sys.stderr)
+        print(f"Added {plural(added, 'suppression')}.", file=sys.stderr)
         return EXIT_OK
     _report(args, result)
     if unwritten:
@@ -325,8 +326,7 @@ def _diff(files: Sequence[str], resolver: Resolver, unsafe: bool) -> int:
             changed += 1
     if changed:
         print(
-            f"Would fix {fixed} finding{'s' if fixed != 1 else ''} "
-            f"in {changed} file{'s' if changed != 1 else ''}.",
+            f"Would fix {plural(fixed, 'finding')} in {plural(changed, 'file')}.",
             file=sys.stderr,
         )
         return 1
