@@ -322,3 +322,31 @@ def test_order_is_the_same_in_the_pool_for_many_files(tmp_path: Path) -> None:
     pooled = lint_paths([root])  # over the threshold: every core
     assert pooled.files == serial.files
     assert pooled.diagnostics == serial.diagnostics
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_collector_is_as_it_was_after_a_run(
+    sample: Path, tmp_path: Path, enabled: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Linting pauses the cyclic garbage collector; a caller (the LSP, a watch loop, a library
+    # user) gets it back as it had it, also when linting raised.
+    import gc
+
+    from skillkit import parallel
+
+    was = gc.isenabled()
+    try:
+        (gc.enable if enabled else gc.disable)()
+        lint_paths([sample], workers=1)
+        assert gc.isenabled() is enabled
+
+        def broken(path: Path, settings: Settings, sign: bool) -> object:
+            assert not gc.isenabled()  # paused while files are linted
+            raise RuntimeError("a bug")
+
+        monkeypatch.setattr(parallel, "lint_one", broken)
+        with pytest.raises(RuntimeError, match="a bug"):
+            lint_paths([sample], workers=1)
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()

@@ -89,6 +89,11 @@ _SIGN = False
 def _init_worker(settings: list[Settings], sign: bool) -> None:
     global _SETTINGS, _SIGN
     _SETTINGS, _SIGN = settings, sign
+    # Forked while the parent had the collector paused: the parent's objects (modules, rules)
+    # live as long as the worker, so they are left out of its collections (and their pages stay
+    # shared), and the collector runs again, each chunk pausing it and collecting its own cycles.
+    gc.freeze()
+    gc.enable()
 
 
 def _run_chunk(chunk: list[tuple[str, int]]) -> list[Outcome]:
