@@ -60,19 +60,24 @@ def _lint(
     return lint_paths([root], settings, cache_dir=cache, workers=workers)
 
 
-def test_four_ways_give_the_same_diagnostics(corpus: Path, tmp_path: Path) -> None:
-    reference = _lint(corpus, None, 1)
+# The defaults, and every rule (as the benchmark runs): the policies off by default too.
+@pytest.mark.parametrize("settings", [None, Settings(select=("ALL",))], ids=["default", "all"])
+def test_four_ways_give_the_same_diagnostics(
+    corpus: Path, tmp_path: Path, settings: Settings | None
+) -> None:
+    reference = _lint(corpus, None, 1, settings)
     assert len(reference.files) == 28
     assert reference.diagnostics  # the corpus has findings: the comparison is not vacuous
-    parallel = _lint(corpus, None, 2)
+    assert any(d.code == "SK601" for d in reference.diagnostics)  # and a cross-skill one
+    parallel = _lint(corpus, None, 2, settings)
     assert parallel.diagnostics == reference.diagnostics
     assert parallel.files == reference.files
 
     cache = tmp_path / "cache"
-    cold = _lint(corpus, cache, 2)  # fills the cache, in the pool
+    cold = _lint(corpus, cache, 2, settings)  # fills the cache, in the pool
     assert cold.cache_hits == 0
-    warm_serial = _lint(corpus, cache, 1)
-    warm_parallel = _lint(corpus, cache, 2)
+    warm_serial = _lint(corpus, cache, 1, settings)
+    warm_parallel = _lint(corpus, cache, 2, settings)
     for result in (cold, warm_serial, warm_parallel):
         assert result.diagnostics == reference.diagnostics
         assert result.files == reference.files
