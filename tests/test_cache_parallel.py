@@ -60,19 +60,24 @@ def _lint(
     return lint_paths([root], settings, cache_dir=cache, workers=workers)
 
 
-def test_four_ways_give_the_same_diagnostics(corpus: Path, tmp_path: Path) -> None:
-    reference = _lint(corpus, None, 1)
+# The defaults, and every rule (as the benchmark runs): the policies off by default too.
+@pytest.mark.parametrize("settings", [None, Settings(select=("ALL",))], ids=["default", "all"])
+def test_four_ways_give_the_same_diagnostics(
+    corpus: Path, tmp_path: Path, settings: Settings | None
+) -> None:
+    reference = _lint(corpus, None, 1, settings)
     assert len(reference.files) == 28
     assert reference.diagnostics  # the corpus has findings: the comparison is not vacuous
-    parallel = _lint(corpus, None, 2)
+    assert any(d.code == "SK601" for d in reference.diagnostics)  # and a cross-skill one
+    parallel = _lint(corpus, None, 2, settings)
     assert parallel.diagnostics == reference.diagnostics
     assert parallel.files == reference.files
 
     cache = tmp_path / "cache"
-    cold = _lint(corpus, cache, 2)  # fills the cache, in the pool
+    cold = _lint(corpus, cache, 2, settings)  # fills the cache, in the pool
     assert cold.cache_hits == 0
-    warm_serial = _lint(corpus, cache, 1)
-    warm_parallel = _lint(corpus, cache, 2)
+    warm_serial = _lint(corpus, cache, 1, settings)
+    warm_parallel = _lint(corpus, cache, 2, settings)
     for result in (cold, warm_serial, warm_parallel):
         assert result.diagnostics == reference.diagnostics
         assert result.files == reference.files
@@ -322,3 +327,57 @@ def test_order_is_the_same_in_the_pool_for_many_files(tmp_path: Path) -> None:
     pooled = lint_paths([root])  # over the threshold: every core
     assert pooled.files == serial.files
     assert pooled.diagnostics == serial.diagnostics
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_collector_is_as_it_was_after_a_run(
+    sample: Path, tmp_path: Path, enabled: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Linting pauses the cyclic garbage collector; a caller (the LSP, a watch loop, a library
+    # user) gets it back as it had it, also when linting raised.
+    import gc
+
+    from skillkit import parallel
+
+    was = gc.isenabled()
+    try:
+        (gc.enable if enabled else gc.disable)()
+        lint_paths([sample], workers=1)
+        assert gc.isenabled() is enabled
+
+        def broken(path: Path, settings: Settings, sign: bool) -> object:
+            assert not gc.isenabled()  # paused while files are linted
+            raise RuntimeError("a bug")
+
+        monkeypatch.setattr(parallel, "lint_one", broken)
+        with pytest.raises(RuntimeError, match="a bug"):
+            lint_paths([sample], workers=1)
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
+
+
+def test_a_link_out_of_the_skill_folder_is_watched_by_the_cache(tmp_path: Path) -> None:
+    # SK501 decides `../shared/guide.md` on the filesystem outside the skill folder: deleting
+    # the target there must show in a cached run as in a fresh one.
+    root = tmp_path / "skills"
+    skill = write_skill(
+        root,
+        "---\nname: demo\ndescription: Runs the demo app. Use when the user asks.\n---\n\n"
+        "# Demo\n\nSee [the guide](../shared/guide.md).\n",
+        folder="demo",
+    )
+    guide = root / "shared" / "guide.md"
+    guide.parent.mkdir()
+    guide.write_text("# Guide\n", encoding="utf-8")
+    _age(root)
+    cache = tmp_path / "cache"
+    assert [d.code for d in _lint(root, cache, 1).diagnostics] == []
+    guide.unlink()
+    # Only `shared` changed, and it looks an hour old as everything else (not "racy").
+    _age(guide.parent)
+    fresh = _lint(root, None, 1)
+    assert [(d.code, d.path, d.span.line) for d in fresh.diagnostics] == [("SK501", str(skill), 8)]
+    cached = _lint(root, cache, 1)
+    assert cached.diagnostics == fresh.diagnostics
+    assert cached.cache_hits == 0

@@ -11,7 +11,9 @@ import pytest
 from skillkit.cli import main
 from skillkit.diagnostics import Edit, Fix
 from skillkit.fix import _Lines, apply_edits, choose_fixes
-from skillkit.model import Span
+from skillkit.lint import FileResult
+from skillkit.model import Skill, Span
+from skillkit.settings import Settings
 from tests.helpers import write_skill
 
 GOOD_DESCRIPTION = "description: Formats CSV files. Use when the user asks to tidy a CSV."
@@ -75,6 +77,31 @@ def test_diff_shows_without_writing(in_tmp: Path, capsys: pytest.CaptureFixture[
     assert path.read_bytes() == before
     fix(capsys, "--fix", ".")
     assert fix(capsys, "--diff", ".") == (0, "", "")
+
+
+@pytest.mark.parametrize("cache", [(), ("--no-cache",)])
+def test_fix_lints_each_file_once(
+    in_tmp: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    cache: tuple[str, ...],
+) -> None:
+    """The fix loop's lints are the report: no lint before it to find the files, none after it.
+    A file with one fix takes two passes (fix, then nothing left); a clean file one."""
+    import skillkit.lint
+
+    fixed = write_skill(in_tmp, f"---\nname: other\n{GOOD_DESCRIPTION}\n---\n\n# Demo\n", "tidy")
+    clean = write_skill(in_tmp, f"---\nname: clean\n{GOOD_DESCRIPTION}\n---\n\n# Demo\n", "clean")
+    calls: dict[str, int] = {}
+    real = skillkit.lint.check_skill
+
+    def counting(skill: Skill, settings: Settings, path: str | None = None) -> FileResult:
+        calls[str(skill.path)] = calls.get(str(skill.path), 0) + 1
+        return real(skill, settings, path)
+
+    monkeypatch.setattr(skillkit.lint, "check_skill", counting)
+    assert fix(capsys, *cache, "--fix", ".") == (0, "", "Fixed 1 finding.\n")
+    assert calls == {str(fixed.relative_to(in_tmp)): 2, str(clean.relative_to(in_tmp)): 1}
 
 
 def test_fix_leaves_no_temporary_files_and_keeps_the_mode(

@@ -19,11 +19,15 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from skillkit.diagnostics import Diagnostic, Edit, Fix
 from skillkit.model import Skill, Span
 from skillkit.parse import parse_text, read_skill
 from skillkit.settings import Settings
+
+if TYPE_CHECKING:
+    from skillkit.lint import FileResult
 
 MAX_PASSES = 10
 BOM = "\ufeff"
@@ -112,6 +116,10 @@ class FileFix:
     before: str  # decoded, BOM included
     after: str
     fixed: int  # fixes applied, over every pass
+    # The lint of `before` and of `after`, which the passes make anyway: `lint --fix` reports
+    # the one that is on disk in the end instead of linting the file again.
+    before_findings: FileResult
+    after_findings: FileResult
 
     @property
     def changed(self) -> bool:
@@ -143,29 +151,47 @@ def _reparse(skill: Skill, text: str) -> Skill:
 
 def fix_skill(skill: Skill, settings: Settings, unsafe: bool = False) -> tuple[Skill, int]:
     """Lint and fix one parsed skill until no allowed fix is left; return it and the count."""
+    fixed_skill, fixed, _before, _after = _fix_passes(skill, settings, unsafe, None)
+    return fixed_skill, fixed
+
+
+def _fix_passes(
+    skill: Skill, settings: Settings, unsafe: bool, shown: str | None
+) -> tuple[Skill, int, FileResult, FileResult]:
+    """The fixed skill, the fixes applied, and the lint of the skill before and after them."""
     from skillkit.lint import check_skill
 
     fixed = 0
+    first: FileResult | None = None
     for _ in range(MAX_PASSES):
-        result = check_skill(skill, settings)
+        result = check_skill(skill, settings, shown)
+        if first is None:
+            first = result
         fixes = [d.fix for d in result.diagnostics if d.fix is not None and applicable(d, unsafe)]
         if not fixes:
-            break
+            return skill, fixed, first, result
         lines = _Lines(skill.text)
         edits, count = choose_fixes(fixes, lines)
         text = _splice(skill.text, edits, skill.crlf)
         if text == skill.text:
-            break
+            return skill, fixed, first, result
         fixed += count
         skill = _reparse(skill, text)
-    return skill, fixed
+    assert first is not None  # MAX_PASSES > 0
+    # Out of passes: the last pass's fixes are applied but not linted yet.
+    return skill, fixed, first, check_skill(skill, settings, shown)
 
 
 def fix_file(path: Path, settings: Settings, unsafe: bool = False) -> FileFix:
+    from skillkit.lint import check_skill
+
     skill = read_skill(path, settings.max_file_bytes)
     before = (BOM if skill.has_bom else "") + skill.text
     if not skill.text:
-        return FileFix(path, before, before, 0)
-    fixed_skill, fixed = fix_skill(skill, settings, unsafe)
+        result = check_skill(skill, settings, str(path))
+        return FileFix(path, before, before, 0, result, result)
+    fixed_skill, fixed, before_findings, after_findings = _fix_passes(
+        skill, settings, unsafe, str(path)
+    )
     after = (BOM if fixed_skill.has_bom else "") + fixed_skill.text
-    return FileFix(path, before, after, fixed)
+    return FileFix(path, before, after, fixed, before_findings, after_findings)

@@ -296,11 +296,14 @@ def lint_paths(
     respect_gitignore: bool = True,
     cache_dir: Path | None = None,
     workers: int | None = None,
+    each_file: Callable[[Path, Settings], FileResult] | None = None,
 ) -> LintResult:
     """Lint every skill under `paths`. `settings_for` gives each file its own settings (the
     nearest config); otherwise `settings` (or the defaults) apply to all. With `cache_dir`,
     results of unchanged files come from the cache (see skillkit.cache); `workers` None lints
-    large runs on every core, 1 in this process."""
+    large runs on every core, 1 in this process. `each_file` replaces the per-file lint
+    (`lint --fix` fixes each file as it lints it): it runs on every file in turn, in path
+    order, and no cached result of a file is used or stored."""
     base = settings or DEFAULT_SETTINGS
     pick: SettingsFor = settings_for or (lambda _path: base)
     cache = None
@@ -317,7 +320,10 @@ def lint_paths(
     result = LintResult()
     result.diagnostics.extend(unreadable_diagnostics(missing))
     jobs = [(path, pick(path)) for path in files]
-    file_results = _lint_files(jobs, cache, workers)
+    if each_file is not None:
+        file_results = [each_file(path, file_settings) for path, file_settings in jobs]
+    else:
+        file_results = _lint_files(jobs, cache, workers)
     result.cache_hits = cache.hits if cache is not None else 0
     for file_result in file_results:
         result.files.append(file_result.path)

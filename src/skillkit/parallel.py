@@ -19,12 +19,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from skillkit.cache import Signature, digest, folder_state
+from skillkit.cache import Dependencies, Signature, digest, folder_state
 
 if TYPE_CHECKING:
     from multiprocessing.context import BaseContext
 
     from skillkit.lint import FileResult
+    from skillkit.model import Skill
     from skillkit.settings import Settings
 
 PARALLEL_THRESHOLD = 128
@@ -54,8 +55,26 @@ def lint_one(path: Path, settings: Settings, sign: bool) -> Outcome:
     except OSError:
         # The engine's own path reports what is wrong; such a file is not cached.
         return lint_file(path, settings), None
-    result = check_skill(parse_bytes(data, path), settings, str(path))
+    skill = parse_bytes(data, path)
+    if folders is not None:
+        folders = _with_outside_folders(folders, skill)
+    result = check_skill(skill, settings, str(path))
     return result, Signature(status.st_mtime_ns, status.st_size, digest(data), folders)
+
+
+def _with_outside_folders(folders: Dependencies, skill: Skill) -> Dependencies | None:
+    """`folders` plus the folders outside the skill's that its links lead through, stated
+    before the rules look (None, not cached, if one of them cannot be stated: a link into a
+    folder that does not exist yet would not show its creation)."""
+    from skillkit.rules.references import outside_folders
+
+    outside = outside_folders(skill)
+    if not outside:
+        return folders
+    try:
+        return folders + tuple((folder, os.stat(folder).st_mtime_ns) for folder in outside)
+    except (OSError, ValueError):
+        return None
 
 
 @contextmanager
@@ -89,6 +108,11 @@ _SIGN = False
 def _init_worker(settings: list[Settings], sign: bool) -> None:
     global _SETTINGS, _SIGN
     _SETTINGS, _SIGN = settings, sign
+    # Forked while the parent had the collector paused: the parent's objects (modules, rules)
+    # live as long as the worker, so they are left out of its collections (and their pages stay
+    # shared), and the collector runs again, each chunk pausing it and collecting its own cycles.
+    gc.freeze()
+    gc.enable()
 
 
 def _run_chunk(chunk: list[tuple[str, int]]) -> list[Outcome]:

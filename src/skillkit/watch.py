@@ -33,6 +33,7 @@ from skillkit.lint import (
 )
 from skillkit.parse import parse_bytes
 from skillkit.settings import DEFAULT_SETTINGS, Settings
+from skillkit.text import plural
 
 if TYPE_CHECKING:
     from skillkit.lint import SettingsFor
@@ -223,8 +224,8 @@ def watch_lint(
     def lint_once(reason: str) -> None:
         result = linter.run(paths)
         stream.write(
-            f"[{_stamp()}] {reason}: {len(result.files)} file"
-            f"{'s' if len(result.files) != 1 else ''}, {len(linter.relinted)} re-linted\n"
+            f"[{_stamp()}] {reason}: {plural(len(result.files), 'file')}, "
+            f"{len(linter.relinted)} re-linted\n"
         )
         write_report(result, stream)
         stream.write(f"[{_stamp()}] watching for changes (Ctrl-C to stop)\n")
@@ -236,7 +237,7 @@ def watch_lint(
             reload()
         if changed:
             linter.forget(changed)
-            lint_once(f"{len(changed)} change{'s' if len(changed) != 1 else ''}")
+            lint_once(plural(len(changed), "change"))
 
     return _run_watch(paths, stop_event, stream, lambda: lint_once("lint"), on_change)
 
@@ -289,7 +290,7 @@ def watch_command(
     def on_change(batch: set[Path]) -> None:
         changed = {path for path in batch if relevant(path)}
         if changed:
-            once(f"{len(changed)} change{'s' if len(changed) != 1 else ''}")
+            once(plural(len(changed), "change"))
 
     return _run_watch(paths, stop_event, stream, lambda: once("start"), on_change)
 

@@ -5,17 +5,18 @@ from __future__ import annotations
 import argparse
 import io
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from skillkit.report import FORMATS
 from skillkit.targets import TARGET_NAMES
+from skillkit.text import plural
 
 if TYPE_CHECKING:
     from skillkit.config import Resolver
     from skillkit.diagnostics import Diagnostic
-    from skillkit.lint import LintResult
+    from skillkit.lint import FileResult, LintResult
     from skillkit.settings import Settings
 
 
@@ -155,23 +156,20 @@ def run(args: argparse.Namespace) -> int:
         from skillkit.watch import lint_watch_command
 
         return lint_watch_command(args, lambda: resolver_from_args(args).settings_for)
-    result = _lint(args, resolver, base)
     if args.diff:
-        return _diff(result.files, resolver, args.unsafe_fixes)
+        return _diff(_lint(args, resolver, base).files, resolver, args.unsafe_fixes)
     unwritten = 0
     if args.fix:
-        from skillkit.fix import applicable
-
-        had_fixes = any(applicable(d, args.unsafe_fixes) for d in result.diagnostics)
-        fixed, unwritten = _fix(result.files, resolver, args.unsafe_fixes)
-        if fixed or had_fixes:
-            # Report the files as they are now: fixed by this run, or by another run at once.
-            result = _lint(args, resolver, base)
-        if fixed:
-            print(f"Fixed {fixed} finding{'s' if fixed != 1 else ''}.", file=sys.stderr)
+        fixer = _Fixer(args.unsafe_fixes)
+        result = _lint(args, resolver, base, each_file=fixer)
+        unwritten = fixer.unwritten
+        if fixer.fixed:
+            print(f"Fixed {plural(fixer.fixed, 'finding')}.", file=sys.stderr)
+    else:
+        result = _lint(args, resolver, base)
     if args.add_suppressions:
         added = _add_suppressions(result, resolver)
-        print(f"Added {added} suppression{'s' if added != 1 else ''}.", file=sys.stderr)
+        print(f"Added {plural(added, 'suppression')}.", file=sys.stderr)
         return EXIT_OK
     _report(args, result)
     if unwritten:
@@ -218,7 +216,12 @@ def _lint_rendered(template: Path, resolver: Resolver) -> list[Diagnostic]:
     return list(result.diagnostics)
 
 
-def _lint(args: argparse.Namespace, resolver: Resolver, base: Settings) -> LintResult:
+def _lint(
+    args: argparse.Namespace,
+    resolver: Resolver,
+    base: Settings,
+    each_file: Callable[[Path, Settings], FileResult] | None = None,
+) -> LintResult:
     from skillkit.lint import LintResult, lint_paths
 
     paths, templates = _templates(args.paths, resolver)
@@ -244,6 +247,7 @@ def _lint(args: argparse.Namespace, resolver: Resolver, base: Settings) -> LintR
         settings_for=resolver.settings_for,
         respect_gitignore=not args.no_gitignore,
         cache_dir=cache_dir,
+        each_file=each_file,
     )
     if rendered:
         result.diagnostics = sorted([*result.diagnostics, *rendered], key=lambda d: d.sort_key)
@@ -277,29 +281,37 @@ def _fixable_files(files: Sequence[str]) -> list[Path]:
     return [Path(file) for file in files]
 
 
-def _fix(files: Sequence[str], resolver: Resolver, unsafe: bool) -> tuple[int, int]:
-    """Fix and write each file; return the findings fixed and the files that could not be
-    written. A failed write (a full disk, a read-only folder) leaves that file as it was (the
-    write is atomic), is reported on one line, and the other files are still fixed."""
-    from skillkit.atomic import write_atomic
-    from skillkit.fix import fix_file
+class _Fixer:
+    """`lint --fix`'s step for each file: fix it, write it, and give its findings as it is now
+    on disk. The fix passes lint the file anyway, so it is linted once, not again after the
+    fixes, and it is reported as it is now even when another run fixed it meanwhile. A failed
+    write (a full disk, a read-only folder) leaves that file as it was (the write is atomic), is
+    reported on one line, and the other files are still fixed."""
 
-    fixed = unwritten = 0
-    for path in _fixable_files(files):
-        outcome = fix_file(path, resolver.settings_for(path), unsafe)
-        if outcome.changed:
-            try:
-                write_atomic(path, outcome.after)
-            except OSError as error:
-                unwritten += 1
-                print(
-                    f"skillkit: error: cannot write {path}: {error.strerror or error}; "
-                    "it was left as it was",
-                    file=sys.stderr,
-                )
-                continue
-            fixed += outcome.fixed
-    return fixed, unwritten
+    def __init__(self, unsafe: bool) -> None:
+        self.unsafe = unsafe
+        self.fixed = 0  # findings fixed
+        self.unwritten = 0  # files that could not be written
+
+    def __call__(self, path: Path, settings: Settings) -> FileResult:
+        from skillkit.atomic import write_atomic
+        from skillkit.fix import fix_file
+
+        outcome = fix_file(path, settings, self.unsafe)
+        if not outcome.changed:
+            return outcome.after_findings
+        try:
+            write_atomic(path, outcome.after)
+        except OSError as error:
+            self.unwritten += 1
+            print(
+                f"skillkit: error: cannot write {path}: {error.strerror or error}; "
+                "it was left as it was",
+                file=sys.stderr,
+            )
+            return outcome.before_findings
+        self.fixed += outcome.fixed
+        return outcome.after_findings
 
 
 def _diff(files: Sequence[str], resolver: Resolver, unsafe: bool) -> int:
@@ -314,8 +326,7 @@ def _diff(files: Sequence[str], resolver: Resolver, unsafe: bool) -> int:
             changed += 1
     if changed:
         print(
-            f"Would fix {fixed} finding{'s' if fixed != 1 else ''} "
-            f"in {changed} file{'s' if changed != 1 else ''}.",
+            f"Would fix {plural(fixed, 'finding')} in {plural(changed, 'file')}.",
             file=sys.stderr,
         )
         return 1

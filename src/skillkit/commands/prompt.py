@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, TextIO
 
+from skillkit.text import plural
+
 if TYPE_CHECKING:
     from skillkit.prompt import SkillCost
 
@@ -87,6 +89,6 @@ def _write_costs(costs: list[SkillCost], out: TextIO) -> None:
     body = sum(cost.body_tokens for cost in costs)
     out.write(
         f"{'total':<{width}}  {metadata:>8}  {body:>6}  "
-        f"({len(costs)} skill{'s' if len(costs) != 1 else ''}: {metadata} tokens in every "
+        f"({plural(len(costs), 'skill')}: {metadata} tokens in every "
         "session, each body when its skill is loaded)\n"
     )

@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from skillkit.text import plural
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
@@ -96,10 +98,7 @@ def run(args: argparse.Namespace) -> int:
         rendered = [output.display for output in result.outputs]
         get_formatter(args.format)(result.diagnostics, rendered, out, use_colour(out))
     if result.errors:
-        out.write(
-            f"Nothing written: {result.errors} error{'s' if result.errors != 1 else ''} "
-            "in the rendered outputs.\n"
-        )
+        out.write(f"Nothing written: {plural(result.errors, 'error')} in the rendered outputs.\n")
         return result.exit_code
 
     why = {

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from skillkit.diagnostics import Diagnostic, Severity
+from skillkit.text import plural
 
 _COLOURS = {
     Severity.ERROR: "\033[1;31m",
@@ -59,11 +60,11 @@ def summary(diagnostics: Sequence[Diagnostic], files: Sequence[str]) -> str:
     counts = {severity: 0 for severity in Severity}
     for diagnostic in diagnostics:
         counts[diagnostic.severity] += 1
-    checked = f"{len(files)} file{'s' if len(files) != 1 else ''} checked"
+    checked = f"{plural(len(files), 'file')} checked"
     if not diagnostics:
         return f"All clean: {checked}."
     parts = [
-        f"{counts[severity]} {severity.label}{'s' if counts[severity] != 1 else ''}"
+        plural(counts[severity], severity.label)
         for severity in (Severity.ERROR, Severity.WARNING, Severity.INFO)
         if counts[severity]
     ]

@@ -162,6 +162,24 @@ def link_target_missing(skill: Skill, context: Context) -> Iterator[Finding]:
         yield Finding(link.span, _missing_message(what, link.target, skill.folder, path))
 
 
+def outside_folders(skill: Skill) -> tuple[str, ...]:
+    """The folders outside the skill's own that its relative links pass through
+    (`../shared/guide.md`: the parent and `../shared`): SK501's verdict on such a link depends
+    on them, so the lint cache watches their modification times as well as the skill folder's."""
+    base = os.path.abspath(skill.folder)
+    found: set[str] = set()
+    for link in skill.links:
+        path = link_path(link.target)
+        if path is None:
+            continue
+        parts = _parts(path)
+        if ".." in parts:
+            found.update(
+                os.path.normpath(os.path.join(base, *parts[:end])) for end in range(1, len(parts))
+            )
+    return tuple(sorted(found))
+
+
 # The folders the specification suggests for a skill's files.
 SPEC_FOLDERS = frozenset({"scripts", "references", "assets"})
 _PATH = re.compile(r"^[A-Za-z0-9_.+-]+(?:/[A-Za-z0-9_.+-]+)+$")

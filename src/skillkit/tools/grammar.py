@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from skillkit.model import Span, Token
+from skillkit.text import plural
 
 # What a value must look like. "any": anything; "int": a whole number; "abs-path": an absolute
 # path; "env": KEY=VAL with a key of [A-Za-z0-9_]+ and a non-empty value; "name": a name that is
@@ -412,7 +413,7 @@ def match(grammar: ToolGrammar, argv: Sequence[Token], *, mention: bool = False)
             GrammarProblem(
                 "too-many-arguments",
                 f"`{called}` takes "
-                + (f"{count} argument{'s' if count != 1 else ''}" if count else "no arguments")
+                + (plural(count, "argument") if count else "no arguments")
                 + f"; unexpected `{extra.text}` (usage: {spec.usage(grammar.name)})",
                 extra.span,
             )
