@@ -9,6 +9,20 @@ import pytest
 
 from skillkit.cli import main
 
+# A plan with one template rendered twice (a matrix of two flavours), for the tests of a
+# template's findings in the render engine and in the editor.
+TWO_OUTPUTS_PLAN = """\
+[tool.skillkit.render]
+[[tool.skillkit.render.outputs]]
+template = "demo.md.j2"
+path = "demo-{{ flavour }}/SKILL.md"
+matrix = { flavour = ["a", "b"] }
+
+[tool.skillkit.render.outputs.front-matter]
+name = "demo-{{ flavour }}"
+description = "Formats CSV files. Use when the user asks for CSV."
+"""
+
 
 def make_project(root: Path, plan: str, templates: Mapping[str, str]) -> Path:
     (root / "pyproject.toml").write_text(plan, encoding="utf-8")

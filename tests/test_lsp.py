@@ -15,6 +15,7 @@ from lsprotocol import types as lsp
 from pygls.lsp.client import LanguageClient
 
 from skillkit.lsp.positions import character_to_column, column_to_character, from_lsp, to_lsp
+from tests.render_helpers import TWO_OUTPUTS_PLAN
 
 TIMEOUT = 30.0
 
@@ -415,21 +416,8 @@ def test_byte_order_mark_shifts_the_first_line() -> None:
     assert to_lsp(lines, 5, 1) == (1, 7)  # past the last line: the end of the text
 
 
-TEMPLATE_PLAN = """\
-[tool.skillkit.render]
-[[tool.skillkit.render.outputs]]
-template = "demo.md.j2"
-path = "demo-{{ flavour }}/SKILL.md"
-matrix = { flavour = ["a", "b"] }
-
-[tool.skillkit.render.outputs.front-matter]
-name = "demo-{{ flavour }}"
-description = "Formats CSV files. Use when the user asks for CSV."
-"""
-
-
 def test_template_diagnostics(tmp_path: Path) -> None:
-    (tmp_path / "pyproject.toml").write_text(TEMPLATE_PLAN, encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text(TWO_OUTPUTS_PLAN, encoding="utf-8")
     template = tmp_path / "templates" / "demo.md.j2"
     template.parent.mkdir()
     good = "# {{ front_matter.name }}\n\n```sh\nvrctl service status web\n```\n"

@@ -27,7 +27,7 @@ from skillkit.render.helpers import VRCTL_HELPERS as vrctl
 from skillkit.render.helpers import HelperError, shell_quote
 from skillkit.targets import TARGETS
 from skillkit.tools import VRCTL, match
-from tests.render_helpers import make_project
+from tests.render_helpers import TWO_OUTPUTS_PLAN, make_project
 
 # --- vrctl helpers ------------------------------------------------------------------------------
 
@@ -371,17 +371,6 @@ def test_shell_quote_is_a_filter_in_templates(tmp_path: Path) -> None:
 
 # --- a template's findings with the editor's text -----------------------------------------------
 
-TWO_OUTPUTS_PLAN = """\
-[tool.skillkit.render]
-[[tool.skillkit.render.outputs]]
-template = "demo.md.j2"
-path = "demo-{{ flavour }}/SKILL.md"
-matrix = { flavour = ["a", "b"] }
-
-[tool.skillkit.render.outputs.front-matter]
-name = "demo-{{ flavour }}"
-description = "Formats CSV files. Use when the user asks for CSV."
-"""
 
 SAVED = "# {{ front_matter.name }}\n\n```sh\nvrctl service status web\n```\n"
 
