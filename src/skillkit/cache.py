@@ -525,16 +525,8 @@ class LintCache:
             result = results[index]
             if result.facts:
                 return result.facts
-            path, expected, file_settings = self._hit_facts[result.path]
-            facts_file = self._facts_file(self._settings_key(file_settings), path)
-            entry = facts_file.entries.get(path)
-            if (
-                type(entry) is tuple
-                and len(entry) == 2
-                and entry[0] == expected
-                and _valid_facts(entry[1])
-            ):
-                facts: tuple[tuple[str, Any], ...] = entry[1]
+            facts = self.cached_facts(result.path)
+            if facts is not None:
                 return facts
             fresh = relint(index)  # the facts file lost them: lint once more
             digests[index] = (
@@ -549,6 +541,26 @@ class LintCache:
         return project_findings(
             self, self._settings_key(settings), results, digests, facts_of, settings, compute
         )
+
+    def cached_facts(self, shown: str) -> tuple[tuple[str, Any], ...] | None:
+        """The project-rule facts of a file whose result `lookup` gave (read from the facts
+        file only now): () if it had none; None if the facts file lost them (lint the file
+        again)."""
+        hit = self._hit_facts.get(shown)
+        if hit is None:
+            return ()
+        path, expected, file_settings = hit
+        facts_file = self._facts_file(self._settings_key(file_settings), path)
+        entry = facts_file.entries.get(path)
+        if (
+            type(entry) is tuple
+            and len(entry) == 2
+            and entry[0] == expected
+            and _valid_facts(entry[1])
+        ):
+            facts: tuple[tuple[str, Any], ...] = entry[1]
+            return facts
+        return None
 
     def save(self) -> None:
         for cache_file in self._files.values():

@@ -240,6 +240,45 @@ def _project_diagnostics(file_results: Sequence[FileResult], base: Settings) -> 
     ]
 
 
+def file_project_diagnostics(
+    file_results: Sequence[FileResult], base: Settings, shown: str
+) -> list[Diagnostic]:
+    """The project rules' findings in the file `shown` alone (the editor's view), over every
+    file's facts, less those its suppression comments cover: the same as those of
+    `_project_diagnostics` in that file. A rule with a partition checks only the parts that file
+    has (its findings there come from no other part), not every part of the project."""
+    mine = next((r for r in file_results if r.path == shown), None)
+    if mine is None or not mine.facts:
+        return []
+    rules = project_rules(base)
+    found: list[Diagnostic] = []
+    for code, own_facts in mine.facts:
+        rule = rules.get(code)
+        if rule is None:
+            continue
+        collected = [(r.path, f) for r in file_results for c, f in r.facts if c == code]
+        try:
+            if rule.partition is None:
+                found.extend(check_project_part(rule, collected, base))
+                continue
+            keys = {key for key, _part in rule.partition(own_facts)}
+            by_key: dict[str, list[tuple[str, Any]]] = {}
+            for path, facts in collected:
+                for key, part in rule.partition(facts):
+                    if key in keys:
+                        by_key.setdefault(key, []).append((path, part))
+            for key in sorted(by_key):
+                found.extend(check_project_part(rule, by_key[key], base))
+        except Exception as error:
+            found.append(_crash(shown, rule, error))
+    suppressions = mine.suppressions
+    return [
+        d
+        for d in found
+        if d.path == shown and not (suppressions and suppressions.covers(d.code, d.span.line))
+    ]
+
+
 def discover_skills(
     paths: Sequence[Path | str],
     settings: Settings,
