@@ -80,6 +80,14 @@ class Session:
             )
         )
 
+    def save(self, path: Path) -> None:
+        """Write the document to disk and say so, as an editor saves."""
+        uri = path.as_uri()
+        path.write_text(self.texts[uri], encoding="utf-8")
+        self.client.text_document_did_save(
+            lsp.DidSaveTextDocumentParams(text_document=lsp.TextDocumentIdentifier(uri=uri))
+        )
+
     async def actions(self, uri: str, where: lsp.Range) -> list[lsp.CodeAction]:
         result = await asyncio.wait_for(
             self.client.text_document_code_action_async(
@@ -471,3 +479,169 @@ def test_template_diagnostics(tmp_path: Path) -> None:
         assert await s.diagnostics(uri) == []
 
     run(session)
+
+
+# Two skills that share a section; the second's copy has one more line (SK601 on its line 8).
+SHARED_SECTION = (
+    "## Snapshot guidance\n"
+    "- Take a snapshot before risky changes, and name it after the change.\n"
+    "- Ask the user before removing a service or restoring a snapshot.\n"
+)
+DRIFTED_LINE = "- Report the ref.\n"
+
+
+def _skill(name: str, section: str) -> str:
+    return (
+        f"---\nname: {name}\ndescription: Runs the {name} app. Use when the user asks about "
+        f"{name}.\n---\n\n# {name}\n\n{section}"
+    )
+
+
+SK601 = (
+    "section `Snapshot guidance` has drifted from its copy in skills/alpha/SKILL.md:8 "
+    '(added "- Report the ref."); move it into a shared partial so that '
+    "the copies stay the same"
+)
+
+
+def _drift_project(tmp_path: Path) -> tuple[Path, Path]:
+    """A project (its config in tmp_path) of two skills under skills/, the second drifted."""
+    (tmp_path / "skillkit.toml").write_text('target = "spec"\n', encoding="utf-8")
+    alpha = tmp_path / "skills" / "alpha" / "SKILL.md"
+    beta = tmp_path / "skills" / "beta" / "SKILL.md"
+    for path, section in ((alpha, SHARED_SECTION), (beta, SHARED_SECTION + DRIFTED_LINE)):
+        path.parent.mkdir(parents=True)
+        path.write_text(_skill(path.parent.name, section), encoding="utf-8")
+    return alpha, beta
+
+
+def test_cross_skill_findings_on_open_and_save(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    alpha, beta = _drift_project(tmp_path)
+    # What `skillkit lint` reports for the drifted skill, run in the project root.
+    monkeypatch.chdir(tmp_path)
+    from skillkit.config import Resolver
+    from skillkit.lint import lint_paths
+
+    resolver = Resolver()
+    expected = [
+        (d.code, d.span.line, d.span.column, d.message)
+        for d in lint_paths(
+            ["."], resolver.settings_for(tmp_path), settings_for=resolver.settings_for
+        ).diagnostics
+        if d.path == "skills/beta/SKILL.md"
+    ]
+    assert expected == [("SK601", 8, 1, SK601)]
+
+    async def session(s: Session) -> None:
+        uri = s.open(beta, beta.read_text(encoding="utf-8"))
+        found = await s.diagnostics(uri)
+        assert [
+            (d.code, d.range.start.line + 1, d.range.start.character + 1, d.message) for d in found
+        ] == expected
+        assert summary(found) == [("SK601", 7, 0, 7, 20, SK601)]
+        assert found[0].severity == lsp.DiagnosticSeverity.Information
+        assert list(found[0].related_information or ()) == [
+            lsp.DiagnosticRelatedInformation(
+                location=lsp.Location(
+                    uri=alpha.as_uri(),
+                    range=lsp.Range(
+                        start=lsp.Position(line=7, character=0),
+                        end=lsp.Position(line=7, character=0),
+                    ),
+                ),
+                message="the copy it drifted from",
+            )
+        ]
+        # Typing (no save) does not compare the skills again: the finding stays.
+        end = len(s.texts[uri].split("\n")) - 1
+        drop = lsp.TextEdit(
+            range=lsp.Range(
+                start=lsp.Position(line=end - 1, character=0),
+                end=lsp.Position(line=end, character=0),
+            ),
+            new_text="",
+        )
+        s.change(uri, [drop])
+        assert s.texts[uri] == _skill("beta", SHARED_SECTION)
+        assert [d.code for d in await s.diagnostics(uri)] == ["SK601"]
+        # Saved with the shared text: the copies agree and the finding is gone.
+        s.save(beta)
+        assert await s.diagnostics(uri) == []
+
+    run(session)
+
+
+def test_cross_skill_findings_use_the_editor_text_and_suppressions(tmp_path: Path) -> None:
+    _alpha, beta = _drift_project(tmp_path)
+    beta.write_text(_skill("beta", SHARED_SECTION), encoding="utf-8")  # no drift on disk
+
+    async def session(s: Session) -> None:
+        # The drift is in the editor only: it is found all the same.
+        drifted = _skill("beta", SHARED_SECTION + DRIFTED_LINE)
+        uri = s.open(beta, drifted)
+        assert summary(await s.diagnostics(uri)) == [("SK601", 7, 0, 7, 20, SK601)]
+        # A suppression comment covers it, as in `skillkit lint`.
+        s.change(
+            uri,
+            [
+                lsp.TextEdit(
+                    range=lsp.Range(
+                        start=lsp.Position(line=7, character=0),
+                        end=lsp.Position(line=7, character=0),
+                    ),
+                    new_text="<!-- skillkit: disable-next-line SK601 -->\n",
+                )
+            ],
+        )
+        await s.diagnostics(uri)
+        s.save(beta)
+        assert await s.diagnostics(uri) == []
+
+    run(session)
+
+
+def test_cross_skill_facts_come_from_the_lint_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The other skills are linted once; the next save takes their facts from the cache that
+    `skillkit lint` keeps in the project root."""
+    import os
+
+    from skillkit import parallel
+    from skillkit.config import Resolver
+    from skillkit.lint import check_skill
+    from skillkit.lsp import project
+    from skillkit.parse import parse_text
+
+    _alpha, beta = _drift_project(tmp_path)
+    old = 1_000_000_000
+    for folder, _folders, files in os.walk(tmp_path):
+        for name in files:
+            os.utime(os.path.join(folder, name), (old, old))
+        os.utime(folder, (old, old))  # old enough for the cache to trust
+    settings = Resolver().settings_for(beta)
+    document = check_skill(parse_text(beta.read_text(encoding="utf-8"), beta), settings)
+    root = project.project_root(beta, settings, None)
+    assert root == tmp_path
+    first = project.project_findings(beta, document, root)
+    assert [(d.path, d.span.line, d.message) for d in first] == [("skills/beta/SKILL.md", 8, SK601)]
+    assert (tmp_path / ".skillkit_cache").is_dir()
+
+    def no_lint(*_args: object, **_kwargs: object) -> object:
+        raise AssertionError("linted again")
+
+    monkeypatch.setattr(parallel, "lint_one", no_lint)
+    assert project.project_findings(beta, document, root) == first
+
+
+def test_project_root_without_a_config(tmp_path: Path) -> None:
+    from skillkit.lsp.project import project_root
+    from skillkit.settings import DEFAULT_SETTINGS
+
+    path = tmp_path / "work" / "skills" / "demo" / "SKILL.md"
+    # The workspace root when the skill is in it, else the skill folder's parent.
+    assert project_root(path, DEFAULT_SETTINGS, str(tmp_path / "work")) == tmp_path / "work"
+    assert project_root(path, DEFAULT_SETTINGS, str(tmp_path / "else")) == path.parent.parent
+    assert project_root(path, DEFAULT_SETTINGS, None) == tmp_path / "work" / "skills"

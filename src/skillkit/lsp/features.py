@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from lsprotocol import types as lsp
 
@@ -47,6 +48,7 @@ class Analysis:
     diagnostics: tuple[Diagnostic, ...]
     target: Target
     encoding: str = UTF16
+    facts: tuple[tuple[str, Any], ...] = ()  # for project rules (see skillkit.lsp.project)
 
     def position(self, line: int, column: int) -> lsp.Position:
         lsp_line, character = to_lsp(
@@ -80,14 +82,16 @@ def analyse(
     template is rendered with every output of its plan instead (`skillkit.lsp.templates`)."""
     skill = parse_text(text, path)
     found: tuple[Diagnostic, ...] = ()
+    facts: tuple[tuple[str, Any], ...] = ()
     if lint and is_template_path(path):
         from skillkit.lsp.templates import template_findings
 
         findings = template_findings(path, text)
         found = findings.diagnostics if findings is not None else ()
     elif lint:
-        found = check_skill(skill, settings, str(path)).diagnostics
-    return Analysis(uri, skill, (*extra, *found), get_target(settings.target), encoding)
+        result = check_skill(skill, settings, str(path))
+        found, facts = result.diagnostics, result.facts
+    return Analysis(uri, skill, (*extra, *found), get_target(settings.target), encoding, facts)
 
 
 # ---------------------------------------------------------------------------------------------

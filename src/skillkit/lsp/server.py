@@ -3,13 +3,16 @@
 Each open SKILL.md is parsed and linted from the editor's text on open, change and save (a few
 milliseconds for a real skill), and each open template (`*.j2`) rendered with every output of
 its plan and the outputs linted, with the settings of the nearest config read afresh, so an edit
-to `skillkit.toml` shows on the next keystroke. The last analysis of each document answers code
-actions, hovers and completions.
+to `skillkit.toml` shows on the next keystroke. The cross-skill findings of a SKILL.md (SK6xx)
+are computed on open and save only (they read the whole project: `skillkit.lsp.project`) and
+kept between. The last analysis of each document answers code actions, hovers and completions.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+from dataclasses import replace
 from pathlib import Path
 
 from lsprotocol import types as lsp
@@ -39,6 +42,8 @@ class SkillServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__("skillkit", __version__)
         self.analyses: dict[str, Analysis] = {}
+        # Each open SKILL.md's cross-skill findings as of its last open or save.
+        self.project_findings: dict[str, tuple[Diagnostic, ...]] = {}
 
     def encoding(self) -> str:
         chosen = self.workspace.position_encoding
@@ -64,7 +69,9 @@ class SkillServer(LanguageServer):
             )
             return DEFAULT_SETTINGS, [problem]
 
-    def refresh(self, uri: str) -> None:
+    def refresh(self, uri: str, *, project: bool = False) -> None:
+        """Lint the document as the editor has it; with `project`, compare it with the other
+        skills of its project again (else the findings of the last comparison stay)."""
         path = Path(to_fs_path(uri) or uri)
         if not (is_skill_path(path) or is_template_path(path)):
             return
@@ -75,6 +82,10 @@ class SkillServer(LanguageServer):
         except Exception:  # a bug of ours must not take the editor's server down
             logger.exception("cannot lint %s", uri)
             return
+        if is_skill_path(path):
+            if project:
+                self.project_findings[uri] = self.compare(path, analysis, settings)
+            analysis = self.with_project_findings(analysis)
         self.analyses[uri] = analysis
         self.text_document_publish_diagnostics(
             lsp.PublishDiagnosticsParams(
@@ -82,7 +93,34 @@ class SkillServer(LanguageServer):
             )
         )
 
+    def compare(self, path: Path, analysis: Analysis, settings: Settings) -> tuple[Diagnostic, ...]:
+        from skillkit.lint import FileResult
+        from skillkit.lsp.project import project_findings, project_root
+
+        absolute = Path(os.path.abspath(path))
+        root = project_root(absolute, settings, self.workspace.root_path)
+        try:
+            found = project_findings(absolute, FileResult(str(path), (), analysis.facts), root)
+        except Exception:  # the file's own findings still show
+            logger.exception("cannot compare %s with its project", path)
+            return ()
+        return tuple(found)
+
+    def with_project_findings(self, analysis: Analysis) -> Analysis:
+        """The analysis with the document's last cross-skill findings, in line order (those of
+        an edit's lines that no longer exist are dropped until the next save)."""
+        lines = analysis.skill.text.count("\n") + 1
+        kept = [d for d in self.project_findings.get(analysis.uri, ()) if d.span.end_line <= lines]
+        if not kept:
+            return analysis
+        extra = [d for d in analysis.diagnostics if not d.code.startswith("SK")]
+        found = [d for d in analysis.diagnostics if d.code.startswith("SK")]
+        found.extend(kept)
+        found.sort(key=lambda d: (d.span.line, d.span.column, d.code))
+        return replace(analysis, diagnostics=(*extra, *found))
+
     def forget(self, uri: str) -> None:
+        self.project_findings.pop(uri, None)
         if self.analyses.pop(uri, None) is not None:
             self.text_document_publish_diagnostics(
                 lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[])
@@ -94,7 +132,7 @@ def make_server() -> SkillServer:
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: SkillServer, params: lsp.DidOpenTextDocumentParams) -> None:
-        ls.refresh(params.text_document.uri)
+        ls.refresh(params.text_document.uri, project=True)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: SkillServer, params: lsp.DidChangeTextDocumentParams) -> None:
@@ -102,7 +140,7 @@ def make_server() -> SkillServer:
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: SkillServer, params: lsp.DidSaveTextDocumentParams) -> None:
-        ls.refresh(params.text_document.uri)
+        ls.refresh(params.text_document.uri, project=True)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: SkillServer, params: lsp.DidCloseTextDocumentParams) -> None:

@@ -1,0 +1,89 @@
+"""Cross-skill findings (SK6xx) for the document open in the editor.
+
+The project is the folder of the nearest config (`skillkit lint`'s root), else the editor's
+workspace root, else the skill's folder's parent. Every other skill of it is taken as on disk,
+through the lint cache in the project's cache folder (the one `skillkit lint` keeps there, so a
+warm project costs a few stats per skill); the open document's facts come from the editor's
+text. Paths are shown relative to the root, so the messages are those `skillkit lint` prints
+when run in the root.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from pathlib import Path
+
+from skillkit.diagnostics import Diagnostic
+from skillkit.lint import FileResult
+from skillkit.settings import Settings
+
+
+def project_root(path: Path, settings: Settings, workspace_root: str | None) -> Path:
+    """The folder whose skills are compared with the document at `path` (absolute)."""
+    if settings.config_path is not None:
+        return Path(os.path.abspath(settings.config_path.parent))
+    if workspace_root:
+        workspace = Path(os.path.abspath(workspace_root))
+        if path.is_relative_to(workspace):
+            return workspace
+    return path.parent.parent
+
+
+def project_findings(
+    path: Path, document: FileResult, root: Path, *, use_cache: bool = True
+) -> list[Diagnostic]:
+    """The project rules' findings in the document at `path` (absolute; its per-file result
+    `document` from the editor's text, with its facts), with every other skill under `root` as
+    on disk and the settings of each file's nearest config, as `skillkit lint` gives them.
+    A document that discovery skips (excluded, ignored by git) gets none, as in lint."""
+    from skillkit.cache import CACHE_FOLDER, LintCache
+    from skillkit.config import Resolver
+    from skillkit.discover import list_folder
+    from skillkit.lint import discover_skills, file_project_diagnostics
+    from skillkit.parallel import lint_one
+
+    resolver = Resolver()
+    base = resolver.settings_for(root)
+    cache = LintCache(root / CACHE_FOLDER) if use_cache else None
+    files, _missing = discover_skills(
+        [root], base, lister=cache.list_folder if cache is not None else list_folder
+    )
+    own = os.path.abspath(path)
+    shown = os.path.relpath(own, root)
+    results: list[FileResult] = []
+    found_self = False
+    for file in files:
+        absolute = os.path.abspath(file)
+        relative = os.path.relpath(absolute, root)
+        if absolute == own:
+            found_self = True
+            results.append(replace(document, path=shown))
+            continue
+        settings = resolver.settings_for(file)
+        facts = None
+        if cache is not None and cache.lookup(file, absolute, settings) is not None:
+            facts = cache.cached_facts(absolute)
+        if facts is None:
+            # Not cached (or its facts lost): lint it here, not in a pool (forking a server
+            # that runs threads can deadlock), and keep it for the next save.
+            result, signature = lint_one(file, settings, sign=cache is not None)
+            if cache is not None:
+                cache.store(file, settings, result, signature)
+            facts = result.facts
+        results.append(FileResult(relative, (), facts))
+    if cache is not None:
+        cache.save()
+    if not found_self:
+        return []
+    return [_absolute_related(d, root) for d in file_project_diagnostics(results, base, shown)]
+
+
+def _absolute_related(diagnostic: Diagnostic, root: Path) -> Diagnostic:
+    """The related locations by absolute path (the editor opens them); the message keeps the
+    paths relative to the root."""
+    related = tuple(
+        replace(item, path=str(root / item.path)) if item.path is not None else item
+        for item in diagnostic.related
+    )
+    return replace(diagnostic, related=related)
