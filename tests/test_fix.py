@@ -104,6 +104,38 @@ def test_fix_lints_each_file_once(
     assert calls == {str(fixed.relative_to(in_tmp)): 2, str(clean.relative_to(in_tmp)): 1}
 
 
+@pytest.mark.parametrize("cache", [(), ("--no-cache",)])
+def test_diff_lints_each_file_once(
+    in_tmp: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    cache: tuple[str, ...],
+) -> None:
+    """--diff's fix passes are its only lints: no lint before them to find the files. A file with
+    one fix takes two passes (fix, then nothing left); a clean file one."""
+    import skillkit.lint
+
+    fixed = write_skill(in_tmp, f"---\nname: other\n{GOOD_DESCRIPTION}\n---\n\n# Demo\n", "tidy")
+    clean = write_skill(in_tmp, f"---\nname: clean\n{GOOD_DESCRIPTION}\n---\n\n# Demo\n", "clean")
+    before = fixed.read_bytes()
+    calls: dict[str, int] = {}
+    real = skillkit.lint.check_skill
+
+    def counting(skill: Skill, settings: Settings, path: str | None = None) -> FileResult:
+        calls[str(skill.path)] = calls.get(str(skill.path), 0) + 1
+        return real(skill, settings, path)
+
+    monkeypatch.setattr(skillkit.lint, "check_skill", counting)
+    assert fix(capsys, *cache, "--diff", ".") == (
+        1,
+        "--- a/tidy/SKILL.md\n+++ b/tidy/SKILL.md\n@@ -1,5 +1,5 @@\n ---\n-name: other\n"
+        f"+name: tidy\n {GOOD_DESCRIPTION}\n ---\n \n",
+        "Would fix 1 finding in 1 file.\n",
+    )
+    assert calls == {str(fixed.relative_to(in_tmp)): 2, str(clean.relative_to(in_tmp)): 1}
+    assert fixed.read_bytes() == before
+
+
 def test_fix_leaves_no_temporary_files_and_keeps_the_mode(
     in_tmp: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

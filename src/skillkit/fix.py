@@ -116,8 +116,8 @@ class FileFix:
     before: str  # decoded, BOM included
     after: str
     fixed: int  # fixes applied, over every pass
-    # The lint of `before` and of `after`, which the passes make anyway: `lint --fix` reports
-    # the one that is on disk in the end instead of linting the file again.
+    # The lint of `before` and of `after`, which the passes make anyway: `lint --fix` and
+    # `lint --diff` report the one that is on disk in the end instead of linting the file again.
     before_findings: FileResult
     after_findings: FileResult
 

@@ -341,8 +341,8 @@ def lint_paths(
     nearest config); otherwise `settings` (or the defaults) apply to all. With `cache_dir`,
     results of unchanged files come from the cache (see skillkit.cache); `workers` None lints
     large runs on every core, 1 in this process. `each_file` replaces the per-file lint
-    (`lint --fix` fixes each file as it lints it): it runs on every file in turn, in path
-    order, and no cached result of a file is used or stored."""
+    (`lint --fix` and `--diff` fix each file as they lint it): it runs on every file in turn,
+    in path order, and no cached result of a file is used or stored."""
     base = settings or DEFAULT_SETTINGS
     pick: SettingsFor = settings_for or (lambda _path: base)
     cache = None

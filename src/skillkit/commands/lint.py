@@ -157,7 +157,15 @@ def run(args: argparse.Namespace) -> int:
 
         return lint_watch_command(args, lambda: resolver_from_args(args).settings_for)
     if args.diff:
-        return _diff(_lint(args, resolver, base).files, resolver, args.unsafe_fixes)
+        differ = _Differ(args.unsafe_fixes)
+        _lint(args, resolver, base, each_file=differ)
+        if not differ.changed:
+            return EXIT_OK
+        print(
+            f"Would fix {plural(differ.fixed, 'finding')} in {plural(differ.changed, 'file')}.",
+            file=sys.stderr,
+        )
+        return EXIT_FINDINGS
     unwritten = 0
     if args.fix:
         fixer = _Fixer(args.unsafe_fixes)
@@ -277,10 +285,6 @@ def _report(args: argparse.Namespace, result: LintResult) -> None:
         sys.stdout.write(buffer.getvalue())
 
 
-def _fixable_files(files: Sequence[str]) -> list[Path]:
-    return [Path(file) for file in files]
-
-
 class _Fixer:
     """`lint --fix`'s step for each file: fix it, write it, and give its findings as it is now
     on disk. The fix passes lint the file anyway, so it is linted once, not again after the
@@ -314,23 +318,25 @@ class _Fixer:
         return outcome.after_findings
 
 
-def _diff(files: Sequence[str], resolver: Resolver, unsafe: bool) -> int:
-    from skillkit.fix import fix_file
+class _Differ:
+    """`lint --diff`'s step for each file: print the diff that its fixes would make, write
+    nothing, and give its findings as it is on disk. The fix passes lint the file anyway, so it
+    is linted once, not once more beforehand only to find the files."""
 
-    fixed = changed = 0
-    for path in _fixable_files(files):
-        outcome = fix_file(path, resolver.settings_for(path), unsafe)
+    def __init__(self, unsafe: bool) -> None:
+        self.unsafe = unsafe
+        self.fixed = 0  # findings that would be fixed
+        self.changed = 0  # files that would change
+
+    def __call__(self, path: Path, settings: Settings) -> FileResult:
+        from skillkit.fix import fix_file
+
+        outcome = fix_file(path, settings, self.unsafe)
         if outcome.changed:
             sys.stdout.write(outcome.diff())
-            fixed += outcome.fixed
-            changed += 1
-    if changed:
-        print(
-            f"Would fix {plural(fixed, 'finding')} in {plural(changed, 'file')}.",
-            file=sys.stderr,
-        )
-        return 1
-    return 0
+            self.fixed += outcome.fixed
+            self.changed += 1
+        return outcome.before_findings
 
 
 def _add_suppressions(result: LintResult, resolver: Resolver) -> int:
