@@ -20,7 +20,7 @@ import pytest
 from skillkit.diagnostics import Finding, Severity
 from skillkit.lint import LintResult
 from skillkit.model import Span
-from skillkit.registry import _NAMES, RULES, Context, Example, Rule, register
+from skillkit.registry import CODES_BY_NAME, RULES, Context, Example, Rule, register
 from skillkit.settings import Settings
 from skillkit.watch import IncrementalLinter, watch_lint
 from tests.helpers import write_skill
@@ -259,7 +259,7 @@ def duplicate_name_rule() -> Iterator[Rule]:
         yield rule
     finally:
         del RULES[rule.code]
-        del _NAMES[rule.name]
+        del CODES_BY_NAME[rule.name]
 
 
 RENDER_PLAN = """\

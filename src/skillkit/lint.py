@@ -71,7 +71,9 @@ def _active_rules(settings: Settings, rules: dict[str, Rule]) -> tuple[Rule, ...
     )
 
 
-def _ignored_by_path(path: Path, settings: Settings) -> set[str]:
+def per_file_ignored_codes(path: Path, settings: Settings) -> set[str]:
+    """The rule codes that `per-file-ignores` turns off for the skill at `path`: those of every
+    glob that matches its path relative to the settings' root, or as given."""
     if not settings.per_file_ignores:
         return set()
     try:
@@ -85,9 +87,12 @@ def _ignored_by_path(path: Path, settings: Settings) -> set[str]:
     return codes
 
 
-def _diagnostic(
+def diagnostic_from_finding(
     path: str, rule: Rule, finding: Finding, settings: Settings, skill: Skill | None = None
 ) -> Diagnostic:
+    """What a rule's finding is reported as: the rule's code and name, the severity that the
+    settings give the rule (else the finding's own, else the rule's), and the text of its line
+    when the skill is at hand."""
     return Diagnostic(
         path=path,
         span=finding.span,
@@ -136,7 +141,7 @@ def check_skill(skill: Skill, settings: Settings, path: str | None = None) -> Fi
     """Run the per-file rules on one parsed skill, and collect the facts for project rules."""
     shown = path if path is not None else str(skill.path)
     context = Context(get_target(settings.target), settings)
-    ignored = _ignored_by_path(skill.path, settings)
+    ignored = per_file_ignored_codes(skill.path, settings)
     fatal = any(problem.kind in FATAL_PROBLEMS for problem in skill.problems)
     diagnostics: list[Diagnostic] = []
     facts: list[tuple[str, Any]] = []
@@ -148,7 +153,9 @@ def check_skill(skill: Skill, settings: Settings, path: str | None = None) -> Fi
                 # A plain loop: most rules find nothing, and a generator expression per rule and
                 # file cost more than the loop.
                 for finding in rule.check(skill, context):
-                    diagnostics.append(_diagnostic(shown, rule, finding, settings, skill))
+                    diagnostics.append(
+                        diagnostic_from_finding(shown, rule, finding, settings, skill)
+                    )
             elif rule.collect is not None:
                 facts.append((rule.code, rule.collect(skill, context)))
         except Exception as error:
@@ -181,7 +188,7 @@ def check_project_part(
     assert rule.check_project is not None
     context = Context(get_target(settings.target), settings)
     return [
-        _diagnostic(path, rule, finding, settings)
+        diagnostic_from_finding(path, rule, finding, settings)
         for path, finding in rule.check_project(collected, context)
     ]
 

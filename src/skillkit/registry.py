@@ -114,14 +114,16 @@ class Rule:
 
 RULES: dict[str, Rule] = {}
 OPTIONS: dict[str, RuleOption] = {}
-_NAMES: dict[str, str] = {}
+CODES_BY_NAME: dict[str, str] = {}
+"""Every registered rule's code by its name (`front-matter-missing` → `SK101`): selectors and
+suppression comments may name a rule instead of giving its code."""
 
 
 def register(rule: Rule) -> Rule:
     if rule.code in RULES:
         raise ValueError(f"rule code {rule.code} registered twice")
-    if rule.name in _NAMES:
-        raise ValueError(f"rule name {rule.name} registered twice ({_NAMES[rule.name]})")
+    if rule.name in CODES_BY_NAME:
+        raise ValueError(f"rule name {rule.name} registered twice ({CODES_BY_NAME[rule.name]})")
     if rule.phase not in PHASES:
         raise ValueError(f"rule {rule.code} has phase {rule.phase!r}, not one of {PHASES}")
     if (rule.phase == RENDER) != rule.code.startswith(RENDER_FAMILY):
@@ -140,7 +142,7 @@ def register(rule: Rule) -> Rule:
     elif rule.partition is not None and rule.check_project is None:
         raise ValueError(f"rule {rule.code} has a partition but no check_project")
     RULES[rule.code] = rule
-    _NAMES[rule.name] = rule.code
+    CODES_BY_NAME[rule.name] = rule.code
     for option in rule.options:
         OPTIONS[option.name] = option
     return rule
@@ -211,8 +213,8 @@ def resolve_code(text: str) -> list[str]:
     rules = all_rules()
     if text == "ALL":
         return sorted(rules)
-    if text in _NAMES:
-        return [_NAMES[text]]
+    if text in CODES_BY_NAME:
+        return [CODES_BY_NAME[text]]
     upper = text.upper()
     return sorted(code for code in rules if code.startswith(upper))
 

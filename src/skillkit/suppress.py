@@ -67,13 +67,13 @@ class _Parsed:
 
 
 def _resolve(word: str) -> str | None:
-    from skillkit.registry import _NAMES, all_rules
+    from skillkit.registry import CODES_BY_NAME, all_rules
 
     rules = all_rules()
     upper = word.upper()
     if upper in rules:
         return upper
-    return _NAMES.get(word.lower())
+    return CODES_BY_NAME.get(word.lower())
 
 
 def _is_render(code: str) -> bool:
@@ -237,7 +237,7 @@ def apply_suppressions(
 ) -> list[Diagnostic]:
     """Drop the findings that a suppression covers; add SK901 for suppressions that covered
     nothing and SK902 for malformed ones (when those rules are on)."""
-    from skillkit.lint import _diagnostic, _ignored_by_path, active_rules
+    from skillkit.lint import active_rules, diagnostic_from_finding, per_file_ignored_codes
     from skillkit.registry import all_rules
 
     found = list(diagnostics)
@@ -245,19 +245,19 @@ def apply_suppressions(
     if not parsed.directives and not parsed.invalid:
         return found
     shown = path if path is not None else str(skill.path)
-    ignored = _ignored_by_path(skill.path, settings)
+    ignored = per_file_ignored_codes(skill.path, settings)
     enabled = {rule.code for rule in active_rules(settings)} - ignored
     kept, used = _drop_suppressed(found, parsed.directives)
     every = all_rules()
     own: list[Diagnostic] = []
     if UNUSED in enabled:
         own.extend(
-            _diagnostic(shown, every[UNUSED], finding, settings, skill)
+            diagnostic_from_finding(shown, every[UNUSED], finding, settings, skill)
             for finding in _unused_findings(skill, parsed.directives, used, enabled)
         )
     if INVALID in enabled:
         own.extend(
-            _diagnostic(shown, every[INVALID], finding, settings, skill)
+            diagnostic_from_finding(shown, every[INVALID], finding, settings, skill)
             for finding in parsed.invalid
         )
     # SK901/SK902 can be suppressed too (by a directive that then counts as used).
