@@ -645,3 +645,31 @@ def test_project_root_without_a_config(tmp_path: Path) -> None:
     assert project_root(path, DEFAULT_SETTINGS, str(tmp_path / "work")) == tmp_path / "work"
     assert project_root(path, DEFAULT_SETTINGS, str(tmp_path / "else")) == path.parent.parent
     assert project_root(path, DEFAULT_SETTINGS, None) == tmp_path / "work" / "skills"
+
+
+def test_cross_skill_findings_equal_lint_on_the_corpus(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each corpus skill, as if open in the editor with its text on disk, gets exactly the SK6xx
+    findings `skillkit lint` run in the corpus folder reports for it (in its order)."""
+    from skillkit.config import Resolver
+    from skillkit.lint import check_skill, lint_paths
+    from skillkit.lsp.project import project_findings
+    from skillkit.parse import parse_text
+    from tests.helpers import CORPUS
+
+    monkeypatch.chdir(CORPUS)
+    resolver = Resolver()
+    linted = lint_paths(
+        ["."], resolver.settings_for(CORPUS), settings_for=resolver.settings_for
+    ).diagnostics
+    compared = 0
+    for path in sorted(CORPUS.rglob("SKILL.md")):
+        settings = resolver.settings_for(path)
+        document = check_skill(parse_text(path.read_text(encoding="utf-8"), path), settings)
+        shown = str(path.relative_to(CORPUS))
+        found = project_findings(path, document, CORPUS, use_cache=False)
+        expected = [d for d in linted if d.path == shown and d.code.startswith("SK6")]
+        assert [(d.code, d.span, d.message, d.severity) for d in found] == [
+            (d.code, d.span, d.message, d.severity) for d in expected
+        ]
+        compared += len(found)
+    assert compared >= 5  # the viberun skills' drifted copies

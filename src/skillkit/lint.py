@@ -279,11 +279,13 @@ def file_project_diagnostics(
         except Exception as error:
             found.append(_crash(shown, rule, error))
     suppressions = mine.suppressions
-    return [
+    kept = [
         d
         for d in found
         if d.path == shown and not (suppressions and suppressions.covers(d.code, d.span.line))
     ]
+    kept.sort(key=lambda d: d.sort_key)  # parts come by key (a section title), not by line
+    return kept
 
 
 def discover_skills(
