@@ -641,10 +641,10 @@ def test_project_root_without_a_config(tmp_path: Path) -> None:
     from skillkit.settings import DEFAULT_SETTINGS
 
     path = tmp_path / "work" / "skills" / "demo" / "SKILL.md"
-    # The workspace root when the skill is in it, else the skill folder's parent.
+    # The workspace root when the skill is in it, else no project: no folder is guessed.
     assert project_root(path, DEFAULT_SETTINGS, str(tmp_path / "work")) == tmp_path / "work"
-    assert project_root(path, DEFAULT_SETTINGS, str(tmp_path / "else")) == path.parent.parent
-    assert project_root(path, DEFAULT_SETTINGS, None) == tmp_path / "work" / "skills"
+    assert project_root(path, DEFAULT_SETTINGS, str(tmp_path / "else")) is None
+    assert project_root(path, DEFAULT_SETTINGS, None) is None
 
 
 def test_cross_skill_findings_equal_lint_on_the_corpus(monkeypatch: pytest.MonkeyPatch) -> None:

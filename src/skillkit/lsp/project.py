@@ -1,11 +1,11 @@
 """Cross-skill findings (SK6xx) for the document open in the editor.
 
 The project is the folder of the nearest config (`skillkit lint`'s root), else the editor's
-workspace root, else the skill's folder's parent. Every other skill of it is taken as on disk,
-through the lint cache in the project's cache folder (the one `skillkit lint` keeps there, so a
-warm project costs a few stats per skill); the open document's facts come from the editor's
-text. Paths are shown relative to the root, so the messages are those `skillkit lint` prints
-when run in the root.
+workspace root; a skill in neither has no project (and no such findings). Every other skill of
+it is taken as on disk, through the lint cache in the project's cache folder (the one `skillkit
+lint` keeps there, so a warm project costs a few stats per skill); the open document's facts
+come from the editor's text. Paths are shown relative to the root, so the messages are those
+`skillkit lint` prints when run in the root.
 """
 
 from __future__ import annotations
@@ -19,15 +19,18 @@ from skillkit.lint import FileResult
 from skillkit.settings import Settings
 
 
-def project_root(path: Path, settings: Settings, workspace_root: str | None) -> Path:
-    """The folder whose skills are compared with the document at `path` (absolute)."""
+def project_root(path: Path, settings: Settings, workspace_root: str | None) -> Path | None:
+    """The folder whose skills are compared with the document at `path` (absolute), or None
+    when the document belongs to no project: a skill opened from no workspace and under no
+    config would make some guessed folder (the home folder, Downloads) the project, walked and
+    given a cache folder on every save."""
     if settings.config_path is not None:
         return Path(os.path.abspath(settings.config_path.parent))
     if workspace_root:
         workspace = Path(os.path.abspath(workspace_root))
         if path.is_relative_to(workspace):
             return workspace
-    return path.parent.parent
+    return None
 
 
 def project_findings(

@@ -99,6 +99,8 @@ class SkillServer(LanguageServer):
 
         absolute = Path(os.path.abspath(path))
         root = project_root(absolute, settings, self.workspace.root_path)
+        if root is None:
+            return ()
         try:
             found = project_findings(absolute, FileResult(str(path), (), analysis.facts), root)
         except Exception:  # the file's own findings still show
