@@ -126,6 +126,17 @@ class Session:
         )
 
 
+def _edit(start: tuple[int, int], end: tuple[int, int], text: str) -> lsp.TextEdit:
+    """An edit of the range from `start` to `end` ((line, character), 0-based as in LSP)."""
+    return lsp.TextEdit(
+        range=lsp.Range(
+            start=lsp.Position(line=start[0], character=start[1]),
+            end=lsp.Position(line=end[0], character=end[1]),
+        ),
+        new_text=text,
+    )
+
+
 def apply_edits(text: str, edits: list[lsp.TextEdit], encoding: str = "utf-16") -> str:
     """Apply LSP text edits to `text`, counting characters in `encoding` (independently of the
     server's own conversion)."""
@@ -257,15 +268,7 @@ def test_diagnostics_code_actions_hover(tmp_path: Path) -> None:
         # Typing (an incremental change after the emoji) is linted at once.
         s.change(
             uri,
-            [
-                lsp.TextEdit(
-                    range=lsp.Range(
-                        start=lsp.Position(line=4, character=9),
-                        end=lsp.Position(line=4, character=13),
-                    ),
-                    new_text="yes",
-                )
-            ],
+            [_edit((4, 9), (4, 13), "yes")],
         )
         assert s.texts[uri].split("\n")[4] == '  "🚀é": yes'
         changed = await s.diagnostics(uri)
@@ -451,30 +454,14 @@ def test_template_diagnostics(tmp_path: Path) -> None:
         # A Jinja syntax error is placed on its line.
         s.change(
             uri,
-            [
-                lsp.TextEdit(
-                    range=lsp.Range(
-                        start=lsp.Position(line=1, character=0),
-                        end=lsp.Position(line=1, character=0),
-                    ),
-                    new_text="{% if %}",
-                )
-            ],
+            [_edit((1, 0), (1, 0), "{% if %}")],
         )
         broken = await s.diagnostics(uri)
         assert [(d.code, d.range.start.line) for d in broken] == [("SK701", 1)]
         # Back to the good text: no findings.
         s.change(
             uri,
-            [
-                lsp.TextEdit(
-                    range=lsp.Range(
-                        start=lsp.Position(line=0, character=0),
-                        end=lsp.Position(line=6, character=0),
-                    ),
-                    new_text=good,
-                )
-            ],
+            [_edit((0, 0), (6, 0), good)],
         )
         assert await s.diagnostics(uri) == []
 
@@ -556,13 +543,7 @@ def test_cross_skill_findings_on_open_and_save(
         ]
         # Typing (no save) does not compare the skills again: the finding stays.
         end = len(s.texts[uri].split("\n")) - 1
-        drop = lsp.TextEdit(
-            range=lsp.Range(
-                start=lsp.Position(line=end - 1, character=0),
-                end=lsp.Position(line=end, character=0),
-            ),
-            new_text="",
-        )
+        drop = _edit((end - 1, 0), (end, 0), "")
         s.change(uri, [drop])
         assert s.texts[uri] == _skill("beta", SHARED_SECTION)
         assert [d.code for d in await s.diagnostics(uri)] == ["SK601"]
@@ -585,15 +566,7 @@ def test_cross_skill_findings_use_the_editor_text_and_suppressions(tmp_path: Pat
         # A suppression comment covers it, as in `skillkit lint`.
         s.change(
             uri,
-            [
-                lsp.TextEdit(
-                    range=lsp.Range(
-                        start=lsp.Position(line=7, character=0),
-                        end=lsp.Position(line=7, character=0),
-                    ),
-                    new_text="<!-- skillkit: disable-next-line SK601 -->\n",
-                )
-            ],
+            [_edit((7, 0), (7, 0), "<!-- skillkit: disable-next-line SK601 -->\n")],
         )
         await s.diagnostics(uri)
         s.save(beta)
