@@ -79,19 +79,11 @@ def test_diff_shows_without_writing(in_tmp: Path, capsys: pytest.CaptureFixture[
     assert fix(capsys, "--diff", ".") == (0, "", "")
 
 
-@pytest.mark.parametrize("cache", [(), ("--no-cache",)])
-def test_fix_lints_each_file_once(
-    in_tmp: Path,
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
-    cache: tuple[str, ...],
-) -> None:
-    """The fix loop's lints are the report: no lint before it to find the files, none after it.
-    A file with one fix takes two passes (fix, then nothing left); a clean file one."""
+@pytest.fixture
+def lint_calls(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
+    """How many times each skill (by its path) was linted: `check_skill` counted."""
     import skillkit.lint
 
-    fixed = write_skill(in_tmp, f"---\nname: other\n{GOOD_DESCRIPTION}\n---\n\n# Demo\n", "tidy")
-    clean = write_skill(in_tmp, f"---\nname: clean\n{GOOD_DESCRIPTION}\n---\n\n# Demo\n", "clean")
     calls: dict[str, int] = {}
     real = skillkit.lint.check_skill
 
@@ -100,39 +92,48 @@ def test_fix_lints_each_file_once(
         return real(skill, settings, path)
 
     monkeypatch.setattr(skillkit.lint, "check_skill", counting)
+    return calls
+
+
+def _tidy_and_clean(root: Path) -> tuple[Path, Path]:
+    """A skill with one safe fix (its name) and one with none."""
+    fixed = write_skill(root, f"---\nname: other\n{GOOD_DESCRIPTION}\n---\n\n# Demo\n", "tidy")
+    clean = write_skill(root, f"---\nname: clean\n{GOOD_DESCRIPTION}\n---\n\n# Demo\n", "clean")
+    return fixed, clean
+
+
+@pytest.mark.parametrize("cache", [(), ("--no-cache",)])
+def test_fix_lints_each_file_once(
+    in_tmp: Path,
+    capsys: pytest.CaptureFixture[str],
+    lint_calls: dict[str, int],
+    cache: tuple[str, ...],
+) -> None:
+    """The fix loop's lints are the report: no lint before it to find the files, none after it.
+    A file with one fix takes two passes (fix, then nothing left); a clean file one."""
+    fixed, clean = _tidy_and_clean(in_tmp)
     assert fix(capsys, *cache, "--fix", ".") == (0, "", "Fixed 1 finding.\n")
-    assert calls == {str(fixed.relative_to(in_tmp)): 2, str(clean.relative_to(in_tmp)): 1}
+    assert lint_calls == {str(fixed.relative_to(in_tmp)): 2, str(clean.relative_to(in_tmp)): 1}
 
 
 @pytest.mark.parametrize("cache", [(), ("--no-cache",)])
 def test_diff_lints_each_file_once(
     in_tmp: Path,
     capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
+    lint_calls: dict[str, int],
     cache: tuple[str, ...],
 ) -> None:
     """--diff's fix passes are its only lints: no lint before them to find the files. A file with
     one fix takes two passes (fix, then nothing left); a clean file one."""
-    import skillkit.lint
-
-    fixed = write_skill(in_tmp, f"---\nname: other\n{GOOD_DESCRIPTION}\n---\n\n# Demo\n", "tidy")
-    clean = write_skill(in_tmp, f"---\nname: clean\n{GOOD_DESCRIPTION}\n---\n\n# Demo\n", "clean")
+    fixed, clean = _tidy_and_clean(in_tmp)
     before = fixed.read_bytes()
-    calls: dict[str, int] = {}
-    real = skillkit.lint.check_skill
-
-    def counting(skill: Skill, settings: Settings, path: str | None = None) -> FileResult:
-        calls[str(skill.path)] = calls.get(str(skill.path), 0) + 1
-        return real(skill, settings, path)
-
-    monkeypatch.setattr(skillkit.lint, "check_skill", counting)
     assert fix(capsys, *cache, "--diff", ".") == (
         1,
         "--- a/tidy/SKILL.md\n+++ b/tidy/SKILL.md\n@@ -1,5 +1,5 @@\n ---\n-name: other\n"
         f"+name: tidy\n {GOOD_DESCRIPTION}\n ---\n \n",
         "Would fix 1 finding in 1 file.\n",
     )
-    assert calls == {str(fixed.relative_to(in_tmp)): 2, str(clean.relative_to(in_tmp)): 1}
+    assert lint_calls == {str(fixed.relative_to(in_tmp)): 2, str(clean.relative_to(in_tmp)): 1}
     assert fixed.read_bytes() == before
 
 
