@@ -34,6 +34,25 @@ def test_new_skill_is_lint_clean_under_every_target(
             )
 
 
+# What `skillkit new csv-tools` writes, in the skill and in the template.
+TEMPLATE_BODY = (
+    "# csv-tools\n"
+    "\n"
+    "Purpose: say in a sentence or two what this skill helps an agent do.\n"
+    "\n"
+    "## When to use\n"
+    "List the requests and situations this skill is for, and those it is not.\n"
+    "\n"
+    "## Workflow\n"
+    "1) The first step an agent takes.\n"
+    "2) The next step, and how to check it worked.\n"
+)
+DESCRIPTION = (
+    "Say in one sentence what this skill helps an agent do. Use when the user asks for the task "
+    "it covers."
+)
+
+
 def test_viberun_skill_has_guardrails_with_a_bullet(tmp_path: Path) -> None:
     assert main(["new", "deploy-app", "--target", "viberun", "--dir", str(tmp_path)]) == 0
     skill = read_skill(tmp_path / "deploy-app" / "SKILL.md")
@@ -49,24 +68,8 @@ def test_viberun_skill_has_guardrails_with_a_bullet(tmp_path: Path) -> None:
 def test_spec_skill_exact_text(tmp_path: Path) -> None:
     assert main(["new", "csv-tools", "--dir", str(tmp_path)]) == 0
     assert (tmp_path / "csv-tools" / "SKILL.md").read_text(encoding="utf-8") == (
-        "---\n"
-        "name: csv-tools\n"
-        "description: Say in one sentence what this skill helps an agent do. Use when the user "
-        "asks for the task it covers.\n"
-        "metadata:\n"
-        "  short-description: Csv tools\n"
-        "---\n"
-        "\n"
-        "# csv-tools\n"
-        "\n"
-        "Purpose: say in a sentence or two what this skill helps an agent do.\n"
-        "\n"
-        "## When to use\n"
-        "List the requests and situations this skill is for, and those it is not.\n"
-        "\n"
-        "## Workflow\n"
-        "1) The first step an agent takes.\n"
-        "2) The next step, and how to check it worked.\n"
+        f"---\nname: csv-tools\ndescription: {DESCRIPTION}\nmetadata:\n"
+        f"  short-description: Csv tools\n---\n\n{TEMPLATE_BODY}"
     )
 
 
@@ -147,24 +150,6 @@ def _in(folder: Path, *argv: str) -> subprocess.CompletedProcess[str]:
         timeout=120,
         check=False,
     )
-
-
-TEMPLATE_BODY = (
-    "# csv-tools\n"
-    "\n"
-    "Purpose: say in a sentence or two what this skill helps an agent do.\n"
-    "\n"
-    "## When to use\n"
-    "List the requests and situations this skill is for, and those it is not.\n"
-    "\n"
-    "## Workflow\n"
-    "1) The first step an agent takes.\n"
-    "2) The next step, and how to check it worked.\n"
-)
-DESCRIPTION = (
-    "Say in one sentence what this skill helps an agent do. Use when the user asks for the task "
-    "it covers."
-)
 
 
 def test_template_in_a_project_without_config_then_render_and_lint(tmp_path: Path) -> None:
