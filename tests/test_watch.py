@@ -77,6 +77,21 @@ class QueueStream(io.TextIOBase):
         return len(text)
 
 
+def watching(folder: Path, *argv: str) -> tuple[subprocess.Popen[str], Lines]:
+    """`skillkit *argv` started in `folder`, and the lines it prints as they come."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "skillkit", *argv],
+        cwd=folder,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
+    lines = Lines()
+    threading.Thread(target=lines.feed, args=(process.stdout,), daemon=True).start()
+    return process, lines
+
+
 def save(path: Path, text: str) -> None:
     """Save as editors do, in one step (write a temporary file, then rename it over)."""
     temporary = path.with_name(path.name + ".part~")
@@ -92,17 +107,7 @@ def watched(tmp_path: Path) -> Path:
 
 
 def test_lint_watch_command_line(watched: Path) -> None:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "skillkit", "lint", "--watch", "--format", "concise", "."],
-        cwd=watched,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "NO_COLOR": "1"},
-    )
-    lines = Lines()
-    reader = threading.Thread(target=lines.feed, args=(process.stdout,), daemon=True)
-    reader.start()
+    process, lines = watching(watched, "lint", "--watch", "--format", "concise", ".")
     try:
         assert lines.report() == ["lint: 2 files, 2 re-linted"]
         save(watched / "alpha" / "SKILL.md", SHORT.format(name="alpha"))
@@ -280,17 +285,7 @@ def test_render_watch_command_line(tmp_path: Path) -> None:
     template = tmp_path / "templates" / "demo.md.j2"
     template.write_text("# demo\n\nVersion one.\n", encoding="utf-8")
     output = tmp_path / "skills" / "demo" / "SKILL.md"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "skillkit", "render", "--watch", "--format", "concise"],
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "NO_COLOR": "1"},
-    )
-    lines = Lines()
-    reader = threading.Thread(target=lines.feed, args=(process.stdout,), daemon=True)
-    reader.start()
+    process, lines = watching(tmp_path, "render", "--watch", "--format", "concise")
 
     def run_report() -> list[str]:
         got = lines.until(lambda line: "render exited" in line, "render run")
