@@ -44,6 +44,18 @@ def make_tree(root: Path, count: int = COUNT) -> list[Path]:
     return paths
 
 
+def at_once(command: list[str], runs: int = 3) -> list[tuple[int, bytes, bytes]]:
+    """`command` run that many times at the same moment: each run's exit code, output, errors."""
+    started = [
+        subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL
+        )
+        for _ in range(runs)
+    ]
+    done = [(run, *run.communicate(timeout=120)) for run in started]
+    return [(run.returncode, out, err) for run, out, err in done]
+
+
 def states(paths: list[Path]) -> list[str]:
     """'before', 'after' or 'CORRUPT' for each file."""
     out = []
@@ -219,18 +231,10 @@ def test_fix_killed_in_the_middle(tmp_path: Path) -> None:
 
 def test_two_fix_runs_at_once(tmp_path: Path) -> None:
     paths = make_tree(tmp_path, 80)
-    runs = [
-        subprocess.Popen(
-            [*SKILLKIT, "lint", "--isolated", "--no-cache", "--fix", str(tmp_path)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            stdin=subprocess.DEVNULL,
-        )
-        for _ in range(3)
-    ]
-    for run in runs:
-        _, err = run.communicate(timeout=120)
-        assert run.returncode == 0, err
+    for code, _out, err in at_once(
+        [*SKILLKIT, "lint", "--isolated", "--no-cache", "--fix", str(tmp_path)]
+    ):
+        assert code == 0, err
         assert b"Traceback" not in err
     assert states(paths) == ["after"] * 80
     assert leftovers(tmp_path) == []
@@ -346,18 +350,8 @@ def test_render_manifest_write_refused(
 def test_two_render_runs_at_once(tmp_path: Path) -> None:
     count = 40
     render_project(tmp_path, 3, count)
-    runs = [
-        subprocess.Popen(
-            [*SKILLKIT, "render", "--root", str(tmp_path)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            stdin=subprocess.DEVNULL,
-        )
-        for _ in range(3)
-    ]
-    for run in runs:
-        _, err = run.communicate(timeout=120)
-        assert run.returncode == 0, err
+    for code, _out, err in at_once([*SKILLKIT, "render", "--root", str(tmp_path)]):
+        assert code == 0, err
     expected = outputs(tmp_path, count)
     assert all(b"Version 3." in data for data in expected)
     manifest = (tmp_path / "skills" / ".skillkit-manifest.json").read_bytes()
@@ -425,16 +419,6 @@ def test_lint_runs_at_once_share_the_cache(tmp_path: Path) -> None:
         [*command[:-2], "--no-cache", str(tmp_path / "tree")], capture_output=True, timeout=120
     )
     for _ in range(2):  # a cold cache, then a warm one
-        runs = [
-            subprocess.Popen(
-                [*command, str(tmp_path / "tree")],
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                stdin=subprocess.DEVNULL,
-            )
-            for _ in range(3)
-        ]
-        for run in runs:
-            out, err = run.communicate(timeout=120)
-            assert (run.returncode, out, err) == (expected.returncode, expected.stdout, b"")
+        for code, out, err in at_once([*command, str(tmp_path / "tree")]):
+            assert (code, out, err) == (expected.returncode, expected.stdout, b"")
     assert [p.name for p in cache.rglob(".tmp-*")] == []
