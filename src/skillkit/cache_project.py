@@ -26,7 +26,7 @@ from __future__ import annotations
 import contextlib
 import os
 import zlib
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from skillkit.cache import decode_diagnostic, digest, encode_diagnostic
@@ -39,7 +39,6 @@ if TYPE_CHECKING:
     from skillkit.settings import Settings
 
 PARTS_SHARDS = 32
-WHOLE = ""  # the key of the one part of a rule without a partition
 
 PartId = tuple[str, str]  # (rule code, part key)
 Member = tuple[str, Any]  # (path, its part)
@@ -62,6 +61,7 @@ def _shard(part: PartId) -> int:
 
 def split_facts(facts: Facts, rules: Mapping[str, Rule]) -> tuple[dict[PartId, Any], Ranges]:
     """One file's parts by id, and its suppression ranges."""
+    from skillkit.lint import project_parts
     from skillkit.suppress import SUPPRESSIONS_FACT
 
     parts: dict[PartId, Any] = {}
@@ -73,10 +73,7 @@ def split_facts(facts: Facts, rules: Mapping[str, Rule]) -> tuple[dict[PartId, A
         rule = rules.get(code)
         if rule is None:
             continue  # as in a full run: facts of a rule not in force are not checked
-        pieces: Iterable[tuple[str, Any]] = (
-            ((WHOLE, value),) if rule.partition is None else rule.partition(value)
-        )
-        for part_key, part in pieces:
+        for part_key, part in project_parts(rule, value):
             if (code, part_key) in parts:
                 raise _Stale(f"{code} gave the part {part_key!r} twice")
             parts[(code, part_key)] = part
@@ -92,15 +89,13 @@ def _check(
 ) -> tuple[tuple[str, tuple[Any, ...]], ...]:
     """One part's findings, less those suppressed, encoded for the cache."""
     from skillkit.lint import check_project_part
+    from skillkit.suppress import Suppressions
 
     found = check_project_part(rules[part[0]], members, settings)
     return tuple(
         (d.path, encode_diagnostic(d))
         for d in found
-        if not any(
-            code == d.code and first <= d.span.line <= last
-            for code, first, last in suppressions.get(d.path, ())
-        )
+        if not Suppressions(suppressions.get(d.path, ())).covers(d.code, d.span.line)
     )
 
 

@@ -180,6 +180,16 @@ def project_rules(settings: Settings) -> dict[str, Rule]:
     return {rule.code: rule for rule in active_rules(settings) if rule.check_project is not None}
 
 
+# The key of the one part of a project rule without a partition.
+WHOLE_PART = ""
+
+
+def project_parts(rule: Rule, facts: Any) -> Iterable[tuple[str, Any]]:
+    """One file's facts for a project rule as independent parts, by key (`Rule.partition`: the
+    rule's findings over every file are the union of its findings over each part)."""
+    return ((WHOLE_PART, facts),) if rule.partition is None else rule.partition(facts)
+
+
 def check_project_part(
     rule: Rule, collected: Sequence[tuple[str, Any]], settings: Settings
 ) -> list[Diagnostic]:
@@ -265,13 +275,10 @@ def file_project_diagnostics(
             continue
         collected = [(r.path, f) for r in file_results for c, f in r.facts if c == code]
         try:
-            if rule.partition is None:
-                found.extend(check_project_part(rule, collected, base))
-                continue
-            keys = {key for key, _part in rule.partition(own_facts)}
+            keys = {key for key, _part in project_parts(rule, own_facts)}
             by_key: dict[str, list[tuple[str, Any]]] = {}
             for path, facts in collected:
-                for key, part in rule.partition(facts):
+                for key, part in project_parts(rule, facts):
                     if key in keys:
                         by_key.setdefault(key, []).append((path, part))
             for key in sorted(by_key):
