@@ -335,3 +335,60 @@ def test_policies_read_crontab_lines_and_heredocs_are_skipped(tmp_path: Path) ->
             "`vrctl service ...`",
         )
     ]
+
+
+def test_a_guardrail_that_recommends_a_command_does_not_forbid_it(tmp_path: Path) -> None:
+    # Issue 12, item 1: the clause that forbids is read apart from the one that recommends.
+    body = (
+        "\n## Restart\n\n```sh\n"
+        "vrctl service restart web\n"
+        "systemctl restart web\n"
+        "s6-svc -r ~/.local/services/web\n"
+        "pip install flask\n"
+        "```\n"
+        "\n## Guardrails\n"
+        "- Do not call s6 directly; use `vrctl service ...` instead.\n"
+        "- Never call s6 directly. Use `vrctl service restart` instead.\n"
+        "- Don't run `systemctl`; prefer `vrctl service restart web`.\n"
+        "- Use `uv add` instead of `pip install`.\n"
+    )
+    found = lint_text(tmp_path, FRONT + "\n# Demo\n" + body, select=("SK306",), target="spec")
+    assert [(d.span.line, d.message) for d in found] == [
+        (
+            12,
+            "`systemctl restart web` does what the skill's guardrail on line 20 forbids "
+            "(`systemctl`)",
+        ),
+        (
+            13,
+            "`s6-svc -r ~/.local/services/web` does what the skill's guardrail on line 18 "
+            "forbids (s6)",
+        ),
+        (
+            14,
+            "`pip install flask` does what the skill's guardrail on line 21 forbids (`pip install`)",
+        ),
+    ]
+
+
+def test_a_situation_or_a_list_in_a_guardrail_is_read_as_written(tmp_path: Path) -> None:
+    body = (
+        "\n```sh\nvrctl service status web\nsudo apt-get install -y jq\n```\n"
+        "\n## Guardrails\n"
+        "- If vrctl reports the supervisor is not listening, stop and tell the user instead of "
+        "trying to fix s6 manually.\n"
+        "- Never run `rm -rf`, `sudo` or `apt-get`.\n"
+    )
+    found = lint_text(tmp_path, FRONT + "\n# Demo\n" + body, select=("SK306",), target="spec")
+    assert [(d.span.line, d.message) for d in found] == [
+        (
+            10,
+            "`sudo apt-get install -y jq` does what the skill's guardrail on line 15 forbids "
+            "(`sudo`)",
+        ),
+        (
+            10,
+            "`apt-get install -y jq` does what the skill's guardrail on line 15 forbids "
+            "(`apt-get`)",
+        ),
+    ]

@@ -362,12 +362,38 @@ def destructive_unguarded(skill: Skill, context: Context) -> Iterator[Finding]:
 
 # --- SK306: a skill contradicting its own guardrails ----------------------------------------
 
+# A guardrail forbids some things and often recommends others ("Do not call s6 directly; use
+# `vrctl service ...` instead."). It is read clause by clause: a clause that forbids has one of
+# these words; a clause that recommends ("use ...", "prefer ...", "... instead") forbids nothing;
+# what follows "instead of" or "rather than" is forbidden.
 _NEGATIVE = re.compile(
-    r"\b(?:do not|don't|never|avoid|must not|should not|no|not|forbidden|instead of)\b",
+    r"\b(?:do not|don't|dont|does not|doesn't|never|avoid|must not|mustn't|should not|"
+    r"shouldn't|cannot|can't|no|nor|forbidden|not allowed|disallowed|prohibited)\b|^\W*not\b",
+    re.IGNORECASE,
+)
+_RECOMMEND = re.compile(
+    r"^\W*(?:(?:and|but|or|so|then|just|always|only|instead)\W+)*"
+    r"(?:use|prefer|run|call|try|go through|stick to|rely on|manage|ask|let|switch to)\b"
+    r"|\binstead\b(?!\s+of\b)|\bprefer(?:red|ably|s)?\b|\brecommended\b",
+    re.IGNORECASE,
+)
+# What follows one of these (to the next comma or the end of the sentence) is forbidden.
+_REPLACED = re.compile(
+    r"\b(?:instead of|rather than|in place of)\b|(?<=\bprefer)\b.*?\bover\b", re.IGNORECASE
+)
+# A clause that states a situation ("If vrctl reports the supervisor is not listening, ...")
+# forbids nothing.
+_SITUATION = re.compile(r"^\W*(?:if|when|whenever|once|after|while|in case)\b", re.IGNORECASE)
+_SENTENCE_STOP = re.compile(r"[.;!?:](?=\s|$)|\s+(?:—|--|–)\s+")
+# Commas start a new clause only before a word that turns it (", use ...", ", never ...");
+# elsewhere they separate the items of one list ("Never run `a`, `b` or `c`").
+_CLAUSE_COMMA = re.compile(
+    r",\s*(?=(?:and\s+|but\s+|or\s+|then\s+)?(?:use|prefer|run|call|try|instead|never|"
+    r"do not|don't|avoid|not|if|when|unless)\b)",
     re.IGNORECASE,
 )
 # A conditional guardrail ("... without asking", "unless the user asks") allows the command
-# under a condition that skillkit cannot check; such a bullet is not read as a ban.
+# under a condition that skillkit cannot check; such a clause is not read as a ban.
 _CONDITION = re.compile(
     r"\b(?:unless|without|except|until|before|only if|only when|first)\b", re.IGNORECASE
 )
@@ -380,6 +406,61 @@ CONCEPTS: tuple[tuple[re.Pattern[str], str, Predicate], ...] = (
     (re.compile(r"\b(?:venv|virtualenv)\b", re.IGNORECASE), "a virtualenv", is_venv),
     (re.compile(r"\bsudo\b", re.IGNORECASE), "sudo", is_sudo),
 )
+
+
+def _masked(text: str, codes: Sequence[InlineCode]) -> str:
+    """The line with each code span's content blanked out (its punctuation splits nothing)."""
+    chars = list(text)
+    for code in codes:
+        for index in range(code.span.column - 1, min(code.span.end_column - 1, len(chars))):
+            chars[index] = "x"
+    return "".join(chars)
+
+
+def forbidden_ranges(text: str, codes: Sequence[InlineCode] = ()) -> list[tuple[int, int]]:
+    """The (start, end) ranges of a guardrail line (0-based) that forbid something: its clauses
+    with a negation that neither recommend nor state a situation, and what follows "instead of"
+    or "rather than". Each range excludes the clauses that recommend."""
+    masked = _masked(text, codes)
+    found: list[tuple[int, int]] = []
+    start = 0
+    for stop in [*_SENTENCE_STOP.finditer(masked), None]:
+        end = stop.start() if stop else len(masked)
+        found.extend(_forbidding_clauses(masked, start, end))
+        start = stop.end() if stop else end
+    return found
+
+
+def _forbidding_clauses(masked: str, start: int, end: int) -> list[tuple[int, int]]:
+    sentence = masked[start:end]
+    if _CONDITION.search(sentence):
+        return []
+    cuts = [0, *(m.end() for m in _CLAUSE_COMMA.finditer(sentence)), len(sentence)]
+    found: list[tuple[int, int]] = []
+    previous = False  # whether the clause before forbids (list items after it inherit that)
+    for low, high in zip(cuts, cuts[1:], strict=False):
+        clause = sentence[low:high]
+        replaced = _REPLACED.search(clause)
+        if replaced:
+            # "use X instead of Y", "instead of Y, use X": Y is forbidden, X recommended (unless
+            # the part before has its own negation: "never use X instead of Y").
+            before = clause[: replaced.start()]
+            if _NEGATIVE.search(before) and not _SITUATION.match(before):
+                found.append((start + low, start + low + replaced.start()))
+            else:
+                found.append((start + low + replaced.end(), start + high))
+            previous = False
+            continue
+        if _SITUATION.match(clause):
+            previous = False
+        elif _NEGATIVE.search(clause) and not _RECOMMEND.search(clause):
+            previous = True
+            found.append((start + low, start + high))
+        elif _RECOMMEND.search(clause) or _NEGATIVE.search(clause):
+            previous = False
+        elif previous:
+            found.append((start + low, start + high))
+    return found
 
 
 def _prefix_predicate(words: Sequence[str]) -> Predicate:
@@ -416,14 +497,18 @@ def _bans(skill: Skill) -> list[tuple[int, str, str, Predicate]]:
         code_by_line.setdefault(code.span.line, []).append(code)
     for section in sections:
         for line, text in _bullets(skill, section):
-            if not _NEGATIVE.search(text) or _CONDITION.search(text):
+            codes = code_by_line.get(line, [])
+            ranges = forbidden_ranges(text, codes)
+            if not ranges:
                 continue
+            prose = _masked(text, codes)
             for pattern, what, predicate in CONCEPTS:
-                if pattern.search(text):
+                if any(pattern.search(prose, low, high) for low, high in ranges):
                     found.append((line, text.strip(), what, predicate))
-            for code in code_by_line.get(line, ()):
+            for code in codes:
+                at = code.span.column - 1
                 words = code.text.split()
-                if words:
+                if words and any(low <= at < high for low, high in ranges):
                     found.append((line, text.strip(), f"`{code.text}`", _prefix_predicate(words)))
     return found
 
@@ -435,8 +520,9 @@ def _bans(skill: Skill) -> list[tuple[int, str, str, Predicate]]:
     "A command of the skill does what the skill's own Guardrails section forbids.",
     "An agent that reads a guardrail and then a command that breaks it gets two orders; "
     "whichever it follows, the skill is wrong in one place. The finding points at the command "
-    "and at the guardrail. Conditional guardrails (`without asking`, `unless ...`) are not "
-    "read as bans.",
+    "and at the guardrail. A guardrail is read clause by clause: what it recommends (`use ...`, "
+    "`prefer ...`, `... instead`) is not forbidden, what follows `instead of` or `rather than` "
+    "is, and conditional guardrails (`without asking`, `unless ...`) are not read as bans.",
     bad=_skill(
         "## Restart\n\n```sh\ns6-svc -r ~/.local/services/web\n```\n\n"
         "## Guardrails\n- Do not call s6 directly.\n"
