@@ -366,7 +366,8 @@ def test_a_guardrail_that_recommends_a_command_does_not_forbid_it(tmp_path: Path
         ),
         (
             14,
-            "`pip install flask` does what the skill's guardrail on line 21 forbids (`pip install`)",
+            "`pip install flask` does what the skill's guardrail on line 21 forbids "
+            "(`pip install`)",
         ),
     ]
 

@@ -15,6 +15,7 @@ A malformed entry is reported as a finding (SK307) on line 1 rather than silentl
 
 from __future__ import annotations
 
+import itertools
 import re
 import shlex
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -384,7 +385,7 @@ _REPLACED = re.compile(
 # A clause that states a situation ("If vrctl reports the supervisor is not listening, ...")
 # forbids nothing.
 _SITUATION = re.compile(r"^\W*(?:if|when|whenever|once|after|while|in case)\b", re.IGNORECASE)
-_SENTENCE_STOP = re.compile(r"[.;!?:](?=\s|$)|\s+(?:—|--|–)\s+")
+_SENTENCE_STOP = re.compile(r"[.;!?:](?=\s|$)|\s+(?:\u2014|--|\u2013)\s+")
 # Commas start a new clause only before a word that turns it (", use ...", ", never ...");
 # elsewhere they separate the items of one list ("Never run `a`, `b` or `c`").
 _CLAUSE_COMMA = re.compile(
@@ -438,7 +439,7 @@ def _forbidding_clauses(masked: str, start: int, end: int) -> list[tuple[int, in
     cuts = [0, *(m.end() for m in _CLAUSE_COMMA.finditer(sentence)), len(sentence)]
     found: list[tuple[int, int]] = []
     previous = False  # whether the clause before forbids (list items after it inherit that)
-    for low, high in zip(cuts, cuts[1:], strict=False):
+    for low, high in itertools.pairwise(cuts):
         clause = sentence[low:high]
         replaced = _REPLACED.search(clause)
         if replaced:
