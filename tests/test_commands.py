@@ -86,25 +86,40 @@ def test_argument_counts(tmp_path: Path) -> None:
 
 
 def test_a_mention_is_not_checked_for_missing_arguments(tmp_path: Path) -> None:
+    # An inline span inside a sentence names a command: what it leaves out is not a finding,
+    # what it writes is (issue 12, item 11). A span alone in a list item is a command as written.
     body = (
         "\nRegister it with `vrctl service add`, then `vrctl service restart`; see `vrctl`.\n"
         "Never `vrctl service add web`.\n"
         "Use `vrctl service rm`.\n"
+        "- `vrctl service add web`\n"
     )
     assert _lint(tmp_path, body) == [
-        (
-            "SK410",
-            9,
-            "`vrctl service add web` has no `--cwd`: the process would run in the service folder "
-            "(~/.local/services/web); add `--cwd /home/viberun/app`",
-        ),
-        ("SK405", 9, "`vrctl service add` needs `--cmd <executable>`"),
         (
             "SK401",
             10,
             "unknown subcommand `vrctl service rm`; `vrctl service` takes add, list, logs, "
             "remove, restart, start, status, stop; did you mean `remove`?",
         ),
+        (
+            "SK410",
+            11,
+            "`vrctl service add web` has no `--cwd`: the process would run in the service folder "
+            "(~/.local/services/web); add `--cwd /home/viberun/app`",
+        ),
+        ("SK405", 11, "`vrctl service add` needs `--cmd <executable>`"),
+    ]
+
+
+def test_a_flag_named_in_a_sentence_is_a_mention_quoted_as_written(tmp_path: Path) -> None:
+    body = (
+        "\nUse `uv run --with` for one-off commands, and `vrctl service logs -n` for the tail.\n"
+        "Follow it with `vrctl service logs web --follow`.\n"
+        "- `uv run --with`\n"
+    )
+    assert _lint(tmp_path, body) == [
+        ("SK402", 9, "unknown flag `--follow` for `vrctl service logs`; it takes -n"),
+        ("SK404", 10, "flag `--with` needs a value <requirement>"),
     ]
 
 
@@ -290,13 +305,9 @@ def test_mise_exec_lines_crontab_included(tmp_path: Path) -> None:
             "`mise exec` runs the program that follows `--`; without it `redis-cli` is read as "
             "<TOOL@VERSION> (`mise exec [-C <dir>] [TOOL@VERSION]... -- <program> [<arg>]...`)",
         ),
-        (
-            "SK414",
-            14,
-            "`mise exec` runs the program that follows `--`; without it `node@22` is read as "
-            "<TOOL@VERSION> (`mise exec [-C <dir>] [TOOL@VERSION]... -- <program> [<arg>]...`)",
-        ),
     ]
+    # Line 14's spans are inside a sentence: mentions (`mise exec node@22` alone starts a shell
+    # with node; nothing is missing that the sentence promised).
 
 
 def test_uv_run_and_npx_flag_order(tmp_path: Path) -> None:
@@ -402,7 +413,7 @@ def test_unsafe_fixes_split_a_shell_string_and_add_the_app_folder(tmp_path: Path
             "  --arg x",
             f"vrctl service add api --cmd \"sh -c 'a|b'\" {CWD}",
         )
-        + "\nThen `vrctl service add w --cmd x`.\n"
+        + "\n- `vrctl service add w --cmd x`\n"
     )
     path = write_skill(tmp_path, text)
     settings = Settings(select=("SK407", "SK410"))
@@ -418,5 +429,23 @@ def test_unsafe_fixes_split_a_shell_string_and_add_the_app_folder(tmp_path: Path
             f"  --arg x {CWD}",
             f"vrctl service add api --cmd \"sh -c 'a|b'\" {CWD}",
         )
-        + f"\nThen `vrctl service add w --cmd x {CWD}`.\n"
+        + f"\n- `vrctl service add w --cmd x {CWD}`\n"
     )
+
+
+def test_no_cwd_is_reported_only_where_the_folder_matters(tmp_path: Path) -> None:
+    # Issue 12, item 12: supercronic given its crontab by absolute path, and programs that
+    # `mise exec -C <dir>` moves into <dir>, run the same wherever the service folder is.
+    body = _block(
+        "vrctl service add cron --cmd supercronic --arg /home/viberun/app/cron.tab",
+        "vrctl service add redis --cmd mise --arg exec --arg -C --arg /home/viberun/app "
+        "--arg -- --arg redis-server --arg --bind --arg 0.0.0.0",
+        "vrctl service add web --cmd node --arg server.ts",
+        "vrctl service add api --cmd npm --arg start",
+        "vrctl service add job --cmd /home/viberun/app/bin/job --arg ./data",
+    )
+    assert [(code, line) for code, line, _ in _lint(tmp_path, body, select="SK410")] == [
+        ("SK410", 10),
+        ("SK410", 11),
+        ("SK410", 12),
+    ]

@@ -393,3 +393,44 @@ def test_a_situation_or_a_list_in_a_guardrail_is_read_as_written(tmp_path: Path)
             "(`apt-get`)",
         ),
     ]
+
+
+def test_removing_a_service_to_add_it_again_is_not_destructive(tmp_path: Path) -> None:
+    # Issue 12, item 4: remove then re-add in one step replaces the service's definition.
+    body = (
+        "\n## Change the command\n\nIf the command changed, remove the service and add it again:\n"
+        "\n```sh\nvrctl service remove web\n"
+        "vrctl service add web --cmd uv --arg run --arg uvicorn --arg main:app \\\n"
+        "  --cwd /home/viberun/app\n```\n"
+        "\nOr in one go: `vrctl service remove <name>`, then `vrctl service add <name> ...`.\n"
+        "\n## Clean up\n\n```sh\nvrctl service remove web\nvrctl service add api --cmd x\n```\n"
+        + GUARDRAILS
+    )
+    assert _lint(tmp_path, body, select="SK305") == [
+        (
+            "SK305",
+            23,
+            "`vrctl service remove web` is destructive, but section `Clean up` says nothing "
+            "about a snapshot or asking the user first",
+        )
+    ]
+
+
+def test_a_shell_string_cmd_runs_the_program_it_names(tmp_path: Path) -> None:
+    # Issue 12, item 5: `--cmd "node server.js"` and `--cmd node --arg server.js` run the same
+    # program, so the policies answer the same for both (SK407 reports the string itself).
+    body = (
+        "```sh\n"
+        'vrctl service add web --cmd "node server.js" --cwd /home/viberun/app\n'
+        "vrctl service add web --cmd node --arg server.js --cwd /home/viberun/app\n"
+        "vrctl service add ctl --cmd 'systemctl restart nginx' --cwd /home/viberun/app\n"
+        "```\n"
+    )
+    found = lint_text(
+        tmp_path, FRONT + "\n# Demo\n" + body, select=("SK302", "SK304"), target="viberun"
+    )
+    assert [(d.code, d.severity, d.span.line, d.span.column) for d in found] == [
+        ("SK304", Severity.WARNING, 8, 35),
+        ("SK304", Severity.WARNING, 9, 40),
+        ("SK302", Severity.ERROR, 10, 30),
+    ]

@@ -229,16 +229,24 @@ def cwd_relative(skill: Skill, context: Context) -> Iterator[Finding]:
     "`vrctl service add` has no `--cwd`.",
     "Without `--cwd` the process runs in the service folder (`~/.local/services/<name>`), almost "
     f"never what a skill means: relative paths and config files are not found. Pass "
-    f"`--cwd {APP_DIR}`.",
+    f"`--cwd {APP_DIR}`. Not reported when the folder does not matter: `mise exec -C <dir>` "
+    "runs the program in `<dir>`, and a program given its files by absolute path that reads "
+    "no project (`supercronic /home/viberun/app/cron.tab`) needs no working folder.",
     bad=_block("vrctl service add web --cmd python --arg app.py"),
     good=_block("vrctl service add web --cmd python --arg app.py --cwd /home/viberun/app"),
     fixable=True,
 )
 def cwd_missing(skill: Skill, context: Context) -> Iterator[Finding]:
+    programs: dict[int, list[Run]] = {}  # the programs each command runs, outermost first
+    for run in runs(skill):
+        if run.via:
+            programs.setdefault(id(run.command), []).append(run)
     for run in _service_adds(skill):
         invocation = run.invocation
         assert invocation is not None
         if run.mention or invocation.elided or invocation.uses("--cwd"):
+            continue
+        if not _needs_folder(programs.get(id(run.command), [])):
             continue
         name = invocation.positionals[0].text if invocation.positionals else "<name>"
         last = run.argv[-1].span
@@ -252,6 +260,59 @@ def cwd_missing(skill: Skill, context: Context) -> Iterator[Finding]:
                 safe=False,
             ),
         )
+
+
+# Programs that read their project from the folder they run in (package.json, pyproject.toml,
+# a Makefile, ...), whatever their arguments.
+_PROJECT_TOOLS = frozenset(
+    {
+        "npm",
+        "npx",
+        "pnpm",
+        "yarn",
+        "bun",
+        "deno",
+        "uv",
+        "uvx",
+        "poetry",
+        "pipenv",
+        "make",
+        "cargo",
+        "go",
+        "mise",
+        "bundle",
+        "rails",
+        "mix",
+        "gradle",
+        "mvn",
+        "dotnet",
+        "composer",
+    }
+)
+
+
+def _needs_folder(programs: list[Run]) -> bool:
+    """Whether the program a service runs depends on the folder it runs in. Not when `mise exec
+    -C <dir>` moves it into `<dir>` (mise changes folder before it runs the program), nor when
+    it is given its files by absolute path and reads no project (`supercronic
+    /home/viberun/app/cron.tab`)."""
+    if not programs:
+        return True
+    for run in programs:
+        if run.tool == "mise" and run.invocation is not None and run.invocation.values("-C"):
+            return False
+    program = programs[-1]
+    if program.tool in _PROJECT_TOOLS or program.tool.startswith("python"):
+        return True
+    paths = [word for word in program.argv[1:] if _path_like(word.text)]
+    return not paths or not all(word.text.startswith(("/", "~")) for word in paths)
+
+
+def _path_like(text: str) -> bool:
+    """A word that names a file: it has a `/`, or ends in an extension (`server.ts`)."""
+    if text.startswith("-") or "=" in text or "://" in text:
+        return False
+    return "/" in text or bool(re.search(r"\.[A-Za-z][A-Za-z0-9]{0,7}$", text))
 
 
 def _words_span(run: Run) -> Span:

@@ -291,11 +291,13 @@ def uv_policy(skill: Skill, context: Context) -> Iterator[Finding]:
 @rule(
     "SK304",
     "typescript-policy",
-    Severity.ERROR,
+    Severity.WARNING,
     "With the TypeScript policy: a command runs a JavaScript entry point (`node server.js`).",
     "A team that writes TypeScript only wants `.ts` entry points: `node server.ts` (recent Node "
     "runs TypeScript natively) or `npx -y tsx server.ts`. A `.js` entry point means plain "
-    "JavaScript the agent would write and maintain.",
+    "JavaScript the agent would write and maintain. A warning: the command works, it only "
+    "goes against the policy. `--cmd node --arg server.js` and the shell string "
+    '`--cmd "node server.js"` (SK407) are read as the same program.',
     bad=_skill(
         "```sh\nvrctl service add web --cmd node --arg server.js --cwd /home/viberun/app\n```\n"
     ),
@@ -331,6 +333,46 @@ def _section_text(skill: Skill, line: int) -> tuple[str, Section | None]:
     return "\n".join(text for _, text in _section_lines(skill, section)), section
 
 
+def _service_name(run: Run, verb: str) -> str | None:
+    """The name of `vrctl service <verb> <name>`, or None when the run is not that."""
+    words = run.words
+    if run.tool == "vrctl" and len(words) > 3 and words[1:3] == ("service", verb):
+        return words[3]
+    return None
+
+
+def _step(skill: Skill, run: Run) -> tuple[int, int]:
+    """The lines of the step a command is given in: its code block, or the paragraph (list
+    item) of an inline span."""
+    command = run.command
+    if command.source != "inline":
+        block = next((b for b in skill.code_blocks if b.span.line == command.block_line), None)
+        if block is not None:
+            return block.span.line, block.span.end_line
+    first = last = command.line
+    while first - 1 >= skill.body_start_line and skill.line_text(first - 1).strip():
+        first -= 1
+    while last + 1 <= len(skill.lines) and skill.line_text(last + 1).strip():
+        last += 1
+    return first, last
+
+
+def _re_added(skill: Skill, run: Run) -> bool:
+    """`vrctl service remove X` followed in the same step by `vrctl service add X`: the service
+    definition is replaced (how a changed command or environment takes effect), nothing lost."""
+    name = _service_name(run, "remove")
+    if name is None:
+        return False
+    first, last = _step(skill, run)
+    start = (run.command.span.line, run.command.span.column)
+    return any(
+        _service_name(other, "add") == name
+        and first <= other.command.line <= last
+        and (other.command.span.line, other.command.span.column) > start
+        for other in policy_runs(skill)
+    )
+
+
 @rule(
     "SK305",
     "destructive-unguarded",
@@ -338,7 +380,9 @@ def _section_text(skill: Skill, line: int) -> tuple[str, Section | None]:
     "A destructive command is not in a section that mentions a snapshot or asking the user.",
     "`vrctl service remove`, `vrctl host restore` and `rm -rf` lose work that cannot be got "
     "back. A skill should give them only where it also says to take a snapshot or to ask the "
-    "user first, so that an agent reading that part does not run them blindly.",
+    "user first, so that an agent reading that part does not run them blindly. A `service "
+    "remove` followed in the same step (code block or paragraph) by a `service add` of the "
+    "same name only replaces the service's definition, and is not reported.",
     bad=_skill("## Clean up\n\n```sh\nvrctl service remove web\n```\n"),
     good=_skill(
         "## Clean up\n\nAsk the user first, and take a snapshot:\n\n"
@@ -349,6 +393,8 @@ def _section_text(skill: Skill, line: int) -> tuple[str, Section | None]:
 def destructive_unguarded(skill: Skill, context: Context) -> Iterator[Finding]:
     for run in policy_runs(skill):
         if run.tool not in DESTRUCTIVE_TOOLS or not is_destructive(run):
+            continue
+        if _re_added(skill, run):
             continue
         text, section = _section_text(skill, run.command.line)
         if _SAFEGUARD.search(text):

@@ -75,6 +75,19 @@ def is_negated(skill: Skill, command: Command) -> bool:
     return bool(_NEGATION.search(sentence))
 
 
+_CODE_SPAN = re.compile(r"(`+).*?\1")
+_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+def in_sentence(skill: Skill, command: Command) -> bool:
+    """An inline command with words of prose on its line ("Use `uv run --with` for one-off
+    commands"): it names a command, and may leave out what a run needs. A span alone on its
+    line (or alone in a list item) is a command to run as written."""
+    if command.source != "inline":
+        return False
+    return bool(_WORD.search(_CODE_SPAN.sub(" ", skill.line_text(command.line))))
+
+
 def _runs_of(skill: Skill, command: Command) -> list[Run]:
     negated = is_negated(skill, command)
     argv = command.argv
@@ -85,7 +98,8 @@ def _runs_of(skill: Skill, command: Command) -> list[Run]:
     via: list[str] = []
     outer: Invocation | None = None
     inline = command.source == "inline"
-    for argv, invocation in matched_programs(command.argv, inline=inline):
+    sentence = inline and in_sentence(skill, command)
+    for argv, invocation in matched_programs(command.argv, inline=inline, in_sentence=sentence):
         mention = invocation.mention if invocation is not None else False
         found.append(Run(command, argv, invocation, tuple(via), mention, negated, outer))
         via.append(tool_name(argv[0]))

@@ -8,6 +8,7 @@ follows a command into the programs it runs (`vrctl service add --cmd mise --arg
 from collections.abc import Iterator, Sequence
 
 from skillkit.model import Token
+from skillkit.parse.shell import commands_of_text
 from skillkit.tools.grammar import (
     CommandSpec,
     Flag,
@@ -59,14 +60,31 @@ def _after_prefix(argv: Sequence[Token]) -> tuple[Token, ...]:
     return tuple(argv[index:])
 
 
+def _split_shell_string(argv: tuple[Token, ...]) -> tuple[Token, ...]:
+    """`--cmd "node server.js"` (the shell-string form of older viberun releases, an error of its
+    own) read as the program it means, `node server.js`, so that a rule about that program
+    answers the same for it as for `--cmd node --arg server.js`."""
+    if not argv or argv[0].placeholder or not any(c.isspace() for c in argv[0].text):
+        return argv
+    first = argv[0]
+    # The words' columns are exact when the string sits on one line after its opening quote.
+    offset = 1 if first.raw[:1] in ("'", '"') else 0
+    commands = commands_of_text(first.text, first.span.line, first.span.column + offset)
+    if not commands:
+        return argv
+    return (*commands[0].argv, *argv[1:])
+
+
 def matched_programs(
-    argv: Sequence[Token], *, inline: bool = False
+    argv: Sequence[Token], *, inline: bool = False, in_sentence: bool = False
 ) -> Iterator[tuple[tuple[Token, ...], Invocation | None]]:
     """The argv itself, then every program it runs, outermost first, each with its match (None
     for a tool without a grammar). Each is matched once: following a wrapper needs its match.
 
     `inline`: the argv is an inline span, matched as a mention when it only names a command
-    path (`vrctl service add`). A mention has the same program as an invocation."""
+    path (`vrctl service add`). `in_sentence`: an inline span inside a sentence, a mention
+    whatever it holds ("Use `uv run --with` for one-offs" names a flag, it does not run
+    uv without its value). A mention has the same program as an invocation."""
     current = tuple(argv)
     for depth in range(8):  # wrappers nest a few levels at most; a bound keeps it total
         if not current:
@@ -75,7 +93,9 @@ def matched_programs(
         grammar = GRAMMARS.get(name)
         invocation = None
         if grammar is not None:
-            mention = depth == 0 and inline and grammar.names_command([t.text for t in current])
+            mention = in_sentence or (
+                depth == 0 and inline and grammar.names_command([t.text for t in current])
+            )
             invocation = match(grammar, current, mention=mention)
         yield current, invocation
         if name in PREFIX_COMMANDS:
@@ -83,7 +103,7 @@ def matched_programs(
         elif invocation is None:
             return
         else:
-            current = invocation.program()
+            current = _split_shell_string(invocation.program())
 
 
 def programs(argv: Sequence[Token]) -> Iterator[tuple[Token, ...]]:

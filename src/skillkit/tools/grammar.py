@@ -387,11 +387,12 @@ def match(grammar: ToolGrammar, argv: Sequence[Token], *, mention: bool = False)
                 ):
                     value = words[index]
                     index += 1
-                else:
+                elif not (mention and index >= len(words)):
+                    # (A mention may end with the flag it names: "`uv run --with` adds one".)
                     problems.append(
                         GrammarProblem(
                             "missing-value",
-                            f"flag `{flag.name}` needs a value <{flag.metavar}>",
+                            f"flag `{name if has_inline else text}` needs a value <{flag.metavar}>",
                             word.span,
                         )
                     )
