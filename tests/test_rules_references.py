@@ -153,7 +153,8 @@ def test_one_path_named_many_times_is_reported_at_each_span(tmp_path: Path) -> N
 
 
 def test_a_backticked_script_that_is_missing(tmp_path: Path) -> None:
-    assert found(tmp_path, "\nRun `scripts/fill_form.py` on the input.\n", "SK502") == [
+    body = "\nRun `scripts/fill_form.py` on the input.\n"
+    assert found(tmp_path, body, "SK502", {"scripts/extract.py": ""}) == [
         ("SK502", 6, 6, "path `scripts/fill_form.py` does not exist in the skill folder")
     ]
 
@@ -221,7 +222,7 @@ def test_example_sentences_and_lead_ins_are_not_claims(tmp_path: Path) -> None:
 
 def test_an_example_elsewhere_on_the_line_does_not_excuse_a_path(tmp_path: Path) -> None:
     body = "\nSee the examples below. Then run `scripts/fill_form.py` on the input.\n"
-    assert found(tmp_path, body, "SK502") == [
+    assert found(tmp_path, body, "SK502", {"scripts/extract.py": ""}) == [
         ("SK502", 6, 35, "path `scripts/fill_form.py` does not exist in the skill folder")
     ]
 
@@ -235,3 +236,20 @@ def test_odd_targets_are_findings_not_crashes(tmp_path: Path) -> None:
     diagnostics = lint_text(tmp_path, FRONT + body, select=("ALL",))
     assert [d.code for d in diagnostics if d.code.startswith("SK5")] == ["SK501"] * 3
     assert [d for d in diagnostics if d.code == "SK000"] == []
+
+
+def test_a_path_is_checked_only_where_the_skill_folder_makes_the_claim(tmp_path: Path) -> None:
+    # Issue 12, item 7: real skills name files of the plugin or repository root, of a clone,
+    # files they write, and layout advice; none of these is a claim about the skill's folder.
+    body = (
+        "\nRun `python ${CLAUDE_PLUGIN_ROOT}/scripts/lint.py` or `scripts/lint.py` from the "
+        "repository root.\n"
+        "\nClone the repo, then edit `src/components/App.tsx`.\n"
+        "\nPut long patterns in `references/patterns.md` and save results to "
+        "`output/report.json`.\n"
+        "\nSee [`references/old.md`](references/old.md) for the API.\n"
+        "\nThen read `references/guide.md`.\n"
+    )
+    assert found(tmp_path, body, "SK502", {"references/api.md": "# API\n"}) == [
+        ("SK502", 14, 12, "path `references/guide.md` does not exist in the skill folder")
+    ]

@@ -180,13 +180,16 @@ def outside_folders(skill: Skill) -> tuple[str, ...]:
     return tuple(sorted(found))
 
 
-# The folders the specification suggests for a skill's files.
-SPEC_FOLDERS = frozenset({"scripts", "references", "assets"})
 _PATH = re.compile(r"^[A-Za-z0-9_.+-]+(?:/[A-Za-z0-9_.+-]+)+$")
 # A file name: a name, a dot and an extension with at least one letter (not `1.0` or `v2.5`).
 _FILE_NAME = re.compile(r"^[A-Za-z0-9_+-][A-Za-z0-9_.+-]*\.(?=[0-9]*[A-Za-z])[A-Za-z0-9]{1,8}$")
-# Words that mark a paragraph as talking about hypothetical files.
-_EXAMPLE = re.compile(r"\bexamples?\b|\be\.g\.|\bfor instance\b", re.IGNORECASE)
+# Words that mark a paragraph as talking about hypothetical files: examples, and files the
+# agent is to make ("put patterns in `references/patterns.md`", "save it as `assets/x.png`").
+_EXAMPLE = re.compile(
+    r"\bexamples?\b|\be\.g\.|\bfor instance\b|\bsuch as\b"
+    r"|\b(?:create|write|put|save|generate|output|produce|place|store|emit)(?:s|d|ed|ing)?\b",
+    re.IGNORECASE,
+)
 _CODE_SPAN = re.compile(r"(`+).*?\1")
 _STOPS = (". ", "! ", "? ", "; ")
 _ABBREVIATION = re.compile(r"\b(?:e\.g|i\.e|etc|vs|cf)\.", re.IGNORECASE)
@@ -248,6 +251,20 @@ def _speaks_of_examples(skill: Skill, code: InlineCode) -> bool:
     return any(_EXAMPLE.search(text) for text in texts)
 
 
+_LABEL = re.compile(r"\[((?:[^\[\]\\]|\\.)*)\]\(")
+
+
+def _link_label_spans(skill: Skill) -> list[tuple[int, int, int]]:
+    """(line, first column, end column) of the label of each inline link on a line that has
+    one: a path there repeats the link's target, which SK501 checks."""
+    found: list[tuple[int, int, int]] = []
+    lines = {link.span.line for link in skill.links}
+    for line in lines:
+        for match in _LABEL.finditer(skill.line_text(line)):
+            found.append((line, match.start(1) + 1, match.end(1) + 1))
+    return found
+
+
 def _checked_path(
     folder: Path, text: str, has_folder: dict[str, bool], listings: Listings
 ) -> str | None:
@@ -256,14 +273,15 @@ def _checked_path(
     if path is None:
         return None
     first = path.split("/", 1)[0]
-    # A path under a folder the skill does not have, and not one of the spec's folders, is most
-    # likely relative to the user's project (`src/app.py`), not to the skill.
-    if first not in SPEC_FOLDERS:
-        known = has_folder.get(first)
-        if known is None:  # asked once a skill: a long skill names `scripts/...` many times
-            known = has_folder[first] = _listed(os.path.join(folder, first), listings) is not None
-        if not known:
-            return None
+    # A path under a folder the skill does not have is most likely relative to something else:
+    # the user's project (`src/app.py`), the plugin or repository root (`scripts/build.py`
+    # next to `.claude-plugin/`), a clone the skill makes, a file it writes. Only a folder the
+    # skill has makes the claim that the file is in it.
+    known = has_folder.get(first)
+    if known is None:  # asked once a skill: a long skill names `scripts/...` many times
+        known = has_folder[first] = _listed(os.path.join(folder, first), listings) is not None
+    if not known:
+        return None
     return path
 
 
@@ -275,11 +293,16 @@ def _checked_path(
     "Skills tell the agent to run `scripts/x.py` or read `references/y.md`; when the file is "
     "missing the agent improvises. Prose also names files the agent is to create, or files of "
     "an example skill, so this rule is careful and a warning: it checks only `dir/file.ext` "
-    "spans under `scripts/`, `references/`, `assets/` or a folder the skill has, and skips a "
-    "sentence (or the line ending in `:` that leads into its paragraph) that speaks of an "
-    '"example", "e.g." or "for instance". Folders (`scripts/`), URLs, absolute and `~` paths, '
-    "placeholders (`<name>`, `{lang}`) and globs are not checked.",
-    bad=_FRONT + "\nRun `scripts/fill_form.py` on the input.\n",
+    "spans under a folder the skill has (a `scripts/...` path in a skill without `scripts/` "
+    "names a file of the plugin or repository root, of a clone, or one the skill writes), "
+    "skips a link's label (SK501 checks its target), and skips a sentence (or the line ending "
+    "in `:` that leads into its paragraph) that speaks of an example or of making the file "
+    '("e.g.", "create", "put ... in", "save"). Folders (`scripts/`), URLs, absolute and `~` '
+    "paths, `${VAR}/...`, placeholders (`<name>`, `{lang}`) and globs are not checked.",
+    bad=Example(
+        _FRONT + "\nRun `scripts/fill_form.py` on the input.\n",
+        files={"scripts/extract.py": "print('ok')\n"},
+    ),
     good=Example(
         _FRONT + "\nRun `scripts/fill_form.py` on the input.\n",
         files={"scripts/fill_form.py": "print('ok')\n"},
@@ -293,10 +316,16 @@ def path_missing(skill: Skill, context: Context) -> Iterator[Finding]:
     checked: dict[str, str | None] = {}  # each span's text, judged once a skill
     has_folder: dict[str, bool] = {}
     folder = skill.folder
+    labels = _link_label_spans(skill)
     for code in skill.inline_code:
         text = code.text
         if "/" not in text:  # every path has one; most spans are not paths
             continue
+        if any(
+            line == code.span.line and start <= code.span.column < end
+            for line, start, end in labels
+        ):
+            continue  # `[\`scripts/x.py\`](scripts/x.py)`: SK501 checks the link's target
         if text in checked:
             path = checked[text]
         else:
