@@ -434,3 +434,62 @@ def test_a_shell_string_cmd_runs_the_program_it_names(tmp_path: Path) -> None:
         ("SK304", Severity.WARNING, 9, 40),
         ("SK302", Severity.ERROR, 10, 30),
     ]
+
+
+def test_what_the_non_root_container_user_cannot_do(tmp_path: Path) -> None:
+    # Issue 12, item 13: the old cron-jobs skill installed cron with apt, wrote /etc/cron.d and
+    # ran the system daemon under vrctl; a current container has no root and no sudo.
+    body = (
+        "\n## Install + start cron\n```\n"
+        "sudo apt-get update && sudo apt-get install -y cron\n"
+        'echo "*/5 * * * * viberun /home/viberun/app/job.sh" | sudo tee /etc/cron.d/app\n'
+        "cat > /etc/cron.d/app <<'EOF'\n"
+        "*/5 * * * * viberun /home/viberun/app/job.sh\n"
+        "EOF\n"
+        "vrctl service add cron --cmd cron --arg -f --cwd /home/viberun/app\n"
+        "brew install supercronic\n"
+        "vrctl service add cron --cmd supercronic --arg /home/viberun/app/cron.tab\n"
+        "```\n"
+        "\nIf jq is missing, `apt-get install jq`.\n"
+        "On your laptop, run `sudo apt install jq`. Never use `sudo` in the container.\n"
+        + GUARDRAILS
+    )
+    apt = (
+        "install system packages with Homebrew (`brew install <formula>`) and language "
+        "toolchains with mise"
+    )
+    etc = (
+        "it writes under /etc, which the non-root container user cannot; keep the file under "
+        "/home/viberun (a crontab: `/home/viberun/app/cron.tab`, run by supercronic under vrctl)"
+    )
+    assert _lint(tmp_path, body, select="SK308") == [
+        (
+            "SK308",
+            10,
+            "`sudo apt-get update` cannot work in the container: the image has no sudo and the "
+            f"container user is not root; {apt}",
+        ),
+        (
+            "SK308",
+            11,
+            "`sudo tee /etc/cron.d/app` cannot work in the container: the image has no sudo, "
+            f"and {etc}",
+        ),
+        ("SK308", 12, f"`cat > /etc/cron.d/app <<'EOF'` cannot work in the container: {etc}"),
+        (
+            "SK308",
+            15,
+            "`cron -f` cannot work in the container: the system cron daemon must start as root, "
+            "which the container user is not; run a user-space runner under vrctl instead "
+            "(`brew install supercronic`, then `vrctl service add cron --cmd supercronic --arg "
+            "/home/viberun/app/cron.tab`)",
+        ),
+        (
+            "SK308",
+            20,
+            "`apt-get install jq` cannot work in the container: it needs root, and the "
+            f"container user `viberun` has no sudo; {apt}",
+        ),
+    ]
+    # Only a viberun container has this user.
+    assert _lint(tmp_path / "spec", body, select="SK308", target="spec") == []

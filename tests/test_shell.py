@@ -239,6 +239,23 @@ def test_crontab_line_in_a_shell_block() -> None:
     assert (command.source, list(command.words)) == ("crontab", ["vrctl", "run"])
 
 
+def test_a_system_crontab_line_has_a_user_before_the_command() -> None:
+    # Issue 12, item 14: /etc/crontab and /etc/cron.d lines put a user field before the
+    # command; read as the command, the user hid every command of a system crontab.
+    named = block("# /etc/cron.d/app\n*/15 * * * * app /usr/bin/python3 /opt/app/crl.py --quiet")
+    assert argvs(named) == [["/usr/bin/python3", "/opt/app/crl.py", "--quiet"]]
+    assert named[0].span.column == 18
+    lead = parse_text(
+        f"{FM}Add this line to `/etc/crontab`:\n\n```cron\n0 3 * * * www-data vrctl x\n```\n"
+    ).commands
+    assert argvs(lead) == [["vrctl", "x"]]
+    # `root` is never the command; a user crontab's first word is.
+    assert argvs(block("@daily root /usr/local/bin/rotate\n@daily app-backup --now", "cron")) == [
+        ["/usr/local/bin/rotate"],
+        ["app-backup", "--now"],
+    ]
+
+
 def test_five_words_that_are_not_a_schedule_stay_a_command() -> None:
     (command,) = block("echo 1 2 3 4 5")
     assert command.source == "block" and command.words[0] == "echo"

@@ -19,7 +19,9 @@ SHELL_LANGUAGES = frozenset(
 )
 CRONTAB_LANGUAGES = frozenset({"cron", "crontab"})
 # Inline spans are commands only when they start with one of these tools.
-INLINE_TOOLS = frozenset({"vrctl", "mise", "uv", "uvx", "npx", "pip", "pip3", "systemctl"})
+INLINE_TOOLS = frozenset(
+    {"vrctl", "mise", "uv", "uvx", "npx", "pip", "pip3", "systemctl", "sudo", "apt-get", "apt"}
+)
 
 _PLACEHOLDER = re.compile(r"<[^<>\n]+>")
 _WHOLE_PLACEHOLDER = re.compile(r"^(?:<[^<>\n]+>|\.\.\.|…|\[\.\.\.\])$")
@@ -289,7 +291,9 @@ class _Lexer:
         return i
 
 
-def _split_commands(lexemes: Iterator[_Lexeme], source: str, block_line: int) -> Iterator[Command]:
+def _split_commands(
+    lexemes: Iterator[_Lexeme], source: str, block_line: int, system_crontab: bool = False
+) -> Iterator[Command]:
     words: list[Token] = []
     skip_next_word = False
     for lexeme in lexemes:
@@ -304,16 +308,18 @@ def _split_commands(lexemes: Iterator[_Lexeme], source: str, block_line: int) ->
             skip_next_word = lexeme not in ("<<", "<<-")
             continue
         skip_next_word = False
-        command = _command(words, source, block_line)
+        command = _command(words, source, block_line, system_crontab)
         if command:
             yield command
         words = []
-    command = _command(words, source, block_line)
+    command = _command(words, source, block_line, system_crontab)
     if command:
         yield command
 
 
-def _command(words: list[Token], source: str, block_line: int) -> Command | None:
+def _command(
+    words: list[Token], source: str, block_line: int, system_crontab: bool = False
+) -> Command | None:
     assignments: list[Token] = []
     index = 0
     while index < len(words) and _ASSIGNMENT.match(words[index].raw):
@@ -328,6 +334,10 @@ def _command(words: list[Token], source: str, block_line: int) -> Command | None
         if cron:
             argv = argv[cron:]
             kind = "crontab"
+            # A system crontab (/etc/crontab, /etc/cron.d/*) has a user field before the
+            # command; `root` is never the command anywhere.
+            if len(argv) > 1 and (system_crontab or argv[0].text == "root"):
+                argv = argv[1:]
             if not argv:
                 return None
     first, last = argv[0].span, argv[-1].span
@@ -376,12 +386,34 @@ def _strip_prompts(block: CodeBlock) -> tuple[str, bool]:
     return "\n".join(out), True
 
 
-def commands_of_block(block: CodeBlock) -> tuple[Command, ...]:
+_SYSTEM_CRONTAB = re.compile(r"/etc/cron\.d\b|/etc/crontab\b")
+
+
+def commands_of_block(block: CodeBlock, system_crontab: bool = False) -> tuple[Command, ...]:
+    """The commands of a code block. `system_crontab`: its crontab lines are those of
+    /etc/crontab or /etc/cron.d (a user field before the command), as the text leading into
+    the block says; a block that names such a file says so itself."""
     if block.language not in SHELL_LANGUAGES and block.language not in CRONTAB_LANGUAGES:
         return ()
     text, _ = _strip_prompts(block)
     lexer = _Lexer(text, block.content_line, block.indent)
-    return tuple(_split_commands(lexer.lex(), "block", block.span.line))
+    system_crontab = system_crontab or bool(_SYSTEM_CRONTAB.search(block.info + "\n" + text))
+    return tuple(_split_commands(lexer.lex(), "block", block.span.line, system_crontab))
+
+
+def _leads_into_system_crontab(skill: Skill, block: CodeBlock) -> bool:
+    """Whether the prose just before a block (its last two lines) names /etc/cron.d or
+    /etc/crontab ("Add this line to `/etc/cron.d/app`:")."""
+    seen = 0
+    number = block.span.line - 1
+    while number >= skill.body_start_line and seen < 2:
+        text = skill.line_text(number)
+        if text.strip():
+            if _SYSTEM_CRONTAB.search(text):
+                return True
+            seen += 1
+        number -= 1
+    return False
 
 
 def commands_of_text(
@@ -395,7 +427,7 @@ def commands_of_text(
 def commands_of_skill(skill: Skill) -> tuple[Command, ...]:
     found: list[Command] = []
     for block in skill.code_blocks:
-        found.extend(commands_of_block(block))
+        found.extend(commands_of_block(block, _leads_into_system_crontab(skill, block)))
     for code in skill.inline_code:
         first_word = code.text.split(None, 1)[0] if code.text.strip() else ""
         if first_word in INLINE_TOOLS:

@@ -15,6 +15,7 @@ A malformed entry is reported as a finding (SK307) on line 1 rather than silentl
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 import shlex
@@ -341,36 +342,53 @@ def _service_name(run: Run, verb: str) -> str | None:
     return None
 
 
-def _step(skill: Skill, run: Run) -> tuple[int, int]:
-    """The lines of the step a command is given in: its code block, or the paragraph (list
-    item) of an inline span."""
+_STEP_LINES = 40  # a paragraph longer than this is no one step
+
+
+def _step(skill: Skill, run: Run, block_ends: dict[int, int]) -> tuple[int, int]:
+    """The lines of the step a command is given in: its code block (`block_ends`: the last
+    line of each block by its first), or the paragraph (list item) of an inline span."""
     command = run.command
-    if command.source != "inline":
-        block = next((b for b in skill.code_blocks if b.span.line == command.block_line), None)
-        if block is not None:
-            return block.span.line, block.span.end_line
+    if command.source != "inline" and command.block_line in block_ends:
+        return command.block_line, block_ends[command.block_line]
     first = last = command.line
-    while first - 1 >= skill.body_start_line and skill.line_text(first - 1).strip():
+    while (
+        first - 1 >= skill.body_start_line
+        and command.line - first < _STEP_LINES
+        and skill.line_text(first - 1).strip()
+    ):
         first -= 1
-    while last + 1 <= len(skill.lines) and skill.line_text(last + 1).strip():
+    while (
+        last + 1 <= len(skill.lines)
+        and last - command.line < _STEP_LINES
+        and skill.line_text(last + 1).strip()
+    ):
         last += 1
     return first, last
 
 
-def _re_added(skill: Skill, run: Run) -> bool:
+def _re_added(
+    skill: Skill, run: Run, adds: dict[str, list[tuple[int, int]]], block_ends: dict[int, int]
+) -> bool:
     """`vrctl service remove X` followed in the same step by `vrctl service add X`: the service
-    definition is replaced (how a changed command or environment takes effect), nothing lost."""
+    definition is replaced (how a changed command or environment takes effect), nothing lost.
+    `adds`: where each name is added, in order; `block_ends`: see `_step`."""
     name = _service_name(run, "remove")
-    if name is None:
+    if name is None or name not in adds:
         return False
-    first, last = _step(skill, run)
+    first, last = _step(skill, run, block_ends)
     start = (run.command.span.line, run.command.span.column)
-    return any(
-        _service_name(other, "add") == name
-        and first <= other.command.line <= last
-        and (other.command.span.line, other.command.span.column) > start
-        for other in policy_runs(skill)
-    )
+    later = adds[name][bisect.bisect_right(adds[name], start) :]
+    return bool(later) and later[0][0] <= last and later[0][0] >= first
+
+
+def _adds_by_name(skill: Skill) -> dict[str, list[tuple[int, int]]]:
+    found: dict[str, list[tuple[int, int]]] = {}
+    for run in policy_runs(skill):
+        name = _service_name(run, "add")
+        if name is not None:
+            found.setdefault(name, []).append((run.command.span.line, run.command.span.column))
+    return found
 
 
 @rule(
@@ -391,13 +409,22 @@ def _re_added(skill: Skill, run: Run) -> bool:
     default=False,
 )
 def destructive_unguarded(skill: Skill, context: Context) -> Iterator[Finding]:
+    adds: dict[str, list[tuple[int, int]]] | None = None
+    block_ends: dict[int, int] = {}
+    guarded: dict[int, bool] = {}  # whether each section (by its first line) has a safeguard
     for run in policy_runs(skill):
         if run.tool not in DESTRUCTIVE_TOOLS or not is_destructive(run):
             continue
-        if _re_added(skill, run):
+        if adds is None:  # gathered once, for the first destructive command
+            adds = _adds_by_name(skill)
+            block_ends = {block.span.line: block.span.end_line for block in skill.code_blocks}
+        if _re_added(skill, run, adds, block_ends):
             continue
-        text, section = _section_text(skill, run.command.line)
-        if _SAFEGUARD.search(text):
+        section = skill.section_at(run.command.line)
+        key = section.start_line if section else 0
+        if key not in guarded:  # once a section: a section may give thousands of commands
+            guarded[key] = bool(_SAFEGUARD.search(_section_text(skill, run.command.line)[0]))
+        if guarded[key]:
             continue
         where = f"section `{section.title}`" if section else "the part before the first heading"
         yield Finding(
@@ -405,6 +432,157 @@ def destructive_unguarded(skill: Skill, context: Context) -> Iterator[Finding]:
             f"`{_shown(run)}` is destructive, but {where} says nothing about a snapshot or "
             "asking the user first",
         )
+
+
+# --- SK308: what the non-root container user cannot do -------------------------------------
+
+_PACKAGE_MANAGERS = {
+    "apt-get": frozenset(
+        {
+            "install",
+            "update",
+            "upgrade",
+            "dist-upgrade",
+            "full-upgrade",
+            "remove",
+            "purge",
+            "autoremove",
+            "build-dep",
+            "reinstall",
+        }
+    ),
+    "apt": frozenset(
+        {
+            "install",
+            "update",
+            "upgrade",
+            "full-upgrade",
+            "remove",
+            "purge",
+            "autoremove",
+            "reinstall",
+        }
+    ),
+    "aptitude": frozenset({"install", "update", "upgrade", "remove", "purge"}),
+    "dpkg": frozenset({"-i", "--install", "-r", "--remove", "-P", "--purge"}),
+}
+# Tools that write the path they are given.
+_WRITERS = frozenset(
+    {"tee", "cp", "mv", "install", "ln", "touch", "mkdir", "rm", "chmod", "chown", "crontab"}
+)
+_ETC_REDIRECT = re.compile(r"(?:^|[^<&\d])>{1,2}\|?\s*[\"']?/etc/")
+# The system cron daemons (Debian's `cron`, the `crond` of /usr/sbin): they start as root.
+_SYSTEM_CRON = frozenset({"cron", "/usr/sbin/cron", "/usr/sbin/crond", "/etc/init.d/cron"})
+# A command given for the user's own machine, not the container.
+_USER_MACHINE = re.compile(
+    r"\b(?:laptop|your (?:own )?(?:machine|computer|mac)|their (?:own )?(?:machine|computer)|"
+    r"on the host|host machine|locally)\b",
+    re.IGNORECASE,
+)
+_INSTEAD_OF_APT = (
+    "install system packages with Homebrew (`brew install <formula>`) and language toolchains "
+    "with mise"
+)
+
+
+def _root_only(skill: Skill, run: Run) -> str | None:
+    """Why a run cannot work as the container's non-root user without sudo, or None."""
+    tool, words = run.tool, run.words
+    if tool == "sudo":
+        inner = words[1:]
+        if inner and inner[0] in _PACKAGE_MANAGERS:
+            return f"the image has no sudo and the container user is not root; {_INSTEAD_OF_APT}"
+        if inner and inner[0] in _WRITERS and any(w.startswith("/etc/") for w in inner):
+            return "the image has no sudo, and " + _ETC_WRITE
+        return (
+            "the image has no sudo and the container user `viberun` is not root; run it as the "
+            "user, on files under /home/viberun"
+        )
+    verbs = _PACKAGE_MANAGERS.get(tool)
+    if verbs is not None and any(word in verbs for word in words[1:3]):
+        return f"it needs root, and the container user `viberun` has no sudo; {_INSTEAD_OF_APT}"
+    if tool == "cron" or words[0] in _SYSTEM_CRON:
+        return (
+            "the system cron daemon must start as root, which the container user is not; run a "
+            "user-space runner under vrctl instead (`brew install supercronic`, then "
+            "`vrctl service add cron --cmd supercronic --arg /home/viberun/app/cron.tab`)"
+        )
+    if tool in _WRITERS and tool != "crontab":
+        targets = [w for w in words[1:] if w.startswith("/etc/")]
+        if targets and (tool not in ("cp", "mv", "install", "ln") or words[-1].startswith("/etc/")):
+            return _ETC_WRITE
+    if (
+        run.command.source != "inline"
+        and not run.via
+        and _ETC_REDIRECT.search(command_line(skill, run))
+    ):
+        return _ETC_WRITE
+    return None
+
+
+_ETC_WRITE = (
+    "it writes under /etc, which the non-root container user cannot; keep the file under "
+    "/home/viberun (a crontab: `/home/viberun/app/cron.tab`, run by supercronic under vrctl)"
+)
+
+
+def _for_the_users_machine(skill: Skill, run: Run, known: dict[int, bool]) -> bool:
+    """Whether the command is given for the user's own machine ("on your laptop, run ...").
+    `known`: the answer for each line asked before (a line may hold thousands of commands)."""
+    line = run.command.block_line or run.command.line
+    if line not in known:
+        known[line] = _lead_names_the_users_machine(skill, line)
+    return known[line]
+
+
+def _lead_names_the_users_machine(skill: Skill, line: int) -> bool:
+    lead = [skill.line_text(line)]
+    number = line - 1
+    while number >= skill.body_start_line and len(lead) < 3:
+        text = skill.line_text(number)
+        if text.startswith("#"):
+            break
+        if text.strip():
+            lead.append(text)
+        number -= 1
+    return any(_USER_MACHINE.search(text) for text in lead)
+
+
+@rule(
+    "SK308",
+    "root-only-command",
+    Severity.ERROR,
+    "A command needs root (`apt-get install`, `sudo`, writing under /etc, the system cron "
+    "daemon), which the viberun container user does not have.",
+    "viberun app containers run as the non-root user `viberun` and the image has no `sudo` "
+    "(`../shared/docs/vrctl.md`, The container user), so these commands fail in a current "
+    "container; older skill versions used all of them. What works: Homebrew on Linux "
+    "(`brew install ...`) for system packages, mise for language toolchains, files under "
+    "`/home/viberun`, and for cron a user-space runner (`supercronic`) under vrctl. A command "
+    'given for the user\'s own machine ("on your laptop") is not reported.',
+    bad=Example(
+        _skill("```sh\nsudo apt-get install -y cron\n```\n"), target="viberun", folder="demo"
+    ),
+    good=Example(_skill("```sh\nbrew install supercronic\n```\n"), target="viberun"),
+    targets=("viberun",),
+)
+def root_only_command(skill: Skill, context: Context) -> Iterator[Finding]:
+    done: set[int] = set()  # one finding a shell line: `sudo apt-get update && sudo ...`
+    users_machine: dict[int, bool] = {}
+    for run in policy_runs(skill):
+        if run.mention:
+            continue
+        line = logical_lines(skill, run)[0] if run.command.source != "inline" else -id(run.command)
+        if line in done:
+            continue
+        why = _root_only(skill, run)
+        if why is None or _for_the_users_machine(skill, run, users_machine):
+            continue
+        done.add(line)
+        shown = command_line(skill, run) if why == _ETC_WRITE and not run.via else _shown(run)
+        if len(shown) > 60:
+            shown = shown[:57] + "..."
+        yield Finding(_where(run), f"`{shown}` cannot work in the container: {why}")
 
 
 # --- SK306: a skill contradicting its own guardrails ----------------------------------------

@@ -79,13 +79,23 @@ _CODE_SPAN = re.compile(r"(`+).*?\1")
 _WORD = re.compile(r"[^\W\d_]{2,}")
 
 
+_last_sentences: tuple[Skill, dict[int, bool]] | None = None
+
+
 def in_sentence(skill: Skill, command: Command) -> bool:
     """An inline command with words of prose on its line ("Use `uv run --with` for one-off
     commands"): it names a command, and may leave out what a run needs. A span alone on its
     line (or alone in a list item) is a command to run as written."""
+    global _last_sentences
     if command.source != "inline":
         return False
-    return bool(_WORD.search(_CODE_SPAN.sub(" ", skill.line_text(command.line))))
+    if _last_sentences is None or _last_sentences[0] is not skill:
+        _last_sentences = (skill, {})
+    known = _last_sentences[1]
+    line = command.line
+    if line not in known:  # once a line: a line may hold thousands of spans
+        known[line] = bool(_WORD.search(_CODE_SPAN.sub(" ", skill.line_text(line))))
+    return known[line]
 
 
 def _runs_of(skill: Skill, command: Command) -> list[Run]:

@@ -10,6 +10,7 @@ the Linux machine that runs the skill.
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import os
 import re
@@ -254,15 +255,25 @@ def _speaks_of_examples(skill: Skill, code: InlineCode) -> bool:
 _LABEL = re.compile(r"\[((?:[^\[\]\\]|\\.)*)\]\(")
 
 
-def _link_label_spans(skill: Skill) -> list[tuple[int, int, int]]:
-    """(line, first column, end column) of the label of each inline link on a line that has
-    one: a path there repeats the link's target, which SK501 checks."""
-    found: list[tuple[int, int, int]] = []
-    lines = {link.span.line for link in skill.links}
-    for line in lines:
-        for match in _LABEL.finditer(skill.line_text(line)):
-            found.append((line, match.start(1) + 1, match.end(1) + 1))
+def _link_label_spans(skill: Skill) -> dict[int, list[tuple[int, int]]]:
+    """For each line with a link, the (first column, end column) of each link label, in order:
+    a path there repeats the link's target, which SK501 checks."""
+    found: dict[int, list[tuple[int, int]]] = {}
+    for line in {link.span.line for link in skill.links}:
+        found[line] = [
+            (match.start(1) + 1, match.end(1) + 1)
+            for match in _LABEL.finditer(skill.line_text(line))
+        ]
     return found
+
+
+def _in_label(labels: dict[int, list[tuple[int, int]]], code: InlineCode) -> bool:
+    ranges = labels.get(code.span.line)
+    if not ranges:
+        return False
+    # Labels do not overlap: the one that starts last before the span is the only candidate.
+    index = bisect.bisect_right(ranges, (code.span.column, 1 << 62)) - 1
+    return index >= 0 and ranges[index][0] <= code.span.column < ranges[index][1]
 
 
 def _checked_path(
@@ -321,10 +332,7 @@ def path_missing(skill: Skill, context: Context) -> Iterator[Finding]:
         text = code.text
         if "/" not in text:  # every path has one; most spans are not paths
             continue
-        if any(
-            line == code.span.line and start <= code.span.column < end
-            for line, start, end in labels
-        ):
+        if _in_label(labels, code):
             continue  # `[\`scripts/x.py\`](scripts/x.py)`: SK501 checks the link's target
         if text in checked:
             path = checked[text]

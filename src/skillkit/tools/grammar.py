@@ -466,14 +466,16 @@ def match(grammar: ToolGrammar, argv: Sequence[Token], *, mention: bool = False)
                 )
         replaced = any(use.flag.replaces_command for use in flags)
         if spec.command_after and separator is None and not replaced and positionals:
+            # The first word that is not what the positional names (`node` after `node@22`).
+            misread = next((w for w in positionals if "@" not in w.text), positionals[0])
             problems.append(
                 GrammarProblem(
                     "missing-separator",
                     f"`{called}` runs the program that follows `{spec.command_after}`; "
-                    f"without it `{positionals[0].text}` is read as <{spec.positionals[0].name}>"
+                    f"without it `{misread.text}` is read as <{spec.positionals[0].name}>"
                     if spec.positionals
                     else f"`{called}` runs the program that follows `{spec.command_after}`",
-                    positionals[0].span,
+                    misread.span,
                 )
             )
         elif spec.command_required and not command and not replaced:
