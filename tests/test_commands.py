@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from skillkit.diagnostics import Severity
 from tests.helpers import lint_text, triples
 
 FRONT = "---\nname: demo\ndescription: Runs the demo app. Use when the user asks to run it.\n---\n"
@@ -449,3 +450,48 @@ def test_no_cwd_is_reported_only_where_the_folder_matters(tmp_path: Path) -> Non
         ("SK410", 11),
         ("SK410", 12),
     ]
+
+
+def test_stale_guidance_in_prose_is_a_warning_with_the_current_form(tmp_path: Path) -> None:
+    # Issue 12, item 15: the snapshot guidance of older viberun skills, word for word.
+    body = (
+        "\n- If host snapshots are unavailable, ask the user to run `viberun <app> snapshot` "
+        "from their machine.\n"
+        "- If the user asks to roll back, run `vrctl host snapshots`, then "
+        "`vrctl host restore <ref>`.\n"
+        "  - Accept either a tag or full ref; if given a tag, pass it as-is and let the host "
+        "resolve it.\n"
+        "  - Restore will disconnect the session; tell the user to re-run `viberun <app>`.\n"
+        "  - If restore is unavailable, ask the user to run `app <app>` then `restore <ref>`.\n"
+        "\n```sh\nviberun myapp restore v3\n```\n"
+    )
+    old_cli = (
+        "stale guidance (`viberun <app> snapshot|restore|url` on the user's machine): newer "
+        "viberun releases take these inside the viberun shell, not as `viberun` arguments; "
+        "today: `app <app>`, then `snapshot` (or `restore <ref>`, `url public`) inside the "
+        "viberun shell"
+    )
+    found = lint_text(tmp_path, FRONT + "\n# Demo\n" + body, select=("SK418",))
+    assert [(d.span.line, d.span.column, d.severity, d.message) for d in found] == [
+        (8, 59, Severity.WARNING, old_cli),
+        (
+            10,
+            12,
+            Severity.WARNING,
+            "stale guidance (accept a full snapshot ref and pass it as-is): the host accepts "
+            "only `latest` or a tag without `/` or `:` (older releases took `repo:tag`); "
+            "today: pass a tag from `vrctl host snapshots` (`v3`) or `latest`",
+        ),
+        (
+            11,
+            5,
+            Severity.WARNING,
+            "stale guidance (restore disconnects the session): `vrctl host restore` reconnects "
+            "the session by itself (older releases disconnected it and the user had to "
+            "reconnect); today: say the session reconnects by itself, then re-check the services",
+        ),
+        (15, 1, Severity.WARNING, old_cli),
+    ]
+    # A skill about something else is not read for viberun's facts.
+    other = "\nRestoring the backup will disconnect the session; reconnect with `ssh`.\n"
+    assert lint_text(tmp_path / "other", FRONT + "\n# Demo\n" + other, select=("SK418",)) == []

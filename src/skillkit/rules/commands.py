@@ -17,7 +17,7 @@ from skillkit.registry import Context, rule
 from skillkit.rules.invocations import Run, grammar_problems, runs
 from skillkit.tools import GrammarProblem
 from skillkit.tools.mise import RUNNERS
-from skillkit.tools.vrctl import APP_DIR
+from skillkit.tools.vrctl import APP_DIR, STALE_GUIDANCE
 
 FRONT = (
     "---\nname: demo\ndescription: Runs the demo web app. Use when the user asks to run it.\n---\n"
@@ -534,3 +534,41 @@ def _stale_message(text: str) -> str:
         f"`{text}` uses `/workspace/<app>`, the app path of older viberun releases; app code "
         f"now lives in {APP_DIR}"
     )
+
+
+_NAMES_VIBERUN = re.compile(r"vrctl|viberun", re.IGNORECASE)
+
+
+@rule(
+    "SK418",
+    "stale-guidance",
+    Severity.WARNING,
+    "The skill's prose gives viberun guidance that only older releases made true.",
+    "Some facts about viberun changed: `vrctl host restore` takes only `latest` or a tag "
+    "without `/` or `:` (it once took a full `repo:tag` ref), restore now reconnects the "
+    "session by itself (it once disconnected it), and `viberun <app> snapshot|restore|url` are "
+    "gone (`app <app>`, then `snapshot`, inside the viberun shell). Guidance written for the "
+    "old behaviour sends the agent the wrong way. The facts are data next to vrctl's grammar "
+    "(`skillkit.tools.vrctl.STALE_GUIDANCE`); only skills that name vrctl or viberun are read.",
+    bad=_skill(
+        "Roll back with `vrctl host restore <ref>`. Restore will disconnect the session; tell "
+        "the user to re-run `viberun <app>`.\n"
+    ),
+    good=_skill("Roll back with `vrctl host restore <ref>`; the session reconnects by itself.\n"),
+)
+def stale_guidance(skill: Skill, context: Context) -> Iterator[Finding]:
+    if not any(_NAMES_VIBERUN.search(line) for line in skill.lines):
+        return
+    code_lines = skill.code_lines
+    for number in range(skill.body_start_line, len(skill.lines) + 1):
+        text = skill.line_text(number)
+        in_code = number in code_lines
+        for fact in STALE_GUIDANCE:
+            if in_code and not fact.in_code:
+                continue
+            found = fact.pattern.search(text)
+            if found:
+                yield Finding(
+                    Span(number, found.start() + 1, number, found.end() + 1),
+                    f"stale guidance ({fact.stale}): {fact.why}; today: {fact.now}",
+                )

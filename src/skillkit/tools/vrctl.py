@@ -6,6 +6,9 @@ of its arguments, so `Invocation.program()` gives the argv that vrctl will exec.
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+
 from skillkit.tools.grammar import CommandSpec, Flag, Positional, ToolGrammar
 
 APP_DIR = "/home/viberun/app"  # where app code lives in a viberun container
@@ -43,7 +46,7 @@ VRCTL = ToolGrammar(
         CommandSpec(
             ("host", "restore"),
             (Positional("snapshot-ref", kind="ref"),),
-            summary="restore a snapshot (disconnects the session)",
+            summary="restore a snapshot (the session reconnects by itself)",
         ),
         CommandSpec(("host", "branch", "list"), summary="list branches"),
         CommandSpec(
@@ -69,5 +72,50 @@ VRCTL = ToolGrammar(
             (Positional("mode", choices=("public", "private", "disable", "enable")),),
             summary="set the app's URL visibility",
         ),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class StaleGuidance:
+    """Guidance that older viberun releases made true and the current one does not: what a skill
+    says (`pattern`, searched in its prose), why it is no longer so, and what is true now
+    (`../shared/docs/vrctl.md`). Kept next to the grammar, which states the same facts."""
+
+    pattern: re.Pattern[str]
+    stale: str  # what the skill says, in a few words
+    why: str  # why that no longer holds
+    now: str  # what to say instead
+    in_code: bool = False  # also searched in code blocks (a command, not a sentence)
+
+
+STALE_GUIDANCE: tuple[StaleGuidance, ...] = (
+    StaleGuidance(
+        re.compile(
+            r"\b(?:either\s+)?a\s+tag\s+or\s+(?:a\s+)?full\s+(?:snapshot\s+)?ref\b"
+            r"|\bfull\s+(?:snapshot\s+)?refs?\b[^.\n]{0,60}\bas[- ]is\b",
+            re.IGNORECASE,
+        ),
+        "accept a full snapshot ref and pass it as-is",
+        "the host accepts only `latest` or a tag without `/` or `:` (older releases took "
+        "`repo:tag`)",
+        "pass a tag from `vrctl host snapshots` (`v3`) or `latest`",
+    ),
+    StaleGuidance(
+        re.compile(r"\brestor(?:e|es|ing)\b[^.;\n]{0,60}\bdisconnect", re.IGNORECASE),
+        "restore disconnects the session",
+        "`vrctl host restore` reconnects the session by itself (older releases disconnected "
+        "it and the user had to reconnect)",
+        "say the session reconnects by itself, then re-check the services",
+    ),
+    StaleGuidance(
+        re.compile(
+            r"\bviberun\s+(?:<[^<>\s]+>|[a-z0-9][a-z0-9_-]*)\s+(?:snapshots?|restore|urls?)\b"
+        ),
+        "`viberun <app> snapshot|restore|url` on the user's machine",
+        "newer viberun releases take these inside the viberun shell, not as `viberun` "
+        "arguments",
+        "`app <app>`, then `snapshot` (or `restore <ref>`, `url public`) inside the viberun shell",
+        in_code=True,
     ),
 )
