@@ -96,11 +96,53 @@ def test_links_in_code_are_not_links(tmp_path: Path) -> None:
     assert found(tmp_path, body, "SK501") == []
 
 
-def test_a_link_out_of_the_folder_is_checked_where_it_points(tmp_path: Path) -> None:
-    (tmp_path / "shared.md").write_text("x\n")
-    body = "\n[shared](../shared.md) [gone](../gone.md)\n"
-    assert found(tmp_path, body, "SK501") == [
-        ("SK501", 6, 31, "link target `../gone.md` does not exist in the skill folder")
+def _links_out(root: Path, folder: str, target: str = "spec") -> list[tuple[str, int, str]]:
+    readme = (root / folder).parent.parent / "README.md"  # what `../../README.md` names
+    readme.parent.mkdir(parents=True, exist_ok=True)
+    readme.write_text("x\n")
+    body = "\nSee [the readme](../../README.md) and [gone](../gone.md).\n"
+    diagnostics = lint_text(root, FRONT + body, folder=folder, target=target, select=("SK501",))
+    return [(d.severity.name, d.span.column, d.message) for d in diagnostics]
+
+
+GONE = (46, "link target `../gone.md` does not exist in the skill folder")
+
+
+def test_a_link_out_of_the_folder_breaks_where_the_skill_is_installed(tmp_path: Path) -> None:
+    # Issue 12, item 16: a skill distributed as its own folder loses what lies outside it.
+    assert _links_out(tmp_path / "a", "skills/demo") == [
+        (
+            "WARNING",
+            18,
+            "link target `../../README.md` is outside the skill folder: it resolves here, but "
+            "a spec skill is installed as its own folder, without this file, so the link breaks "
+            "once installed",
+        ),
+        ("ERROR", *GONE),
+    ]
+    viberun = _links_out(tmp_path / "b", "skills/demo", target="viberun")
+    assert viberun[0][2].startswith(
+        "link target `../../README.md` is outside the skill folder: it resolves here, but "
+        "viberun installs it as its own folder,"
+    )
+
+
+def test_a_link_out_of_the_folder_works_in_place_and_inside_its_plugin(tmp_path: Path) -> None:
+    # Read in place (`.claude/skills` of an application repository): the file is there.
+    assert _links_out(tmp_path / "app", ".claude/skills/demo") == [("ERROR", *GONE)]
+    # A plugin is installed whole: a link within it works, one out of it does not.
+    plugin = tmp_path / "plugin"
+    (plugin / ".claude-plugin").mkdir(parents=True)
+    (plugin / ".claude-plugin" / "plugin.json").write_text('{"name": "p"}\n')
+    assert _links_out(plugin, "skills/demo") == [("ERROR", *GONE)]
+    outside = plugin / "skills" / "demo" / "SKILL.md"
+    outside.write_text(FRONT + "\nSee [notes](../../../notes.md).\n")
+    (tmp_path / "notes.md").write_text("x\n")
+    diagnostics = lint_text(plugin, outside.read_text(), folder="skills/demo", select=("SK501",))
+    assert [d.message for d in diagnostics] == [
+        "link target `../../../notes.md` is outside the skill folder: it resolves here, but its "
+        "plugin is installed by copying `plugin/`, without this file, so the link breaks once "
+        "installed"
     ]
 
 

@@ -137,15 +137,44 @@ def link_path(target: str) -> str | None:
     return path
 
 
+# Folders a client reads skills from in place, in the repository that holds them: a link that
+# leaves the skill folder is followed where the file is.
+_IN_PLACE = frozenset({".claude", ".agents", ".codex", ".github", ".cursor", ".opencode"})
+
+
+def install_root(folder: str, target: str) -> tuple[str | None, str]:
+    """The folder a skill is installed with, and how it is: (None, "") for a skill read in place
+    (`.claude/skills/x` of a repository), where any file its links reach is there; the root of
+    the Claude Code plugin (or marketplace) above it, which is copied whole; else the skill
+    folder itself, the unit every other distribution installs."""
+    path = Path(folder).resolve()
+    for parent in [path, *path.parents]:
+        if (parent / ".claude-plugin").is_dir():
+            return str(parent), f"its plugin is installed by copying `{parent.name}/`"
+    if (
+        target != "viberun"
+        and path.parent.name == "skills"
+        and path.parent.parent.name in (_IN_PLACE)
+    ):
+        return None, ""
+    where = "viberun installs it" if target == "viberun" else f"a {target} skill is installed"
+    return str(path), f"{where} as its own folder"
+
+
 @rule(
     "SK501",
     "link-target-missing",
     Severity.ERROR,
     "A relative link or image points at a file that is not in the skill folder.",
     "A Markdown link is a promise that the file is there: the agent follows it to read the "
-    "details the body left out. A skill is installed as its folder, so a link to a file outside "
-    "the folder, renamed, or never committed breaks for every user. URLs, `#anchors`, absolute "
-    "and `~` paths and placeholders (`<name>`, `{lang}`, globs) are not checked.",
+    "details the body left out. A link to a file that was renamed or never committed breaks "
+    "for every user (an error). A link that leaves the skill folder (`../other-skill/SKILL.md`) "
+    "works where the skill is read in place (`.claude/skills/<name>` of a repository) and "
+    "within a Claude Code plugin, which is installed whole; where the skill is installed as "
+    "its own folder (a `spec` or `codex` distribution, viberun's installed skills) or the link "
+    "leaves its plugin, it breaks once installed (a warning, with that reason). URLs, "
+    "`#anchors`, absolute and `~` paths and placeholders (`<name>`, `{lang}`, globs) are not "
+    "checked.",
     bad=_FRONT + "\nSee [the form guide](references/forms.md).\n",
     good=Example(
         _FRONT + "\nSee [the form guide](references/forms.md#fields).\n",
@@ -157,10 +186,25 @@ def link_target_missing(skill: Skill, context: Context) -> Iterator[Finding]:
     folder = skill.folder
     for link in skill.links:
         path = link_path(link.target)
-        if path is None or exists_in(folder, path, listings):
+        if path is None:
             continue
         what = "image" if link.image else "link target"
-        yield Finding(link.span, _missing_message(what, link.target, skill.folder, path))
+        if not exists_in(folder, path, listings):
+            yield Finding(link.span, _missing_message(what, link.target, skill.folder, path))
+            continue
+        if ".." not in _parts(path):
+            continue
+        root, how = install_root(str(folder), context.target.name)
+        if root is None:
+            continue
+        resolved = os.path.normpath(os.path.join(os.path.abspath(folder), *_parts(path)))
+        if os.path.commonpath([os.path.realpath(resolved), root]) != root:
+            yield Finding(
+                link.span,
+                f"{what} `{link.target}` is outside the skill folder: it resolves here, but "
+                f"{how}, without this file, so the link breaks once installed",
+                severity=Severity.WARNING,
+            )
 
 
 def outside_folders(skill: Skill) -> tuple[str, ...]:

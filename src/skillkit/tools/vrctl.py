@@ -113,8 +113,7 @@ STALE_GUIDANCE: tuple[StaleGuidance, ...] = (
             r"\bviberun\s+(?:<[^<>\s]+>|[a-z0-9][a-z0-9_-]*)\s+(?:snapshots?|restore|urls?)\b"
         ),
         "`viberun <app> snapshot|restore|url` on the user's machine",
-        "newer viberun releases take these inside the viberun shell, not as `viberun` "
-        "arguments",
+        "newer viberun releases take these inside the viberun shell, not as `viberun` arguments",
         "`app <app>`, then `snapshot` (or `restore <ref>`, `url public`) inside the viberun shell",
         in_code=True,
     ),
