@@ -493,3 +493,25 @@ def test_what_the_non_root_container_user_cannot_do(tmp_path: Path) -> None:
     ]
     # Only a viberun container has this user.
     assert _lint(tmp_path / "spec", body, select="SK308", target="spec") == []
+
+
+def test_a_banned_program_run_through_the_recommended_tool_keeps_the_guardrail(
+    tmp_path: Path,
+) -> None:
+    # "Do not invoke bare `python` or `pip`; run them with `uv run`": `uv run python x.py` is
+    # what the guardrail asks for; `sudo pip install` still breaks it.
+    body = (
+        "\n```bash\nuv run python scripts/check.py\npython scripts/check.py\n"
+        "sudo pip install flask\n```\n"
+        "\n## Guardrails\n- Do not invoke bare `python` or `pip`; run them with `uv run`.\n"
+        "- Use the installed `dokploy` binary, not `npx`, for anything state-changing.\n"
+    )
+    found = lint_text(tmp_path, FRONT + "\n# Demo\n" + body, select=("SK306",), target="spec")
+    assert [(d.span.line, d.message) for d in found] == [
+        (
+            10,
+            "`python scripts/check.py` does what the skill's guardrail on line 15 forbids "
+            "(`python`)",
+        ),
+        (11, "`pip install flask` does what the skill's guardrail on line 15 forbids (`pip`)"),
+    ]

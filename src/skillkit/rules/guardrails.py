@@ -27,6 +27,7 @@ from skillkit.diagnostics import Finding, Related, Severity
 from skillkit.model import InlineCode, Section, Skill, Span
 from skillkit.registry import Context, Example, rule
 from skillkit.rules.invocations import Run, policy_runs, runs_vrctl
+from skillkit.tools import PREFIX_COMMANDS
 
 FRONT = (
     "---\nname: demo\ndescription: Runs the demo web app. Use when the user asks to run it.\n---\n"
@@ -593,7 +594,7 @@ def root_only_command(skill: Skill, context: Context) -> Iterator[Finding]:
 # what follows "instead of" or "rather than" is forbidden.
 _NEGATIVE = re.compile(
     r"\b(?:do not|don't|dont|does not|doesn't|never|avoid|must not|mustn't|should not|"
-    r"shouldn't|cannot|can't|no|nor|forbidden|not allowed|disallowed|prohibited)\b|^\W*not\b",
+    r"shouldn't|cannot|can't|no|nor|forbidden|not allowed|disallowed|prohibited)\b",
     re.IGNORECASE,
 )
 _RECOMMEND = re.compile(
@@ -614,7 +615,7 @@ _SENTENCE_STOP = re.compile(r"[.;!?:](?=\s|$)|\s+(?:\u2014|--|\u2013)\s+")
 # elsewhere they separate the items of one list ("Never run `a`, `b` or `c`").
 _CLAUSE_COMMA = re.compile(
     r",\s*(?=(?:and\s+|but\s+|or\s+|then\s+)?(?:use|prefer|run|call|try|instead|never|"
-    r"do not|don't|avoid|not|if|when|unless)\b)",
+    r"do not|don't|avoid|if|when|unless)\b)",
     re.IGNORECASE,
 )
 # A conditional guardrail ("... without asking", "unless the user asks") allows the command
@@ -688,9 +689,15 @@ def _forbidding_clauses(masked: str, start: int, end: int) -> list[tuple[int, in
     return found
 
 
-def _prefix_predicate(words: Sequence[str]) -> Predicate:
+def _prefix_predicate(words: Sequence[str], *, direct_only: bool = False) -> Predicate:
+    """Whether a run's words start with `words`. `direct_only`: not a program that a tool runs
+    for the skill (`uv run python`, `--cmd node`), only one run as written or through a prefix
+    such as `sudo`: "do not invoke bare `python`" is kept by `uv run python`."""
+
     def matches(run: Run) -> bool:
         if len(run.argv) < len(words):
+            return False
+        if direct_only and any(tool not in PREFIX_COMMANDS for tool in run.via):
             return False
         for wanted, token in zip(words, run.argv, strict=False):
             if re.fullmatch(r"<[^<>]+>|\.\.\.", wanted):
@@ -734,7 +741,8 @@ def _bans(skill: Skill) -> list[tuple[int, str, str, Predicate]]:
                 at = code.span.column - 1
                 words = code.text.split()
                 if words and any(low <= at < high for low, high in ranges):
-                    found.append((line, text.strip(), f"`{code.text}`", _prefix_predicate(words)))
+                    predicate = _prefix_predicate(words, direct_only=True)
+                    found.append((line, text.strip(), f"`{code.text}`", predicate))
     return found
 
 
