@@ -200,8 +200,8 @@ def run(args: argparse.Namespace) -> int:
     unchanged = sum(
         1 for output in result.outputs if output.action == "" and output.state == "unchanged"
     )
-    count = plural(len(result.outputs), "output")
-    out.write(f"Rendered {count}: {written} written, {unchanged} unchanged")
+    rendered_outputs = plural(len(result.outputs), "output")
+    out.write(f"Rendered {rendered_outputs}: {written} written, {unchanged} unchanged")
     if result.refused:
         out.write(f", {len(result.refused)} refused")
     out.write(".\n")
