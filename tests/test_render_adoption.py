@@ -24,9 +24,11 @@ GOOD = "Formats CSV files. Use when the user asks for CSV."
 RENDERED = f"---\nname: demo\ndescription: {GOOD}\n---\n\n# demo\n"
 
 
-def _project(root: Path, extra: str = "", description: str = GOOD) -> Path:
+def _project(
+    root: Path, extra: str = "", description: str = GOOD, template: str = "# demo\n"
+) -> Path:
     return make_project(
-        root, PLAN.format(extra=extra, description=description), {"demo.md.j2": "# demo\n"}
+        root, PLAN.format(extra=extra, description=description), {"demo.md.j2": template}
     )
 
 
@@ -127,7 +129,7 @@ def test_a_wrong_ignore_is_a_plan_error(
 def test_allow_errors_writes_the_outputs_and_reports_their_findings(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    _project(tmp_path, 'target = "viberun"\n')  # viberun requires metadata.short-description
+    _project(tmp_path, template="# demo\n\n```sh\nvrctl service rm x\n```\n")
     code, out = render_cli(tmp_path, capsys, "--format", "concise")
     assert code == 1
     assert out.endswith(
@@ -138,12 +140,14 @@ def test_allow_errors_writes_the_outputs_and_reports_their_findings(
     code, out = render_cli(tmp_path, capsys, "--format", "concise", "--allow-errors")
     assert code == 1
     assert out == (
-        "skills/demo/SKILL.md:1:1: SK110 required field `metadata.short-description` is missing "
-        "(target viberun)\n"
+        "skills/demo/SKILL.md:9:15: SK401 unknown subcommand `vrctl service rm`; `vrctl service` "
+        "takes add, list, logs, remove, restart, start, status, stop; did you mean `remove`?\n"
         "wrote skills/demo/SKILL.md\n"
         "Rendered 1 output: 1 written, 0 unchanged.\n"
     )
-    assert (tmp_path / "skills/demo/SKILL.md").read_text() == RENDERED
+    assert (tmp_path / "skills/demo/SKILL.md").read_text() == (
+        RENDERED + "\n```sh\nvrctl service rm x\n```\n"
+    )
     code, out = render_cli(tmp_path, capsys, "--check", "--format", "concise", "--allow-errors")
     assert code == 1
     assert out.endswith(
