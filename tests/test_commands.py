@@ -495,3 +495,17 @@ def test_stale_guidance_in_prose_is_a_warning_with_the_current_form(tmp_path: Pa
     # A skill about something else is not read for viberun's facts.
     other = "\nRestoring the backup will disconnect the session; reconnect with `ssh`.\n"
     assert lint_text(tmp_path / "other", FRONT + "\n# Demo\n" + other, select=("SK418",)) == []
+
+
+def test_a_command_the_skill_says_does_not_exist_is_not_checked(tmp_path: Path) -> None:
+    # vrctl.md's own facts, as a skill repeats them to the agent: naming the wrong command to
+    # warn against it is not giving it.
+    body = (
+        "\n- There is no follow mode: `vrctl service logs web -f` does not exist.\n"
+        "- `vrctl service rm web` is an error; use `vrctl service remove web`.\n"
+        "- Never use `vrctl service ls`.\n"
+        "- Run `vrctl service logs web -f` to follow the log.\n"
+    )
+    assert _lint(tmp_path, body) == [
+        ("SK402", 11, "unknown flag `-f` for `vrctl service logs`; did you mean `-n`?"),
+    ]

@@ -63,16 +63,31 @@ class Run:
 SENTENCE_WINDOW = 1_000
 
 
+# Words that, right after an inline command, say it does not exist or does not work
+# ("`vrctl service logs -f` does not exist").
+_DOES_NOT_WORK = re.compile(
+    r"^[`\s]*(?:(?:does not|doesn't|do not|don't|will not|won't)\s+(?:exist|work)|"
+    r"(?:is|are)\s+(?:all\s+)?(?:not\s+(?:valid|supported|a\b)|invalid|"
+    r"an?\s+(?:usage\s+)?errors?|errors|gone|removed)|isn't|aren't)",
+    re.IGNORECASE,
+)
+
+
 def is_negated(skill: Skill, command: Command) -> bool:
-    """An inline command whose sentence, before it, says not to run it (`never run \\`x\\``)."""
+    """An inline command whose sentence says not to run it (`never run \\`x\\``), or that it does
+    not exist or work (`\\`x\\` does not exist`): a thing to avoid, not a command to check."""
     if command.source != "inline":
         return False
+    line = skill.line_text(command.line)
     end = max(command.span.column - 2, 0)
     # Only the text just before the span: a sentence is not longer than this, and reading the
     # whole line for each span is quadratic on a long line of them.
-    before = skill.line_text(command.line)[max(0, end - SENTENCE_WINDOW) : end]
+    before = line[max(0, end - SENTENCE_WINDOW) : end]
     sentence = _SENTENCE_END.split(before)[-1]
-    return bool(_NEGATION.search(sentence))
+    if _NEGATION.search(sentence):
+        return True
+    after = line[command.span.end_column - 1 : command.span.end_column + 80]
+    return bool(_DOES_NOT_WORK.match(after))
 
 
 _CODE_SPAN = re.compile(r"(`+).*?\1")
@@ -155,7 +170,7 @@ def grammar_problems(skill: Skill) -> tuple[tuple[Run, GrammarProblem], ...]:
     found = tuple(
         (run, problem)
         for run in runs(skill)
-        if run.invocation is not None
+        if run.invocation is not None and not run.negated  # (what the skill says not to run)
         for problem in run.invocation.problems
     )
     _last_problems = (skill, found)
