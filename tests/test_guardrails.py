@@ -515,3 +515,15 @@ def test_a_banned_program_run_through_the_recommended_tool_keeps_the_guardrail(
         ),
         (11, "`pip install flask` does what the skill's guardrail on line 15 forbids (`pip`)"),
     ]
+
+
+def test_one_line_that_guards_every_destructive_change_covers_each_command(
+    tmp_path: Path,
+) -> None:
+    # The viberun skills' Snapshot guidance says it once for the whole skill.
+    body = (
+        "\n## Clean up\n\n```sh\nvrctl service remove web\n```\n"
+        "\n## Snapshot guidance\n- Before risky or destructive changes (removing services, "
+        "deleting data, large refactors), ask the user if they want a snapshot.\n" + GUARDRAILS
+    )
+    assert _lint(tmp_path, body, select="SK305") == []

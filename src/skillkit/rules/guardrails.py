@@ -392,6 +392,23 @@ def _adds_by_name(skill: Skill) -> dict[str, list[tuple[int, int]]]:
     return found
 
 
+# Words of a rule about every destructive change, not one command ("Ask the user before
+# deleting:" leads into its own block and guards only that).
+_DESTRUCTIVE_CHANGES = re.compile(r"\b(?:destructive|risky|irreversible)\b", re.IGNORECASE)
+
+
+def _guarded_everywhere(skill: Skill) -> bool:
+    """Whether one line of prose guards every destructive command of the skill: "Before risky
+    or destructive changes (removing services, deleting data), ask the user if they want a
+    snapshot." An agent reads the whole skill; such a rule covers each command."""
+    code_lines = skill.code_lines
+    return any(
+        number not in code_lines and _SAFEGUARD.search(text) and _DESTRUCTIVE_CHANGES.search(text)
+        for number, text in enumerate(skill.lines, 1)
+        if number >= skill.body_start_line
+    )
+
+
 @rule(
     "SK305",
     "destructive-unguarded",
@@ -399,7 +416,9 @@ def _adds_by_name(skill: Skill) -> dict[str, list[tuple[int, int]]]:
     "A destructive command is not in a section that mentions a snapshot or asking the user.",
     "`vrctl service remove`, `vrctl host restore` and `rm -rf` lose work that cannot be got "
     "back. A skill should give them only where it also says to take a snapshot or to ask the "
-    "user first, so that an agent reading that part does not run them blindly. A `service "
+    "user first (in the command's section, or in a line that covers every destructive change: "
+    '"Before risky or destructive changes, ask the user if they want a snapshot"), so that an '
+    "agent reading that part does not run them blindly. A `service "
     "remove` followed in the same step (code block or paragraph) by a `service add` of the "
     "same name only replaces the service's definition, and is not reported.",
     bad=_skill("## Clean up\n\n```sh\nvrctl service remove web\n```\n"),
@@ -413,6 +432,7 @@ def destructive_unguarded(skill: Skill, context: Context) -> Iterator[Finding]:
     adds: dict[str, list[tuple[int, int]]] | None = None
     block_ends: dict[int, int] = {}
     guarded: dict[int, bool] = {}  # whether each section (by its first line) has a safeguard
+    skill_wide: bool | None = None
     for run in policy_runs(skill):
         if run.tool not in DESTRUCTIVE_TOOLS or not is_destructive(run):
             continue
@@ -420,6 +440,10 @@ def destructive_unguarded(skill: Skill, context: Context) -> Iterator[Finding]:
             adds = _adds_by_name(skill)
             block_ends = {block.span.line: block.span.end_line for block in skill.code_blocks}
         if _re_added(skill, run, adds, block_ends):
+            continue
+        if skill_wide is None:
+            skill_wide = _guarded_everywhere(skill)
+        if skill_wide:
             continue
         section = skill.section_at(run.command.line)
         key = section.start_line if section else 0
