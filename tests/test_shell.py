@@ -256,6 +256,25 @@ def test_a_system_crontab_line_has_a_user_before_the_command() -> None:
     ]
 
 
+def test_crontab_lines_written_by_a_heredoc_are_commands() -> None:
+    # The old cron skill wrote its system crontab with a heredoc: its lines were never read.
+    commands = block(
+        "cat <<'EOF' | tee /etc/cron.d/app\n"
+        "SHELL=/bin/bash\n"
+        "*/5 * * * * viberun cd /home/viberun/app && vrctl service restart web\n"
+        "EOF\n"
+        "cat > /home/viberun/app/job.py <<EOF\nprint(1)\nEOF"
+    )
+    assert [(c.source, c.span.line, list(c.words)) for c in commands] == [
+        ("block", 5, ["cat"]),
+        ("block", 5, ["tee", "/etc/cron.d/app"]),
+        ("crontab", 7, ["cd", "/home/viberun/app"]),
+        ("crontab", 7, ["vrctl", "service", "restart", "web"]),
+        ("block", 9, ["cat"]),
+    ]
+    assert commands[2].span.column == 21
+
+
 def test_five_words_that_are_not_a_schedule_stay_a_command() -> None:
     (command,) = block("echo 1 2 3 4 5")
     assert command.source == "block" and command.words[0] == "echo"

@@ -58,6 +58,9 @@ class _Lexer:
         self.first_line = first_line
         self.column_offset = column_offset
         self.line_starts = [0, *(m.end() for m in _LINE_BREAK.finditer(text))]
+        # (start, end) index of each heredoc body the lexer skipped, for the crontab lines a
+        # skill writes with `cat > cron.tab <<'EOF'`.
+        self.heredoc_bodies: list[tuple[int, int]] = []
 
     def where(self, index: int) -> tuple[int, int]:
         low = bisect.bisect_right(self.line_starts, index) - 1
@@ -281,13 +284,18 @@ class _Lexer:
     def _skip_heredocs(self, i: int, heredocs: list[tuple[str, bool]]) -> int:
         text = self.text
         for delimiter, strip_tabs in heredocs:
+            start = i
+            body_end = len(text)
             while i < len(text):
                 end = text.find("\n", i)
                 end = len(text) if end < 0 else end
                 line = text[i:end]
-                i = end + 1
                 if (line.lstrip("\t") if strip_tabs else line) == delimiter:
+                    body_end = i
+                    i = end + 1
                     break
+                i = end + 1
+            self.heredoc_bodies.append((start, min(body_end, len(text))))
         return i
 
 
@@ -398,7 +406,50 @@ def commands_of_block(block: CodeBlock, system_crontab: bool = False) -> tuple[C
     text, _ = _strip_prompts(block)
     lexer = _Lexer(text, block.content_line, block.indent)
     system_crontab = system_crontab or bool(_SYSTEM_CRONTAB.search(block.info + "\n" + text))
-    return tuple(_split_commands(lexer.lex(), "block", block.span.line, system_crontab))
+    found = list(_split_commands(lexer.lex(), "block", block.span.line, system_crontab))
+    for start, end in lexer.heredoc_bodies:
+        found.extend(_crontab_lines(lexer, start, end, block.span.line, system_crontab))
+    if lexer.heredoc_bodies:
+        found.sort(key=lambda command: (command.span.line, command.span.column))
+    return tuple(found)
+
+
+def _crontab_lines(
+    lexer: _Lexer, start: int, end: int, block_line: int, system_crontab: bool
+) -> Iterator[Command]:
+    """The commands of the crontab lines in a heredoc body (`cat > cron.tab <<'EOF'`): a line
+    that starts with a schedule is a crontab line whatever file it goes to; other lines of a
+    heredoc (a script, a config) are text, not commands."""
+    text = lexer.text
+    position = start
+    while position < end:
+        line_end = text.find("\n", position, end)
+        line_end = end if line_end < 0 else line_end
+        fields = text[position:line_end].split(None, 5)
+        if len(fields) > 1 and (
+            _CRON_MACRO.match(fields[0])
+            or (
+                len(fields) > 5
+                and _CRON_FIRST.match(fields[0])
+                and all(_CRON_FIELD.match(field) for field in fields[:5])
+            )
+        ):
+            line, column = lexer.where(position)
+            sub = _Lexer(text[position:line_end], line, column - 1)
+            for command in _split_commands(sub.lex(), "block", block_line, system_crontab):
+                yield command if command.source == "crontab" else _as_crontab(command)
+        position = line_end + 1
+
+
+def _as_crontab(command: Command) -> Command:
+    """A later command of a crontab line (`... * * * * cd app && ./job.sh`): run by cron too."""
+    return Command(
+        argv=command.argv,
+        span=command.span,
+        source="crontab",
+        assignments=command.assignments,
+        block_line=command.block_line,
+    )
 
 
 def _leads_into_system_crontab(skill: Skill, block: CodeBlock) -> bool:
