@@ -466,7 +466,7 @@ def test_show_text(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
         "    20  [block] vrctl service status web --json\n"
         "        tool: vrctl; subcommand: service status; arguments: web; problems: unknown-flag\n"
         "    24  [inline] vrctl service logs <app>\n"
-        "        tool: vrctl; subcommand: service logs; arguments: <app>\n"
+        "        tool: vrctl; subcommand: service logs; mention; arguments: <app>\n"
     )
 
 
@@ -522,7 +522,7 @@ def test_show_json(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
             "argv": ["vrctl", "service", "logs", "<app>"],
             "placeholders": [3],
             "subcommand": "service logs",
-            "mention": False,
+            "mention": True,  # inside a sentence ("Then `vrctl service logs <app>`.")
             "flags": [],
             "arguments": ["<app>"],
             "program": [],

@@ -27,17 +27,21 @@ def _value_to_data(value: Any) -> Any:
     return value.scalar
 
 
-def _grammar_data(command: Any) -> dict[str, Any]:
+def _grammar_data(command: Any, skill: Any) -> dict[str, Any]:
     """What the tool grammars make of a command: its subcommand, flags, arguments, the program
     it runs. Empty for a tool skillkit has no grammar for."""
     from skillkit.model import Command
+    from skillkit.rules.invocations import in_sentence
     from skillkit.tools import GRAMMARS, match
 
     assert isinstance(command, Command)
     grammar = GRAMMARS.get(command.tool)
     if grammar is None or not command.argv:
         return {}
-    mention = command.source == "inline" and grammar.names_command(command.words)
+    # As the rules read it: a span inside a sentence, or one that only names a command path.
+    mention = command.source == "inline" and (
+        in_sentence(skill, command) or grammar.names_command(command.words)
+    )
     invocation = match(grammar, command.argv, mention=mention)
     spec = invocation.spec
     return {
@@ -99,7 +103,7 @@ def model_to_data(skill: Any) -> dict[str, Any]:
                 "tool": c.tool,
                 "argv": list(c.words),
                 "placeholders": [i for i, t in enumerate(c.argv) if t.placeholder],
-                **_grammar_data(c),
+                **_grammar_data(c, skill),
             }
             for c in skill.commands
         ],
