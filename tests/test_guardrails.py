@@ -527,3 +527,17 @@ def test_one_line_that_guards_every_destructive_change_covers_each_command(
         "deleting data, large refactors), ask the user if they want a snapshot.\n" + GUARDRAILS
     )
     assert _lint(tmp_path, body, select="SK305") == []
+
+
+def test_javascript_the_agent_does_not_write_is_not_against_the_policy(tmp_path: Path) -> None:
+    # A skill's shipped tool and TypeScript's build output are run, not written.
+    body = (
+        "```bash\n"
+        "node .agents/skills/oma-goal/scripts/oma-goal.mjs init\n"
+        "node scripts/validate_icons.js --check\n"
+        "node dist/server.js\n"
+        'node "${CLAUDE_PLUGIN_ROOT}/bin/run.js"\n'
+        "node src/server.js\n"
+        "```\n"
+    )
+    assert [(c, line) for c, line, _ in _lint(tmp_path, body, select="SK304")] == [("SK304", 12)]

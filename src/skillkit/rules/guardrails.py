@@ -179,8 +179,31 @@ _NODE_INLINE = frozenset({"-e", "--eval", "-p", "--print"})
 _JS_ENTRY = re.compile(r"\.[mc]?js$")
 
 
+# Folders whose JavaScript the agent runs but does not write: build output of TypeScript,
+# installed packages, and the tools a repository or a skill ships.
+_NOT_APP_CODE = frozenset(
+    {
+        "dist",
+        "build",
+        "out",
+        "node_modules",
+        ".next",
+        ".output",
+        "scripts",
+        "bin",
+        "tools",
+        ".agents",
+        ".claude",
+        ".codex",
+        "skills",
+    }
+)
+
+
 def js_entry(run: Run) -> str:
-    """The JavaScript entry point a node-like program runs (`node server.js`), or ""."""
+    """The JavaScript entry point of app code a node-like program runs (`node server.js`), or
+    "". Not compiled output (`dist/server.js`) nor a script a repository or skill ships
+    (`scripts/check.mjs`): running those writes no JavaScript."""
     if run.tool not in ("node", "nodejs", "nodemon", "tsx"):
         return ""
     words = list(run.words[1:])
@@ -194,7 +217,9 @@ def js_entry(run: Run) -> str:
         if word.startswith("-"):
             index += 2 if word in _NODE_VALUE_FLAGS else 1
             continue
-        return word if _JS_ENTRY.search(word) else ""
+        if not _JS_ENTRY.search(word) or "$" in word:
+            return ""
+        return "" if _NOT_APP_CODE.intersection(word.split("/")[:-1]) else word
     return ""
 
 
@@ -297,8 +322,10 @@ def uv_policy(skill: Skill, context: Context) -> Iterator[Finding]:
     "With the TypeScript policy: a command runs a JavaScript entry point (`node server.js`).",
     "A team that writes TypeScript only wants `.ts` entry points: `node server.ts` (recent Node "
     "runs TypeScript natively) or `npx -y tsx server.ts`. A `.js` entry point means plain "
-    "JavaScript the agent would write and maintain. A warning: the command works, it only "
-    "goes against the policy. `--cmd node --arg server.js` and the shell string "
+    "JavaScript the agent would write and maintain. Compiled output (`dist/`, `build/`) and "
+    "scripts a repository or skill ships (`scripts/`, `.agents/skills/...`) are not app code "
+    "and are not reported. A warning: the command works, it only goes against the policy. "
+    "`--cmd node --arg server.js` and the shell string "
     '`--cmd "node server.js"` (SK407) are read as the same program.',
     bad=_skill(
         "```sh\nvrctl service add web --cmd node --arg server.js --cwd /home/viberun/app\n```\n"
