@@ -412,12 +412,22 @@ def test_a_link_out_of_the_skill_folder_is_watched_by_the_cache(tmp_path: Path) 
     guide.write_text("# Guide\n", encoding="utf-8")
     _age(root)
     cache = tmp_path / "cache"
-    assert [d.code for d in _lint(root, cache, 1).diagnostics] == []
+    # While the guide is there, the link only warns (a spec skill is installed as its folder).
+    assert [d.message.split(":")[0] for d in _lint(root, cache, 1).diagnostics] == [
+        "link target `../shared/guide.md` is outside the skill folder"
+    ]
     guide.unlink()
     # Only `shared` changed, and it looks an hour old as everything else (not "racy").
     _age(guide.parent)
     fresh = _lint(root, None, 1)
-    assert [(d.code, d.path, d.span.line) for d in fresh.diagnostics] == [("SK501", str(skill), 8)]
+    assert [(d.code, d.path, d.span.line, d.message) for d in fresh.diagnostics] == [
+        (
+            "SK501",
+            str(skill),
+            8,
+            "link target `../shared/guide.md` does not exist in the skill folder",
+        )
+    ]
     cached = _lint(root, cache, 1)
     assert cached.diagnostics == fresh.diagnostics
     assert cached.cache_hits == 0
