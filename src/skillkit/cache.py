@@ -30,6 +30,7 @@ from skillkit import __version__
 from skillkit.diagnostics import Diagnostic, Edit, Fix, Related, Severity
 from skillkit.discover import Listing, list_folder
 from skillkit.model import Span
+from skillkit.reading import read_file_bytes
 
 if TYPE_CHECKING:
     from skillkit.lint import FileResult
@@ -39,6 +40,8 @@ CACHE_FOLDER = ".skillkit_cache"
 MAGIC = b"skillkit-lint-cache\n"
 FORMAT = 1
 DIGEST_SIZE = 16
+# A cache file larger than this was not written by skillkit (2,800 skills make a few MB).
+CACHE_FILE_MAX_BYTES = 256 * 1024 * 1024
 # A file or folder changed this close to the run's start may change again within the same mtime
 # tick without its stat changing ("racy" in git's terms): its stat is not trusted next time.
 RACY_NS = 2_000_000_000
@@ -281,10 +284,9 @@ class _CacheFile:
 
     def _load(self) -> None:
         try:
-            with open(self.path, "rb") as handle:
-                data = handle.read()
+            data = read_file_bytes(self.path, CACHE_FILE_MAX_BYTES)
         except OSError:
-            return
+            return  # none yet, or not a file we read: it is rewritten
         header = len(MAGIC) + DIGEST_SIZE
         if len(data) < header or not data.startswith(MAGIC):
             return
@@ -439,9 +441,9 @@ class LintCache:
                 if current != folder_mtime:
                     raise LookupError(folder)
             if not (trusted and stat.st_mtime_ns == mtime_ns and stat.st_size == size):
-                with open(key, "rb") as handle:
-                    if digest(handle.read()) != content:
-                        raise LookupError(key)
+                # (over the recorded size, it cannot be the same bytes: refused unread)
+                if digest(read_file_bytes(key, size)) != content:
+                    raise LookupError(key)
                 # Same bytes: remember the new stat, trusted once it is old enough.
                 cache_file.entries[key] = (
                     stat.st_mtime_ns,
