@@ -27,6 +27,8 @@ from skillkit.settings import DEFAULT_SETTINGS, Settings
 CONFIG_FILE = "skillkit.toml"
 PYPROJECT = "pyproject.toml"
 SEVERITIES = ("error", "warning", "info")
+# The largest `max-file-bytes`: 1 GB is far past any skill, and within what a read can ask for.
+MAX_FILE_BYTES_LIMIT = 1_000_000_000
 
 KeyPath = tuple[str | int, ...]
 
@@ -57,11 +59,12 @@ class Spec:
     help: str = ""
     choices: tuple[str, ...] | None = None
     minimum: int | None = None
+    maximum: int | None = None
     items: Spec | None = None
     fields: Mapping[str, Spec] | None = None
     values: Spec | None = None
     key_kind: str = "any"  # for tables with free keys: "selector" | "glob" | "any"
-    string_kind: str = "text"  # "text" | "selector" | "regex"
+    string_kind: str = "text"  # "text" | "selector" | "regex" | "gitignore"
     one_of: tuple[str, ...] = ()  # a record must have exactly one of these fields
     required: tuple[str, ...] = ()
     free: bool = False  # a table whose content another module validates (render)
@@ -190,7 +193,7 @@ def keys() -> dict[str, Key]:
             Spec(
                 "array",
                 "Paths that discovery skips (gitignore-style globs, relative to the config).",
-                items=Spec("string"),
+                items=Spec("string", string_kind="gitignore"),
                 default=[],
             ),
             "exclude",
@@ -216,6 +219,7 @@ def keys() -> dict[str, Key]:
                 "integer",
                 "Files larger than this are not parsed (SK003).",
                 minimum=1,
+                maximum=MAX_FILE_BYTES_LIMIT,
                 default=DEFAULT_SETTINGS.max_file_bytes,
             ),
             "max_file_bytes",
@@ -291,13 +295,22 @@ def _check(spec: Spec, given: Any, path: KeyPath) -> None:
         if spec.string_kind == "selector":
             _check_selector(value, path)
         elif spec.string_kind == "regex":
+            from skillkit.user_regex import UserRegexError, compile_user_regex
+
             try:
-                re.compile(value)
-            except re.error as error:
+                compile_user_regex(value)
+            except UserRegexError as error:
                 message = f"`{_dotted(path)}` is not a regular expression: {error}"
                 raise _Invalid(path, message) from None
+        elif spec.string_kind == "gitignore":
+            from skillkit.discover import compile_ignore_lines
+
+            for _number, _pattern, reason in compile_ignore_lines([value])[1]:
+                raise _Invalid(path, f"`{_dotted(path)}` is not a gitignore pattern: {reason}")
     elif spec.kind == "integer" and spec.minimum is not None and value < spec.minimum:
         raise _Invalid(path, f"`{_dotted(path)}` must be at least {spec.minimum}")
+    elif spec.kind == "integer" and spec.maximum is not None and value > spec.maximum:
+        raise _Invalid(path, f"`{_dotted(path)}` must be at most {spec.maximum:,}")
     elif spec.kind == "array" and spec.items is not None:
         for index, item in enumerate(value):
             _check(spec.items, item, (*path, index))
@@ -735,6 +748,8 @@ def _schema_of(spec: Spec) -> dict[str, Any]:
         out["type"] = spec.kind
         if spec.minimum is not None:
             out["minimum"] = spec.minimum
+        if spec.maximum is not None:
+            out["maximum"] = spec.maximum
     elif spec.kind == "array":
         out["type"] = "array"
         if spec.items is not None:
