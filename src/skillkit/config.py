@@ -29,6 +29,7 @@ PYPROJECT = "pyproject.toml"
 SEVERITIES = ("error", "warning", "info")
 # The largest `max-file-bytes`: 1 GB is far past any skill, and within what a read can ask for.
 MAX_FILE_BYTES_LIMIT = 1_000_000_000
+CONFIG_MAX_BYTES = 1_000_000  # (a config is a few kB; a larger one is refused unread)
 
 KeyPath = tuple[str | int, ...]
 
@@ -537,9 +538,15 @@ class LoadedConfig:
     origins: Mapping[str, str]  # config key → "FILE:LINE"
 
 
+def _read_config_bytes(path: Path) -> bytes:
+    from skillkit.reading import read_file_bytes
+
+    return read_file_bytes(path, CONFIG_MAX_BYTES)
+
+
 def _read_toml(path: Path) -> tuple[str, dict[str, Any]]:
     try:
-        text = path.read_bytes().decode("utf-8")
+        text = _read_config_bytes(path).decode("utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(path, None, f"cannot read config: {error}") from None
     try:
@@ -561,11 +568,16 @@ def _table_of(path: Path, data: dict[str, Any]) -> tuple[dict[str, Any] | None, 
 
 def _has_skillkit_table(path: Path) -> bool:
     try:
-        data = tomllib.loads(path.read_bytes().decode("utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        data = _read_config_bytes(path)
+    except OSError:
+        # Not a file we read (a FIFO, too large): load it, so that the reason is shown.
+        return path.exists()
+    try:
+        loaded = tomllib.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError):
         # A broken pyproject.toml that may hold our table: load it, so the error is shown.
-        return b"[tool.skillkit" in path.read_bytes() if path.is_file() else False
-    return _table_of(path, data)[0] is not None
+        return b"[tool.skillkit" in data
+    return _table_of(path, loaded)[0] is not None
 
 
 def load_config(path: Path) -> LoadedConfig:
@@ -602,7 +614,8 @@ def config_in(folder: Path | str) -> Path | None:
     """The config file in this folder itself, if any."""
     # Strings, not Path objects: asked for every skill folder of a run.
     own = os.path.join(folder, CONFIG_FILE)
-    if os.path.isfile(own):
+    # (a skillkit.toml that is not a regular file, a FIFO, is found: loading it says why not)
+    if os.path.exists(own) and not os.path.isdir(own):
         return Path(own)
     pyproject = os.path.join(folder, PYPROJECT)
     if os.path.isfile(pyproject) and _has_skillkit_table(Path(pyproject)):
