@@ -720,7 +720,7 @@ class Resolver:
 
     def _load(self, path: Path) -> LoadedConfig:
         if path not in self._loaded:
-            if not path.is_file():
+            if not path.exists() or path.is_dir():
                 raise ConfigError(path, None, "config file not found")
             self._loaded[path] = load_config(path)
         return self._loaded[path]

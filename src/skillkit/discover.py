@@ -108,13 +108,19 @@ def compile_ignore_lines(
     return pathspec.GitIgnoreSpec(patterns), bad
 
 
+def _shown(path: str) -> Path:
+    """A path for a finding: relative to the working folder when it is under it."""
+    relative = os.path.relpath(path)
+    return Path(path if relative.startswith("..") else relative)
+
+
 def _ignore_spec(folder: str, problems: list[Missing]) -> pathspec.GitIgnoreSpec | None:
     path = os.path.join(folder, IGNORE_FILE)
     try:
         data = read_file_bytes(path, IGNORE_FILE_MAX_BYTES)
     except UnreadableFile as refused:
         problems.append(
-            Missing(Path(path), f"{refused.reason}; it is skipped", code=BAD_IGNORE_CODE)
+            Missing(_shown(path), f"{refused.reason}; it is skipped", code=BAD_IGNORE_CODE)
         )
         return None
     except OSError:
@@ -126,7 +132,7 @@ def _ignore_spec(folder: str, problems: list[Missing]) -> pathspec.GitIgnoreSpec
     for number, pattern, reason in bad:
         problems.append(
             Missing(
-                Path(path),
+                _shown(path),
                 f"pattern `{pattern}` is skipped: {reason}",
                 code=BAD_IGNORE_CODE,
                 line=number,
