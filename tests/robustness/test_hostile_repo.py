@@ -70,9 +70,7 @@ def test_a_gitignore_linked_to_dev_zero_is_not_read(tmp_path: Path) -> None:
     (tmp_path / ".gitignore").symlink_to("/dev/zero")
     done = skillkit(tmp_path, "lint", "--no-cache", "--format", "concise", ".")
     assert done.returncode == 0, done.stderr
-    assert (
-        done.stdout == ".gitignore:1:1: SK004 cannot read file: it is a device; it is skipped\n"
-    )
+    assert done.stdout == ".gitignore:1:1: SK004 cannot read file: it is a device; it is skipped\n"
 
 
 def test_a_config_that_is_a_fifo_is_a_config_error(tmp_path: Path) -> None:
