@@ -561,7 +561,7 @@ set -eu
             "[tool.skillkit.render]\n[[tool.skillkit.render.outputs]]\ntemplate = 't'\n"
             "path = 'a/SKILL.md'\ntarget = 'cursor'\n",
             "skillkit: error: pyproject.toml [tool.skillkit.render] outputs[1].target: unknown "
-            "target `cursor` (one of spec, claude-code, codex, viberun)\n",
+            "target `cursor` (one of spec, claude-code, claude-api, codex, viberun)\n",
         ),
         (
             "[tool.skillkit.render]\n[[tool.skillkit.render.outputs]]\ntemplate = 't'\n",

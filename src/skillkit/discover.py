@@ -48,7 +48,7 @@ Listing = tuple[tuple[str, bool], ...]
 Lister = Callable[[str], Listing]
 _MARKERS = frozenset({SKILL_FILE, VIRTUALENV_MARKER, IGNORE_FILE})
 IGNORE_FILE_MAX_BYTES = 1_000_000  # (a real .gitignore is a few kB)
-BAD_IGNORE_CODE = "SK004"
+BAD_IGNORE_CODE = "SK005"
 
 
 def list_folder(folder: str) -> Listing:
@@ -68,7 +68,7 @@ def list_folder(folder: str) -> Listing:
 @dataclass(frozen=True)
 class Missing:
     """A path that cannot be linted (SK001), or an ignore file's line that cannot be used
-    (SK004), and why."""
+    (SK005), and why."""
 
     path: Path
     reason: str

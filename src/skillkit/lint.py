@@ -316,7 +316,7 @@ def discover_skills(
 def unreadable_diagnostics(
     missing: Iterable[Missing], settings: Settings = DEFAULT_SETTINGS
 ) -> list[Diagnostic]:
-    """SK001 for each path that discovery could not read, SK004 for each ignore file (or line)
+    """SK001 for each path that discovery could not read, SK005 for each ignore file (or line)
     it could not use, when that rule is on (shared by lint and watch)."""
     rules = all_rules()
     active = {rule.code for rule in active_rules(settings)}

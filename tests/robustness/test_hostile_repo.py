@@ -61,7 +61,7 @@ def test_a_gitignore_that_is_a_fifo_is_skipped_with_a_finding(tmp_path: Path) ->
     done = skillkit(tmp_path, "lint", "--no-cache", "--format", "concise", ".")
     assert done.returncode == 0, done.stderr
     assert done.stdout == (
-        ".gitignore:1:1: SK004 cannot read file: it is a named pipe (FIFO); it is skipped\n"
+        ".gitignore:1:1: SK005 cannot read file: it is a named pipe (FIFO); it is skipped\n"
     )
 
 
@@ -70,7 +70,7 @@ def test_a_gitignore_linked_to_dev_zero_is_not_read(tmp_path: Path) -> None:
     (tmp_path / ".gitignore").symlink_to("/dev/zero")
     done = skillkit(tmp_path, "lint", "--no-cache", "--format", "concise", ".")
     assert done.returncode == 0, done.stderr
-    assert done.stdout == ".gitignore:1:1: SK004 cannot read file: it is a device; it is skipped\n"
+    assert done.stdout == ".gitignore:1:1: SK005 cannot read file: it is a device; it is skipped\n"
 
 
 def test_a_config_that_is_a_fifo_is_a_config_error(tmp_path: Path) -> None:
@@ -183,10 +183,10 @@ def test_gitignore_lines_git_skips_are_skipped_with_a_finding_each(tmp_path: Pat
     done = skillkit(tmp_path, "lint", "--no-cache", "--format", "concise", ".")
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == [
-        ".gitignore:1:1: SK004 pattern `!` is skipped: not a valid pattern (git skips it too)",
-        ".gitignore:2:1: SK004 pattern `a\\` is skipped: not a valid pattern (git skips it too)",
-        ".gitignore:3:1: SK004 pattern `\\` is skipped: not a valid pattern (git skips it too)",
-        ".gitignore:4:1: SK004 pattern `[z-a]` is skipped: bad character range z-a",
+        ".gitignore:1:1: SK005 pattern `!` is skipped: not a valid pattern (git skips it too)",
+        ".gitignore:2:1: SK005 pattern `a\\` is skipped: not a valid pattern (git skips it too)",
+        ".gitignore:3:1: SK005 pattern `\\` is skipped: not a valid pattern (git skips it too)",
+        ".gitignore:4:1: SK005 pattern `[z-a]` is skipped: bad character range z-a",
     ]  # and `ignored/` still applies: that skill is not linted (else SK112 would not matter)
     listed = skillkit(tmp_path, "lint", "--no-cache", "--format", "json", ".")
     assert {finding["path"] for finding in json.loads(listed.stdout)} == {".gitignore"}

@@ -58,7 +58,7 @@ def file_too_large(skill: Skill, context: Context) -> Iterator[Finding]:
 
 
 @rule(
-    "SK004",
+    "SK005",
     "ignore-file-unusable",
     Severity.WARNING,
     "A `.gitignore` line (or the whole file) that skillkit cannot use; it is skipped.",
