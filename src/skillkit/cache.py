@@ -80,18 +80,39 @@ def folder_state(folder: str) -> Dependencies | None:
     change during the walk shows next time)."""
     found: list[tuple[str, int]] = []
     stack = [folder]
+    seen: set[str] = set()  # real paths walked: a symlinked folder is walked once (no loop)
+    targets: list[str] = []  # the folders of linked files' targets (stated, not walked)
     while stack:
         current = stack.pop()
         try:
+            # (os.stat follows a symlinked folder: its target's mtime is what changes when a
+            # file behind the link is added or deleted, which the reference rules see)
             found.append((current, os.stat(current).st_mtime_ns))
             with os.scandir(current) as listing:
                 for entry in listing:
-                    if entry.name not in SKIPPED_FOLDERS and entry.is_dir(follow_symlinks=False):
+                    if entry.name in SKIPPED_FOLDERS:
+                        continue
+                    if entry.is_dir(follow_symlinks=False):
                         stack.append(entry.path)
+                    elif entry.is_symlink() and entry.is_dir():
+                        real = os.path.realpath(entry.path)
+                        if real not in seen:
+                            seen.add(real)
+                            stack.append(entry.path)
+                    elif entry.is_symlink():
+                        # A linked file: deleting its target changes the target's folder.
+                        target_folder = os.path.dirname(os.path.realpath(entry.path))
+                        if target_folder not in seen:
+                            seen.add(target_folder)
+                            targets.append(target_folder)
         except OSError:
             return None
-        if len(found) > MAX_DEPENDENCY_FOLDERS:
+        if len(found) + len(targets) > MAX_DEPENDENCY_FOLDERS:
             return None
+    try:
+        found.extend((target, os.stat(target).st_mtime_ns) for target in targets)
+    except OSError:
+        return None
     return tuple(found)
 
 
@@ -362,6 +383,8 @@ class LintCache:
         that a warm run stats folders instead of reading them."""
         mtime = os.stat(folder).st_mtime_ns
         self.folder_mtimes[folder] = mtime
+        if not os.access(folder, os.R_OK | os.X_OK):
+            return list_folder(folder)  # raises, as a fresh run's listing does (chmod 000)
         if self._listings is None:
             self._listings = _CacheFile(self.folder / __version__ / "listings", self.build)
         known = self._listings.entries.get(folder)
@@ -431,6 +454,8 @@ class LintCache:
             if facts is not None and type(facts) is not bytes:
                 raise TypeError("facts digest")
             stat = os.stat(key)
+            if not os.access(key, os.R_OK):  # (chmod keeps the mtime; a fresh run cannot read)
+                raise LookupError(key)
             seen = self.folder_mtimes
             for folder, folder_mtime in folders:
                 if type(folder) is not str:
