@@ -332,3 +332,34 @@ def test_a_huge_max_file_bytes_is_a_config_error(tmp_path: Path) -> None:
         f"skillkit: error: {tmp_path / 'skillkit.toml'}:1: `max-file-bytes` must be at most "
         "1,000,000,000\n",
     )
+
+
+def _plan(root: Path, path: str) -> None:
+    (root / "templates").mkdir()
+    (root / "templates" / "t.j2").write_text("hello\n")
+    (root / "skillkit.toml").write_text(
+        f'[render]\n[[render.outputs]]\ntemplate = "t.j2"\npath = {path}\nkind = "text"\n'
+    )
+
+
+def test_an_output_path_that_is_not_text_is_refused(tmp_path: Path) -> None:
+    _plan(tmp_path, '"{{ \\"a\\\\udcff.txt\\" }}"')  # Jinja makes the lone surrogate
+    for _run in range(2):  # (it wrote the file, then crashed on the manifest, every run)
+        done = skillkit(tmp_path, "render", "--format", "concise")
+        assert (done.returncode, done.stderr) == (1, "")
+        assert done.stdout.splitlines()[0] == (
+            "skillkit.toml:1:1: SK705 outputs[1]: output path 'a\\udcff.txt' has a control "
+            "character or is not text"
+        )
+    assert not (tmp_path / "skills").exists()
+
+
+def test_an_output_named_like_the_manifest_is_refused(tmp_path: Path) -> None:
+    _plan(tmp_path, '".skillkit-manifest.json"')
+    done = skillkit(tmp_path, "render", "--format", "concise")
+    assert (done.returncode, done.stderr) == (1, "")
+    assert done.stdout.splitlines()[0] == (
+        "skillkit.toml:4:1: SK705 outputs[1]: output path '.skillkit-manifest.json' is the name "
+        "of the render manifest"
+    )
+    assert not (tmp_path / "skills").exists()

@@ -13,11 +13,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from pathlib import Path, PurePosixPath
 
 from skillkit.reading import UnreadableFile, read_file_bytes
+from skillkit.render.plan import MANIFEST_NAME
 
 MANIFEST_VERSION = 1
+_NOT_A_NAME = re.compile("[\x01-\x1f\x7f\ud800-\udfff]")
 
 
 class UnsafePath(Exception):
@@ -35,6 +38,12 @@ def output_path(output_root: Path, relative: str) -> Path:
         raise UnsafePath(f"output path {relative!r} is empty or has surrounding whitespace")
     if "\\" in relative or "\x00" in relative:
         raise UnsafePath(f"output path {relative!r} has a backslash or NUL byte")
+    if _NOT_A_NAME.search(relative):
+        # A control character or a lone surrogate: no file name a repository should hold, and
+        # the manifest (UTF-8 JSON) could not record it.
+        raise UnsafePath(f"output path {relative!r} has a control character or is not text")
+    if relative == MANIFEST_NAME:
+        raise UnsafePath(f"output path {relative!r} is the name of the render manifest")
     pure = PurePosixPath(relative)
     if pure.is_absolute() or Path(relative).is_absolute():
         raise UnsafePath(f"output path {relative!r} is absolute; it must be inside the output root")
