@@ -363,3 +363,12 @@ def test_an_output_named_like_the_manifest_is_refused(tmp_path: Path) -> None:
         "of the render manifest"
     )
     assert not (tmp_path / "skills").exists()
+
+
+def test_show_escapes_control_characters(tmp_path: Path) -> None:
+    _hostile(tmp_path)
+    done = skillkit(tmp_path, "show", "x/SKILL.md")
+    assert done.returncode == 0, done.stderr
+    assert "     5  k\\nforged/SKILL.md:1:1: SK999 forged: 2  (int)\n" in done.stdout
+    shown = done.stdout.replace("\n", "")
+    assert not [char for char in shown if ord(char) < 0x20 or 0x7F <= ord(char) <= 0x9F]

@@ -83,4 +83,3 @@ class FramedStdin:
 
     def read(self, size: int = -1) -> bytes:
         return self.stream.read(size)
-
