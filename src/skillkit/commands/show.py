@@ -189,5 +189,7 @@ def run(args: argparse.Namespace) -> int:
     if data["problems"]:
         out.write("\nProblems:\n")
         for problem in data["problems"]:
-            out.write(f"  {problem['line']:>4}  {printable(problem['message'])}\n")
+            out.write(
+                f"  {problem['line']:>4}  {problem['kind']}: {printable(problem['message'])}\n"
+            )
     return 0
