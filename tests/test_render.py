@@ -353,9 +353,9 @@ def test_an_undefined_variable_names_the_variable_and_the_template_line(
     code, out = _render_fails_untouched(tmp_path, capsys)
     assert code == 1
     assert out == (
-        "templates/demo.md.j2:4:1: SK702 undefined: 'user' is undefined [error]\n"
+        "templates/demo.md.j2:4:10: SK702 undefined: 'user' is undefined [error]\n"
         " 4 | Hello {{ user }}.\n"
-        "   | ^\n"
+        "   |          ^^^^\n"
         "  = note: while rendering skills/demo/SKILL.md (skills/demo/SKILL.md:1)\n"
         "\n"
         "Found 1 error in 1 file checked.\n"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -162,6 +163,22 @@ def _diagnostic(
     )
 
 
+_UNDEFINED_NAME = re.compile(r"'([A-Za-z_][A-Za-z0-9_]*)' (?:is undefined|$)|attribute '([^']+)'")
+
+
+def _undefined_span(failure: TemplateFailure, source_line: str) -> Span:
+    """The span of the undefined name on its template line (SK702), else the line's start."""
+    if failure.code != "SK702":
+        return Span.at(failure.line)
+    found = _UNDEFINED_NAME.search(failure.message)
+    name = (found.group(1) or found.group(2)) if found else None
+    if name:
+        at = re.search(rf"(?<![\w'\"]){re.escape(name)}(?![\w'\"])", source_line)
+        if at:
+            return Span.at(failure.line, at.start() + 1, len(name))
+    return Span.at(failure.line)
+
+
 class _Overlay(BaseLoader):
     """The render's loader, except that one template's source is the given text."""
 
@@ -275,14 +292,15 @@ class _Run:
                         variant, failure.code, f"template `{variant.template}`: {failure.message}"
                     )
                 ]
+            source_line = self.template_line(failure.template, failure.line)
             return [
                 _diagnostic(
                     failure.code,
                     self.template_display(failure.template),
-                    Span.at(failure.line),
+                    _undefined_span(failure, source_line),
                     failure.message,
                     related,
-                    self.template_line(failure.template, failure.line),
+                    source_line,
                 )
             ]
         head_origins = tuple(Origin(None, 0) for _ in range(head.count("\n")))
