@@ -140,8 +140,9 @@ def test_allow_errors_writes_the_outputs_and_reports_their_findings(
     code, out = render_cli(tmp_path, capsys, "--format", "concise", "--allow-errors")
     assert code == 1
     assert out == (
-        "skills/demo/SKILL.md:9:15: SK401 unknown subcommand `vrctl service rm`; `vrctl service` "
-        "takes add, list, logs, remove, restart, start, status, stop; did you mean `remove`?\n"
+        "templates/demo.md.j2:4:15: SK401 unknown subcommand `vrctl service rm`; `vrctl service` "
+        "takes add, list, logs, remove, restart, start, status, stop; did you mean `remove`? "
+        "(in skills/demo/SKILL.md:9)\n"
         "wrote skills/demo/SKILL.md\n"
         "Rendered 1 output: 1 written, 0 unchanged.\n"
     )
