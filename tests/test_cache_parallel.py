@@ -65,8 +65,16 @@ def _lint(
 def test_four_ways_give_the_same_diagnostics(
     corpus: Path, tmp_path: Path, settings: Settings | None
 ) -> None:
+    # A copy of a skill whose shared "Snapshot guidance" says another thing: a cross-skill
+    # finding to compare too (the corpus itself has none under the default target).
+    original = (corpus / "viberun" / "background-service" / "SKILL.md").read_text()
+    drifted = original.replace("background-service", "worker").replace(
+        "note it briefly", "say nothing"
+    )
+    write_skill(corpus / "viberun", drifted, folder="worker")
+    _age(corpus / "viberun" / "worker")
     reference = _lint(corpus, None, 1, settings)
-    assert len(reference.files) == 28
+    assert len(reference.files) == 29
     assert reference.diagnostics  # the corpus has findings: the comparison is not vacuous
     assert any(d.code == "SK601" for d in reference.diagnostics)  # and a cross-skill one
     parallel = _lint(corpus, None, 2, settings)
@@ -81,7 +89,7 @@ def test_four_ways_give_the_same_diagnostics(
     for result in (cold, warm_serial, warm_parallel):
         assert result.diagnostics == reference.diagnostics
         assert result.files == reference.files
-    assert warm_serial.cache_hits == warm_parallel.cache_hits == 28
+    assert warm_serial.cache_hits == warm_parallel.cache_hits == 29
 
 
 def test_cold_serial_cache_then_warm(sample: Path, tmp_path: Path) -> None:
@@ -128,7 +136,7 @@ def test_project_rules_see_every_skill_through_the_cache(tmp_path: Path) -> None
     for name in ("alpha", "beta", "gamma"):
         write_skill(root, _drift_skill(name, _SHARED), folder=name)
     drifted = write_skill(
-        root, _drift_skill("delta", _SHARED + "- Report the ref.\n"), folder="delta"
+        root, _drift_skill("delta", _SHARED.replace("before risky", "after risky")), folder="delta"
     )
     _age(root)
     cache = tmp_path / "cache"
@@ -150,7 +158,10 @@ def test_project_rules_see_every_skill_through_the_cache(tmp_path: Path) -> None
     for path in _cache_files(cache):
         if path.name.startswith("facts"):
             path.write_bytes(b"lost")
-    drifted.write_text(_drift_skill("delta", _SHARED + "- Report it.\n"), encoding="utf-8")
+    drifted.write_text(
+        _drift_skill("delta", _SHARED.replace("before removing", "after removing")),
+        encoding="utf-8",
+    )
     again = _lint(root, cache, 1)
     assert "SK601" in _codes(again)
     assert again.diagnostics == _lint(root, None, 1).diagnostics
