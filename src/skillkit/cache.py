@@ -88,8 +88,8 @@ def folder_state(folder: str) -> Dependencies | None:
                         stack.append(entry.path)
         except OSError:
             return None
-        if len(found) > MAX_TEMPLATE_FILES:
-            return f"untracked {os.getpid()} {time.time_ns()}"
+        if len(found) > MAX_DEPENDENCY_FOLDERS:
+            return None
     return tuple(found)
 
 
