@@ -28,6 +28,7 @@ near it.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -211,6 +212,7 @@ _PLACEHOLDER = re.compile(
 )
 # A number of a list written inline ("1. Check → 2. Build"): another step before it renumbers.
 _ORDINAL = re.compile(r"\(?\d{1,3}[.)]")
+_HYPHEN_IN_WORD = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
 _LIST_MARKER = re.compile(r"^(?:[*+-]|\d{1,3}[.)])\s+")
 _WORD = re.compile(r"[a-z0-9]+")
 # Words that turn an instruction around: added or dropped, they are not an adaptation.
@@ -234,6 +236,7 @@ def _normalize(line: str) -> str:
         return text[:3]  # a fence's language is presentation
     text = _PLACEHOLDER.sub("<x>", text.translate(_TYPOGRAPHY))
     text = _LIST_MARKER.sub("- ", text)
+    text = _HYPHEN_IN_WORD.sub(" ", text)  # "multi-step", "multi step": one spelling each
     return " ".join(text.split())
 
 
@@ -296,16 +299,21 @@ def _changes(
     matcher = difflib.SequenceMatcher(
         None, [compared(w) for w in left], [compared(w) for w in right], autojunk=False
     )
+    # Only the names that tell the two skills apart ("deploy" of deploy-web and deploy-api is
+    # no substitution: "never deploy" for "always deploy" is a change).
+    left_own, right_own = left_own - right_own, right_own - left_own
     found: list[list[int]] = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             continue
         removed, added = left[i1:i2], right[j1:j2]
+        turned = bool(_POLARITY.intersection(_squash(word) for word in (*removed, *added)))
         if not removed or not added:
-            if not _POLARITY.intersection(_squash(word) for word in (*removed, *added)):
+            if not turned:
                 continue
         elif all(_ORDINAL.fullmatch(word) for word in (*removed, *added)) or (
-            len(removed) <= MAX_NAME_WORDS
+            not turned
+            and len(removed) <= MAX_NAME_WORDS
             and len(added) <= MAX_NAME_WORDS
             and _names_one(removed, left_own)
             and _names_one(added, right_own)
@@ -388,6 +396,13 @@ def drifted_lines(
     return found
 
 
+_GLUE = "\x00"  # ends a piece of a hyphenated word ("multi-" of "multi-step"): no space after
+
+
+def _joined(words: Sequence[str]) -> str:
+    return " ".join(words).replace(_GLUE + " ", "").replace(_GLUE, "")
+
+
 def _excerpt(words: Sequence[str], ranges: Sequence[tuple[int, int]]) -> str:
     """The words of each range (a change) with a few words either side, `…` where words are
     left out; a long change keeps its start and its end."""
@@ -403,7 +418,7 @@ def _excerpt(words: Sequence[str], ranges: Sequence[tuple[int, int]]) -> str:
         piece = list(words[start:end])
         if len(piece) > MAX_SHOWN_WORDS:
             piece = [*piece[: MAX_SHOWN_WORDS - 4], "…", *piece[-4:]]
-        parts.append(" ".join(piece))
+        parts.append(_joined(piece))
     text = " … ".join(parts)
     if shown and shown[0][0] > 0:
         text = "…" + text
@@ -412,9 +427,20 @@ def _excerpt(words: Sequence[str], ranges: Sequence[tuple[int, int]]) -> str:
     return text
 
 
+def _shown_words(line: str) -> list[str]:
+    """The words of a line, a hyphenated word in pieces (as copies are compared)."""
+    return [
+        piece
+        for word in line.split()
+        for piece in _HYPHEN_IN_WORD.sub("-" + _GLUE + " ", word).split(" ")
+    ]
+
+
 def _word_compared(word: str) -> str:
     """A word as the copies are compared (for the words a message shows)."""
-    word = word.translate(_TYPOGRAPHY)
+    word = word.rstrip(_GLUE).translate(_TYPOGRAPHY)
+    if word.endswith("-") and len(word) > 1:
+        word = word[:-1]  # a piece of a hyphenated word
     return "<x>" if _PLACEHOLDER.fullmatch(word) else word
 
 
@@ -426,7 +452,7 @@ def shown_change(
 ) -> str:
     """Two versions of a line as the words that differ, with a little context: `"…wait
     briefly and retry once…" there, "…stop and tell the…" here`."""
-    left, right = there.split(), here.split()
+    left, right = _shown_words(there), _shown_words(here)
     changes = _changes(left, right, there_own, here_own, _word_compared)
     if not changes:  # the change is in what normalizing joins (a placeholder of two words)
         changes = _changes(left, right, frozenset(), frozenset())
@@ -435,6 +461,10 @@ def shown_change(
         f'"{_excerpt(left, [(i1, i2) for i1, i2, _, _ in changes])}" there, '
         f'"{_excerpt(right, [(j1, j2) for _, _, j1, j2 in changes])}" here'
     )
+
+
+# The same two lines are shown for every skill that carries them (a collection vendored twice).
+_shown_once = functools.lru_cache(maxsize=1024)(shown_change)
 
 
 # --- The check --------------------------------------------------------------------------------
@@ -480,8 +510,6 @@ def check_drift(
         for facts in sections:
             if every or facts[0] in listed:
                 found.setdefault(facts[0], []).append((path, template, identity, facts))
-    # A section's text → its lines, as compared, and those in lower case.
-    normalized: dict[str, tuple[list[str], tuple[str, ...], str]] = {}
     own_names: dict[Identity, tuple[str, ...]] = {}
     own_words: dict[Identity, frozenset[str]] = {}
     lines_of = _LineOrigins(context.settings)
@@ -490,6 +518,9 @@ def check_drift(
         if len({facts[5] for *_, facts in holders}) < 2 or len({h[0] for h in holders}) < 2:
             continue  # every copy word for word the same (most titles), or in one skill
         versions: dict[tuple[str, ...], list[_Copy]] = {}
+        # A section's text → its lines, as compared, and those in lower case (one title at a
+        # time: memory stays that of one title's texts).
+        normalized: dict[str, tuple[list[str], tuple[str, ...], str]] = {}
         for path, template, identity, facts in sorted(holders, key=lambda h: (h[0], h[3][2])):
             if identity not in own_words:
                 own_words[identity] = _name_words(identity)
@@ -570,7 +601,7 @@ def _compare(
         return None
     _, title, line, column, end_column, _ = copy.facts
     shown = ", ".join(
-        shown_change(original.raw[i].strip(), copy.raw[j].strip(), original.own, copy.own)
+        _shown_once(original.raw[i].strip(), copy.raw[j].strip(), original.own, copy.own)
         for i, j in pairs[:SHOWN_CHANGES]
     )
     more = len(pairs) - SHOWN_CHANGES
