@@ -622,6 +622,7 @@ def test_project_root_without_a_config(tmp_path: Path) -> None:
     assert project_root(path, DEFAULT_SETTINGS, None) is None
 
 
+@pytest.mark.needs_shared
 def test_cross_skill_findings_equal_lint_on_the_corpus(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
