@@ -372,3 +372,21 @@ def test_another_spelling_of_a_hyphenated_word_is_not_drift(tmp_path: Path) -> N
         'hosted…" there, "…multi-step reasoning, protocols, suggest the hosted…" here)'
         in found[0][2]
     )
+
+
+def test_each_skill_posting_to_its_own_channel_is_a_variant(tmp_path: Path) -> None:
+    def report(channel: str, handle: str, step: str = "Post") -> str:
+        return (
+            "## Report\n"
+            f'- {step} the summary with `notify --channel {channel} --subject "release"`.\n'
+            f"- Page {handle} when the run fails twice.\n"
+        )
+
+    skills = {
+        "deploy": report("#deploys", "@oncall-web"),
+        "backup": report("#deploys", "@oncall-web"),
+        "billing": report("#payments", "@oncall-billing"),
+    }
+    assert _lint(tmp_path, skills) == []
+    found = _lint(tmp_path, {**skills, "search": report("#search", "@oncall", step="Never post")})
+    assert [(folder, line) for folder, line, _ in found] == [("search", 8)]

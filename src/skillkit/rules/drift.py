@@ -210,9 +210,13 @@ _TYPOGRAPHY = str.maketrans(
 _PLACEHOLDER = re.compile(
     r"\{\{[^{}\n]{1,80}\}\}|<[A-Za-z_][\w .:/-]{0,60}>|(?<!\$)\{[A-Za-z_][\w.-]{0,40}\}"
 )
+# A channel, a handle or a quoted name, each skill its own (`--channel #deploys`, `@oncall`,
+# `--subject "deploy-app"`): a parameter of the shared text, not a change of it.
+_PARAMETER = re.compile(r"""(?:[#@][\w./-]+|"[^"\s]+")[,.;:)]*""")
 # A number of a list written inline ("1. Check → 2. Build"): another step before it renumbers.
 _ORDINAL = re.compile(r"\(?\d{1,3}[.)]")
 _HYPHEN_IN_WORD = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
+_HYPHENATED = re.compile(r"\(?[^\W\d_]+(?:-[^\W\d_]+)+[,.;:)]*")
 _LIST_MARKER = re.compile(r"^(?:[*+-]|\d{1,3}[.)])\s+")
 _WORD = re.compile(r"[a-z0-9]+")
 # Words that turn an instruction around: added or dropped, they are not an adaptation.
@@ -236,8 +240,12 @@ def _normalize(line: str) -> str:
         return text[:3]  # a fence's language is presentation
     text = _PLACEHOLDER.sub("<x>", text.translate(_TYPOGRAPHY))
     text = _LIST_MARKER.sub("- ", text)
-    text = _HYPHEN_IN_WORD.sub(" ", text)  # "multi-step", "multi step": one spelling each
-    return " ".join(text.split())
+    # "multi-step" and "multi step" are one spelling each (plain words only: `@oncall-web`,
+    # `--dry-run` are names).
+    return " ".join(
+        _HYPHEN_IN_WORD.sub(" ", word) if _HYPHENATED.fullmatch(word) else word
+        for word in text.split()
+    )
 
 
 def _without_own_names(text: str, names: Sequence[str]) -> str:
@@ -281,6 +289,32 @@ def _names_one(words: Sequence[str], own: frozenset[str]) -> bool:
     return any(name in _squash(word) for word in words for name in own)
 
 
+def _adapted(
+    removed: Sequence[str],
+    added: Sequence[str],
+    left_own: frozenset[str],
+    right_own: frozenset[str],
+) -> bool:
+    """Whether words one copy has in place of the other's adapt the line rather than change
+    it: added words that do not turn it around (`not`, `never`, `only`...), another list
+    number, a channel, handle or quoted name for another, or each copy's own name."""
+    words = (*removed, *added)
+    turned = bool(_POLARITY.intersection(_squash(word) for word in words))
+    if not removed or not added:
+        return not turned
+    if all(_ORDINAL.fullmatch(word) for word in words):
+        return True
+    if len(removed) == len(added) == 1 and all(_PARAMETER.fullmatch(word) for word in words):
+        return True
+    return (
+        not turned
+        and len(removed) <= MAX_NAME_WORDS
+        and len(added) <= MAX_NAME_WORDS
+        and _names_one(removed, left_own)
+        and _names_one(added, right_own)
+    )
+
+
 Run = tuple[int, int, int, int]  # a change within a line: left words i1:i2, right words j1:j2
 
 
@@ -291,11 +325,10 @@ def _changes(
     right_own: frozenset[str],
     compared: Callable[[str], str] = str,
 ) -> list[Run]:
-    """What an edited line (its words on each side) changes in what it says, rather than adapt
-    it: not added words that leave it as it was (no `not`, `never`, `only`...), another list
-    number, or each copy's own name in the other's place. Words are compared as `compared`
-    makes them; changes one or two words apart are one ("wait briefly and retry" for "stop and
-    tell" is one change, not two around the "and" they share)."""
+    """What an edited line (its words on each side) changes in what it says, less what only
+    adapts it (see `_adapted`). Words are compared as `compared` makes them; changes one or two
+    words apart are one ("wait briefly and retry" for "stop and tell" is one change, not two
+    around the "and" they share)."""
     matcher = difflib.SequenceMatcher(
         None, [compared(w) for w in left], [compared(w) for w in right], autojunk=False
     )
@@ -307,17 +340,7 @@ def _changes(
         if tag == "equal":
             continue
         removed, added = left[i1:i2], right[j1:j2]
-        turned = bool(_POLARITY.intersection(_squash(word) for word in (*removed, *added)))
-        if not removed or not added:
-            if not turned:
-                continue
-        elif all(_ORDINAL.fullmatch(word) for word in (*removed, *added)) or (
-            not turned
-            and len(removed) <= MAX_NAME_WORDS
-            and len(added) <= MAX_NAME_WORDS
-            and _names_one(removed, left_own)
-            and _names_one(added, right_own)
-        ):
+        if _adapted(removed, added, left_own, right_own):
             continue
         if found and i1 - found[-1][1] <= 2 and j1 - found[-1][3] <= 2:
             found[-1][1], found[-1][3] = i2, j2
@@ -432,7 +455,11 @@ def _shown_words(line: str) -> list[str]:
     return [
         piece
         for word in line.split()
-        for piece in _HYPHEN_IN_WORD.sub("-" + _GLUE + " ", word).split(" ")
+        for piece in (
+            _HYPHEN_IN_WORD.sub("-" + _GLUE + " ", word).split(" ")
+            if _HYPHENATED.fullmatch(word)
+            else (word,)
+        )
     ]
 
 
