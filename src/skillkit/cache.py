@@ -148,6 +148,11 @@ def _templates_state(settings: Settings) -> tuple[tuple[str, int, int], ...] | s
     if not settings.render:
         return None
     folder = settings.root / str(settings.render.get("templates", "templates"))
+    try:
+        if not folder.resolve().is_relative_to(settings.root.resolve()):
+            return None  # rendering refuses it (SK706): there is no line map to depend on
+    except (OSError, RuntimeError):
+        return None
     found: list[tuple[str, int, int]] = []
     for parent, folders, files in os.walk(folder):
         folders.sort()
