@@ -161,19 +161,12 @@ def test_select_by_prefix_and_name(in_tmp: Path, capsys: pytest.CaptureFixture[s
     assert code == 1 and [line.split()[1] for line in out.splitlines()] == ["SK111"]
 
 
-def test_a_missing_path_is_a_finding_and_the_run_goes_on(
-    in_tmp: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_a_missing_path_is_a_usage_error(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # A typo on the command line, as `show nope` says: exit 2 and one line, before any work (the
+    # library still reports a path that vanished as SK001: tests/robustness/test_files.py).
     write_skill(in_tmp, BAD)
-    code, out, _ = lint(capsys, "--format", "concise", "nowhere", "demo")
-    assert code == 1
-    assert out.splitlines() == [
-        "demo/SKILL.md:2:7: SK111 `name` may contain only a-z, 0-9 and `-`; found `D`; use "
-        "lowercase",
-        "demo/SKILL.md:3:14: SK121 `description` is 27 characters long; say what the skill does "
-        "and when to use it in at least 40",
-        "nowhere:1:1: SK001 cannot lint: no such file or folder",
-    ]
+    code, out, err = lint(capsys, "--format", "concise", "nowhere", "demo")
+    assert (code, out, err) == (2, "", "skillkit: error: nowhere: no such file or folder\n")
 
 
 def test_an_undecodable_file_is_one_finding(
@@ -541,7 +534,7 @@ def test_show_problems_and_odd_values(in_tmp: Path, capsys: pytest.CaptureFixtur
     assert data["problems"] == [
         {
             "kind": "unclosed-fence",
-            "message": "code fence ````` opened here is never closed; the rest of the file is "
+            "message": "code fence ``` opened here is never closed; the rest of the file is "
             "read as code",
             "line": 6,
             "column": 1,
@@ -549,7 +542,7 @@ def test_show_problems_and_odd_values(in_tmp: Path, capsys: pytest.CaptureFixtur
     ]
     assert main(["show", "demo"]) == 0
     assert capsys.readouterr().out.endswith(
-        "\nProblems:\n     6  unclosed-fence: code fence ````` opened here is never closed; the "
+        "\nProblems:\n     6  unclosed-fence: code fence ``` opened here is never closed; the "
         "rest of the file is read as code\n"
     )
 

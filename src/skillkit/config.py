@@ -525,6 +525,8 @@ class LoadedConfig:
 
 
 def _read_toml(path: Path) -> tuple[str, dict[str, Any]]:
+    if not path.exists():
+        raise ConfigError(path, None, "config file not found")
     try:
         text = path.read_bytes().decode("utf-8")
     except (OSError, UnicodeDecodeError) as error:
