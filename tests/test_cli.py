@@ -150,7 +150,10 @@ def test_unknown_rule_code_is_a_usage_error(
     write_skill(in_tmp, GOOD)
     code, out, err = lint(capsys, "--select", "SK999", "demo")
     assert (code, out) == (2, "")
-    assert err == "skillkit: error: unknown rule or prefix `SK999` (see `skillkit rules`)\n"
+    assert err == (
+        "skillkit: error: unknown rule or prefix `SK999`; the SK9xx rules are SK901, SK902 "
+        "(see `skillkit rules`)\n"
+    )
     assert lint(capsys, "--ignore", "nonsense-rule", "demo")[0] == 2
 
 
@@ -359,7 +362,7 @@ def test_rule_by_name_and_unknown_rule(capsys: pytest.CaptureFixture[str]) -> No
     assert capsys.readouterr().out.startswith("SK111 name-invalid\n")
     assert main(["rule", "SK11"]) == 2  # a prefix names more than one rule
     assert main(["rule", "name-invalud"]) == 2
-    assert capsys.readouterr().err.endswith("no rule `name-invalud`; did you mean name-invalid?\n")
+    assert capsys.readouterr().err.endswith("no rule `name-invalud`; did you mean `name-invalid`?\n")
 
 
 # --- discovery ---------------------------------------------------------------------------------

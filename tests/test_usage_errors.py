@@ -71,7 +71,7 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
             "no rule `SK999`; the SK9xx rules are SK901, SK902 (see `skillkit rules`)",
         ),
         (["rule", "SK899"], "no rule `SK899`; there are no SK8xx rules (see `skillkit rules`)"),
-        (["rule", "name-invald"], "no rule `name-invald`; did you mean name-invalid?"),
+        (["rule", "name-invald"], "no rule `name-invald`; did you mean `name-invalid`?"),
     ],
     ids=lambda value: " ".join(value) if isinstance(value, list) else "",
 )
@@ -271,3 +271,35 @@ def test_fixing_a_suppression_on_the_last_line_leaves_no_blank_line(
     path.write_text(GOOD + "\n<!-- skillkit: disable-next-line SK501 -->\nMore.\n")
     assert run(capsys, "lint", "--no-cache", "--fix", ".")[0] == 0
     assert path.read_text(encoding="utf-8") == GOOD + "\nMore.\n"
+
+
+@pytest.mark.parametrize(
+    ("word", "hint"),
+    [
+        ("SK999", "; the SK9xx rules are SK901, SK902 (see `skillkit rules`)"),
+        ("SK899", "; there are no SK8xx rules (see `skillkit rules`)"),
+        ("SK1211", "; did you mean `SK121`?"),
+        ("name-invald", "; did you mean `name-invalid`?"),
+        ("zzz", " (see `skillkit rules`)"),
+    ],
+)
+def test_an_unknown_rule_gets_the_same_hint_everywhere(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str], word: str, hint: str
+) -> None:
+    # `rule`, `--select`, the config and a suppression comment: one hint, never a look-alike
+    # code of another family (SK999 is not SK902).
+    assert run(capsys, "rule", word)[2] == f"skillkit: error: no rule `{word}`{hint}\n"
+    assert run(capsys, "lint", "--select", word, ".")[2] == (
+        f"skillkit: error: unknown rule or prefix `{word}`{hint}\n"
+    )
+    (in_tmp / "skillkit.toml").write_text(f'ignore = ["{word}"]\n', encoding="utf-8")
+    assert run(capsys, "lint", ".")[2] == (
+        f"skillkit: error: skillkit.toml:1: unknown rule code or prefix `{word}`{hint}\n"
+    )
+    (in_tmp / "skillkit.toml").unlink()
+    write_skill(in_tmp, GOOD + f"\n<!-- skillkit: disable-next-line {word} -->\nMore.\n")
+    code, out, _ = run(capsys, "lint", "--no-cache", "--format", "concise", ".")
+    assert (code, out) == (
+        0,
+        f"demo/SKILL.md:10:1: SK902 suppression names `{word}`, which is not a rule code{hint}\n",
+    )

@@ -93,12 +93,9 @@ def _codes(text: str, span: Span, parsed: _Parsed) -> tuple[str, ...] | None:
     for word in words:
         code = _resolve(word)
         if code is None:
-            import difflib
+            from skillkit.registry import unknown_rule_hint
 
-            from skillkit.registry import all_rules
-
-            close = difflib.get_close_matches(word.upper(), list(all_rules()), n=1)
-            hint = f"; did you mean {close[0]}?" if close else ""
+            hint = unknown_rule_hint(word)
             parsed.invalid.append(
                 Finding(span, f"suppression names `{word}`, which is not a rule code{hint}")
             )

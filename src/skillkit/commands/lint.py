@@ -119,7 +119,7 @@ def resolver_from_args(args: argparse.Namespace) -> Resolver:
     """The settings per file: the nearest config (or --config, or none) plus the flags."""
     from skillkit.cli import UsageError
     from skillkit.config import Overrides, Resolver
-    from skillkit.registry import render_only, resolve_code
+    from skillkit.registry import render_only, resolve_code, unknown_rule_hint
 
     for selector in (
         *(getattr(args, "select", None) or ()),
@@ -127,7 +127,7 @@ def resolver_from_args(args: argparse.Namespace) -> Resolver:
         *getattr(args, "ignore", ()),
     ):
         if not resolve_code(selector):
-            raise UsageError(f"unknown rule or prefix `{selector}` (see `skillkit rules`)")
+            raise UsageError(f"unknown rule or prefix `{selector}`{unknown_rule_hint(selector)}")
         problem = render_only(selector)
         if problem is not None:
             raise UsageError(problem)

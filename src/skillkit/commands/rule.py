@@ -3,11 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Mapping
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from skillkit.registry import Rule
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -62,30 +57,14 @@ def explain(code: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _hint(asked: str, rules: Mapping[str, Rule]) -> str:
-    """What to try instead of an unknown rule: for a code, the rules of its family (a code that
-    merely looks like another, SK999 and SK902, is no hint); for a name, the closest name."""
-    import difflib
-    import re
-
-    code = asked.upper()
-    if re.fullmatch(r"SK\d{3}", code):
-        family = sorted(c for c in rules if c[:3] == code[:3])
-        if family:
-            return f"; the {code[:3]}xx rules are {', '.join(family)} (see `skillkit rules`)"
-        return f"; there are no {code[:3]}xx rules (see `skillkit rules`)"
-    close = difflib.get_close_matches(asked, [rule.name for rule in rules.values()], n=1)
-    return f"; did you mean {close[0]}?" if close else " (see `skillkit rules`)"
-
-
 def run(args: argparse.Namespace) -> int:
     from skillkit.cli import UsageError
-    from skillkit.registry import all_rules, resolve_code
+    from skillkit.registry import all_rules, resolve_code, unknown_rule_hint
 
     rules = all_rules()
     if args.code not in rules:
         matches = resolve_code(args.code)
         if len(matches) != 1:
-            raise UsageError(f"no rule `{args.code}`{_hint(args.code, rules)}")
+            raise UsageError(f"no rule `{args.code}`{unknown_rule_hint(args.code)}")
     print(explain(args.code), end="")
     return 0
