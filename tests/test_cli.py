@@ -362,7 +362,9 @@ def test_rule_by_name_and_unknown_rule(capsys: pytest.CaptureFixture[str]) -> No
     assert capsys.readouterr().out.startswith("SK111 name-invalid\n")
     assert main(["rule", "SK11"]) == 2  # a prefix names more than one rule
     assert main(["rule", "name-invalud"]) == 2
-    assert capsys.readouterr().err.endswith("no rule `name-invalud`; did you mean `name-invalid`?\n")
+    assert capsys.readouterr().err.endswith(
+        "no rule `name-invalud`; did you mean `name-invalid`?\n"
+    )
 
 
 # --- discovery ---------------------------------------------------------------------------------
