@@ -330,8 +330,7 @@ def test_a_huge_max_file_bytes_is_a_config_error(tmp_path: Path) -> None:
     done = skillkit(tmp_path, "lint", "--no-cache", ".")
     assert (done.returncode, done.stderr) == (
         2,
-        "skillkit: error: skillkit.toml:1: `max-file-bytes` must be at most "
-        "1,000,000,000\n",
+        "skillkit: error: skillkit.toml:1: `max-file-bytes` must be at most 1,000,000,000\n",
     )
 
 
