@@ -45,6 +45,7 @@ from skillkit.render.frontmatter import adapt, front_matter_block
 from skillkit.render.plan import Plan, Variant
 from skillkit.settings import Settings
 from skillkit.targets import get_target
+from skillkit.text import printable
 
 # What an output's file is, compared with what the plan renders. UNMANAGED: a file that differs
 # and that the manifest does not record (never rendered here, or written before adopting render).
@@ -560,11 +561,12 @@ def format_listing(rows: Sequence[Mapping[str, Any]]) -> str:
     lines = []
     for row in rows:
         variables = ", ".join(
-            f"{key}={json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)}"
+            f"{printable(key)}={json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)}"
             for key, value in row["variables"].items()
         )
+        output, template = printable(row["output"]), printable(row["template"])
         lines.append(
-            f"{row['output']}\n    template: {row['template']}\n    target: {row['target']}"
-            f" ({row['kind']})\n    variables: {variables or '(none)'}\n"
+            f"{output}\n    template: {template}\n    target: {row['target']}"
+            f" ({row['kind']})\n    variables: {printable(variables) or '(none)'}\n"
         )
     return "".join(lines)
