@@ -45,7 +45,7 @@ from skillkit.render.frontmatter import adapt, front_matter_block
 from skillkit.render.plan import Plan, Variant
 from skillkit.settings import Settings
 from skillkit.targets import get_target
-from skillkit.text import printable
+from skillkit.text import printable, printable_line
 
 # What an output's file is, compared with what the plan renders. UNMANAGED: a file that differs
 # and that the manifest does not record (never rendered here, or written before adopting render).
@@ -84,8 +84,11 @@ class Output:
             fromfile="/dev/null" if self.current is None else f"a/{self.display}",
             tofile=f"b/{self.display}",
         )
+        # (each line through printable_line: control characters escaped, line ends kept)
         return "".join(
-            line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
+            printable_line(line)
+            if line.endswith("\n")
+            else printable_line(line) + "\n\\ No newline at end of file\n"
             for line in lines
         )
 
