@@ -194,6 +194,8 @@ class _Run:
         self.plan = plan
         self.settings = settings
         self.env = make_environment(plan.templates, plan.root)
+        # (asked once a run: the output root, symlinks resolved, is inside the project)
+        self.output_root_inside = inside(plan.output_root, plan.root)
         # (template name, text): a template whose source is this text, not its file
         self.edited = edited
         if edited is not None and self.env.loader is not None:
@@ -252,7 +254,7 @@ class _Run:
             relative = render_string(self.env, variant.path, variant.variables)
         except TemplateFailure as failure:
             return self.plan_failure(variant, failure.code, f"path: {failure.message}")
-        if not inside(self.plan.output_root, self.plan.root):
+        if not self.output_root_inside:
             return self.plan_failure(
                 variant,
                 "SK705",
