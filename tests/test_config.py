@@ -193,7 +193,7 @@ def test_invalid_pyproject_reports_the_line_in_pyproject(
     )
     assert main(["lint", "."]) == 2
     err = capsys.readouterr().err
-    assert err.startswith(f"skillkit: error: {in_tmp / 'pyproject.toml'}:6: unknown key `bogus`")
+    assert err.startswith("skillkit: error: pyproject.toml:6: unknown key `bogus`")
 
 
 def test_config_command_shows_sources(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -202,9 +202,9 @@ def test_config_command_shows_sources(in_tmp: Path, capsys: pytest.CaptureFixtur
     )
     assert main(["config"]) == 0
     out = capsys.readouterr().out.splitlines()
-    config = in_tmp / "skillkit.toml"
-    assert out[1] == f"# config: {config}"
-    assert 'target = "viberun"'.ljust(40) + f" # {config}:2" in out
+    # Relative to the working folder, as the README shows it.
+    assert out[1] == "# config: skillkit.toml"
+    assert 'target = "viberun"'.ljust(40) + " # skillkit.toml:2" in out
     assert any(line.startswith("max-file-bytes = 1000000") and "# default" in line for line in out)
     assert main(["config", "--format", "json", "--isolated"]) == 0
     shown = json.loads(capsys.readouterr().out)
@@ -266,3 +266,32 @@ def test_a_non_skill_file_under_templates_is_left_out(
     page.write_text("<html></html>\n")
     assert main(["lint", "--isolated", "app/templates/index.html"]) == 0
     assert capsys.readouterr().out == "All clean: 0 files checked.\n"
+
+
+def test_shared_sections_are_checked_and_shown_with_the_targets_default(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_skill(in_tmp, SHORT)
+    (in_tmp / "skillkit.toml").write_text('shared-sections = "Guardrails"\n')
+    assert main(["lint", "."]) == 2
+    assert "skillkit.toml:1: `shared-sections` must be an array" in capsys.readouterr().err
+    (in_tmp / "skillkit.toml").write_text("shared-sections = [3]\n")
+    assert main(["lint", "."]) == 2
+    assert "skillkit.toml:1: `shared-sections[0]` must be a string, not an integer" in (
+        capsys.readouterr().err
+    )
+    (in_tmp / "skillkit.toml").write_text('target = "viberun"\n')
+    assert main(["config", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["settings"]["shared-sections"] == {
+        "value": [
+            "Version freshness",
+            "Language/tooling preferences",
+            "Guardrails",
+            "Snapshot guidance",
+        ],
+        "source": "default",
+    }
+    (in_tmp / "skillkit.toml").write_text('shared-sections = ["Setup", "*"]\n')
+    assert main(["config", "--format", "json"]) == 0
+    shown = json.loads(capsys.readouterr().out)["settings"]["shared-sections"]
+    assert shown == {"value": ["Setup", "*"], "source": f"{in_tmp / 'skillkit.toml'}:1"}
