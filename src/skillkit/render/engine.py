@@ -747,14 +747,28 @@ def plan_listing(plan: Plan) -> list[dict[str, Any]]:
 
 
 def format_listing(rows: Sequence[Mapping[str, Any]]) -> str:
-    lines = []
+    """The plan as text: the variables every output shares once, then each output with what
+    sets it apart (its own variables)."""
+
+    def shown(value: Any) -> str:
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+    def listed(variables: Mapping[str, Any]) -> str:
+        return ", ".join(f"{key}={shown(value)}" for key, value in variables.items())
+
+    shared: dict[str, Any] = {}
+    if len(rows) > 1:
+        first = rows[0]["variables"]
+        shared = {
+            key: value
+            for key, value in first.items()
+            if all(key in row["variables"] and row["variables"][key] == value for row in rows)
+        }
+    lines = [f"every output: {listed(shared)}\n"] if shared else []
     for row in rows:
-        variables = ", ".join(
-            f"{key}={json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)}"
-            for key, value in row["variables"].items()
-        )
+        own = {k: v for k, v in row["variables"].items() if k not in shared}
         lines.append(
             f"{row['output']}\n    template: {row['template']}\n    target: {row['target']}"
-            f" ({row['kind']})\n    variables: {variables or '(none)'}\n"
+            f" ({row['kind']})\n    variables: {listed(own) or '(none of its own)'}\n"
         )
     return "".join(lines)
