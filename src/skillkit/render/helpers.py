@@ -31,6 +31,7 @@ _PLACEHOLDER_IN_WORD = re.compile(r"<[^<>\s]+>")
 # or hide the service (vrctl.md).
 _SERVICE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _ENV_KEY = re.compile(r"^[A-Za-z0-9_]+$")
+_VARIABLE = re.compile(r"\$\{?[A-Za-z_][A-Za-z0-9_]*\}?")
 _MISE_TOOL = re.compile(r"^[A-Za-z0-9][^\s]*$")
 
 
@@ -126,11 +127,15 @@ def _service_name(name: object) -> str:
     return text
 
 
-def _cwd(cwd: object) -> str | None:
+def _cwd(cwd: object, service: str) -> str:
     if cwd is _APP_DIR_DEFAULT:
         return APP_DIR
     if cwd is None:
-        return None
+        # Without --cwd the process runs in the service folder, which lint warns about (SK410).
+        raise HelperError(
+            f"cwd=none leaves out --cwd, so the process would run in the service folder "
+            f"(~/.local/services/{service}); give the folder it runs in (default {APP_DIR})"
+        )
     text = _no_newline(_text(cwd, "cwd"), "cwd")
     if not is_placeholder(text) and not text.startswith("/"):
         raise HelperError(
@@ -172,6 +177,12 @@ def _env(env: object) -> list[str]:
             )
         if not value:
             raise HelperError(f"env {key} has an empty value; vrctl refuses `--env {key}=`")
+        variable = _VARIABLE.search(value)
+        if variable:
+            raise HelperError(
+                f"env {key} holds `{variable.group(0)}`: vrctl stores env values literally, so "
+                "the program would get it as written, not its value; write the value itself"
+            )
         out.append(f"{key}={_no_newline(value, f'env {key}')}")
     return out
 
@@ -246,7 +257,7 @@ class VrctlHelpers:
                 "arguments in args (vrctl runs --cmd with exec, no shell)"
             )
         words = _args(args)
-        directory = _cwd(cwd)
+        directory = _cwd(cwd, service)
         env_pairs = _env(env)
         tools = _mise_tools(mise)
         groups: list[list[str]] = [["vrctl", "service", "add", service]]
@@ -254,13 +265,11 @@ class VrctlHelpers:
             groups.append(["--cmd", executable])
         else:
             groups += [["--cmd", "mise"], ["--arg", "exec"]]
-            if directory is not None:
-                groups.append(["--arg", "-C", "--arg", directory])
+            groups.append(["--arg", "-C", "--arg", directory])
             groups += [["--arg", tool] for tool in tools]
             groups += [["--arg", "--"], ["--arg", executable]]
         groups += [["--arg", word] for word in words]
-        if directory is not None:
-            groups.append(["--cwd", directory])
+        groups.append(["--cwd", directory])
         groups += [["--env", pair] for pair in env_pairs]
         if no_start:
             groups.append(["--no-start"])
