@@ -500,10 +500,33 @@ class _Run:
             settings = replace(self.settings, target=output.variant.target)
             skill = parse_text(text, output.path)
             found = list(check_skill(skill, settings, output.display).diagnostics)
+            found += self._continued_inline_spans(skill, output.display)
         elif output.variant.kind == "script":
             found = self.check_script(output)
         ignore = output.variant.ignore
         return [self._with_origin(output, d) for d in found if d.code not in ignore]
+
+    def _continued_inline_spans(self, skill: Any, display: str) -> list[Diagnostic]:
+        """A ` \\` line continuation inside an inline span (a multi-line helper call between
+        backticks): Markdown joins the lines with the backslash left in, so the command the
+        reader copies is broken."""
+        found: list[Diagnostic] = []
+        for number, line in enumerate(skill.lines, start=1):
+            if number in skill.code_lines or not line.rstrip().endswith("\\"):
+                continue
+            if line.count("`") % 2 == 1:
+                found.append(
+                    _diagnostic(
+                        "SK703",
+                        display,
+                        Span.at(number, line.rfind("`") + 1),
+                        "impossible command: a command continued with ` \\` inside backticks; "
+                        'an inline span needs one line (call the helper with layout="one-line")',
+                        (),
+                        line,
+                    )
+                )
+        return found
 
     def check_script(self, output: Output) -> list[Diagnostic]:
         from skillkit.parse.shell import commands_of_text
