@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 from jinja2 import Undefined
 
 from skillkit.model import Span, Token
-from skillkit.tools import VRCTL, match
+from skillkit.tools import matched_programs
 
 APP_DIR = "/home/viberun/app"
 INDENT = "  "
@@ -203,8 +203,6 @@ def _mise_tools(mise: object) -> list[str] | None:
 def _check(groups: Sequence[Sequence[str]]) -> None:
     """Match the built words against their tool's grammar (and of every program it runs, as a
     `mise exec ... --` wraps one): the helpers and lint share one truth."""
-    from skillkit.tools import matched_programs
-
     tokens: list[Token] = []
     column = 1
     for group in groups:
