@@ -166,6 +166,13 @@ def test_env_values(tmp_path: Path) -> None:
         ("SK408", 11, "`--env PORT` is not KEY=VAL"),
         ("SK408", 12, "`--env bad-key=1`: the key `bad-key` may only use letters, digits and `_`"),
         ("SK408", 13, "`--env EMPTY=` has an empty value"),
+        # Single-quoted, `$HOME` reaches vrctl, which stores it as written (vrctl.md).
+        (
+            "SK418",
+            14,
+            "`--env HOME=$HOME`: vrctl stores env values literally, so the program gets `$HOME` "
+            "as written, not its value; write the value itself",
+        ),
     ]
 
 
@@ -471,7 +478,7 @@ def test_stale_guidance_in_prose_is_a_warning_with_the_current_form(tmp_path: Pa
         "today: `app <app>`, then `snapshot` (or `restore <ref>`, `url public`) inside the "
         "viberun shell"
     )
-    found = lint_text(tmp_path, FRONT + "\n# Demo\n" + body, select=("SK418",))
+    found = lint_text(tmp_path, FRONT + "\n# Demo\n" + body, select=("SK419",))
     assert [(d.span.line, d.span.column, d.severity, d.message) for d in found] == [
         (8, 59, Severity.WARNING, old_cli),
         (
@@ -494,7 +501,7 @@ def test_stale_guidance_in_prose_is_a_warning_with_the_current_form(tmp_path: Pa
     ]
     # A skill about something else is not read for viberun's facts.
     other = "\nRestoring the backup will disconnect the session; reconnect with `ssh`.\n"
-    assert lint_text(tmp_path / "other", FRONT + "\n# Demo\n" + other, select=("SK418",)) == []
+    assert lint_text(tmp_path / "other", FRONT + "\n# Demo\n" + other, select=("SK419",)) == []
 
 
 def test_a_command_the_skill_says_does_not_exist_is_not_checked(tmp_path: Path) -> None:

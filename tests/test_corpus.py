@@ -167,14 +167,14 @@ def test_the_seed_gets_exactly_its_true_warnings(tmp_path: Path) -> None:
     shutil.copyfile(seed, folder / "SKILL.md")
     diagnostics = lint_paths([folder], Settings()).diagnostics  # every default rule
     # Its description has no trigger; and its snapshot guidance is that of older viberun
-    # releases (SK418, whose messages tests/test_corpus_commands.py pins): `viberun <app>
+    # releases (SK419, whose messages tests/test_corpus_commands.py pins): `viberun <app>
     # snapshot` and `restore` (lines 71, 76), a full ref passed as-is (74), restore
     # disconnecting the session (75).
     assert [(d.code, d.severity, d.span.line, d.span.column) for d in diagnostics] == [
         ("SK122", Severity.WARNING, 3, 14),
-        ("SK418", Severity.WARNING, 71, 61),
-        ("SK418", Severity.WARNING, 74, 12),
-        ("SK418", Severity.WARNING, 75, 5),
-        ("SK418", Severity.WARNING, 76, 53),
+        ("SK419", Severity.WARNING, 71, 61),
+        ("SK419", Severity.WARNING, 74, 12),
+        ("SK419", Severity.WARNING, 75, 5),
+        ("SK419", Severity.WARNING, 76, 53),
     ]
     assert diagnostics[0].message == NO_TRIGGER

@@ -116,19 +116,19 @@ STALE_CLI = (
 # re-run `viberun`, then `vibe <app>`" (restore now prints "reconnecting to the session" and
 # the client reconnects by itself). Their `app <app>` then `snapshot` lines are current.
 EXPECTED_STALE = [
-    ("background-service/SKILL.md", "SK418", 74, STALE_REF),
-    ("background-service/SKILL.md", "SK418", 75, STALE_DISCONNECT),
-    ("cron-jobs/SKILL.md", "SK418", 67, STALE_REF),
-    ("cron-jobs/SKILL.md", "SK418", 68, STALE_DISCONNECT),
-    ("web-service/SKILL.md", "SK418", 91, STALE_REF),
-    ("web-service/SKILL.md", "SK418", 92, STALE_DISCONNECT),
+    ("background-service/SKILL.md", "SK419", 74, STALE_REF),
+    ("background-service/SKILL.md", "SK419", 75, STALE_DISCONNECT),
+    ("cron-jobs/SKILL.md", "SK419", 67, STALE_REF),
+    ("cron-jobs/SKILL.md", "SK419", 68, STALE_DISCONNECT),
+    ("web-service/SKILL.md", "SK419", 91, STALE_REF),
+    ("web-service/SKILL.md", "SK419", 92, STALE_DISCONNECT),
 ]
 
 
 def test_viberun_corpus_findings_are_exactly_the_true_ones() -> None:
     found = _pinned(VIBERUN, "viberun")
-    assert [f for f in found if f[1] != "SK418"] == EXPECTED_VIBERUN
-    assert [f for f in found if f[1] == "SK418"] == EXPECTED_STALE
+    assert [f for f in found if f[1] != "SK419"] == EXPECTED_VIBERUN
+    assert [f for f in found if f[1] == "SK419"] == EXPECTED_STALE
 
 
 def test_the_drift_finding_points_at_the_copy_it_drifted_from() -> None:
@@ -143,8 +143,8 @@ def test_the_tokens_the_real_skills_pass_through_vrctl_are_not_findings() -> Non
     # `--arg -C`, `--arg --`, `--arg --bind`, `...` and the mentions appear in four of the
     # skills; no command of theirs breaks vrctl's grammar.
     found = _ours(lint_paths([VIBERUN], Settings(target="viberun")).diagnostics)
-    # (SK418 reads prose, not commands: its findings are pinned above.)
-    assert {d.code for d in found if d.code.startswith("SK4")} == {"SK418"}
+    # (SK419 reads prose, not commands: its findings are pinned above.)
+    assert {d.code for d in found if d.code.startswith("SK4")} == {"SK419"}
 
 
 def test_no_finding_on_the_other_corpus_skills() -> None:
@@ -167,10 +167,10 @@ def test_the_seed_skill_has_only_its_stale_guidance(tmp_path: Path) -> None:
     (seed,) = SEED.glob("*.txt")
     shutil.copyfile(seed, folder / "SKILL.md")
     expected = [
-        ("background-service/SKILL.md", "SK418", 71, STALE_CLI),
-        ("background-service/SKILL.md", "SK418", 74, STALE_REF),
-        ("background-service/SKILL.md", "SK418", 75, STALE_DISCONNECT),
-        ("background-service/SKILL.md", "SK418", 76, STALE_CLI),
+        ("background-service/SKILL.md", "SK419", 71, STALE_CLI),
+        ("background-service/SKILL.md", "SK419", 74, STALE_REF),
+        ("background-service/SKILL.md", "SK419", 75, STALE_DISCONNECT),
+        ("background-service/SKILL.md", "SK419", 76, STALE_CLI),
     ]
     assert _pinned(tmp_path, "viberun") == expected
     assert _pinned(tmp_path, "spec") == expected

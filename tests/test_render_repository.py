@@ -53,7 +53,7 @@ def test_background_service_is_the_seed_skill_with_a_better_description() -> Non
     (seed_file,) = SEED.glob("*.txt")
     seed = seed_file.read_text(encoding="utf-8").split("\n")
     ours = (REPO / "skills/background-service/SKILL.md").read_text(encoding="utf-8").split("\n")
-    # The body is the seed's, but for the snapshot guidance of older viberun releases (SK418):
+    # The body is the seed's, but for the snapshot guidance of older viberun releases (SK419):
     # the current forms of `viberun <app> snapshot|restore`, of the ref restore takes, and of
     # what restore does to the session (vrctl.md, "host" and "Stale forms").
     body, seed_body = ours[ours.index("---", 1) :], seed[seed.index("---", 1) :]
