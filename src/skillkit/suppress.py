@@ -17,11 +17,11 @@ ruff's RUF100), with a fix that removes it; a malformed one, or one naming no ru
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from skillkit.diagnostics import Diagnostic, Edit, Finding, Fix
-from skillkit.model import Skill, Span
+from skillkit.model import Skill, Span, Value
 from skillkit.settings import Settings
 
 # The key of a file's suppression ranges among its project-rule facts (see lint.FileResult).
@@ -39,6 +39,15 @@ _LOOKS_LIKE = re.compile(r"^skillkit\s*:", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
+class Closing:
+    """The `enable` comment that ends a range: removing the `disable` removes it too."""
+
+    span: Span
+    codes: tuple[str, ...]  # every code it names
+    alone: bool
+
+
+@dataclass(frozen=True)
 class Directive:
     """One suppression comment: which codes, over which lines, and how to rewrite it."""
 
@@ -48,6 +57,7 @@ class Directive:
     first_line: int = 0  # the lines it covers (set once ranges are matched)
     last_line: int = 0
     alone: bool = True  # nothing else on its line(s): removing it removes the lines
+    closing: Closing | None = None  # the `enable` that ends a `disable` range
 
 
 @dataclass(frozen=True)
@@ -160,8 +170,17 @@ def _parse(skill: Skill) -> _Parsed:
                     )
                     continue
                 directive, start = open_ranges.pop(code)
+                closing = Closing(span, codes, alone)
                 parsed.directives.append(
-                    Directive("disable", (code,), directive.span, start, span.line, directive.alone)
+                    Directive(
+                        "disable",
+                        (code,),
+                        directive.span,
+                        start,
+                        span.line,
+                        directive.alone,
+                        closing,
+                    )
                 )
     for code, (directive, start) in open_ranges.items():
         parsed.directives.append(
@@ -178,12 +197,55 @@ def _front_matter_lines(skill: Skill) -> range:
     return range(2, fm.span.end_line if fm.closed else len(skill.lines) + 1)
 
 
+def _scalar_spans(values: Iterable[Value]) -> Iterator[Span]:
+    for value in values:
+        if value.kind in ("seq", "map"):
+            yield from _scalar_spans(value.items)
+            for entry in value.fields:
+                yield entry.key_span
+            yield from _scalar_spans(entry.value for entry in value.fields)
+        else:
+            yield value.span
+
+
+def _text_spans_by_line(skill: Skill) -> dict[int, list[Span]]:
+    """The spans of the front matter's keys and scalar values, under each line they cover: a
+    `#` inside one (a line of a `|` block, of a quoted string) is text, not a comment."""
+    fm = skill.front_matter
+    by_line: dict[int, list[Span]] = {}
+    keys = (entry.key_span for entry in fm.fields)
+    for span in (*keys, *_scalar_spans(entry.value for entry in fm.fields)):
+        for number in range(span.line, span.end_line + 1):
+            by_line.setdefault(number, []).append(span)
+    return by_line
+
+
+def _comment_start(line: str, number: int, text_spans: Sequence[Span]) -> int | None:
+    """The 0-based index of the `#` that starts the line's YAML comment, if it has one."""
+    for index, character in enumerate(line):
+        if character != "#" or (index and not line[index - 1].isspace()):
+            continue
+        position = (number, index + 1)
+        if not any((s.line, s.column) <= position < (s.end_line, s.end_column) for s in text_spans):
+            return index
+    return None
+
+
 def _parse_yaml(skill: Skill, parsed: _Parsed) -> None:
+    text_spans: dict[int, list[Span]] | None = None
     for number in _front_matter_lines(skill):
         line = skill.line_text(number)
         if "skillkit" not in line:
             continue
         match = _YAML.search(line)
+        if not match:
+            continue
+        if text_spans is None:
+            text_spans = _text_spans_by_line(skill)
+        comment = _comment_start(line, number, text_spans.get(number, ()))
+        if comment is None:
+            continue
+        match = _YAML.search(line, max(comment - 1, 0))  # (from the blank before the `#`)
         if not match:
             continue
         hash_column = line.index("#", match.start()) + 1
@@ -214,11 +276,32 @@ def _comment_text(kind: str, codes: Sequence[str]) -> str:
 
 def _removal(skill: Skill, directive: Directive, kept: Sequence[str]) -> Edit:
     """The edit that drops the unused codes of a directive (or the whole directive)."""
-    span = directive.span
+    return _comment_removal(skill, directive.span, directive.kind, directive.alone, kept)
+
+
+def _closing_removals(
+    skill: Skill, group: Sequence[tuple[int, Directive]], unused: Sequence[str]
+) -> list[Edit]:
+    """The edits that drop the removed codes from the `enable` comments of a `disable`: an
+    `enable` left without its `disable` would be a new finding (SK902)."""
+    dropped: dict[Closing, list[str]] = {}
+    for _, directive in group:
+        if directive.closing is not None:
+            dropped.setdefault(directive.closing, [])
+            dropped[directive.closing].extend(c for c in directive.codes if c in unused)
+    edits: list[Edit] = []
+    for closing, codes in dropped.items():
+        if codes:
+            kept = [code for code in closing.codes if code not in codes]
+            edits.append(_comment_removal(skill, closing.span, "enable", closing.alone, kept))
+    return edits
+
+
+def _comment_removal(skill: Skill, span: Span, kind: str, alone: bool, kept: Sequence[str]) -> Edit:
+    """The edit that rewrites a comment with the codes kept, or removes it when none are."""
     if kept:
-        kind = "disable" if directive.kind == "disable" else directive.kind
         return Edit(span, _comment_text(kind, kept))
-    if directive.alone:
+    if alone:
         if span.end_line < len(skill.lines) or skill.ends_with_newline:
             return Edit(Span(span.line, 1, span.end_line + 1, 1), "")
         if span.line > 1:  # the last line, with no line end: take the previous line end
@@ -350,7 +433,7 @@ def _unused_finding(
         f"remove {', '.join(unused)} from the suppression"
         if remaining
         else "remove the unused suppression",
-        (_removal(skill, group[0][1], remaining),),
+        (_removal(skill, group[0][1], remaining), *_closing_removals(skill, group, unused)),
     )
     return Finding(span, f"unused suppression: {'; '.join(reasons)}", fix=fix)
 

@@ -298,14 +298,22 @@ class _Fixer:
         self.unwritten = 0  # files that could not be written
 
     def __call__(self, path: Path, settings: Settings) -> FileResult:
-        from skillkit.atomic import write_atomic
+        from skillkit.atomic import ChangedOnDisk, write_atomic
         from skillkit.fix import fix_file
 
         outcome = fix_file(path, settings, self.unsafe)
         if not outcome.changed:
             return outcome.after_findings
         try:
-            write_atomic(path, outcome.after)
+            write_atomic(path, outcome.after, expected=outcome.before.encode("utf-8"))
+        except ChangedOnDisk:
+            self.unwritten += 1
+            print(
+                f"skillkit: error: {path} changed while it was being fixed; "
+                "it was left as it is now (run --fix again)",
+                file=sys.stderr,
+            )
+            return outcome.before_findings
         except OSError as error:
             self.unwritten += 1
             print(
@@ -340,7 +348,7 @@ class _Differ:
 
 
 def _add_suppressions(result: LintResult, resolver: Resolver) -> int:
-    from skillkit.atomic import write_atomic
+    from skillkit.atomic import ChangedOnDisk, write_atomic
     from skillkit.fix import BOM
     from skillkit.parse import read_skill
     from skillkit.suppress import suppression_text
@@ -358,6 +366,15 @@ def _add_suppressions(result: LintResult, resolver: Resolver) -> int:
             continue
         text, count = suppression_text(skill, found)
         if count and text != skill.text:
-            write_atomic(path, (BOM if skill.has_bom else "") + text)
+            bom = BOM if skill.has_bom else ""
+            try:
+                write_atomic(path, bom + text, expected=(bom + skill.text).encode("utf-8"))
+            except ChangedOnDisk:
+                print(
+                    f"skillkit: error: {path} changed while suppressions were being added; "
+                    "it was left as it is now",
+                    file=sys.stderr,
+                )
+                continue
             added += count
     return added
