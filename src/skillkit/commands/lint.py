@@ -364,7 +364,7 @@ def _add_suppressions(result: LintResult, resolver: Resolver) -> int:
         skill = read_skill(path, resolver.settings_for(path).max_file_bytes)
         if not skill.text:
             continue
-        text, count = suppression_text(skill, found)
+        text, count = suppression_text(skill, found, resolver.settings_for(path))
         if count and text != skill.text:
             bom = BOM if skill.has_bom else ""
             try:
