@@ -92,10 +92,13 @@ def _check(
     from skillkit.suppress import Suppressions
 
     found = check_project_part(rules[part[0]], members, settings)
+    by_path: dict[str, Suppressions] = {}  # one index per file, not one per finding
+    for path in {d.path for d in found}:
+        by_path[path] = Suppressions(suppressions.get(path, ()))
     return tuple(
         (d.path, encode_diagnostic(d))
         for d in found
-        if not Suppressions(suppressions.get(d.path, ())).covers(d.code, d.span.line)
+        if not by_path[d.path].covers(d.code, d.span.line)
     )
 
 

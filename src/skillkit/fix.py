@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from skillkit.diagnostics import Diagnostic, Edit, Fix
+from skillkit.intervals import Disjoint
 from skillkit.model import Skill, Span
 from skillkit.parse import parse_text, read_skill
 from skillkit.settings import Settings
@@ -79,18 +80,17 @@ def choose_fixes(fixes: Iterable[Fix], lines: _Lines) -> tuple[list[tuple[int, i
     """The edits (start, end, replacement) of the fixes that overlap no fix taken before them,
     and how many fixes that is."""
     taken: list[tuple[int, int, str]] = []
+    chosen: Disjoint[int] = Disjoint()
     count = 0
     for fix in fixes:
         intervals = [(lines.interval(edit.span), edit.replacement) for edit in fix.edits]
-        if any(
-            _overlaps(interval, (start, end))
-            for interval, _ in intervals
-            for start, end, _ in taken
-        ) or any(
+        if any(chosen.clashes(start, end) for (start, end), _ in intervals) or any(
             _overlaps(a, b) for i, (a, _) in enumerate(intervals) for b, _ in intervals[i + 1 :]
         ):
             continue
-        taken.extend((start, end, text) for (start, end), text in intervals)
+        for (start, end), text in intervals:
+            chosen.add(start, end)
+            taken.append((start, end, text))
         count += 1
     return taken, count
 

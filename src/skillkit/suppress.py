@@ -17,6 +17,7 @@ ruff's RUF100), with a fix that removes it; a malformed one, or one naming no ru
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -67,8 +68,41 @@ class Suppressions:
 
     ranges: tuple[tuple[str, int, int], ...] = ()  # (code, first line, last line)
 
+    @functools.cached_property
+    def _index(self) -> LineIndex:
+        return LineIndex(self.ranges)
+
     def covers(self, code: str, line: int) -> bool:
-        return any(c == code and first <= line <= last for c, first, last in self.ranges)
+        return self._index.covers(code, line)
+
+
+class LineIndex:
+    """The lines each code is suppressed on, as merged intervals: `covers` costs a binary
+    search, so matching findings with suppressions is not findings x suppressions."""
+
+    def __init__(self, ranges: Iterable[tuple[str, int, int]]) -> None:
+        by_code: dict[str, list[tuple[int, int]]] = {}
+        for code, first, last in ranges:
+            by_code.setdefault(code, []).append((first, last))
+        self._starts: dict[str, list[int]] = {}
+        self._ends: dict[str, list[int]] = {}
+        for code, intervals in by_code.items():
+            starts: list[int] = []
+            ends: list[int] = []
+            for first, last in sorted(intervals):
+                if starts and first <= ends[-1] + 1:
+                    ends[-1] = max(ends[-1], last)
+                else:
+                    starts.append(first)
+                    ends.append(last)
+            self._starts[code], self._ends[code] = starts, ends
+
+    def covers(self, code: str, line: int) -> bool:
+        starts = self._starts.get(code)
+        if not starts:
+            return False
+        index = bisect.bisect_right(starts, line) - 1
+        return index >= 0 and line <= self._ends[code][index]
 
 
 @dataclass
@@ -345,32 +379,38 @@ def apply_suppressions(
             for finding in parsed.invalid
         )
     # SK901/SK902 can be suppressed too (by a directive that then counts as used).
-    kept.extend(diagnostic for diagnostic in own if not _covering(parsed.directives, diagnostic))
+    index = _index(parsed.directives)
+    kept.extend(d for d in own if not index.covers(d.code, d.span.line))
     return kept
 
 
-def _covering(directives: Sequence[Directive], diagnostic: Diagnostic) -> list[int]:
-    """The indexes of the directives that suppress this finding."""
-    line = diagnostic.span.line
-    return [
-        index
-        for index, directive in enumerate(directives)
-        if diagnostic.code in directive.codes
-        and directive.first_line <= line <= directive.last_line
-    ]
+def _index(directives: Sequence[Directive]) -> LineIndex:
+    return LineIndex(
+        (code, directive.first_line, directive.last_line)
+        for directive in directives
+        for code in directive.codes
+    )
 
 
 def _drop_suppressed(
     found: Sequence[Diagnostic], directives: Sequence[Directive]
 ) -> tuple[list[Diagnostic], set[tuple[int, str]]]:
-    """The findings no directive covers, and which (directive index, code) pairs were used."""
-    kept: list[Diagnostic] = []
-    used: set[tuple[int, str]] = set()
+    """The findings no directive covers, and which (directive index, code) pairs were used
+    (covered at least one finding). Binary searches both ways: never findings x directives."""
+    index = _index(directives)
+    kept = [d for d in found if not index.covers(d.code, d.span.line)]
+    lines_by_code: dict[str, list[int]] = {}
     for diagnostic in found:
-        covering = _covering(directives, diagnostic)
-        if not covering:
-            kept.append(diagnostic)
-        used.update((index, diagnostic.code) for index in covering)
+        lines_by_code.setdefault(diagnostic.code, []).append(diagnostic.span.line)
+    for code_lines in lines_by_code.values():
+        code_lines.sort()
+    used: set[tuple[int, str]] = set()
+    for number, directive in enumerate(directives):
+        for code in directive.codes:
+            found_lines = lines_by_code.get(code, [])
+            at = bisect.bisect_left(found_lines, directive.first_line)
+            if at < len(found_lines) and found_lines[at] <= directive.last_line:
+                used.add((number, code))
     return kept, used
 
 

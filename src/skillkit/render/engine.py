@@ -178,7 +178,7 @@ class _Run:
     ) -> None:
         self.plan = plan
         self.settings = settings
-        self.env = make_environment(plan.templates)
+        self.env = make_environment(plan.templates, settings.max_file_bytes)
         # (template name, text): a template whose source is this text, not its file
         self.edited = edited
         if edited is not None and self.env.loader is not None:
@@ -276,6 +276,17 @@ class _Run:
                     failure.message,
                     related,
                     self.template_line(failure.template, failure.line),
+                )
+            ]
+        size = len((head + rendered.text).encode("utf-8", "surrogatepass"))
+        if size > self.settings.max_file_bytes:  # (the render counted characters)
+            return [
+                self.plan_failure(
+                    variant,
+                    "SK706",
+                    f"the output is {size:,} bytes, over the limit of "
+                    f"{self.settings.max_file_bytes:,} (option `max-file-bytes`); "
+                    "it was not written",
                 )
             ]
         head_origins = tuple(Origin(None, 0) for _ in range(head.count("\n")))

@@ -43,17 +43,33 @@ def _width(text: str) -> int:
     )
 
 
+# The most characters of a source line shown under a finding: a long line is clipped around
+# the span (one minified line with thousands of findings printed whole would make gigabytes).
+SHOWN_CHARACTERS = 120
+_CONTEXT_BEFORE = 30  # characters kept before the span when the line is clipped
+_ELLIPSIS = "…"
+
+
 def _caret(diagnostic: Diagnostic) -> tuple[str, str]:
-    """The source line (tabs expanded) and a caret line under the span, in terminal columns."""
+    """The source line (tabs expanded, clipped around the span when long) and a caret line
+    under the span, in terminal columns."""
     line = diagnostic.source_line
     span = diagnostic.span
     start = max(span.column - 1, 0)
     end = span.end_column - 1 if span.end_line == span.line else len(line)
     end = max(min(end, len(line)), start + 1)
+    prefix = suffix = ""
+    if len(line) > SHOWN_CHARACTERS:
+        first = max(0, min(start - _CONTEXT_BEFORE, len(line) - SHOWN_CHARACTERS))
+        last = first + SHOWN_CHARACTERS
+        prefix = _ELLIPSIS if first else ""
+        suffix = _ELLIPSIS if last < len(line) else ""
+        line = line[first:last]
+        start, end = start - first, max(min(end - first, len(line)), start - first + 1)
     # Expand tabs on the whole line's prefixes, so that tab stops count from the line's start.
-    before = _width(line[:start].expandtabs(4))
-    through = _width(line[:end].expandtabs(4))
-    return line.expandtabs(4), " " * before + "^" * max(through - before, 1)
+    before = _width(prefix + line[:start].expandtabs(4))
+    through = _width(prefix + line[:end].expandtabs(4))
+    return prefix + line.expandtabs(4) + suffix, " " * before + "^" * max(through - before, 1)
 
 
 def summary(diagnostics: Sequence[Diagnostic], files: Sequence[str]) -> str:

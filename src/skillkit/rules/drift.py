@@ -39,41 +39,46 @@ SectionFacts = tuple[str, str, int, int, int, str]
 SkillFacts = tuple[str, tuple[SectionFacts, ...]]
 
 
-_OutputPatterns = tuple[Path | None, tuple[tuple[re.Pattern[str], str], ...]]
-# The plan's output patterns, built once per settings object: a run lints thousands of skills
-# under the same settings, and building the plan per skill cost more than the rule itself. The
-# value keeps the settings alive, so an id is never reused while its entry exists.
-_PATTERNS: dict[int, tuple[Settings, _OutputPatterns]] = {}
+# The plan's output root, the templates of its literal output paths by path, and the patterns
+# of its paths that hold Jinja (one per plan entry: the variants of a matrix share theirs).
+_OutputPatterns = tuple[Path | None, dict[str, str], tuple[tuple[re.Pattern[str], str], ...]]
+# The patterns, built once per render table: a run lints thousands of skills under the same
+# plan (and `skillkit render` each output under settings of its own target), and building the
+# plan per skill cost outputs x outputs. The value keeps the table alive, so an id is never
+# reused while its entry exists.
+_PATTERNS: dict[tuple[int, Path], tuple[Any, _OutputPatterns]] = {}
 
 
 def _output_patterns(settings: Settings) -> _OutputPatterns:
-    cached = _PATTERNS.get(id(settings))
-    if cached is not None and cached[0] is settings:
+    key = (id(settings.render), settings.root)
+    cached = _PATTERNS.get(key)
+    if cached is not None and cached[0] is settings.render:
         return cached[1]
     from skillkit.render.plan import build_plan
 
     try:
         plan = build_plan(settings.render, settings.root, settings.target)
+        literal: dict[str, str] = {}
+        templated: dict[str, str] = {}
+        for variant in plan.variants:
+            # An output path may hold Jinja (`background-service-{{ language }}/SKILL.md`).
+            parts = re.split(r"\{\{.*?\}\}", variant.path)
+            if len(parts) == 1:
+                literal.setdefault(variant.path, variant.template)
+            else:
+                templated.setdefault(
+                    "[^/]+".join(re.escape(part) for part in parts), variant.template
+                )
         patterns: _OutputPatterns = (
             plan.output_root.resolve(),
-            tuple(
-                # An output path may hold Jinja (`background-service-{{ language }}/SKILL.md`).
-                (
-                    re.compile(
-                        "[^/]+".join(
-                            re.escape(part) for part in re.split(r"\{\{.*?\}\}", variant.path)
-                        )
-                    ),
-                    variant.template,
-                )
-                for variant in plan.variants
-            ),
+            literal,
+            tuple((re.compile(source), template) for source, template in templated.items()),
         )
     except Exception:  # a broken plan is for `skillkit render` to report, not this rule
-        patterns = (None, ())
+        patterns = (None, {}, ())
     if len(_PATTERNS) > 32:  # long-lived processes (watch, lsp) reload settings
         _PATTERNS.clear()
-    _PATTERNS[id(settings)] = (settings, patterns)
+    _PATTERNS[key] = (settings.render, patterns)
     return patterns
 
 
@@ -81,13 +86,15 @@ def rendered_from(skill: Skill, context: Context) -> str:
     """The template of the render plan that outputs this skill, or "" (hand-written)."""
     if not context.settings.render:
         return ""
-    output_root, patterns = _output_patterns(context.settings)
+    output_root, literal, patterns = _output_patterns(context.settings)
     if output_root is None:
         return ""
     try:
         relative = skill.path.resolve().relative_to(output_root).as_posix()
     except ValueError:
         return ""
+    if relative in literal:
+        return literal[relative]
     for pattern, template in patterns:
         if pattern.fullmatch(relative):
             return template

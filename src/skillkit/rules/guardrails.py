@@ -346,11 +346,17 @@ def _section_text(skill: Skill, line: int) -> tuple[str, Section | None]:
     default=False,
 )
 def destructive_unguarded(skill: Skill, context: Context) -> Iterator[Finding]:
+    # Whether each section is guarded, read once per section, not once per command in it.
+    guarded: dict[int, bool] = {}
     for run in policy_runs(skill):
         if run.tool not in DESTRUCTIVE_TOOLS or not is_destructive(run):
             continue
-        text, section = _section_text(skill, run.command.line)
-        if _SAFEGUARD.search(text):
+        section = skill.section_at(run.command.line)
+        key = section.start_line if section is not None else 0
+        if key not in guarded:
+            text, _ = _section_text(skill, run.command.line)
+            guarded[key] = _SAFEGUARD.search(text) is not None
+        if guarded[key]:
             continue
         where = f"section `{section.title}`" if section else "the part before the first heading"
         yield Finding(
