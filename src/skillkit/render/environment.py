@@ -214,7 +214,7 @@ class BoundedEnvironment(SandboxedEnvironment):
         def bounded(*args: Any, **kwargs: Any) -> Any:
             budget = self._current()
             budget.check_time()
-            _check_widths(budget, args, kwargs)
+            _check_widths(budget, args[1:], kwargs)  # (the first is the value filtered)
             return budget.check_size(function(*args, **kwargs))
 
         return bounded
@@ -255,7 +255,7 @@ class BoundedEnvironment(SandboxedEnvironment):
 def _check_widths(budget: _Budget, args: Any, kwargs: Any) -> None:
     """Refuse a width or count argument over the size limit (`center(10**9)`), which would
     allocate that much before anything could check the result."""
-    for value in (*args[1:], *kwargs.values()):
+    for value in (*args, *kwargs.values()):
         if isinstance(value, int) and not isinstance(value, bool) and value > budget.max_bytes:
             raise RenderLimit(
                 f"an argument of {value:,} is over the limit of {budget.max_bytes:,} "
@@ -439,11 +439,19 @@ def render_with_origins(
         with _budget(env) as budget:
             generator = template.root_render_func(template.new_context(dict(variables)))
             for piece in generator:
-                size += len(piece)
-                budget.check_output(size)
-                budget.check_time()
                 _place(piece, generator, index, origins, settled)
                 pieces.append(piece)
+                size += len(piece)
+                try:
+                    budget.check_output(size)
+                except RenderLimit as error:  # at the line being written
+                    here = origins[-1] or Origin(template.name, 1)
+                    raise TemplateFailure(
+                        "SK706", f"refused: {error}", here.template or template.name, here.line
+                    ) from None
+                budget.check_time()
+    except TemplateFailure:
+        raise
     except Exception as error:
         raise _failure(error, env, template.name) from None
     text = "".join(pieces)
