@@ -303,9 +303,10 @@ def closed_pipe_run(*argv: str, cwd: Path, unbuffered: bool) -> tuple[int, str]:
 
 def test_a_broken_pipe_after_the_command_keeps_its_code(tmp_path: Path) -> None:
     # Buffered stdout and a short output: the pipe breaks on the flush after the command
-    # returned, so its own code survives (0 for `rules`, 1 for a lint with findings).
+    # returned, so its own code survives (0 for `rule`, 1 for a lint with findings). (One
+    # rule's text: the list of every rule outgrew the pipe's buffer.)
     write_skill(tmp_path, BAD)
-    assert closed_pipe_run("rules", cwd=tmp_path, unbuffered=False) == (0, "")
+    assert closed_pipe_run("rule", "SK111", cwd=tmp_path, unbuffered=False) == (0, "")
     lint_args = ("lint", "--isolated", "--no-cache", "--format", "concise", "demo")
     assert closed_pipe_run(*lint_args, cwd=tmp_path, unbuffered=False) == (1, "")
 

@@ -659,7 +659,8 @@ class Resolver:
     # settings are made once (one Settings object per config: the cache hashes it once).
     _by_folder: dict[str, Path | None] = field(default_factory=dict)  # absolute folder → config
     _loaded: dict[Path, LoadedConfig] = field(default_factory=dict)
-    _applied: dict[Path | None, Settings] = field(default_factory=dict)
+    _applied: dict[tuple[Path | None, str | None], Settings] = field(default_factory=dict)
+    _inferred: dict[str, tuple[str, str] | None] = field(default_factory=dict)  # folder → why
 
     def config_for(self, path: Path) -> LoadedConfig | None:
         if self.isolated:
@@ -702,17 +703,64 @@ class Resolver:
     def settings_for(self, path: Path) -> Settings:
         loaded = self.config_for(path)
         key = loaded.path if loaded else None
-        settings = self._applied.get(key)
+        inferred = self._inferred_for(path, loaded)
+        target = inferred[0] if inferred else None
+        settings = self._applied.get((key, target))
         if settings is None:
             settings = self.overrides.apply(loaded.settings if loaded else DEFAULT_SETTINGS)
-            self._applied[key] = settings
+            if target is not None:
+                settings = replace(settings, target=target)
+            self._applied[(key, target)] = settings
         return settings
 
     def origins_for(self, path: Path) -> dict[str, str]:
         loaded = self.config_for(path)
         out = dict(loaded.origins) if loaded else {}
         out.update(self.overrides.origins())
+        inferred = self._inferred_for(path, loaded)
+        if inferred is not None:
+            out["target"] = f"inferred: {inferred[1]}"
         return out
+
+    def _inferred_for(self, path: Path, loaded: LoadedConfig | None) -> tuple[str, str] | None:
+        """The target that where the skill lives implies, and why, when neither a flag nor the
+        config names one."""
+        if self.overrides.target is not None or (loaded is not None and "target" in loaded.origins):
+            return None
+        if path.name != "SKILL.md" and path.is_dir():
+            folder = os.path.abspath(path)
+        else:
+            folder = os.path.dirname(os.path.abspath(path))
+        return self._infer(folder)
+
+    def _infer(self, folder: str) -> tuple[str, str] | None:
+        if folder in self._inferred:
+            return self._inferred[folder]
+        from skillkit.targets import TARGETS
+
+        found: tuple[str, str] | None = None
+        posix = folder.replace(os.sep, "/") + "/"
+        for target in TARGETS.values():
+            marker = next((m for m in target.inferred_from_folders if f"/{m}/" in posix), None)
+            if marker is not None:
+                found = (target.name, f"the skill is under `{marker}`")
+                break
+            marker = next(
+                (m for m in target.inferred_from_files if os.path.isfile(os.path.join(folder, m))),
+                None,
+            )
+            if marker is not None:
+                found = (target.name, f"`{os.path.join(folder, marker)}`")
+                break
+        if found is None:
+            parent = os.path.dirname(folder)
+            if parent != folder:
+                above = self._infer(parent)
+                # A folder marker on the parent's path is on this path too; a file above is
+                # above this folder as well.
+                found = above
+        self._inferred[folder] = found
+        return found
 
 
 # ---------------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 The text is built from the target profile and the settings (never from a rule by name): the
 required fields, a description prompt long enough and with a "Use when" so that the description
-rules pass, a `metadata.short-description` (which viberun requires), and every
+rules pass, a `metadata.short-description` (which Codex shows when present), and every
 required section as a heading with a one-line prompt of what to write. The result is lint-clean
 from the start; the tests lint it under every target.
 """
@@ -89,8 +89,12 @@ def skill_text(name: str, target: Target, required_sections: Sequence[str] = ())
     return "---\n" + "\n".join(front) + "\n---\n\n" + body_text(name, target, required_sections)
 
 
-def check_name(name: str) -> None:
+def check_name(name: str, target: Target | None = None) -> None:
     problem = name_problem(name)
+    if problem is None and target is not None:
+        reserved = [word for word in target.reserved_name_words if word in name]
+        if reserved:
+            problem = f"`{reserved[0]}` is a reserved word for target {target.name}"
     if problem:
         raise ScaffoldError(f"cannot create a skill named `{name}`: {problem}")
 
@@ -99,7 +103,7 @@ def create_skill(
     parent: Path, name: str, target: Target, required_sections: Sequence[str] = ()
 ) -> Path:
     """Write `parent/name/SKILL.md`; never overwrite anything."""
-    check_name(name)
+    check_name(name, target)
     folder = parent / name
     path = folder / "SKILL.md"
     if path.exists() or path.is_symlink():

@@ -55,6 +55,7 @@ def run(args: argparse.Namespace) -> int:
     origins = resolver.origins_for(path)
     values = _values(settings)
     rules = [rule.code for rule in active_rules(settings)]
+    files = _targets_of_files(resolver, path, settings)
     if args.format == "json":
         json.dump(
             {
@@ -65,6 +66,10 @@ def run(args: argparse.Namespace) -> int:
                     for name, value in values.items()
                 },
                 "rules": rules,
+                "files": [
+                    {"path": str(file), "target": target, "source": source}
+                    for file, target, source in files
+                ],
             },
             sys.stdout,
             indent=2,
@@ -79,4 +84,23 @@ def run(args: argparse.Namespace) -> int:
         text = f"{name} = {shown or json.dumps(value, ensure_ascii=False)}"
         print(f"{text:<{width}} # {origins.get(name, 'default')}")
     print(f"# rules in force ({len(rules)}): {', '.join(rules)}")
+    if files:
+        print(f"# skill files and the target each is checked for ({len(files)}):")
+        for file, target, source in files:
+            print(f"#   {file}: {target} ({source})")
     return 0
+
+
+def _targets_of_files(resolver: Any, path: Any, settings: Any) -> list[tuple[Any, str, str]]:
+    """Each skill file under `path` with the target it is checked for and where that came
+    from: the config, a flag, or where the file lives (a Claude Code plugin, `.claude/skills`)."""
+    from skillkit.discover import discover
+
+    if not path.exists():
+        return []
+    files, _missing = discover([path], exclude=settings.exclude, exclude_root=settings.root)
+    out = []
+    for file in files:
+        origin = resolver.origins_for(file).get("target", "default")
+        out.append((file, resolver.settings_for(file).target, origin))
+    return out

@@ -2,6 +2,7 @@
 
 from skillkit.rules import (
     body,
+    clients,
     commands,
     drift,
     files,
@@ -14,6 +15,7 @@ from skillkit.rules import (
 
 __all__ = [
     "body",
+    "clients",
     "commands",
     "drift",
     "files",

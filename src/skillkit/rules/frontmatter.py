@@ -10,6 +10,7 @@ from skillkit.diagnostics import Edit, Finding, Fix, Related, Severity
 from skillkit.model import Field, ProblemKind, Skill, Span, Value, kind_name
 from skillkit.registry import Context, Example, RuleOption, rule
 from skillkit.rules._common import parse_problems
+from skillkit.targets import Target, targets_where
 
 GOOD = (
     "---\nname: demo\ndescription: Formats CSV files. Use when the user asks to tidy or "
@@ -180,26 +181,74 @@ def yaml_not_a_string(skill: Skill, context: Context) -> Iterator[Finding]:
     "unknown-field",
     Severity.ERROR,
     "A front-matter field that the target does not accept.",
-    'The open specification and the clients that follow it reject unknown keys ("Unexpected '
-    "key(s)\"); a field of one client (Claude Code's `model`, say) breaks the skill elsewhere. "
-    "Choose the target with `--target` or `target` in the config.",
+    'The open specification\'s reference validator rejects unknown keys ("Unexpected key(s)"), '
+    "so for `spec`, `claude-api` and `viberun` an unknown key is an error. Codex reads only "
+    "`name`, `description` and `metadata` and ignores the rest (openai/codex, "
+    "codex-rs/core/src/skills/loader.rs), and Claude Code ignores keys it does not know: there "
+    "an unknown key is a warning. A near-miss of a field the client knows (`tools` or "
+    "`allowed_tools` for `allowed-tools`, `user_invocable` for `user-invocable`) stays an "
+    "error: the setting the author meant has no effect. Choose the target with `--target` or "
+    "`target` in the config; skills under `.claude/skills` or in a Claude Code plugin are "
+    "checked for Claude Code unless the config says otherwise.",
     bad="---\nname: demo\ndescription: Formats CSV files.\nversion: 1.0\n---\n",
     good=GOOD,
 )
 def unknown_field(skill: Skill, context: Context) -> Iterator[Finding]:
     if not _front_matter_usable(skill):
         return
-    accepted = context.target.fields
+    target = context.target
+    accepted = target.fields
+    lenient = target.unknown_key_severity == "warning"
     for item in skill.front_matter.fields:
         if item.key in accepted:
             continue
-        message = f"unknown field `{item.key}` for target {context.target.name}"
+        meant = near_miss(item.key, target)
+        message = f"unknown field `{item.key}` for target {target.name}"
+        if meant is not None:
+            yield Finding(
+                item.key_span,
+                f"{message}; did you mean `{meant}`? (as written, {target.title} ignores it)",
+                severity=Severity.ERROR,
+            )
+            continue
+        if lenient:
+            yield Finding(
+                item.key_span,
+                f"{message}: {target.title} ignores it",
+                severity=Severity.WARNING,
+            )
+            continue
         close = difflib.get_close_matches(item.key, sorted(accepted), n=1, cutoff=0.6)
         if close:
             message += f"; did you mean `{close[0]}`?"
         else:
             message += f" (accepted: {', '.join(sorted(accepted))})"
         yield Finding(item.key_span, message)
+
+
+def _folded(key: str) -> str:
+    return key.lower().replace("-", "").replace("_", "")
+
+
+def near_miss(key: str, target: Target) -> str | None:
+    """The accepted field that `key` is a misspelling of (`tools` → `allowed-tools`,
+    `user_invocable` → `user-invocable`), or None. Only where the target ignores unknown keys
+    does the difference matter (elsewhere every unknown key is an error)."""
+    if target.unknown_key_severity != "warning":
+        return None
+    if key in target.field_aliases:
+        return target.field_aliases[key]
+    folded = _folded(key)
+    by_folded = {_folded(name): name for name in target.fields}
+    if folded in by_folded:
+        return by_folded[folded]
+    if folded in target.field_aliases:
+        return target.field_aliases[folded]
+    # One or two letters off a field name of some length (`hook`, `modle`, `contex`).
+    close = difflib.get_close_matches(folded, sorted(by_folded), n=1, cutoff=0.85)
+    if close and len(folded) >= 4:
+        return by_folded[close[0]]
+    return None
 
 
 @rule(
@@ -221,8 +270,10 @@ def yaml_unsupported(skill: Skill, context: Context) -> Iterator[Finding]:
     "required-field-missing",
     Severity.ERROR,
     "A field that the target requires is missing.",
-    "The open specification requires `name` and `description`; Codex requires both; viberun "
-    "containers also need `metadata.short-description` for the clients that show one.",
+    "The open specification, Codex and Anthropic's API require `name` and `description`. "
+    "Claude Code requires neither (the name defaults to the folder's, the description to the "
+    "first paragraph). `metadata.short-description` is required by no client: Codex shows it "
+    "when present.",
     bad="---\nname: demo\n---\n\nBody.\n",
     good=GOOD,
 )
@@ -235,15 +286,6 @@ def required_field_missing(skill: Skill, context: Context) -> Iterator[Finding]:
         if fm.get(key) is None:
             yield Finding(
                 where, f"required field `{key}` is missing (target {context.target.name})"
-            )
-    if context.target.requires_short_description:
-        metadata = fm.get("metadata")
-        has = metadata is not None and metadata.value.get("short-description") is not None
-        if not has:
-            yield Finding(
-                metadata.key_span if metadata else where,
-                f"required field `metadata.short-description` is missing "
-                f"(target {context.target.name})",
             )
 
 
@@ -268,9 +310,10 @@ def _collection_type_error(item: Field) -> Finding | None:
     return None
 
 
-def name_problem(name: str) -> str | None:
+def name_problem(name: str, chars_only: bool = False) -> str | None:
     """Why `name` is not a valid skill name under the spec, or None. ASCII letters only: the
-    spec's letters are a-z (the reference validator also accepts other Unicode letters)."""
+    spec's letters are a-z (the reference validator also accepts other Unicode letters).
+    `chars_only`: only the characters and the length (Claude Code's rule for a name)."""
     if not name:
         return "`name` is empty"
     if len(name) > NAME_MAX:
@@ -280,6 +323,8 @@ def name_problem(name: str) -> str | None:
         shown = ", ".join(f"`{c}`" for c in bad)
         hint = "; use lowercase" if any(c.isupper() for c in bad) else ""
         return f"`name` may contain only a-z, 0-9 and `-`; found {shown}{hint}"
+    if chars_only:
+        return None
     if name.startswith("-") or name.endswith("-"):
         return "`name` must not start or end with `-`"
     if "--" in name:
@@ -293,14 +338,17 @@ def name_problem(name: str) -> str | None:
     Severity.ERROR,
     "`name` is not 1-64 characters of a-z, 0-9 and single inner hyphens.",
     "The name is the skill's identifier: clients match it against the folder and use it in "
-    "commands, so the spec limits it to lowercase ASCII letters, digits and single hyphens.",
+    "commands, so the spec limits it to lowercase ASCII letters, digits and single hyphens. In "
+    'Claude Code the name is the `/slash-command`: "lowercase letters, numbers, and hyphens '
+    'only (max 64 characters)" (code.claude.com/docs/en/skills, frontmatter reference); there '
+    "only the characters and the length are checked.",
     bad=Example("---\nname: CSV_Tools\ndescription: Formats CSV files.\n---\n", folder="csv-tools"),
     good=Example(
         "---\nname: csv-tools\ndescription: Formats CSV files.\n---\n", folder="csv-tools"
     ),
 )
 def name_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
-    if not _front_matter_usable(skill) or not context.target.name_is_identifier:
+    if not _front_matter_usable(skill):
         return
     item = skill.front_matter.get("name")
     if item is None:
@@ -314,7 +362,7 @@ def name_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
         return
     if item.value.kind != "str":
         return  # SK106 reports values that YAML reads as another type
-    problem = name_problem(str(item.value.scalar))
+    problem = name_problem(str(item.value.scalar), chars_only=context.target.name_chars_only)
     if problem:
         yield Finding(item.value.span, problem)
 
@@ -326,15 +374,17 @@ def name_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
     "`name` differs from the name of the skill's folder.",
     "The spec requires the name to equal the parent folder; clients that install by folder and "
     "index by name disagree about a skill whose two names differ. The fix sets `name` to the "
-    "folder's name when that is a valid name.",
+    "folder's name when that is a valid name. Claude Code does not ask for it: there `name` "
+    "is the slash command and defaults to the folder's name (code.claude.com/docs/en/skills).",
     bad=Example("---\nname: csv\ndescription: Formats CSV files.\n---\n", folder="csv-tools"),
     good=Example(
         "---\nname: csv-tools\ndescription: Formats CSV files.\n---\n", folder="csv-tools"
     ),
+    targets=targets_where(lambda target: target.name_matches_folder),
     fixable=True,
 )
 def name_folder_mismatch(skill: Skill, context: Context) -> Iterator[Finding]:
-    if not _front_matter_usable(skill) or not context.target.name_is_identifier:
+    if not _front_matter_usable(skill) or not context.target.name_matches_folder:
         return
     item = _string_field(skill, "name")
     folder = skill.path.parent.name
@@ -353,9 +403,6 @@ def name_folder_mismatch(skill: Skill, context: Context) -> Iterator[Finding]:
     )
 
 
-DESCRIPTION_MAX = 1024
-
-
 def description_text(value: Value) -> str:
     """The description as a client sees it, less a block scalar's trailing line breaks."""
     text = str(value.scalar) if value.scalar is not None else ""
@@ -368,7 +415,8 @@ def description_text(value: Value) -> str:
     Severity.ERROR,
     "`description` is empty, not a string, or longer than 1024 characters.",
     "The description is how an agent decides to load a skill; clients reject an empty one and "
-    "one over 1024 characters (the trailing line break of a `|` block does not count).",
+    "one over 1024 characters (the trailing line break of a `|` block does not count). Claude "
+    "Code sets no such limit: it cuts a long entry in its skill listing (SK124).",
     bad="---\nname: demo\ndescription: ''\n---\n",
     good=GOOD,
 )
@@ -390,11 +438,45 @@ def description_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
     text = description_text(item.value)
     if not text.strip():
         yield Finding(item.value.span, "`description` is empty")
-    elif len(text) > DESCRIPTION_MAX:
+    elif (limit := context.target.description_limit) is not None and len(text) > limit:
         yield Finding(
             item.value.span,
-            f"`description` is {len(text):,} characters long; at most {DESCRIPTION_MAX:,}",
+            f"`description` is {len(text):,} characters long; at most {limit:,}",
         )
+
+
+def yaml_boolean(value: Value) -> bool | None:
+    """The boolean a YAML 1.2 reader (the JavaScript and Rust clients) makes of a plain value:
+    only `true` and `false` (any case). `yes`, `on` and quoted "true" are strings there."""
+    if value.style or value.kind != "bool":
+        return None
+    lowered = value.text.strip().lower()
+    return {"true": True, "false": False}.get(lowered)
+
+
+def model_never_invokes(skill: Skill, target: Target) -> bool:
+    """True when the target leaves this skill out of what the model sees (Claude Code's
+    `disable-model-invocation: true`: "Description not in context")."""
+    if not target.reads_when_to_use:
+        return False
+    flag = skill.front_matter.get("disable-model-invocation")
+    return flag is not None and yaml_boolean(flag.value) is True
+
+
+def model_sees(skill: Skill, target: Target) -> tuple[Field, str] | None:
+    """The description field and the text the model reads to choose the skill: the
+    description, and on Claude Code its `when_to_use` after it. None when the model never
+    sees the skill, or it has no string description."""
+    if not _front_matter_usable(skill) or model_never_invokes(skill, target):
+        return None
+    item = _string_field(skill, "description")
+    if item is None:
+        return None
+    text = description_text(item.value)
+    when = _string_field(skill, "when_to_use") if target.reads_when_to_use else None
+    if when is not None:
+        text = f"{text} {description_text(when.value)}"
+    return item, text
 
 
 @rule(
@@ -403,7 +485,10 @@ def description_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
     Severity.WARNING,
     "`description` is too short to tell an agent when to use the skill.",
     "Agents choose skills by their descriptions alone; a few words rarely say what the skill "
-    "does and when it applies.",
+    "does and when it applies. On Claude Code the `when_to_use` text counts too (it is "
+    "appended to the description in the listing), and a skill with "
+    "`disable-model-invocation: true` is skipped: its description is not in the model's "
+    "context (code.claude.com/docs/en/skills).",
     bad="---\nname: demo\ndescription: CSV helper.\n---\n",
     good=GOOD,
     options=(
@@ -416,10 +501,11 @@ def description_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
     ),
 )
 def description_too_short(skill: Skill, context: Context) -> Iterator[Finding]:
-    item = _string_field(skill, "description") if _front_matter_usable(skill) else None
-    if item is None:
+    seen = model_sees(skill, context.target)
+    if seen is None:
         return
-    text = description_text(item.value).strip()
+    item, text = seen
+    text = text.strip()
     minimum = int(context.option("min-description-length"))
     if text and len(text) < minimum:
         yield Finding(
@@ -451,15 +537,19 @@ _TRIGGER = re.compile(
     "`description` never says when to use the skill.",
     "The spec asks descriptions to say what a skill does and when to use it; an agent matches "
     'the user\'s request against the when. Phrases such as "Use when ..." or "when the user '
-    'asks ..." count.',
+    'asks ..." count. On Claude Code a `when_to_use` field says when by itself, and a skill '
+    "with `disable-model-invocation: true` is skipped (the model never sees its description; "
+    "code.claude.com/docs/en/skills).",
     bad="---\nname: demo\ndescription: Formats and validates comma-separated value files.\n---\n",
     good=GOOD,
 )
 def description_no_trigger(skill: Skill, context: Context) -> Iterator[Finding]:
-    item = _string_field(skill, "description") if _front_matter_usable(skill) else None
-    if item is None:
+    seen = model_sees(skill, context.target)
+    if seen is None:
         return
-    text = description_text(item.value)
+    item, text = seen
+    if _string_field(skill, "when_to_use") is not None and context.target.reads_when_to_use:
+        return  # `when_to_use` says when, by definition
     if text.strip() and not _TRIGGER.search(text):
         yield Finding(
             item.value.span,
@@ -555,11 +645,15 @@ def license_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
     "SK133",
     "allowed-tools-invalid",
     Severity.ERROR,
-    "`allowed-tools` is not a space-separated string (or a list, where the target accepts one).",
-    "The spec's `allowed-tools` is a string such as `Bash(git:*) Read`; Claude Code also accepts "
-    "a list, other clients do not.",
-    bad="---\nname: demo\ndescription: Formats CSV files.\nallowed-tools: [Read, Bash]\n---\n",
+    "`allowed-tools` is not a space-separated string (a list where the target wants a string "
+    "is a warning).",
+    "The spec's `allowed-tools` is a string such as `Bash(git:*) Read`. The reference validator "
+    'and Claude Code also accept a YAML list (code.claude.com/docs/en/skills: "a '
+    'space-separated string or a YAML list"), so elsewhere a list is a warning, fixed by '
+    "joining it. A number, a boolean or a mapping names no tool: an error.",
+    bad="---\nname: demo\ndescription: Formats CSV files.\nallowed-tools: true\n---\n",
     good="---\nname: demo\ndescription: Formats CSV files.\nallowed-tools: Read Bash\n---\n",
+    fixable=True,
 )
 def allowed_tools_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
     item = skill.front_matter.get("allowed-tools") if _front_matter_usable(skill) else None
@@ -567,18 +661,49 @@ def allowed_tools_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
         return
     value = item.value
     if value.kind == "seq":
-        if not context.target.allowed_tools_list:
+        strings = [entry for entry in value.items if entry.kind == "str"]
+        for entry in value.items:
+            if entry.kind != "str":
+                yield Finding(entry.span, "each `allowed-tools` entry must be a string")
+        if not context.target.allowed_tools_list and len(strings) == len(value.items):
             yield Finding(
                 value.span,
-                f"`allowed-tools` must be a space-separated string for target "
-                f"{context.target.name}, not a list",
+                f"`allowed-tools` is a list; target {context.target.name} expects one "
+                "space-separated string (the reference validator and Claude Code accept both)",
+                fix=_join_list_fix(item),
+                severity=Severity.WARNING,
             )
-        else:
-            for entry in value.items:
-                if entry.kind != "str":
-                    yield Finding(entry.span, "each `allowed-tools` entry must be a string")
     elif value.kind == "map":
         yield Finding(value.span, "`allowed-tools` must be a string, not a mapping")
+    elif value.kind in ("bool", "int", "float") and not value.style:
+        yield Finding(
+            value.span,
+            f"`allowed-tools: {value.text}` is a {kind_name(value.kind)}, not tool names; write "
+            "the tools as a space-separated string such as `Read Bash(git diff *)`",
+        )
+
+
+_PLAIN_UNSAFE = re.compile(r"^[-?:,\[\]{}#&*!|>'\"%@`]|: | #|:$")
+
+
+def _yaml_string(text: str) -> str:
+    """`text` as a YAML scalar: plain where that reads back the same, else double-quoted."""
+    if text and not _PLAIN_UNSAFE.search(text) and text.strip() == text:
+        return text
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _join_list_fix(item: Field) -> Fix:
+    joined = " ".join(str(entry.scalar) for entry in item.value.items)
+    span = item.value.span
+    # From just after the key to the end of the list: `: ` and the joined string replace the
+    # colon, the flow or block list, and (for a block list) its lines.
+    after_key = Span(
+        item.key_span.end_line, item.key_span.end_column, span.end_line, span.end_column
+    )
+    ends_line = span.end_column == 1 and span.end_line > item.key_span.end_line
+    replacement = f": {_yaml_string(joined)}" + ("\n" if ends_line else "")
+    return Fix(f"join the list: `allowed-tools: {joined}`", (Edit(after_key, replacement),))
 
 
 @rule(

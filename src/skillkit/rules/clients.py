@@ -1,0 +1,550 @@
+"""SK14x: the values of a client's own front-matter fields, as that client reads them.
+
+Every check asks the target profile (`skillkit.targets`) which fields it has and what they
+accept; the facts are Claude Code's frontmatter reference (code.claude.com/docs/en/skills), its
+hooks reference (code.claude.com/docs/en/hooks) and its tools reference
+(code.claude.com/docs/en/tools-reference).
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from skillkit.diagnostics import Edit, Finding, Fix, Severity
+from skillkit.model import Field, Skill, Span, Value, kind_name
+from skillkit.registry import Context, Example, RuleOption, rule
+from skillkit.rules.frontmatter import model_sees, yaml_boolean
+from skillkit.targets import targets_where
+
+CC = "claude-code"
+HEAD = "---\nname: demo\ndescription: Formats CSV files. Use when the user asks to tidy a CSV.\n"
+BODY = "---\n\n# Demo\n\nSteps.\n"
+
+
+def _fields(skill: Skill) -> tuple[Field, ...]:
+    fm = skill.front_matter
+    if not fm.present or fm.root_kind not in ("map", "empty"):
+        return ()
+    return fm.fields
+
+
+def _last(skill: Skill, key: str) -> Field | None:
+    found = None
+    for item in _fields(skill):
+        if item.key == key:
+            found = item
+    return found
+
+
+def _is_null(value: Value) -> bool:
+    return value.kind == "null" and not value.style
+
+
+@rule(
+    "SK140",
+    "invocation-flag-not-boolean",
+    Severity.ERROR,
+    "`disable-model-invocation` or `user-invocable` is not the boolean `true` or `false`.",
+    "Claude Code reads both as booleans (code.claude.com/docs/en/skills, frontmatter "
+    'reference). A quoted `"true"` is a string, and so are `yes`, `no`, `on` and `off` for '
+    "a YAML 1.2 reader such as Claude Code's: the client does not read the boolean the author "
+    "meant, so a skill meant to be manual-only may be invoked by the model, or the other way "
+    "round. The fix writes the plain boolean.",
+    bad=Example(HEAD + 'disable-model-invocation: "true"\n' + BODY, target=CC),
+    good=Example(HEAD + "disable-model-invocation: true\n" + BODY, target=CC),
+    targets=targets_where(lambda target: bool(target.boolean_fields)),
+    fixable=True,
+)
+def invocation_flag_not_boolean(skill: Skill, context: Context) -> Iterator[Finding]:
+    for item in _fields(skill):
+        if item.key not in context.target.boolean_fields or _is_null(item.value):
+            continue
+        value = item.value
+        if yaml_boolean(value) is not None:
+            continue
+        meant = _meant_boolean(value)
+        if meant is None:
+            yield Finding(
+                value.span,
+                f"`{item.key}` must be `true` or `false`, not {_shown(value)}",
+            )
+            continue
+        word = "true" if meant else "false"
+        yield Finding(
+            value.span,
+            f"`{item.key}: {value.text if not value.style else repr(value.text)}` is a string "
+            f"to Claude Code, not the boolean {word}; write `{word}` unquoted",
+            fix=Fix(f"write `{item.key}: {word}`", (Edit(value.span, word),)),
+        )
+
+
+_TRUE_WORDS = frozenset({"true", "yes", "on", "y"})
+_FALSE_WORDS = frozenset({"false", "no", "off", "n"})
+
+
+def _meant_boolean(value: Value) -> bool | None:
+    if value.kind not in ("str", "bool"):
+        return None
+    word = value.text.strip().lower()
+    if word in _TRUE_WORDS:
+        return True
+    if word in _FALSE_WORDS:
+        return False
+    return None
+
+
+def _shown(value: Value) -> str:
+    if value.kind in ("seq", "map"):
+        return f"a {kind_name(value.kind)}"
+    return f"`{value.text}`"
+
+
+@rule(
+    "SK141",
+    "skill-unreachable",
+    Severity.WARNING,
+    "The skill can be invoked by neither the user nor the model.",
+    "`disable-model-invocation: true` keeps the model from loading a skill and "
+    "`user-invocable: false` hides it from the `/` menu (code.claude.com/docs/en/skills); with "
+    "both, nothing can start the skill. Drop one of the two.",
+    bad=Example(HEAD + "disable-model-invocation: true\nuser-invocable: false\n" + BODY, target=CC),
+    good=Example(HEAD + "disable-model-invocation: true\n" + BODY, target=CC),
+    targets=targets_where(lambda target: bool(target.boolean_fields)),
+)
+def skill_unreachable(skill: Skill, context: Context) -> Iterator[Finding]:
+    disabled = _last(skill, "disable-model-invocation")
+    hidden = _last(skill, "user-invocable")
+    if disabled is None or hidden is None:
+        return
+    if yaml_boolean(disabled.value) is True and yaml_boolean(hidden.value) is False:
+        yield Finding(
+            hidden.key_span,
+            "with `disable-model-invocation: true` and `user-invocable: false` neither the "
+            "model nor the user can invoke this skill; drop one of the two",
+        )
+
+
+@rule(
+    "SK142",
+    "field-value-invalid",
+    Severity.ERROR,
+    "A client field has a value of the wrong type, or not one of its documented choices.",
+    "Claude Code documents each field's values (code.claude.com/docs/en/skills, frontmatter "
+    "reference): `context` accepts only `fork`; `effort` one of `low`, `medium`, `high`, "
+    "`xhigh`, `max`; `shell` `bash` or `powershell`; `when_to_use`, `argument-hint`, `agent` "
+    "and `model` are strings; `paths`, `arguments`, `allowed-tools` and `disallowed-tools` a "
+    "string or a list of strings. Any other value does not do what the author meant. An "
+    "unquoted `argument-hint: [issue-number]` is a YAML list; quoting it is the fix.",
+    bad=Example(HEAD + "context: forked\n" + BODY, target=CC),
+    good=Example(HEAD + "context: fork\n" + BODY, target=CC),
+    targets=targets_where(lambda target: bool(target.field_choices or target.string_fields)),
+    fixable=True,
+)
+def field_value_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
+    target = context.target
+    for item in _fields(skill):
+        value = item.value
+        if _is_null(value) and not value.text.strip():
+            continue  # an empty value is the default
+        if item.key in target.field_choices:
+            choices = target.field_choices[item.key]
+            if value.kind != "str" or value.text.strip() not in choices:
+                listed = ", ".join(f"`{choice}`" for choice in choices)
+                only = "only" if len(choices) == 1 else "one of"
+                yield Finding(
+                    value.span, f"`{item.key}` accepts {only} {listed}; not {_shown(value)}"
+                )
+        elif item.key in target.string_fields:
+            yield from _string_value(skill, item)
+        elif item.key in target.string_or_list_fields and item.key != "allowed-tools":
+            # (`allowed-tools` has its own rule, SK133.)
+            if value.kind == "seq":
+                for entry in value.items:
+                    if entry.kind != "str":
+                        yield Finding(entry.span, f"each `{item.key}` entry must be a string")
+            elif value.kind not in ("str",) and not value.style:
+                yield Finding(
+                    value.span,
+                    f"`{item.key}` must be a string or a list of strings, not {_shown(value)}",
+                )
+
+
+def _string_value(skill: Skill, item: Field) -> Iterator[Finding]:
+    value = item.value
+    if value.kind == "str":
+        if not value.text.strip() and item.key == "agent":
+            yield Finding(value.span, "`agent` is empty; name a subagent or drop the field")
+        return
+    if value.kind == "seq" and value.span.line == value.span.end_line:
+        # `argument-hint: [issue-number]`: a flow list where a hint was meant.
+        source = skill.line_text(value.span.line)[value.span.column - 1 : value.span.end_column - 1]
+        quoted = '"' + source.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        yield Finding(
+            value.span,
+            f"`{item.key}: {source}` is a YAML list, not a string; quote it",
+            fix=Fix(f"quote the value as {quoted}", (Edit(value.span, quoted),)),
+        )
+        return
+    if value.kind in ("seq", "map"):
+        yield Finding(value.span, f"`{item.key}` must be a string, not a {kind_name(value.kind)}")
+    # Numbers, booleans and dates in string fields are SK106's (yaml-not-a-string).
+
+
+@rule(
+    "SK143",
+    "agent-without-fork",
+    Severity.WARNING,
+    "`agent` is set but `context: fork` is not: the agent is never used.",
+    "`agent` names the subagent type that runs the skill when `context: fork` is set "
+    "(code.claude.com/docs/en/skills); without it the skill runs inline and `agent` has no "
+    "effect. (`context: fork` without `agent` is valid: it uses `general-purpose`.)",
+    bad=Example(HEAD + "agent: Explore\n" + BODY, target=CC),
+    good=Example(HEAD + "context: fork\nagent: Explore\n" + BODY, target=CC),
+    targets=targets_where(lambda target: "context" in target.field_choices),
+)
+def agent_without_fork(skill: Skill, context: Context) -> Iterator[Finding]:
+    agent = _last(skill, "agent")
+    if agent is None or agent.value.kind != "str" or not agent.value.text.strip():
+        return
+    fork = _last(skill, "context")
+    if fork is not None and fork.value.kind == "str" and fork.value.text.strip() == "fork":
+        return
+    yield Finding(
+        agent.key_span,
+        f"`agent: {agent.value.text}` has no effect without `context: fork`; add it, or drop "
+        "`agent`",
+    )
+
+
+_MODEL_ID = re.compile(r"claude[-.]|^(sonnet|opus|haiku)(\[1m\])?$", re.IGNORECASE)
+
+
+@rule(
+    "SK144",
+    "model-unknown",
+    Severity.WARNING,
+    "`model` is neither a model alias nor a Claude model id.",
+    "Claude Code's `model` takes an alias (`sonnet`, `opus`, `haiku`, `inherit`) or a full "
+    "Claude model id such as `claude-opus-4-6` (code.claude.com/docs/en/skills). A warning, not "
+    "an error: new ids appear with each release.",
+    bad=Example(HEAD + "model: gpt-4o\n" + BODY, target=CC),
+    good=Example(HEAD + "model: sonnet\n" + BODY, target=CC),
+    targets=targets_where(lambda target: bool(target.model_aliases)),
+)
+def model_unknown(skill: Skill, context: Context) -> Iterator[Finding]:
+    item = _last(skill, "model")
+    if item is None or item.value.kind != "str":
+        return
+    model = item.value.text.strip()
+    if not model or model.lower() in context.target.model_aliases or _MODEL_ID.search(model):
+        return
+    aliases = ", ".join(f"`{alias}`" for alias in ("sonnet", "opus", "haiku", "inherit"))
+    yield Finding(
+        item.value.span,
+        f"`model: {model}` is not a Claude model alias ({aliases}) or a Claude model id "
+        "(`claude-...`)",
+    )
+
+
+@rule(
+    "SK145",
+    "hooks-invalid",
+    Severity.ERROR,
+    "`hooks` is not a mapping of hook events to lists of matcher groups.",
+    "A skill's `hooks` have the format of the hooks in settings (code.claude.com/docs/en/hooks): "
+    "a mapping from a hook event (`PreToolUse`, `PostToolUse`, `Stop`, ...) to a list of "
+    "matcher groups, each with its own `hooks` list. An unknown event never fires, and a "
+    "value of another shape is not read as hooks.",
+    bad=Example(
+        HEAD + "hooks:\n  PreToolUSe:\n    - hooks:\n        - type: command\n"
+        "          command: ./check.sh\n" + BODY,
+        target=CC,
+    ),
+    good=Example(
+        HEAD + "hooks:\n  PreToolUse:\n    - matcher: Bash\n      hooks:\n"
+        "        - type: command\n          command: ./check.sh\n" + BODY,
+        target=CC,
+    ),
+    targets=targets_where(lambda target: bool(target.hook_events)),
+)
+def hooks_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
+    item = _last(skill, "hooks")
+    if item is None or _is_null(item.value):
+        return
+    value = item.value
+    if value.kind != "map":
+        yield Finding(
+            value.span,
+            f"`hooks` must be a mapping of hook events to lists, not {_shown(value)}",
+        )
+        return
+    events = context.target.hook_events
+    for event in value.fields:
+        if event.key not in events:
+            yield Finding(event.key_span, _unknown_event(event.key, events))
+            continue
+        groups = event.value
+        if groups.kind != "seq":
+            yield Finding(
+                groups.span if groups.text or groups.kind != "null" else event.key_span,
+                f"`hooks.{event.key}` must be a list of matcher groups, not {_shown(groups)}",
+            )
+            continue
+        for group in groups.items:
+            inner = group.get("hooks") if group.kind == "map" else None
+            if inner is None or inner.value.kind != "seq":
+                yield Finding(
+                    group.span,
+                    f"each entry of `hooks.{event.key}` is a matcher group with a `hooks` list "
+                    "(`- matcher: Bash` / `hooks: [{type: command, command: ...}]`)",
+                )
+
+
+def _unknown_event(name: str, events: frozenset[str]) -> str:
+    message = f"`{name}` is not a Claude Code hook event"
+    by_lower = {event.lower(): event for event in events}
+    if name.lower() in by_lower:
+        return f"{message}; did you mean `{by_lower[name.lower()]}`?"
+    close = difflib.get_close_matches(name, sorted(events), n=1, cutoff=0.7)
+    return f"{message}; did you mean `{close[0]}`?" if close else message
+
+
+def tool_entries(value: Value) -> Iterator[tuple[str, Value]]:
+    """Each tool of an `allowed-tools` value (a string split on spaces and commas outside
+    parentheses, or a list), with the value it came from."""
+    if value.kind == "seq":
+        for entry in value.items:
+            if entry.kind == "str":
+                for tool in split_tools(entry.text):
+                    yield tool, entry
+    elif value.kind == "str":
+        for tool in split_tools(value.text):
+            yield tool, value
+
+
+def split_tools(text: str) -> list[str]:
+    tools: list[str] = []
+    current: list[str] = []
+    depth = 0
+    for char in text:
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth = max(depth - 1, 0)
+        if depth == 0 and (char.isspace() or char == ","):
+            if current:
+                tools.append("".join(current))
+                current = []
+            continue
+        current.append(char)
+    if current:
+        tools.append("".join(current))
+    return tools
+
+
+@rule(
+    "SK146",
+    "tool-unknown",
+    Severity.WARNING,
+    "`allowed-tools` or `disallowed-tools` names a tool the client does not have.",
+    'Tool names are exact strings (code.claude.com/docs/en/tools-reference: "the exact strings '
+    'you use in permission rules"): `Read`, `Bash(git diff *)`, `mcp__server__tool`. A '
+    "misspelt or wrongly cased name (`read`, `Bsh`) matches no tool, so the permission the "
+    "author wanted is not given (or the tool not denied).",
+    bad=Example(HEAD + "allowed-tools: read Grep\n" + BODY, target=CC),
+    good=Example(
+        HEAD + "allowed-tools: Read Grep Bash(git diff *) mcp__github__get_issue\n" + BODY,
+        target=CC,
+    ),
+    targets=targets_where(lambda target: bool(target.known_tools)),
+)
+def tool_unknown(skill: Skill, context: Context) -> Iterator[Finding]:
+    known = context.target.known_tools
+    by_lower = {tool.lower(): tool for tool in known}
+    for key in ("allowed-tools", "disallowed-tools"):
+        item = _last(skill, key)
+        if item is None:
+            continue
+        for tool, value in tool_entries(item.value):
+            name = tool.split("(", 1)[0]
+            if name in known or name.startswith("mcp__") or name == "*":
+                continue
+            message = f"`{key}` names `{name}`, which is not a Claude Code tool"
+            if name.lower() in by_lower:
+                message += f"; tool names are case-sensitive: `{by_lower[name.lower()]}`"
+            else:
+                close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.75)
+                if close:
+                    message += f"; did you mean `{close[0]}`?"
+            yield Finding(value.span, message)
+
+
+API = "claude-api"
+
+
+@rule(
+    "SK113",
+    "name-reserved-word",
+    Severity.ERROR,
+    "`name` contains a word the client reserves (`anthropic`, `claude`).",
+    "Anthropic's Agent Skills docs (platform.claude.com/docs/en/agents-and-tools/agent-skills/"
+    'overview, "Skill structure") say a skill\'s `name` "cannot contain reserved words: '
+    '\\"anthropic\\", \\"claude\\"", so the Claude API and claude.ai reject the upload.',
+    bad=Example(
+        "---\nname: claude-helper\ndescription: Formats CSV files. Use when asked to tidy a "
+        "CSV.\n---\n\n# Demo\n\nSteps.\n",
+        folder="claude-helper",
+        target=API,
+    ),
+    good=Example(HEAD + BODY, target=API),
+    targets=targets_where(lambda target: bool(target.reserved_name_words)),
+)
+def name_reserved_word(skill: Skill, context: Context) -> Iterator[Finding]:
+    item = _last(skill, "name")
+    if item is None or item.value.kind != "str":
+        return
+    name = item.value.text.lower()
+    for word in context.target.reserved_name_words:
+        if word in name:
+            yield Finding(
+                item.value.span,
+                f"`name` contains the reserved word `{word}`, which {context.target.title} rejects",
+            )
+            return
+
+
+_XML_TAG = re.compile(r"</?[A-Za-z][\w.:-]*(\s[^<>]*)?/?>")
+
+
+@rule(
+    "SK123",
+    "description-xml-tag",
+    Severity.ERROR,
+    "`description` contains an XML tag.",
+    "Anthropic's Agent Skills docs (platform.claude.com/docs/en/agents-and-tools/agent-skills/"
+    'overview) say `description` "cannot contain XML tags": the description goes into the '
+    "system prompt, and the Claude API and claude.ai reject a skill whose description holds "
+    "one (`<example>`, `</tool>`).",
+    bad=Example(
+        "---\nname: demo\ndescription: Formats CSV files. Use when <csv> files need tidying."
+        "\n---\n\n# Demo\n\nSteps.\n",
+        target=API,
+    ),
+    good=Example(HEAD + BODY, target=API),
+    targets=targets_where(lambda target: target.description_no_xml),
+)
+def description_xml_tag(skill: Skill, context: Context) -> Iterator[Finding]:
+    item = _last(skill, "description")
+    if item is None or item.value.kind != "str":
+        return
+    found = _XML_TAG.search(str(item.value.scalar))
+    if found:
+        yield Finding(
+            item.value.span,
+            f"`description` contains the XML tag `{found.group(0)}`, which "
+            f"{context.target.title} rejects; reword it without angle brackets",
+        )
+
+
+UPLOAD_LIMIT = 8 * 1024 * 1024
+# Entries walked at most: a folder with more is reported as too large to check, not walked on.
+MAX_UPLOAD_ENTRIES = 20_000
+
+
+@rule(
+    "SK004",
+    "skill-folder-too-large",
+    Severity.ERROR,
+    "The skill folder is larger than the client's upload limit.",
+    "A skill for the Claude API or claude.ai is uploaded as one folder (a zip), and the upload "
+    "has a size limit: 8 MB in the agnix linter's reading of Anthropic's docs (the option "
+    "`max-upload-bytes` sets another). A folder over it is rejected. Hidden `.git` folders are "
+    "not counted.",
+    bad=Example(
+        HEAD + BODY,
+        target=API,
+        files={"assets/big.bin": "x" * 2048},
+        settings={"options": {"max-upload-bytes": 1024}},
+    ),
+    good=Example(HEAD + BODY, target=API),
+    targets=targets_where(lambda target: target.uploaded),
+    options=(
+        RuleOption(
+            "max-upload-bytes",
+            UPLOAD_LIMIT,
+            int,
+            "The most a skill folder may weigh, in bytes, for an uploading target (SK004).",
+        ),
+    ),
+)
+def skill_folder_too_large(skill: Skill, context: Context) -> Iterator[Finding]:
+    limit = int(context.option("max-upload-bytes"))
+    total, complete = folder_bytes(skill.path.parent, limit)
+    if total > limit:
+        size = f"{total / 1_048_576:.1f} MB" if complete else f"over {limit / 1_048_576:.1f} MB"
+        yield Finding(
+            Span.at(1),
+            f"the skill folder holds {size} ({total:,} bytes counted); "
+            f"{context.target.title} accepts at most {limit:,} bytes",
+        )
+
+
+def folder_bytes(folder: Path, limit: int) -> tuple[int, bool]:
+    """The bytes of the files under `folder` (symlinks not followed, `.git` skipped), counted
+    until the total passes `limit`; and whether the count is complete."""
+    total = 0
+    entries = 0
+    stack = [str(folder)]
+    while stack:
+        current = stack.pop()
+        try:
+            with os.scandir(current) as listing:
+                for entry in listing:
+                    entries += 1
+                    if entries > MAX_UPLOAD_ENTRIES:
+                        return total, False
+                    if entry.is_dir(follow_symlinks=False):
+                        if entry.name != ".git":
+                            stack.append(entry.path)
+                    elif entry.is_file(follow_symlinks=False):
+                        total += entry.stat(follow_symlinks=False).st_size
+                        if total > limit:
+                            return total, False
+        except OSError:
+            continue
+    return total, True
+
+
+@rule(
+    "SK124",
+    "listing-entry-too-long",
+    Severity.WARNING,
+    "The description (with `when_to_use`) is longer than the client shows the model.",
+    "Claude Code lists every skill the model may invoke with its description and "
+    "`when_to_use`, and cuts each entry at 1,536 characters (code.claude.com/docs/en/skills; "
+    "the setting `skillListingMaxDescChars`, default 1536): what comes after is never seen "
+    "when the model chooses a skill. Put the key use case first and shorten the rest.",
+    bad=Example(
+        HEAD + "when_to_use: " + "Use when the user asks to tidy a CSV. " * 42 + "\n" + BODY,
+        target=CC,
+    ),
+    good=Example(HEAD + "when_to_use: Use when the user asks to tidy a CSV.\n" + BODY, target=CC),
+    targets=targets_where(lambda target: target.listing_entry_limit is not None),
+)
+def listing_entry_too_long(skill: Skill, context: Context) -> Iterator[Finding]:
+    limit = context.target.listing_entry_limit
+    seen = model_sees(skill, context.target)
+    if limit is None or seen is None:
+        return
+    item, text = seen
+    if len(text) > limit:
+        yield Finding(
+            item.value.span,
+            f"the description{' and `when_to_use`' if _last(skill, 'when_to_use') else ''} "
+            f"come to {len(text):,} characters; {context.target.title} cuts each skill's "
+            f"listing entry at {limit:,}, so the model never sees the rest",
+        )
