@@ -13,7 +13,7 @@ from markdown_it import MarkdownIt
 from skillkit.cli import main
 from skillkit.parse import read_skill
 from skillkit.suppress import _front_matter_values
-from tests.helpers import CORPUS, write_skill
+from tests.helpers import CORPUS, REPO_SKILL_FILES, corpus_cases, write_skill
 
 FRONT = (
     "---\nname: demo\ndescription: Formats CSV files. Use when the user asks to tidy a CSV.\n---\n"
@@ -57,9 +57,12 @@ def add_and_check(folder: Path, capsys: pytest.CaptureFixture[str]) -> str:
 CORPUS_SKILLS = sorted(CORPUS.rglob("SKILL.md")) if CORPUS.is_dir() else []
 
 
-@pytest.mark.skipif(not CORPUS_SKILLS, reason="the corpus (../shared/corpus) is not here")
 @pytest.mark.parametrize(
-    "source", CORPUS_SKILLS, ids=[p.parent.relative_to(CORPUS).as_posix() for p in CORPUS_SKILLS]
+    "source",
+    [
+        *[pytest.param(path, id=f"repo/{path.parent.name}") for path in REPO_SKILL_FILES],
+        *corpus_cases(CORPUS_SKILLS, lambda path: path.parent.relative_to(CORPUS).as_posix()),
+    ],
 )
 def test_corpus_structure_is_unchanged(
     source: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
