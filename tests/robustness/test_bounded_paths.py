@@ -179,6 +179,10 @@ LOOPS_WITHOUT_CALLS = (
     "# Skill\n\n{% set l = range(100000)|list %}"
     "{% for a in l %}{% for b in l %}{% endfor %}{% endfor %}\n"
 )
+NOTHING_WRITTEN = (
+    "Nothing written: {} in the rendered outputs. Fix them, list their codes in the output's "
+    "`ignore` in the plan, or add --allow-errors."
+)
 TIME = "the render took more than 5 s of CPU time; it was stopped"
 HUGE: list[tuple[str, str]] = [
     ('{{ "word " * 2*10**7 }}', "`*` would make 100,000,000 characters or items"),
@@ -210,7 +214,7 @@ def test_render_time_is_bounded(tmp_path: Path, template: str) -> None:
         ]
         * 2,
         f"templates/skill.md.j2:3:1: SK706 refused: {TIME}",
-        "Nothing written: 3 errors in the rendered outputs.",
+        NOTHING_WRITTEN.format("3 errors"),
     ]
     assert not (tmp_path / "skills").exists()  # nothing written
 
@@ -221,7 +225,7 @@ def test_render_size_is_bounded(tmp_path: Path, expression: str, message: str) -
     completed = bounded([*SKILLKIT, "render", "--format", "concise"], tmp_path)
     assert completed.returncode == 1
     line, last = completed.stdout.splitlines()
-    assert last == "Nothing written: 1 error in the rendered outputs."
+    assert last == NOTHING_WRITTEN.format("1 error")
     assert line.startswith("templates/skill.md.j2:3:1: SK706 refused: " + message), line
     assert not (tmp_path / "skills").exists()
 
@@ -234,7 +238,7 @@ def test_output_over_max_file_bytes_is_not_written(tmp_path: Path) -> None:
     assert completed.stdout.splitlines() == [
         "pyproject.toml:4:1: SK706 outputs[1]: the output is 1,200,111 bytes, over the limit of "
         "1,000,000 (option `max-file-bytes`); it was not written",
-        "Nothing written: 1 error in the rendered outputs.",
+        NOTHING_WRITTEN.format("1 error"),
     ]
     assert not (tmp_path / "skills").exists()
 
