@@ -163,11 +163,11 @@ def render_project(root: Path, template: str, count: int = 1) -> None:
     (root / "templates" / "skill.md.j2").write_text(template, encoding="utf-8")
 
 
-def test_render_plan_of_five_thousand_outputs(tmp_path: Path) -> None:
-    render_project(tmp_path, "# Skill {{ n }}\n\nBody.\n", 5_000)
+def test_render_plan_of_three_thousand_outputs(tmp_path: Path) -> None:
+    render_project(tmp_path, "# Skill {{ n }}\n\nBody.\n", 3_000)
     completed = bounded([*SKILLKIT, "render"], tmp_path)
     assert completed.returncode == 0, completed.stdout[-2000:]
-    assert len(list((tmp_path / "skills").glob("*/SKILL.md"))) == 5_000
+    assert len(list((tmp_path / "skills").glob("*/SKILL.md"))) == 3_000
 
 
 # --- Item 15: renders are bounded in time and size ------------------------------------------------
