@@ -119,7 +119,7 @@ def resolver_from_args(args: argparse.Namespace) -> Resolver:
     """The settings per file: the nearest config (or --config, or none) plus the flags."""
     from skillkit.cli import UsageError
     from skillkit.config import Overrides, Resolver
-    from skillkit.registry import render_only, resolve_code
+    from skillkit.registry import render_only, resolve_code, unknown_rule_hint
 
     for selector in (
         *(getattr(args, "select", None) or ()),
@@ -127,7 +127,7 @@ def resolver_from_args(args: argparse.Namespace) -> Resolver:
         *getattr(args, "ignore", ()),
     ):
         if not resolve_code(selector):
-            raise UsageError(f"unknown rule or prefix `{selector}` (see `skillkit rules`)")
+            raise UsageError(f"unknown rule or prefix `{selector}`{unknown_rule_hint(selector)}")
         problem = render_only(selector)
         if problem is not None:
             raise UsageError(problem)
@@ -150,6 +150,7 @@ def run(args: argparse.Namespace) -> int:
 
     if args.add_suppressions and (args.fix or args.diff):
         raise UsageError("--add-suppressions cannot be combined with --fix or --diff")
+    _check_arguments(args)
     resolver = resolver_from_args(args)
     base = resolver.settings_for(Path(args.paths[0]))
     if args.watch:
@@ -159,6 +160,7 @@ def run(args: argparse.Namespace) -> int:
     if args.diff:
         differ = _Differ(args.unsafe_fixes)
         _lint(args, resolver, base, each_file=differ)
+        differ.rendered.report()
         if not differ.changed:
             return EXIT_OK
         print(
@@ -170,6 +172,7 @@ def run(args: argparse.Namespace) -> int:
     if args.fix:
         fixer = _Fixer(args.unsafe_fixes)
         result = _lint(args, resolver, base, each_file=fixer)
+        fixer.rendered.report()
         unwritten = fixer.unwritten
         if fixer.fixed:
             print(f"Fixed {plural(fixer.fixed, 'finding')}.", file=sys.stderr)
@@ -186,42 +189,77 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if any(d.severity >= failing for d in result.diagnostics) else EXIT_OK
 
 
+def _check_arguments(args: argparse.Namespace) -> None:
+    """What makes a lint run a usage error (exit 2, one line) before any work is done."""
+    from skillkit.cli import UsageError
+    from skillkit.discover import SKILL_FILE
+    from skillkit.errors import check_output_file, require_path
+
+    for text in args.paths:
+        require_path(text)
+        path = Path(text)
+        if path.name.lower() == SKILL_FILE.lower() and path.name != SKILL_FILE:
+            raise UsageError(
+                f"{text}: not a skill file: clients look for `{SKILL_FILE}` and skip "
+                f"`{path.name}` on a case-sensitive file system; rename it"
+            )
+    if args.output:
+        check_output_file(args.output)
+    if args.select is not None and not args.select:
+        raise UsageError("--select is empty: name rules (codes, prefixes or names), or ALL")
+    if args.statistics and args.format not in ("full", "concise", "json"):
+        raise UsageError(
+            f"--statistics prints text or JSON (with --format json); not --format {args.format}"
+        )
+
+
 def _templates(paths: Sequence[str], resolver: Resolver) -> tuple[list[str], list[Path]]:
     """Split the paths into those to lint and the template sources among them (files under the
-    templates folder of a render plan, as the pre-commit hook names them). Another file in a
-    folder named `templates` (a web framework's, say, where no render plan applies) is not a
-    skill: it is left out rather than reported as one."""
+    templates folder of a render plan, as the pre-commit hook names them, and that folder or
+    one inside it). Another file in a folder named `templates` (a web framework's, say, where no
+    render plan applies) is not a skill: it is left out rather than reported as one."""
     from skillkit.discover import SKILL_FILE
 
     kept: list[str] = []
     templates: list[Path] = []
     for text in paths:
         path = Path(text)
-        if path.name == SKILL_FILE or not path.is_file():
+        is_folder = path.is_dir()
+        if path.name == SKILL_FILE or not (path.is_file() or is_folder):
             kept.append(text)
             continue
-        settings = resolver.settings_for(path)
+        # A folder's settings are those of a file in it.
+        settings = resolver.settings_for(path / SKILL_FILE if is_folder else path)
         folder = settings.render.get("templates", "templates") if settings.render else None
         if isinstance(folder, str) and path.resolve().is_relative_to(
             (settings.root / folder).resolve()
         ):
             templates.append(path)
-        elif "templates" not in path.resolve().parent.parts:
+        elif is_folder:
             kept.append(text)
+        elif "templates" not in path.resolve().parent.parts:
+            from skillkit.cli import UsageError
+
+            raise UsageError(
+                f"{text}: not a skill file: skillkit lints files named `{SKILL_FILE}` "
+                "(and templates of a render plan)"
+            )
     return kept, templates
 
 
-def _lint_rendered(template: Path, resolver: Resolver) -> list[Diagnostic]:
-    """A template is linted as what it renders: every output of its plan, in memory."""
+def _lint_rendered(template: Path, resolver: Resolver) -> tuple[list[Diagnostic], list[str]]:
+    """A template is linted as what it renders: every output of its plan, in memory. Returns
+    the findings and the outputs checked."""
     from skillkit.cli import UsageError
+    from skillkit.discover import SKILL_FILE
     from skillkit.render import PlanError, plan_for, render_plan
 
-    settings = resolver.settings_for(template)
+    settings = resolver.settings_for(template / SKILL_FILE if template.is_dir() else template)
     try:
         result = render_plan(plan_for(settings.root, settings), settings, check=True)
     except PlanError as error:
         raise UsageError(str(error)) from None
-    return list(result.diagnostics)
+    return list(result.diagnostics), [output.display for output in result.outputs]
 
 
 def _lint(
@@ -230,18 +268,26 @@ def _lint(
     base: Settings,
     each_file: Callable[[Path, Settings], FileResult] | None = None,
 ) -> LintResult:
+    from skillkit.discover import SKILL_FILE
     from skillkit.lint import LintResult, lint_paths
 
     paths, templates = _templates(args.paths, resolver)
     rendered: list[Diagnostic] = []
+    outputs: list[str] = []
     if templates:
         # One render covers every template of a plan: the first template of each config is enough.
-        plans = {resolver.settings_for(t).config_path: t for t in reversed(templates)}
+        plans = {
+            resolver.settings_for(t / SKILL_FILE if t.is_dir() else t).config_path: t
+            for t in reversed(templates)
+        }
         for template in plans.values():
-            rendered.extend(_lint_rendered(template, resolver))
+            found, checked = _lint_rendered(template, resolver)
+            rendered.extend(found)
+            outputs.extend(checked)
         if not paths:
             result = LintResult()
             result.diagnostics = sorted(rendered, key=lambda d: d.sort_key)
+            result.files = outputs
             return result
 
     cache_dir = None
@@ -259,7 +305,49 @@ def _lint(
     )
     if rendered:
         result.diagnostics = sorted([*result.diagnostics, *rendered], key=lambda d: d.sort_key)
+    _warn_folders_without_skills(paths, result.files)
+    result.files = [*result.files, *(o for o in outputs if o not in result.files)]
     return result
+
+
+def _warn_folders_without_skills(paths: Sequence[str], files: Sequence[str]) -> None:
+    """A folder named on the command line that holds no SKILL.md is said on stderr (a warning,
+    as ruff says "No Python files found"), with any `skill.md` in another case in it: clients skip
+    those on a case-sensitive file system, and "All clean" alone would hide that nothing was
+    linted."""
+    import os
+
+    folders = [text for text in paths if os.path.isdir(text)]
+    if not folders or (files and len(folders) == 1):
+        return
+    # Several folders (rare): which of them the files came from.
+    real_files = [os.path.realpath(file) for file in files]
+    for folder in folders:
+        real = os.path.join(os.path.realpath(folder), "")
+        if any(file.startswith(real) for file in real_files):
+            continue
+        message = f"skillkit: warning: {folder}: no SKILL.md found"
+        misnamed = _misnamed_skill_file(folder)
+        if misnamed is not None:
+            message += (
+                f"; {misnamed} is not named exactly `SKILL.md`: clients skip it on a "
+                "case-sensitive file system; rename it"
+            )
+        print(message, file=sys.stderr)
+
+
+def _misnamed_skill_file(folder: str) -> str | None:
+    """The first file under `folder` named `skill.md` in another case than SKILL.md, if any."""
+    import os
+
+    from skillkit.discover import SKILL_FILE, SKIPPED_FOLDERS
+
+    for top, subfolders, names in os.walk(folder):
+        subfolders[:] = sorted(name for name in subfolders if name not in SKIPPED_FOLDERS)
+        for name in sorted(names):
+            if name.lower() == SKILL_FILE.lower() and name != SKILL_FILE:
+                return os.path.join(top, name)
+    return None
 
 
 def _report(args: argparse.Namespace, result: LintResult) -> None:
@@ -276,13 +364,48 @@ def _report(args: argparse.Namespace, result: LintResult) -> None:
         get_formatter(args.format)(result.diagnostics, result.files, stream, colour)
 
     if args.output:
-        with open(args.output, "w", encoding="utf-8") as stream:
-            write(stream, False)
+        from skillkit.errors import write_output_file
+
+        buffer = io.StringIO()
+        write(buffer, False)
+        write_output_file(args.output, buffer.getvalue())
     else:
         # One write: thousands of small ones cost a system call each on an unbuffered stream.
         buffer = io.StringIO()
         write(buffer, use_colour(sys.stdout))
         sys.stdout.write(buffer.getvalue())
+
+
+class _RenderedOutputs:
+    """The outputs of a render plan among the files to fix: never edited (render would call the
+    change a hand edit, and the next render would undo it); each fix is reported at the
+    template line it belongs in."""
+
+    def __init__(self, unsafe: bool) -> None:
+        from skillkit.render.owned import Owners
+
+        self.unsafe = unsafe
+        self.owners = Owners()
+        self.notes: list[str] = []
+
+    def owns(self, path: Path, settings: Settings, findings: FileResult) -> bool:
+        from skillkit.fix import applicable
+
+        owner = self.owners.owner(path, settings)
+        if owner is None:
+            return False
+        for diagnostic in findings.diagnostics:
+            if applicable(diagnostic, self.unsafe):
+                where = self.owners.source_of(owner, settings, diagnostic.span.line)
+                self.notes.append(
+                    f"{diagnostic.path}:{diagnostic.span.line}: {diagnostic.code} not fixed: "
+                    f"the file is rendered; fix {where} instead"
+                )
+        return True
+
+    def report(self) -> None:
+        for note in self.notes:
+            print(note, file=sys.stderr)
 
 
 class _Fixer:
@@ -296,6 +419,7 @@ class _Fixer:
         self.unsafe = unsafe
         self.fixed = 0  # findings fixed
         self.unwritten = 0  # files that could not be written
+        self.rendered = _RenderedOutputs(unsafe)
 
     def __call__(self, path: Path, settings: Settings) -> FileResult:
         from skillkit.atomic import ChangedOnDisk, write_atomic
@@ -304,6 +428,8 @@ class _Fixer:
         outcome = fix_file(path, settings, self.unsafe)
         if not outcome.changed:
             return outcome.after_findings
+        if self.rendered.owns(path, settings, outcome.before_findings):
+            return outcome.before_findings
         try:
             write_atomic(path, outcome.after, expected=outcome.before.encode("utf-8"))
         except ChangedOnDisk:
@@ -335,12 +461,13 @@ class _Differ:
         self.unsafe = unsafe
         self.fixed = 0  # findings that would be fixed
         self.changed = 0  # files that would change
+        self.rendered = _RenderedOutputs(unsafe)
 
     def __call__(self, path: Path, settings: Settings) -> FileResult:
         from skillkit.fix import fix_file
 
         outcome = fix_file(path, settings, self.unsafe)
-        if outcome.changed:
+        if outcome.changed and not self.rendered.owns(path, settings, outcome.before_findings):
             sys.stdout.write(outcome.diff())
             self.fixed += outcome.fixed
             self.changed += 1
@@ -351,15 +478,26 @@ def _add_suppressions(result: LintResult, resolver: Resolver) -> int:
     from skillkit.atomic import ChangedOnDisk, write_atomic
     from skillkit.fix import BOM
     from skillkit.parse import read_skill
+    from skillkit.render.owned import Owners
     from skillkit.suppress import suppression_text
 
     by_file: dict[str, list[Diagnostic]] = {}
     for diagnostic in result.diagnostics:
         by_file.setdefault(diagnostic.path, []).append(diagnostic)
     added = 0
+    owners = Owners()
     for shown, found in sorted(by_file.items()):
         path = Path(shown)
         if not path.is_file():
+            continue
+        if owners.owner(path, resolver.settings_for(path)) is not None:
+            # A comment in a rendered output is a hand edit; the plan entry's `ignore` is the
+            # render's own baseline.
+            print(
+                f"{shown}: no suppressions added: the file is rendered; list the codes in its "
+                "plan entry's `ignore`, or suppress them in the template",
+                file=sys.stderr,
+            )
             continue
         skill = read_skill(path, resolver.settings_for(path).max_file_bytes)
         if not skill.text:

@@ -61,18 +61,23 @@ def run(args: argparse.Namespace) -> int:
         once = argparse.Namespace(**{**vars(args), "watch": False})
         return render_watch_command(args, lambda: run(once))
     from skillkit.cli import UsageError, use_colour
+    from skillkit.errors import require_path
     from skillkit.render import PlanError, plan_for, settings_for
     from skillkit.render.engine import (
         EDITED,
         MISSING,
         STALE,
         UNMANAGED,
+        changed_sources,
         format_listing,
         plan_listing,
         render_plan,
     )
     from skillkit.report import get_formatter
 
+    require_path(args.root)
+    if not Path(args.root).is_dir():
+        raise UsageError(f"--root {args.root}: not a folder")
     # A ConfigError is a UsageError: exit 2 with the file and line.
     if args.config:
         from skillkit.config import load_config
@@ -121,13 +126,20 @@ def run(args: argparse.Namespace) -> int:
 
     why = {
         MISSING: "is missing",
-        STALE: "is stale (its template or the plan changed since it was rendered)",
         EDITED: "was edited by hand since it was rendered",
         UNMANAGED: "exists, not yet managed (it differs from what the plan renders): review "
         "the diff, then run `skillkit render --force`",
     }
     for output in result.outputs:
-        if args.check and output.state in why:
+        if args.check and output.state == STALE:
+            sources = " and ".join(changed_sources(output, plan))
+            out.write(
+                f"{output.display} is stale (what {sources} renders changed since it was "
+                "rendered)\n"
+            )
+            if args.diff:
+                out.write(output.diff())
+        elif args.check and output.state in why:
             out.write(f"{output.display} {why[output.state]}\n")
             if args.diff:
                 out.write(output.diff())
@@ -140,10 +152,11 @@ def run(args: argparse.Namespace) -> int:
                 "then run `skillkit render --force`.\n"
             )
         elif output.action == "refused":
+            sources = " or ".join(changed_sources(output, plan))
             out.write(
                 f"{output.display} was edited by hand since it was rendered; not overwritten. "
-                f"Move the change into {plan.templates.name}/{output.variant.template} (or the "
-                "plan), or run `skillkit render --force` to overwrite it.\n"
+                f"Move the change into {sources}, or run `skillkit render --force` to "
+                "overwrite it.\n"
             )
         if output.dropped and output.action == "wrote":
             out.write(
