@@ -21,6 +21,7 @@ import functools
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from skillkit.diagnostics import Diagnostic, Edit, Finding, Fix
 from skillkit.model import Skill, Span, Value
@@ -547,12 +548,20 @@ def _reparse(skill: Skill, text: str) -> Skill:
     return parse_text(text, skill.path)
 
 
-def _markdown_blocks(skill: Skill) -> list[tuple[str, ...]]:
-    """The body's block tokens (our own comment lines left out), without line numbers."""
+@functools.cache
+def _block_parser() -> Any:
+    """markdown-it-py (CommonMark and tables), blocks only: an inline token keeps its text as
+    `content`, which is all a comparison of structure needs (and the inline parse costs ten
+    times the block parse)."""
     from markdown_it import MarkdownIt
 
+    return MarkdownIt("commonmark").enable("table").disable("inline")
+
+
+def _markdown_blocks(skill: Skill) -> list[tuple[str, ...]]:
+    """The body's block tokens (our own comment lines left out), without line numbers."""
     body = "\n".join(skill.lines[skill.body_start_line - 1 :])
-    tokens = MarkdownIt("commonmark").enable("table").parse(body)
+    tokens = _block_parser().parse(body)
     return [
         (token.type, token.tag, str(token.nesting), token.markup, token.info, token.content)
         for token in tokens
@@ -562,11 +571,9 @@ def _markdown_blocks(skill: Skill) -> list[tuple[str, ...]]:
 
 def _top_level_blocks(skill: Skill) -> list[tuple[int, int]]:
     """The (first, last) file lines of the body's top-level blocks, in order."""
-    from markdown_it import MarkdownIt
-
     offset = skill.body_start_line
     body = "\n".join(skill.lines[offset - 1 :])
-    tokens = MarkdownIt("commonmark").enable("table").parse(body)
+    tokens = _block_parser().parse(body)
     return [
         (token.map[0] + offset, token.map[1] - 1 + offset)
         for token in tokens
