@@ -68,34 +68,45 @@ SkillFacts = tuple[str, Identity, tuple[SectionFacts, ...]]
 # --- Which output of the render plan a skill is -------------------------------------------
 
 _Pattern = tuple[str, ...]  # an output path's literal pieces, split at each `{{ ... }}`
-_OutputPatterns = tuple[Path | None, tuple[tuple[_Pattern, str], ...]]
-# The plan's output patterns, built once per settings object: a run lints thousands of skills
-# under the same settings, and building the plan per skill cost more than the rule itself. The
-# value keeps the settings alive, so an id is never reused while its entry exists.
-_PATTERNS: dict[int, tuple[Settings, _OutputPatterns]] = {}
+# The plan's output root, the templates of its literal output paths by path, and the patterns
+# of its paths that hold Jinja (one per plan entry: the variants of a matrix share theirs).
+_OutputPatterns = tuple[Path | None, dict[str, str], tuple[tuple[_Pattern, str], ...]]
+# The patterns, built once per render table: a run lints thousands of skills under the same
+# plan (and `skillkit render` each output under settings of its own target), and building the
+# plan per skill cost outputs x outputs. The value keeps the table alive, so an id is never
+# reused while its entry exists.
+_PATTERNS: dict[tuple[int, Path], tuple[Any, _OutputPatterns]] = {}
 _PLACEHOLDER_IN_PATH = re.compile(r"\{\{.*?\}\}")
 
 
 def _output_patterns(settings: Settings) -> _OutputPatterns:
-    cached = _PATTERNS.get(id(settings))
-    if cached is not None and cached[0] is settings:
+    key = (id(settings.render), settings.root)
+    cached = _PATTERNS.get(key)
+    if cached is not None and cached[0] is settings.render:
         return cached[1]
     from skillkit.render.plan import build_plan
 
     try:
         plan = build_plan(settings.render, settings.root, settings.target)
+        literal: dict[str, str] = {}
+        templated: dict[_Pattern, str] = {}
+        for variant in plan.variants:
+            # An output path may hold Jinja (`background-service-{{ language }}/SKILL.md`).
+            pieces = tuple(_PLACEHOLDER_IN_PATH.split(variant.path))
+            if len(pieces) == 1:
+                literal.setdefault(variant.path, variant.template)
+            else:
+                templated.setdefault(pieces, variant.template)
         patterns: _OutputPatterns = (
             plan.output_root.resolve(),
-            tuple(
-                (tuple(_PLACEHOLDER_IN_PATH.split(variant.path)), variant.template)
-                for variant in plan.variants
-            ),
+            literal,
+            tuple(templated.items()),
         )
     except Exception:  # a broken plan is for `skillkit render` to report, not this rule
-        patterns = (None, ())
+        patterns = (None, {}, ())
     if len(_PATTERNS) > 32:  # long-lived processes (watch, lsp) reload settings
         _PATTERNS.clear()
-    _PATTERNS[id(settings)] = (settings, patterns)
+    _PATTERNS[key] = (settings.render, patterns)
     return patterns
 
 
@@ -123,13 +134,15 @@ def rendered_from(skill: Skill, context: Context) -> str:
     """The template of the render plan that outputs this skill, or "" (hand-written)."""
     if not context.settings.render:
         return ""
-    output_root, patterns = _output_patterns(context.settings)
+    output_root, literal, patterns = _output_patterns(context.settings)
     if output_root is None:
         return ""
     try:
         relative = skill.path.resolve().relative_to(output_root).as_posix()
     except (ValueError, OSError):
         return ""
+    if relative in literal:
+        return literal[relative]
     for pieces, template in patterns:
         if path_matches(pieces, relative):
             return template
