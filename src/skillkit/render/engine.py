@@ -298,6 +298,12 @@ class _Run:
         return output
 
     def render(self, output: Output) -> list[Diagnostic]:
+        failed = self.render_text(output)
+        return failed if failed else self.check_output(output)
+
+    def render_text(self, output: Output) -> list[Diagnostic]:
+        """Render the output into `output.text` and `output.origins`, unchecked; the findings
+        of a template or plan that fails (then `output.text` stays None)."""
         variant = output.variant
         head = ""
         variables = dict(variant.variables)
@@ -337,7 +343,7 @@ class _Run:
         head_origins = tuple(Origin(None, 0) for _ in range(head.count("\n")))
         output.text = head + rendered.text
         output.origins = head_origins + rendered.origins
-        return self.check_output(output)
+        return []
 
     def _with_origin(self, output: Output, diagnostic: Diagnostic) -> Diagnostic:
         line = diagnostic.span.line
@@ -564,6 +570,19 @@ def findings_with_text(
             continue
         outputs.append(OutputFindings(output.display, tuple(run.render(output))))
     return TemplateTextFindings(run.template_display(template), tuple(outputs))
+
+
+def rendered_outputs(plan: Plan, settings: Settings) -> list[Output]:
+    """Every output of the plan rendered in memory, with the template line of each output line
+    (the render line map), unchecked and unwritten; outputs that fail to render are left out.
+    What the cross-skill rule SK601 asks to know which lines came from one partial."""
+    run = _Run(plan, settings)
+    outputs: list[Output] = []
+    for variant in plan.variants:
+        resolved = run.resolve(variant)
+        if isinstance(resolved, Output) and not run.render_text(resolved):
+            outputs.append(resolved)
+    return outputs
 
 
 def changed_sources(output: Output, plan: Plan) -> list[str]:
