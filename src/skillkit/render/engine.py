@@ -512,10 +512,33 @@ class _Run:
             settings = replace(self.settings, target=output.variant.target)
             skill = parse_text(text, output.path)
             found = list(check_skill(skill, settings, output.display).diagnostics)
+            found += self._continued_inline_spans(skill, output.display)
         elif output.variant.kind == "script":
             found = self.check_script(output)
         ignore = output.variant.ignore
         return [self._with_origin(output, d) for d in found if d.code not in ignore]
+
+    def _continued_inline_spans(self, skill: Any, display: str) -> list[Diagnostic]:
+        """A ` \\` line continuation inside an inline span (a multi-line helper call between
+        backticks): Markdown joins the lines with the backslash left in, so the command the
+        reader copies is broken."""
+        found: list[Diagnostic] = []
+        for number, line in enumerate(skill.lines, start=1):
+            if number in skill.code_lines or not line.rstrip().endswith("\\"):
+                continue
+            if line.count("`") % 2 == 1:
+                found.append(
+                    _diagnostic(
+                        "SK703",
+                        display,
+                        Span.at(number, line.rfind("`") + 1),
+                        "impossible command: a command continued with ` \\` inside backticks; "
+                        'an inline span needs one line (call the helper with layout="one-line")',
+                        (),
+                        line,
+                    )
+                )
+        return found
 
     def check_script(self, output: Output) -> list[Diagnostic]:
         from skillkit.parse.shell import commands_of_text
@@ -772,15 +795,29 @@ def plan_listing(plan: Plan) -> list[dict[str, Any]]:
 
 
 def format_listing(rows: Sequence[Mapping[str, Any]]) -> str:
-    lines = []
+    """The plan as text: the variables every output shares once, then each output with what
+    sets it apart (its own variables)."""
+
+    def shown(value: Any) -> str:
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+    def listed(variables: Mapping[str, Any]) -> str:
+        return ", ".join(f"{printable(key)}={shown(value)}" for key, value in variables.items())
+
+    shared: dict[str, Any] = {}
+    if len(rows) > 1:
+        first = rows[0]["variables"]
+        shared = {
+            key: value
+            for key, value in first.items()
+            if all(key in row["variables"] and row["variables"][key] == value for row in rows)
+        }
+    lines = [f"every output: {printable(listed(shared))}\n"] if shared else []
     for row in rows:
-        variables = ", ".join(
-            f"{printable(key)}={json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)}"
-            for key, value in row["variables"].items()
-        )
+        own = {k: v for k, v in row["variables"].items() if k not in shared}
         output, template = printable(row["output"]), printable(row["template"])
         lines.append(
             f"{output}\n    template: {template}\n    target: {row['target']}"
-            f" ({row['kind']})\n    variables: {printable(variables) or '(none)'}\n"
+            f" ({row['kind']})\n    variables: {printable(listed(own)) or '(none of its own)'}\n"
         )
     return "".join(lines)
