@@ -46,7 +46,8 @@ MIN_PAIR_RATIO = 0.5  # a changed line keeps at least half of its words (else: r
 MAX_NAME_WORDS = 6  # a substituted name is at most this many words
 MAX_VERSIONS = 64  # distinct versions of one title compared with the original
 MAX_SECTION_LINES = 200
-MAX_LINE_CHARS = 400
+MAX_LINE_CHARS = 1_000
+_CUT = "\x00cut"  # ends a line cut at MAX_LINE_CHARS
 CLEARLY_EDITED = 0.8  # a line this alike is the edited one: no need to look further
 PAIR_WINDOW = 8  # a changed line is paired with one of the next lines of the other copy
 SHOWN_CHANGES = 2
@@ -246,7 +247,9 @@ _COMMON_WORDS = frozenset(
 
 def _normalize(line: str) -> str:
     """A line as copies are compared: what copies adapted on purpose made equal."""
-    text = line.strip()[:MAX_LINE_CHARS]
+    text = line.strip()
+    if len(text) > MAX_LINE_CHARS:  # compared up to a cut, which no change is judged across
+        return _normalize(text[:MAX_LINE_CHARS]) + " " + _CUT
     if text.endswith("\\"):  # a ` \` continuation, moved when a copy adds a line after it
         text = text[:-1].rstrip()
     if text.startswith(("```", "~~~")):
@@ -255,8 +258,14 @@ def _normalize(line: str) -> str:
     text = _LIST_MARKER.sub("- ", text)
     # "multi-step" and "multi step" are one spelling each (plain words only: `@oncall-web`,
     # `--dry-run` are names).
+    # A list number written inline ("2. Build") is "#.": another step before it renumbers the
+    # rest, and the numbers would pair the wrong steps.
     return " ".join(
-        _HYPHEN_IN_WORD.sub(" ", word) if _HYPHENATED.fullmatch(word) else word
+        _HYPHEN_IN_WORD.sub(" ", word)
+        if _HYPHENATED.fullmatch(word)
+        else "#."
+        if _ORDINAL.fullmatch(word)
+        else word
         for word in text.split()
     )
 
@@ -299,7 +308,13 @@ def _squash(word: str) -> str:
 
 
 def _names_one(words: Sequence[str], own: frozenset[str]) -> bool:
-    return any(name in _squash(word) for word in words for name in own)
+    """Whether the words name the skill: one of its names is in them (`OneDriveForBusiness`
+    holds "onedrive"), or they spell one (`Azure DevOps` of `add-azuredevops`)."""
+    joined = _squash("".join(words))
+    if any(name in joined for name in own):
+        return True
+    squashed = [_squash(word) for word in words]
+    return any(len(word) > 3 and word in name for word in squashed for name in own)
 
 
 def _adapted(
@@ -348,9 +363,14 @@ def _changes(
     # Only the names that tell the two skills apart ("deploy" of deploy-web and deploy-api is
     # no substitution: "never deploy" for "always deploy" is a change).
     left_own, right_own = left_own - right_own, right_own - left_own
+    # A line too long to compare whole ends in a cut, which falls on other words in each copy
+    # (one names a longer connector earlier): no change is judged at it.
+    cut = bool(left and left[-1] == _CUT) or bool(right and right[-1] == _CUT)
     found: list[list[int]] = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
+            continue
+        if cut and (i2 >= len(left) - 1 or j2 >= len(right) - 1):
             continue
         removed, added = left[i1:i2], right[j1:j2]
         if _adapted(removed, added, left_own, right_own):
@@ -481,6 +501,8 @@ def _word_compared(word: str) -> str:
     word = word.rstrip(_GLUE).translate(_TYPOGRAPHY)
     if word.endswith("-") and len(word) > 1:
         word = word[:-1]  # a piece of a hyphenated word
+    if _ORDINAL.fullmatch(word):
+        return "#."
     return "<x>" if _PLACEHOLDER.fullmatch(word) else word
 
 
