@@ -60,6 +60,8 @@ def long_line_of_findings() -> str:
 
 def test_full_format_clips_long_lines(tmp_path: Path) -> None:
     folder = skill(tmp_path, long_line_of_findings())
+    # SK502 checks a path only where the skill's own folder makes the claim: it has scripts/.
+    (folder / "scripts").mkdir()
     completed = bounded([*SKILLKIT, "lint", "--isolated", "--no-cache", str(folder)], tmp_path)
     assert completed.returncode == 0  # (warnings)
     lines = completed.stdout.splitlines()
@@ -136,6 +138,7 @@ LSP_RUNNER = textwrap.dedent(
 def test_lsp_converts_positions_of_a_long_line_in_bounded_time(tmp_path: Path) -> None:
     # A 380 kB line (an emoji first: two UTF-16 units) with 25,000 findings.
     folder = skill(tmp_path, "\n# H\n\n😀 " + "`scripts/x.py` " * 25_000 + "\n")
+    (folder / "scripts").mkdir()  # so that SK502 checks the paths
     completed = bounded([sys.executable, "-c", LSP_RUNNER, str(folder / "SKILL.md")], tmp_path)
     assert completed.returncode == 0, completed.stderr[-2000:]
     count, _actions, line, character = map(int, completed.stdout.split())
