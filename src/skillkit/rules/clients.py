@@ -137,8 +137,11 @@ def skill_unreachable(skill: Skill, context: Context) -> Iterator[Finding]:
     "reference): `context` accepts only `fork`; `effort` one of `low`, `medium`, `high`, "
     "`xhigh`, `max`; `shell` `bash` or `powershell`; `when_to_use`, `argument-hint`, `agent` "
     "and `model` are strings; `paths`, `arguments`, `allowed-tools` and `disallowed-tools` a "
-    "string or a list of strings. Any other value does not do what the author meant. An "
-    "unquoted `argument-hint: [issue-number]` is a YAML list; quoting it is the fix.",
+    "string or a list of strings. A value outside the documented choices is an error: the "
+    "setting does not do what the author meant. A list or mapping where a string is documented "
+    "is a warning: Claude Code tolerates the unquoted `argument-hint: [issue-number]` of many "
+    "real skills (a YAML list; anthropics/claude-code#22161), but other readers reject it "
+    "(GitHub Copilot CLI 1.0.65 drops such a skill); quoting it is the fix.",
     bad=Example(HEAD + "context: forked\n" + BODY, target=CC),
     good=Example(HEAD + "context: fork\n" + BODY, target=CC),
     targets=targets_where(lambda target: bool(target.field_choices or target.string_fields)),
@@ -187,10 +190,15 @@ def _string_value(skill: Skill, item: Field) -> Iterator[Finding]:
             value.span,
             f"`{item.key}: {source}` is a YAML list, not a string; quote it",
             fix=Fix(f"quote the value as {quoted}", (Edit(value.span, quoted),)),
+            severity=Severity.WARNING,
         )
         return
     if value.kind in ("seq", "map"):
-        yield Finding(value.span, f"`{item.key}` must be a string, not a {kind_name(value.kind)}")
+        yield Finding(
+            value.span,
+            f"`{item.key}` must be a string, not a {kind_name(value.kind)}",
+            severity=Severity.WARNING,
+        )
     # Numbers, booleans and dates in string fields are SK106's (yaml-not-a-string).
 
 
