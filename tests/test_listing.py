@@ -107,7 +107,7 @@ def test_the_comparisons_are_bounded() -> None:
     pairs = list(_candidates(terms))
     assert len(pairs) <= 2000 * MAX_CANDIDATES
     facts = [
-        (f"s{i}/SKILL.md", ("g", f"s{i}", " ".join(words[i % 50 : i % 50 + 8]), 3, 14))
+        (f"s{i}/SKILL.md", ("g", f"s{i}", " ".join(words[i % 50 : i % 50 + 8]), 3, 14, ""))
         for i in range(2000)
     ]
     context = Context(get_target("spec"), Settings())

@@ -17,6 +17,7 @@ from typing import Any
 from skillkit.diagnostics import Finding, Related, Severity
 from skillkit.model import Skill, Span
 from skillkit.registry import Context, Example, Rule, RuleOption, register
+from skillkit.rules.drift import rendered_from
 from skillkit.rules.frontmatter import model_sees
 
 # 1% of a 200,000-token context window at about 4 characters a token: Claude Code's setting
@@ -297,8 +298,9 @@ MIN_CONTAINMENT = 0.5
 MIN_SHARED = 3
 MIN_TERMS = 4
 
-# Facts: (group, name, listing text, line and column of the description), or None.
-TriggerFacts = tuple[str, str, str, int, int] | None
+# Facts: (group, name, listing text, line and column of the description, the template it is
+# rendered from or ""), or None.
+TriggerFacts = tuple[str, str, str, int, int, str] | None
 
 
 def collect_triggers(skill: Skill, context: Context) -> TriggerFacts:
@@ -317,6 +319,7 @@ def collect_triggers(skill: Skill, context: Context) -> TriggerFacts:
         " ".join(text.split())[:2048],
         item.value.span.line,
         item.value.span.column,
+        rendered_from(skill, context),
     )
 
 
@@ -338,13 +341,20 @@ def _surface(text: str) -> dict[str, str]:
 def check_triggers(
     collected: Sequence[tuple[str, Any]], context: Context
 ) -> Iterator[tuple[str, Finding]]:
-    for _group, entries in sorted(_entries(collected).items()):
-        by_key = {
-            f"{name}\0{path}": (path, name, text, line, column)
-            for path, name, text, line, column in entries
-        }
+    groups: dict[str, dict[str, tuple[str, str, str, int, int]]] = {}
+    templates: dict[str, str] = {}
+    for path, facts in collected:
+        if facts is None:
+            continue
+        group, name, text, line, column, template = facts
+        key = f"{name}\0{path}"
+        groups.setdefault(group, {})[key] = (path, name, text, line, column)
+        templates[key] = template
+    for _group, by_key in sorted(groups.items()):
         terms = {key: trigger_terms(entry[2]) for key, entry in by_key.items()}
         for first, second in _candidates(terms):
+            if templates[first] and templates[first] == templates[second]:
+                continue  # variants of one template (per language or client), not rivals
             a, b = set(terms[first]), set(terms[second])
             shared = a & b
             if min(len(a), len(b)) < MIN_TERMS or len(shared) < MIN_SHARED:
@@ -392,7 +402,9 @@ register(
         "service), the model may load either. Tuned on real skill sets: it fires on viberun's "
         "background-service, web-service and service-management, and on no pair of "
         "Anthropic's or OpenAI's skills. Compared within one plugin, `.claude` folder or folder "
-        "of skills; each skill against at most 20 others sharing its rarer words.",
+        "of skills; each skill against at most 20 others sharing its rarer words. Outputs "
+        "that `skillkit render` makes from one template (variants per language or client) are "
+        "not compared with each other.",
         bad=Example(
             _demo("demo", "Run a long-lived background process under vrctl."),
             files={
