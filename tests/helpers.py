@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
@@ -14,8 +14,41 @@ from skillkit.lint import lint_paths
 from skillkit.registry import Example
 from skillkit.settings import Settings
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
-SEED = Path(__file__).resolve().parents[2] / "shared" / "seed"
+# `../shared` beside the checkout: real skills written by others (corpus), the seed skill and the
+# SARIF schema. A fresh clone has none of it: the tests that read it are marked `needs_shared`
+# (conftest.py skips them there, and fails them under CI=true, where it must be present).
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+CORPUS = SHARED / "corpus"
+SEED = SHARED / "seed"
+SCHEMAS = SHARED / "schemas"
+SHARED_PARTS = ("corpus", "seed", "schemas")
+
+# This repository's own skills: real skills that every checkout has, for the oracle tests that
+# also run on the corpus when it is there.
+REPO_SKILL_FILES = sorted((Path(__file__).resolve().parents[1] / "skills").rglob("SKILL.md"))
+
+needs_shared = pytest.mark.needs_shared
+"""Mark a test (or a module, as `pytestmark`) that reads `../shared/corpus`, `seed` or `schemas`."""
+
+T = TypeVar("T")
+
+
+def missing_shared() -> list[str]:
+    """The parts of `../shared` that are not there (none, on a developer's machine and in CI)."""
+    return [part for part in SHARED_PARTS if not (SHARED / part).is_dir()]
+
+
+def needs_shared_reason(missing: Sequence[str]) -> str:
+    """The one skip reason of every test that reads `../shared`."""
+    return f"needs ../shared/{missing[0]} beside the checkout"
+
+
+def corpus_cases(values: Sequence[T], ids: Callable[[T], str]) -> list[Any]:
+    """Parameters read from `../shared`, each marked `needs_shared`; with none (a fresh clone),
+    one placeholder that skips with the reason, rather than pytest's "got empty parameter set"."""
+    if not values:
+        return [pytest.param(None, id="shared-absent", marks=needs_shared)]
+    return [pytest.param(value, id=ids(value), marks=needs_shared) for value in values]
 
 
 def write_skill(

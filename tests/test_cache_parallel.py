@@ -17,7 +17,7 @@ from skillkit.diagnostics import Diagnostic, Edit, Fix, Related, Severity
 from skillkit.lint import LintResult, lint_paths
 from skillkit.model import Span
 from skillkit.settings import Settings
-from tests.helpers import CORPUS, write_skill
+from tests.helpers import CORPUS, needs_shared, write_skill
 
 # Older than the cache's "racy" window, so that stats are trusted as they would be in real use.
 AN_HOUR_AGO = 3600
@@ -40,18 +40,46 @@ def corpus(tmp_path: Path) -> Path:
     return root
 
 
-# Most tests need a few real skills, not all: every developer runs this suite.
-SAMPLE = sorted(path.parent for path in CORPUS.rglob("SKILL.md"))[::5]
-N = len(SAMPLE)
+_GUIDANCE = "## Snapshot guidance\n- Take a snapshot first.\n- Ask before removing a service.\n"
+
+# Most tests need a few skills of the shapes real ones have (nested folders, sibling files,
+# findings of each family, a drifted copy for the project rules), written here so that a fresh
+# clone without ../shared runs them too.
+SAMPLE_SKILLS: dict[str, tuple[str, dict[str, str]]] = {
+    "alpha": (
+        "---\nname: alpha\ndescription: Formats CSV files. Use when the user asks to tidy a CSV.\n"
+        "---\n\n# Alpha\n\nRead [the guide](references/guide.md) first.\n\n" + _GUIDANCE,
+        {"references/guide.md": "# Guide\n"},
+    ),
+    "beta": (
+        "---\nname: wrong\ndescription: Formats CSV files.\n---\n\n# Beta\n\n"
+        "See [gone](missing.md).\n\n" + _GUIDANCE + "- Report the ref.\n",
+        {},
+    ),
+    "team/gamma": (
+        "---\nname: gamma\ndescription: Runs the app. Use when asked.\n---\n\n# Gamma\n\n"
+        "```bash\necho never closed\n",
+        {"scripts/run.sh": "echo hi\n"},
+    ),
+    "team/delta": ("---\nname: delta\n---\n\n# Delta\n\n" + _GUIDANCE, {}),
+}
+N = len(SAMPLE_SKILLS)
 
 
 @pytest.fixture
 def sample(tmp_path: Path) -> Path:
     root = tmp_path / "sample"
-    for folder in SAMPLE:
-        shutil.copytree(folder, root / folder.relative_to(CORPUS))
+    for folder, (text, files) in SAMPLE_SKILLS.items():
+        write_skill(root, text, folder=folder, files=files)
     _age(root)
     return root
+
+
+def test_the_sample_has_findings_of_each_kind(sample: Path) -> None:
+    # The cache tests compare cached with fresh results: they mean something only if there are
+    # findings to compare, a project (cross-skill) one among them.
+    codes = {d.code for d in _lint(sample, None, 1).diagnostics}
+    assert {"SK112", "SK501", "SK203", "SK110", "SK601"} <= codes
 
 
 def _lint(
@@ -61,12 +89,24 @@ def _lint(
 
 
 # The defaults, and every rule (as the benchmark runs): the policies off by default too.
+@needs_shared
 @pytest.mark.parametrize("settings", [None, Settings(select=("ALL",))], ids=["default", "all"])
 def test_four_ways_give_the_same_diagnostics(
     corpus: Path, tmp_path: Path, settings: Settings | None
 ) -> None:
+    _four_ways(corpus, tmp_path, settings, 28)
+
+
+@pytest.mark.parametrize("settings", [None, Settings(select=("ALL",))], ids=["default", "all"])
+def test_four_ways_give_the_same_diagnostics_on_the_sample(
+    sample: Path, tmp_path: Path, settings: Settings | None
+) -> None:
+    _four_ways(sample, tmp_path, settings, N)
+
+
+def _four_ways(corpus: Path, tmp_path: Path, settings: Settings | None, count: int) -> None:
     reference = _lint(corpus, None, 1, settings)
-    assert len(reference.files) == 28
+    assert len(reference.files) == count
     assert reference.diagnostics  # the corpus has findings: the comparison is not vacuous
     assert any(d.code == "SK601" for d in reference.diagnostics)  # and a cross-skill one
     parallel = _lint(corpus, None, 2, settings)
@@ -81,7 +121,7 @@ def test_four_ways_give_the_same_diagnostics(
     for result in (cold, warm_serial, warm_parallel):
         assert result.diagnostics == reference.diagnostics
         assert result.files == reference.files
-    assert warm_serial.cache_hits == warm_parallel.cache_hits == 28
+    assert warm_serial.cache_hits == warm_parallel.cache_hits == count
 
 
 def test_cold_serial_cache_then_warm(sample: Path, tmp_path: Path) -> None:

@@ -19,7 +19,9 @@ from skillkit.diagnostics import Diagnostic, Severity
 from skillkit.lint import lint_paths
 from skillkit.parse import read_skill
 from skillkit.settings import Settings
-from tests.helpers import CORPUS, SEED
+from tests.helpers import CORPUS, SEED, needs_shared
+
+pytestmark = needs_shared
 
 FAMILIES = ("SK0", "SK1", "SK2", "SK5")
 SELECT = ",".join(FAMILIES)

@@ -16,7 +16,9 @@ from pathlib import Path
 from skillkit.diagnostics import Diagnostic
 from skillkit.lint import lint_paths
 from skillkit.settings import Settings
-from tests.helpers import CORPUS, SEED
+from tests.helpers import CORPUS, SEED, needs_shared
+
+pytestmark = needs_shared
 
 FAMILIES = ("SK3", "SK4", "SK6")
 VIBERUN = CORPUS / "viberun"

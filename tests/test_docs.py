@@ -26,3 +26,25 @@ def test_rules_md_documents_every_rule(capsys: pytest.CaptureFixture[str]) -> No
     text = DOCS.read_text(encoding="utf-8")
     for code, rule in all_rules().items():
         assert f"### {code} `{rule.name}`" in text
+
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def test_readme_fences_close_where_they_should() -> None:
+    # A stray "``` text" line does not close a fence (a closing fence has no text after it): the
+    # fence then swallows the paragraphs and headings after it. A line starting with the fence's
+    # own marker inside it is such a mistake (examples of fences use a longer marker).
+    from markdown_it import MarkdownIt
+
+    tokens = MarkdownIt("commonmark").parse(README.read_text(encoding="utf-8"))
+    headings = {
+        tokens[index + 1].content
+        for index, token in enumerate(tokens)
+        if token.type == "heading_open" and token.tag in ("h2", "h3")
+    }
+    assert {"Development", "Oracles", "Benchmark"} <= headings
+    for token in tokens:
+        if token.type == "fence":
+            inner = [line for line in token.content.splitlines() if line.startswith(token.markup)]
+            assert inner == [], f"README line {token.map[0] + 1 if token.map else '?'}: {inner}"

@@ -8,15 +8,16 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
 
 from skillkit.cli import main
 from skillkit.registry import all_rules
-from tests.helpers import CORPUS, write_skill
+from tests.helpers import SCHEMAS, needs_shared, write_skill
 
-SARIF_SCHEMA = CORPUS.parent / "schemas" / "sarif-schema-2.1.0.json"
+SARIF_SCHEMA = SCHEMAS / "sarif-schema-2.1.0.json"
 SHORT = "---\nname: no\ndescription: CSV helper.\n---\n\n# Demo\n\nSee [a](missing.md).\n"
 
 
@@ -25,15 +26,53 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
     return code, capsys.readouterr().out
 
 
-def test_sarif_is_valid_and_carries_rule_metadata(
+def check_sarif_structure(log: Any) -> None:
+    """The properties SARIF 2.1.0 requires (and the values it allows) of what skillkit writes:
+    checked always, also where the schema in ../shared is absent."""
+    assert log["version"] == "2.1.0"
+    assert log["$schema"].endswith("sarif-2.1.0.json")
+    assert isinstance(log["runs"], list) and log["runs"]
+    for run_ in log["runs"]:
+        driver = run_["tool"]["driver"]
+        assert isinstance(driver["name"], str) and driver["name"]
+        rules = driver.get("rules", [])
+        assert all(isinstance(rule["id"], str) and rule["id"] for rule in rules)
+        for result in run_["results"]:
+            assert isinstance(result["message"]["text"], str) and result["message"]["text"]
+            assert result.get("level", "warning") in {"none", "note", "warning", "error"}
+            if "ruleIndex" in result:
+                assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
+            for location in result.get("locations", []):
+                physical = location["physicalLocation"]
+                assert isinstance(physical["artifactLocation"]["uri"], str)
+                region = physical.get("region", {})
+                positions = ("startLine", "startColumn", "endLine", "endColumn")
+                assert all(region[key] >= 1 for key in positions if key in region)
+            for fix in result.get("fixes", []):
+                assert fix["artifactChanges"]
+                for change in fix["artifactChanges"]:
+                    assert isinstance(change["artifactLocation"]["uri"], str)
+                    assert all("deletedRegion" in r for r in change["replacements"])
+
+
+@needs_shared
+def test_sarif_validates_against_the_schema(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_skill(in_tmp, SHORT, "no")
+    code, out = run(capsys, "--format", "sarif", ".")
+    assert code == 1
+    jsonschema.validate(json.loads(out), json.loads(SARIF_SCHEMA.read_text()))
+
+
+def test_sarif_has_the_required_properties_and_carries_rule_metadata(
     in_tmp: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     write_skill(in_tmp, SHORT, "no")
     code, out = run(capsys, "--format", "sarif", ".")
     assert code == 1
     log = json.loads(out)
-    schema = json.loads(SARIF_SCHEMA.read_text())
-    jsonschema.validate(log, schema)
+    check_sarif_structure(log)
     run_ = log["runs"][0]
     rules = run_["tool"]["driver"]["rules"]
     # The lint rules only: render problems (SK7xx) never come from lint.
@@ -60,10 +99,21 @@ def test_sarif_is_valid_and_carries_rule_metadata(
     assert rules[first["ruleIndex"]]["id"] == first["ruleId"]
 
 
+@needs_shared
 def test_sarif_of_a_clean_run_is_valid(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out = run(capsys, "--format", "sarif", ".")
     assert code == 0
     jsonschema.validate(json.loads(out), json.loads(SARIF_SCHEMA.read_text()))
+
+
+def test_sarif_of_a_clean_run_has_the_required_properties(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out = run(capsys, "--format", "sarif", ".")
+    assert code == 0
+    log = json.loads(out)
+    check_sarif_structure(log)
+    assert log["runs"][0]["results"] == []
 
 
 def test_github_annotations_escape_properties_and_data(

@@ -18,7 +18,7 @@ from markdown_it.token import Token
 from skillkit.model import Span
 from skillkit.parse import parse_text, read_skill
 from skillkit.parse.inline import _code_spans, _code_spans_by_run
-from tests.helpers import CORPUS
+from tests.helpers import CORPUS, REPO_SKILL_FILES, corpus_cases, needs_shared
 
 FM = "---\nname: demo\n---\n"  # the body starts on line 4
 
@@ -100,8 +100,16 @@ def _oracle(body: str) -> tuple[list[str], list[str]]:
     return codes, targets
 
 
+def _case_id(path: Path) -> str:
+    return str(path.relative_to(path.parents[1]))
+
+
 @pytest.mark.parametrize(
-    "path", SKILL_FILES, ids=[str(p.relative_to(p.parents[1])) for p in SKILL_FILES]
+    "path",
+    [
+        *corpus_cases(SKILL_FILES, _case_id),
+        *(pytest.param(path, id=_case_id(path)) for path in REPO_SKILL_FILES),
+    ],
 )
 def test_inline_code_and_links_agree_with_markdown_it(path: Path) -> None:
     skill = read_skill(path)
@@ -111,6 +119,7 @@ def test_inline_code_and_links_agree_with_markdown_it(path: Path) -> None:
     )
 
 
+@needs_shared
 def test_the_corpus_has_inline_code_to_compare() -> None:
     assert sum(len(read_skill(path).inline_code) for path in SKILL_FILES) > 1000
 

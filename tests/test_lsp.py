@@ -620,6 +620,7 @@ def test_project_root_without_a_config(tmp_path: Path) -> None:
     assert project_root(path, DEFAULT_SETTINGS, None) is None
 
 
+@pytest.mark.needs_shared
 def test_cross_skill_findings_equal_lint_on_the_corpus(monkeypatch: pytest.MonkeyPatch) -> None:
     """Each corpus skill, as if open in the editor with its text on disk, gets exactly the SK6xx
     findings `skillkit lint` run in the corpus folder reports for it (in its order)."""

@@ -24,7 +24,7 @@ from markdown_it import MarkdownIt
 from skillkit.model import CodeBlock, ProblemKind, Skill, Span
 from skillkit.parse import parse_text, read_skill
 from skillkit.parse.markdown import scan_blocks
-from tests.helpers import CORPUS
+from tests.helpers import CORPUS, corpus_cases, needs_shared
 
 FM = "---\nname: demo\ndescription: d\n---\n"  # 4 lines: the body starts on line 5
 
@@ -262,14 +262,21 @@ SKILL_FILES = sorted(CORPUS.rglob("SKILL.md"))
 REPO_SKILLS = sorted((Path(__file__).resolve().parents[1] / "skills").rglob("SKILL.md"))
 
 
+@needs_shared
 def test_the_corpus_is_there() -> None:
     assert len(SKILL_FILES) == 28
 
 
+def _case_id(path: Path) -> str:
+    return str(path.relative_to(path.parents[1]))
+
+
 @pytest.mark.parametrize(
     "path",
-    SKILL_FILES + REPO_SKILLS,
-    ids=[str(p.relative_to(p.parents[1])) for p in SKILL_FILES + REPO_SKILLS],
+    [
+        *corpus_cases(SKILL_FILES, _case_id),
+        *(pytest.param(path, id=_case_id(path)) for path in REPO_SKILLS),
+    ],
 )
 def test_scanner_agrees_with_markdown_it_on_real_skills(path: Path) -> None:
     skill = read_skill(path)
@@ -277,6 +284,7 @@ def test_scanner_agrees_with_markdown_it_on_real_skills(path: Path) -> None:
     assert scanned(skill) == oracle(body, skill.body_start_line - 1)
 
 
+@needs_shared
 def test_corpus_has_structure_to_compare() -> None:
     # The oracle test means something only if the corpus has headings and fences in numbers.
     skills = [read_skill(path) for path in SKILL_FILES]

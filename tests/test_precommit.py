@@ -1,17 +1,21 @@
 """The pre-commit hooks, end to end with the real pre-commit framework: `pre-commit try-repo` on a
 snapshot of this repository, in a temporary git repository with nested skills.
 
-pre-commit builds this repository into a virtual environment (from PyPI, the only network it
-needs), so the first test of a session takes some seconds; the environment is shared by the
-tests of this module.
+pre-commit builds this repository into a virtual environment (from the package index, the only
+network it needs), so the first test of a session takes some seconds; the environment is shared
+by the tests of this module. Marked `needs_index`: skipped, with the reason, when a quick probe
+cannot reach the index (`-m 'not needs_index'` leaves them out on purpose).
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import subprocess
 import sys
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,7 +28,34 @@ GIT = shutil.which("git")
 PRE_COMMIT = Path(sys.executable).parent / "pre-commit"
 GOOD = "description: Formats CSV files. Use when the user asks to tidy a CSV."
 
-pytestmark = pytest.mark.skipif(GIT is None, reason="git is not installed")
+PACKAGE_INDEX = os.environ.get("PIP_INDEX_URL", "https://pypi.org/simple/")
+
+
+@functools.cache
+def index_unreachable() -> str | None:
+    """Why the package index cannot be reached (pre-commit installs this repository from it),
+    or None: a quick probe, so that an offline machine skips in seconds rather than failing."""
+    try:
+        request = urllib.request.Request(PACKAGE_INDEX, method="HEAD")
+        with urllib.request.urlopen(request, timeout=5):
+            return None
+    except urllib.error.HTTPError:
+        return None  # the index answered
+    except (OSError, ValueError) as error:
+        return f"needs the package index ({PACKAGE_INDEX}), not reachable: {error}"
+
+
+pytestmark = [
+    pytest.mark.needs_index,
+    pytest.mark.skipif(GIT is None, reason="git is not installed"),
+]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _index_reachable() -> None:
+    reason = index_unreachable()
+    if reason is not None:
+        pytest.skip(reason)
 
 
 def _git(cwd: Path, *args: str) -> None:

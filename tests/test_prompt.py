@@ -14,7 +14,7 @@ from skills_ref.prompt import to_prompt  # type: ignore[import-untyped]
 
 from skillkit.cli import main
 from skillkit.rules.body import estimate_tokens
-from tests.helpers import CORPUS, write_skill
+from tests.helpers import CORPUS, REPO_SKILL_FILES, corpus_cases, needs_shared, write_skill
 
 
 def corpus_skill_folders() -> list[Path]:
@@ -28,11 +28,18 @@ def reference_prompt(folders: list[Path]) -> str | None:
         return None
 
 
+@needs_shared
 def test_corpus_is_there() -> None:
     assert len(corpus_skill_folders()) == 28
 
 
-@pytest.mark.parametrize("folder", corpus_skill_folders(), ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "folder",
+    [
+        *corpus_cases(corpus_skill_folders(), lambda p: p.name),
+        *(pytest.param(path.parent, id=path.parent.name) for path in REPO_SKILL_FILES),
+    ],
+)
 def test_each_corpus_skill_matches_the_reference(
     folder: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -47,6 +54,7 @@ def test_each_corpus_skill_matches_the_reference(
     assert out == expected + "\n"
 
 
+@needs_shared
 def test_whole_corpus_in_one_block_matches_the_reference(
     capsys: pytest.CaptureFixture[str],
 ) -> None:

@@ -43,7 +43,7 @@ from skills_ref.validator import validate  # type: ignore[import-untyped]
 from skillkit.diagnostics import Severity
 from skillkit.lint import lint_paths
 from skillkit.settings import Settings
-from tests.helpers import CORPUS
+from tests.helpers import CORPUS, REPO_SKILL_FILES, corpus_cases, needs_shared
 
 DASH_SPLIT = "skills-ref splits on the first `---` anywhere"
 BOM = "skills-ref keeps a byte-order mark"
@@ -125,11 +125,18 @@ def check_agreement(folder: Path) -> None:
 CORPUS_SKILLS = sorted(path.parent for path in CORPUS.rglob("SKILL.md"))
 
 
-@pytest.mark.parametrize("folder", CORPUS_SKILLS, ids=[p.name for p in CORPUS_SKILLS])
+@pytest.mark.parametrize(
+    "folder",
+    [
+        *corpus_cases(CORPUS_SKILLS, lambda p: p.name),
+        *(pytest.param(path.parent, id=path.parent.name) for path in REPO_SKILL_FILES),
+    ],
+)
 def test_corpus_skill_agrees_with_the_reference_validator(folder: Path) -> None:
     check_agreement(folder)
 
 
+@needs_shared
 def test_corpus_verdicts() -> None:
     # One corpus skill is rejected, by both, for the same reason.
     rejected = {folder.name: validate(folder) for folder in CORPUS_SKILLS if validate(folder)}

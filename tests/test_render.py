@@ -272,8 +272,8 @@ def test_outputs_no_plan_entry_produces_are_reported_and_deleted_with_delete(
         "`skillkit render --delete` to remove it)\n"
         "skills/claude-code/worker-python/SKILL.md: no plan entry produces it any more (run "
         "`skillkit render --delete` to remove it)\n"
-        "0 of 2 outputs out of date. Run `skillkit render` to update them, or add --diff to see "
-        "the changes.\n"
+        "2 outputs that no plan entry produces any more. Run `skillkit render --delete` to "
+        "remove them.\n"
     )
     code, out = render_cli(matrix_project, capsys)
     assert code == 0 and gone.exists()
@@ -359,7 +359,8 @@ def test_an_undefined_variable_names_the_variable_and_the_template_line(
         "  = note: while rendering skills/demo/SKILL.md (skills/demo/SKILL.md:1)\n"
         "\n"
         "Found 1 error in 1 file checked.\n"
-        "Nothing written: 1 error in the rendered outputs.\n"
+        "Nothing written: 1 error in the rendered outputs. Fix them, list their codes in the "
+        "output's `ignore` in the plan, or add --allow-errors.\n"
     )
 
 
@@ -516,7 +517,7 @@ set -eu
     make_project(tmp_path, plan, {"register.sh.j2": template})
     assert render_cli(tmp_path, capsys) == (
         0,
-        "wrote scripts/register-services.sh\nRendered 1 outputs: 1 written, 0 unchanged.\n",
+        "wrote scripts/register-services.sh\nRendered 1 output: 1 written, 0 unchanged.\n",
     )
     script = tmp_path / "scripts/register-services.sh"
     assert script.read_text() == (
@@ -576,8 +577,8 @@ set -eu
         (
             "[tool.skillkit]\n",
             "skillkit: error: no outputs to render: add [[tool.skillkit.render.outputs]] to "
-            "pyproject.toml (or [[render.outputs]] to skillkit.toml); see the README's Render "
-            "section\n",
+            "pyproject.toml (or [[render.outputs]] to skillkit.toml), or run `skillkit adopt "
+            "skills/`; see the README's Rendering section\n",
         ),
     ],
 )
@@ -597,7 +598,7 @@ def test_skillkit_toml_wins_over_pyproject(
         'path = "demo/notes.md"\n'
     )
     assert render_cli(tmp_path, capsys)[1] == (
-        "wrote out/demo/notes.md\nRendered 1 outputs: 1 written, 0 unchanged.\n"
+        "wrote out/demo/notes.md\nRendered 1 output: 1 written, 0 unchanged.\n"
     )
 
 
@@ -647,7 +648,7 @@ def test_the_config_in_force_applies_to_the_lint_of_rendered_outputs(
     make_project(tmp_path, plan, {"t.md.j2": template})
     assert render_cli(tmp_path, capsys) == (
         0,
-        "wrote skills/demo/SKILL.md\nRendered 1 outputs: 1 written, 0 unchanged.\n",
+        "wrote skills/demo/SKILL.md\nRendered 1 output: 1 written, 0 unchanged.\n",
     )
 
 
@@ -712,7 +713,7 @@ def test_config_names_the_plan_file(tmp_path: Path, capsys: pytest.CaptureFixtur
     # Paths in the plan are relative to the config's folder, wherever the command runs.
     assert (code, out) == (
         0,
-        "wrote skills/demo/SKILL.md\nRendered 1 outputs: 1 written, 0 unchanged.\n",
+        "wrote skills/demo/SKILL.md\nRendered 1 output: 1 written, 0 unchanged.\n",
     )
     assert (project / "skills/demo/SKILL.md").is_file()
     assert list(elsewhere.iterdir()) == []

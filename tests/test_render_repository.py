@@ -9,7 +9,7 @@ from pathlib import Path
 import skillkit
 from skillkit.config import load_config
 from skillkit.lint import lint_paths
-from tests.helpers import SEED
+from tests.helpers import SEED, needs_shared
 
 REPO = Path(__file__).resolve().parents[1]
 OUTPUTS = (
@@ -48,6 +48,7 @@ def test_a_fresh_render_reproduces_every_committed_byte(tmp_path: Path) -> None:
         )
 
 
+@needs_shared
 def test_background_service_is_the_seed_skill_with_a_better_description() -> None:
     (seed_file,) = SEED.glob("*.txt")
     seed = seed_file.read_text(encoding="utf-8").split("\n")

@@ -295,7 +295,7 @@ def test_render_watch_command_line(tmp_path: Path) -> None:
         assert run_report() == [
             "render: start",
             "wrote skills/demo/SKILL.md",
-            "Rendered 1 outputs: 1 written, 0 unchanged.",
+            "Rendered 1 output: 1 written, 0 unchanged.",
             "render exited 0; watching for changes (Ctrl-C to stop)",
         ]
         assert output.read_text(encoding="utf-8").endswith("# demo\n\nVersion one.\n")
@@ -303,7 +303,7 @@ def test_render_watch_command_line(tmp_path: Path) -> None:
         assert run_report() == [
             "render: 1 change",
             "wrote skills/demo/SKILL.md",
-            "Rendered 1 outputs: 1 written, 0 unchanged.",
+            "Rendered 1 output: 1 written, 0 unchanged.",
             "render exited 0; watching for changes (Ctrl-C to stop)",
         ]
         assert output.read_text(encoding="utf-8").endswith("# demo\n\nVersion two.\n")

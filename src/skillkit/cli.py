@@ -30,6 +30,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "lsp": ("skillkit.commands.lsp", "run the language server (for editors)"),
     "new": ("skillkit.commands.new", "create a new skill in the right shape for a target"),
     "prompt": ("skillkit.commands.prompt", "print the skills block an agent sees, and its cost"),
+    "adopt": (
+        "skillkit.commands.adopt",
+        "turn an existing skills folder into templates and a render plan",
+    ),
     "render": ("skillkit.commands.render", "render skill files from templates, or check them"),
 }
 

@@ -11,11 +11,25 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from skillkit.parse import parse_bytes, parse_text
-from tests.helpers import CORPUS
+from skillkit.registry import all_rules
+from tests.helpers import CORPUS, REPO_SKILL_FILES, corpus_cases
 from tests.robustness.invariants import lint_everything
 
 CORPUS_FILES = sorted(CORPUS.rglob("SKILL.md"))
-CORPUS_BYTES = [path.read_bytes() for path in CORPUS_FILES]
+# What the mutations start from: the corpus when it is beside the checkout, and always this
+# repository's skills and every rule's example skills (so that a fresh clone mutates real
+# shapes too).
+EXAMPLE_TEXTS = [
+    example.text if isinstance(example.text, bytes) else example.text.encode()
+    for rule in sorted(all_rules().values(), key=lambda rule: rule.code)
+    for example in (rule.bad, rule.good)
+    if example.text
+]
+SEED_BYTES = [
+    *(path.read_bytes() for path in CORPUS_FILES),
+    *(path.read_bytes() for path in REPO_SKILL_FILES),
+    *EXAMPLE_TEXTS,
+]
 
 # Lines that steer the parsers into their branches: delimiters, YAML, headings, fences, shell.
 FRAGMENTS = [
@@ -169,7 +183,7 @@ MUTATIONS = [
 
 @st.composite
 def mutated_corpus(draw: st.DrawFn) -> bytes:
-    data = draw(st.sampled_from(CORPUS_BYTES))
+    data = draw(st.sampled_from(SEED_BYTES))
     for mutation in draw(st.lists(st.sampled_from(MUTATIONS), min_size=1, max_size=4)):
         data = mutation(data, draw)
     return data
@@ -186,7 +200,13 @@ def test_mutated_corpus(data: bytes) -> None:
     lint_everything(parse_text(text))  # the text path too, NUL bytes and all
 
 
-@pytest.mark.parametrize("path", CORPUS_FILES, ids=lambda p: str(p.relative_to(CORPUS)))
+@pytest.mark.parametrize(
+    "path",
+    [
+        *corpus_cases(CORPUS_FILES, lambda p: str(p.relative_to(CORPUS))),
+        *(pytest.param(path, id=f"skills/{path.parent.name}") for path in REPO_SKILL_FILES),
+    ],
+)
 def test_every_cut_of_a_corpus_skill(path: Path) -> None:
     """Not random: the file cut after each of its lines, so every block is seen half-open."""
     lines = path.read_bytes().split(b"\n")

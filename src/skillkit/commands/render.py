@@ -42,6 +42,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="remove outputs that no plan entry produces any more",
     )
     parser.add_argument(
+        "--allow-errors",
+        action="store_true",
+        help="compare and write the outputs even when they have error findings (reported; exit 1)",
+    )
+    parser.add_argument(
         "--format", choices=("full", "concise"), default="full", help="format of findings"
     )
     parser.add_argument(
@@ -61,6 +66,7 @@ def run(args: argparse.Namespace) -> int:
         EDITED,
         MISSING,
         STALE,
+        UNMANAGED,
         format_listing,
         plan_listing,
         render_plan,
@@ -81,14 +87,22 @@ def run(args: argparse.Namespace) -> int:
     if not plan.variants:
         raise UsageError(
             "no outputs to render: add [[tool.skillkit.render.outputs]] to pyproject.toml "
-            "(or [[render.outputs]] to skillkit.toml); see the README's Render section"
+            "(or [[render.outputs]] to skillkit.toml), or run `skillkit adopt skills/`; see the "
+            "README's Rendering section"
         )
     if args.list:
         sys.stdout.write(format_listing(plan_listing(plan)))
         return 0
 
     try:
-        result = render_plan(plan, settings, check=args.check, force=args.force, delete=args.delete)
+        result = render_plan(
+            plan,
+            settings,
+            check=args.check,
+            force=args.force,
+            delete=args.delete,
+            allow_errors=args.allow_errors,
+        )
     except OSError as error:
         # Rendering and checking are done by now; only a write can fail (a read-only folder).
         where = f" {error.filename}" if error.filename else ""
@@ -97,14 +111,20 @@ def run(args: argparse.Namespace) -> int:
     if result.diagnostics:
         rendered = [output.display for output in result.outputs]
         get_formatter(args.format)(result.diagnostics, rendered, out, use_colour(out))
-    if result.errors:
-        out.write(f"Nothing written: {plural(result.errors, 'error')} in the rendered outputs.\n")
+    if result.errors and not args.allow_errors:
+        out.write(
+            f"Nothing {'compared' if args.check else 'written'}: "
+            f"{plural(result.errors, 'error')} in the rendered outputs. Fix them, list their "
+            "codes in the output's `ignore` in the plan, or add --allow-errors.\n"
+        )
         return result.exit_code
 
     why = {
         MISSING: "is missing",
         STALE: "is stale (its template or the plan changed since it was rendered)",
         EDITED: "was edited by hand since it was rendered",
+        UNMANAGED: "exists, not yet managed (it differs from what the plan renders): review "
+        "the diff, then run `skillkit render --force`",
     }
     for output in result.outputs:
         if args.check and output.state in why:
@@ -113,6 +133,12 @@ def run(args: argparse.Namespace) -> int:
                 out.write(output.diff())
         elif output.action == "wrote":
             out.write(f"wrote {output.display}\n")
+        elif output.action == "refused" and output.state == UNMANAGED:
+            out.write(
+                f"{output.display} exists, not yet managed (it differs from what the plan "
+                "renders); not overwritten. Review the diff (`skillkit render --check --diff`), "
+                "then run `skillkit render --force`.\n"
+            )
         elif output.action == "refused":
             out.write(
                 f"{output.display} was edited by hand since it was rendered; not overwritten. "
@@ -143,10 +169,19 @@ def run(args: argparse.Namespace) -> int:
         if result.manifest_stale and not result.out_of_date and not result.orphans:
             out.write(f"{result.plan.manifest_path.name} does not match the outputs\n")
         if result.ok:
-            out.write(f"All {len(result.outputs)} outputs are up to date.\n")
-        else:
+            count = len(result.outputs)
+            out.write(
+                "1 output is up to date.\n"
+                if count == 1
+                else f"All {count} outputs are up to date.\n"
+            )
+            return result.exit_code
+        if result.errors:
+            out.write(f"{plural(result.errors, 'error')} in the rendered outputs.\n")
+        if result.out_of_date or result.manifest_stale or not result.orphans:
+            forced = any(output.state in (EDITED, UNMANAGED) for output in result.outputs)
             edited = any(output.state == EDITED for output in result.outputs)
-            hint = "`skillkit render --force`" if edited else "`skillkit render`"
+            hint = "`skillkit render --force`" if forced else "`skillkit render`"
             out.write(
                 f"{len(result.out_of_date)} of {len(result.outputs)} outputs out of date. "
                 f"Run {hint} to update them"
@@ -154,12 +189,19 @@ def run(args: argparse.Namespace) -> int:
                 + (", or add --diff to see the changes" if not args.diff else "")
                 + ".\n"
             )
+        if result.orphans:
+            count = len(result.orphans)
+            out.write(
+                f"{plural(count, 'output')} that no plan entry produces any more. Run "
+                f"`skillkit render --delete` to remove {'it' if count == 1 else 'them'}.\n"
+            )
         return result.exit_code
     written = sum(1 for output in result.outputs if output.action == "wrote")
     unchanged = sum(
         1 for output in result.outputs if output.action == "" and output.state == "unchanged"
     )
-    out.write(f"Rendered {len(result.outputs)} outputs: {written} written, {unchanged} unchanged")
+    rendered_outputs = plural(len(result.outputs), "output")
+    out.write(f"Rendered {rendered_outputs}: {written} written, {unchanged} unchanged")
     if result.refused:
         out.write(f", {len(result.refused)} refused")
     out.write(".\n")

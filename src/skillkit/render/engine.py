@@ -42,8 +42,15 @@ from skillkit.render.plan import Plan, Variant
 from skillkit.settings import Settings
 from skillkit.targets import get_target
 
-# What an output's file is, compared with what the plan renders.
-UNCHANGED, MISSING, STALE, EDITED = "unchanged", "missing", "stale", "edited"
+# What an output's file is, compared with what the plan renders. UNMANAGED: a file that differs
+# and that the manifest does not record (never rendered here, or written before adopting render).
+UNCHANGED, MISSING, STALE, EDITED, UNMANAGED = (
+    "unchanged",
+    "missing",
+    "stale",
+    "edited",
+    "unmanaged",
+)
 
 
 @dataclass
@@ -317,7 +324,8 @@ class _Run:
             found = list(check_skill(skill, settings, output.display).diagnostics)
         elif output.variant.kind == "script":
             found = self.check_script(output)
-        return [self._with_origin(output, diagnostic) for diagnostic in found]
+        ignore = output.variant.ignore
+        return [self._with_origin(output, d) for d in found if d.code not in ignore]
 
     def check_script(self, output: Output) -> list[Diagnostic]:
         from skillkit.parse.shell import commands_of_text
@@ -380,8 +388,10 @@ def _compare(output: Output, recorded: tuple[str, str] | None) -> None:
         output.state = MISSING
     elif output.current == output.data:
         output.state = UNCHANGED
-    elif recorded is None or checksum(output.current) != recorded[0]:
-        output.state = EDITED  # not what skillkit last wrote (or never written by it)
+    elif recorded is None:
+        output.state = UNMANAGED  # a file skillkit never wrote: review it before replacing it
+    elif checksum(output.current) != recorded[0]:
+        output.state = EDITED  # not what skillkit last wrote
     else:
         output.state = STALE
 
@@ -402,8 +412,12 @@ def render_plan(
     check: bool = False,
     force: bool = False,
     delete: bool = False,
+    allow_errors: bool = False,
 ) -> RenderResult:
-    """Render every output of the plan; write them (or, with `check`, only compare)."""
+    """Render every output of the plan; write them (or, with `check`, only compare).
+
+    With errors in the rendered outputs nothing is compared or written, unless `allow_errors`:
+    then every output that rendered is compared (and written) as usual, findings and all."""
     run = _Run(plan, settings or Settings())
     result = RenderResult(plan, check)
     seen: dict[str, Output] = {}
@@ -427,18 +441,25 @@ def render_plan(
         result.outputs.append(resolved)
         result.diagnostics.extend(run.render(resolved))
     result.diagnostics.sort(key=lambda d: d.sort_key)
-    if result.errors:
+    if result.errors and not allow_errors:
         return result  # nothing is compared or written when anything failed
 
     manifest = read_manifest(plan.manifest_path)
     entries: dict[str, tuple[str, str]] = {}
+    adopted: set[str] = set()  # identical files the manifest does not record yet
     for output in result.outputs:
         recorded = manifest.get(output.relative)
+        if output.text is None:  # it did not render (only with allow_errors): leave it be
+            if recorded is not None:
+                entries[output.relative] = recorded
+            continue
         _compare(output, recorded)
         entries[output.relative] = (checksum(output.data), output.variant.template)
+        if output.state == UNCHANGED and recorded is None:
+            adopted.add(output.relative)
         if check or output.state == UNCHANGED:
             continue
-        if output.state == EDITED and not force:
+        if output.state in (EDITED, UNMANAGED) and not force:
             output.action = "refused"
             if recorded is not None:
                 entries[output.relative] = recorded
@@ -473,12 +494,17 @@ def render_plan(
         orphan.deleted = True
 
     new_manifest = manifest_text(entries).encode("utf-8")
-    if read_bytes(plan.manifest_path) != new_manifest:
-        if check:
+    current_manifest = read_bytes(plan.manifest_path)
+    if check:
+        # An identical file the manifest does not record yet is adopted by the next render
+        # without a word: that is not drift.
+        recorded_entries = {k: v for k, v in entries.items() if k not in adopted}
+        expected = manifest_text(recorded_entries).encode("utf-8")
+        if current_manifest != expected and (recorded_entries or current_manifest is not None):
             result.manifest_stale = True
-        elif entries or plan.manifest_path.exists():
-            write_atomic(plan.manifest_path, new_manifest)
-            result.wrote_manifest = True
+    elif current_manifest != new_manifest and (entries or current_manifest is not None):
+        write_atomic(plan.manifest_path, new_manifest)
+        result.wrote_manifest = True
     return result
 
 

@@ -23,7 +23,7 @@ MANIFEST_NAME = ".skillkit-manifest.json"
 
 _PLAN_KEYS = frozenset({"templates", "output-root", "target", "variables", "outputs"})
 _OUTPUT_KEYS = frozenset(
-    {"template", "path", "target", "variables", "matrix", "front-matter", "kind"}
+    {"template", "path", "target", "variables", "matrix", "front-matter", "kind", "ignore"}
 )
 KINDS = ("skill", "script", "text")
 
@@ -51,6 +51,10 @@ class Variant:
     kind: str  # "skill", "script" or "text"
     variables: Mapping[str, Any]
     front_matter: Mapping[str, Any] | None  # data written as YAML; None: the template has it
+    # Lint codes render does not report for this output (the entry's `ignore`): suppressions
+    # that live with the plan, not in the output, so adopting render does not wait for a clean
+    # repository. `skillkit lint` of the output still reports them.
+    ignore: frozenset[str] = frozenset()
 
     def describe(self) -> str:
         return f"outputs[{self.index}]"
@@ -113,6 +117,29 @@ def _kind(value: Any, path: str, where: str) -> str:
     return str(value)
 
 
+def _ignored_codes(value: Any, where: str) -> frozenset[str]:
+    """The lint codes an entry's `ignore` names (codes, prefixes or rule names)."""
+    from skillkit.registry import RENDER, all_rules, resolve_code
+
+    if value is None:
+        return frozenset()
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise PlanError(f"{where}.ignore must be an array of rule codes")
+    codes: set[str] = set()
+    for selector in value:
+        named = resolve_code(selector)
+        if not named:
+            raise PlanError(f"{where}.ignore: `{selector}` names no rule")
+        if any(all_rules()[code].phase == RENDER for code in named):
+            # A template that does not render has no output to write: not a finding to wave by.
+            raise PlanError(
+                f"{where}.ignore: `{selector}` names a template problem (SK7xx), which cannot "
+                "be ignored"
+            )
+        codes.update(named)
+    return frozenset(codes)
+
+
 def _combinations(matrix: dict[str, Any], where: str) -> list[dict[str, Any]]:
     """Every combination of the matrix's values, the first key varying slowest."""
     axes: list[list[tuple[str, Any]]] = []
@@ -168,6 +195,7 @@ def build_plan(
         if front_matter is not None:
             front_matter = _table(front_matter, f"{where}.front-matter")
         matrix = _table(entry.get("matrix"), f"{where}.matrix")
+        ignore = _ignored_codes(entry.get("ignore"), where)
         for combination in _combinations(matrix, where):
             target = _target(
                 combination.get("target", entry.get("target", plan_target)), f"{where}.target"
@@ -182,6 +210,7 @@ def build_plan(
                     kind=_kind(entry.get("kind"), path, where),
                     variables=variables,
                     front_matter=front_matter,
+                    ignore=ignore,
                 )
             )
     return Plan(root, templates, output_root, tuple(variants), source)
