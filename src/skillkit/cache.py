@@ -30,6 +30,7 @@ from skillkit import __version__
 from skillkit.diagnostics import Diagnostic, Edit, Fix, Related, Severity
 from skillkit.discover import Listing, list_folder
 from skillkit.model import Span
+from skillkit.reading import read_file_bytes
 
 if TYPE_CHECKING:
     from skillkit.lint import FileResult
@@ -39,6 +40,8 @@ CACHE_FOLDER = ".skillkit_cache"
 MAGIC = b"skillkit-lint-cache\n"
 FORMAT = 1
 DIGEST_SIZE = 16
+# A cache file larger than this was not written by skillkit (2,800 skills make a few MB).
+CACHE_FILE_MAX_BYTES = 256 * 1024 * 1024
 # A file or folder changed this close to the run's start may change again within the same mtime
 # tick without its stat changing ("racy" in git's terms): its stat is not trusted next time.
 RACY_NS = 2_000_000_000
@@ -77,18 +80,39 @@ def folder_state(folder: str) -> Dependencies | None:
     change during the walk shows next time)."""
     found: list[tuple[str, int]] = []
     stack = [folder]
+    seen: set[str] = set()  # real paths walked: a symlinked folder is walked once (no loop)
+    targets: list[str] = []  # the folders of linked files' targets (stated, not walked)
     while stack:
         current = stack.pop()
         try:
+            # (os.stat follows a symlinked folder: its target's mtime is what changes when a
+            # file behind the link is added or deleted, which the reference rules see)
             found.append((current, os.stat(current).st_mtime_ns))
             with os.scandir(current) as listing:
                 for entry in listing:
-                    if entry.name not in SKIPPED_FOLDERS and entry.is_dir(follow_symlinks=False):
+                    if entry.name in SKIPPED_FOLDERS:
+                        continue
+                    if entry.is_dir(follow_symlinks=False):
                         stack.append(entry.path)
+                    elif entry.is_symlink() and entry.is_dir():
+                        real = os.path.realpath(entry.path)
+                        if real not in seen:
+                            seen.add(real)
+                            stack.append(entry.path)
+                    elif entry.is_symlink():
+                        # A linked file: deleting its target changes the target's folder.
+                        target_folder = os.path.dirname(os.path.realpath(entry.path))
+                        if target_folder not in seen:
+                            seen.add(target_folder)
+                            targets.append(target_folder)
         except OSError:
             return None
-        if len(found) > MAX_DEPENDENCY_FOLDERS:
+        if len(found) + len(targets) > MAX_DEPENDENCY_FOLDERS:
             return None
+    try:
+        found.extend((target, os.stat(target).st_mtime_ns) for target in targets)
+    except OSError:
+        return None
     return tuple(found)
 
 
@@ -281,10 +305,9 @@ class _CacheFile:
 
     def _load(self) -> None:
         try:
-            with open(self.path, "rb") as handle:
-                data = handle.read()
+            data = read_file_bytes(self.path, CACHE_FILE_MAX_BYTES)
         except OSError:
-            return
+            return  # none yet, or not a file we read: it is rewritten
         header = len(MAGIC) + DIGEST_SIZE
         if len(data) < header or not data.startswith(MAGIC):
             return
@@ -360,6 +383,8 @@ class LintCache:
         that a warm run stats folders instead of reading them."""
         mtime = os.stat(folder).st_mtime_ns
         self.folder_mtimes[folder] = mtime
+        if not os.access(folder, os.R_OK | os.X_OK):
+            return list_folder(folder)  # raises, as a fresh run's listing does (chmod 000)
         if self._listings is None:
             self._listings = _CacheFile(self.folder / __version__ / "listings", self.build)
         known = self._listings.entries.get(folder)
@@ -429,6 +454,8 @@ class LintCache:
             if facts is not None and type(facts) is not bytes:
                 raise TypeError("facts digest")
             stat = os.stat(key)
+            if not os.access(key, os.R_OK):  # (chmod keeps the mtime; a fresh run cannot read)
+                raise LookupError(key)
             seen = self.folder_mtimes
             for folder, folder_mtime in folders:
                 if type(folder) is not str:
@@ -439,9 +466,9 @@ class LintCache:
                 if current != folder_mtime:
                     raise LookupError(folder)
             if not (trusted and stat.st_mtime_ns == mtime_ns and stat.st_size == size):
-                with open(key, "rb") as handle:
-                    if digest(handle.read()) != content:
-                        raise LookupError(key)
+                # (over the recorded size, it cannot be the same bytes: refused unread)
+                if digest(read_file_bytes(key, size)) != content:
+                    raise LookupError(key)
                 # Same bytes: remember the new stat, trusted once it is old enough.
                 cache_file.entries[key] = (
                     stat.st_mtime_ns,

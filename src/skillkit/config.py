@@ -27,6 +27,9 @@ from skillkit.settings import DEFAULT_SETTINGS, Settings
 CONFIG_FILE = "skillkit.toml"
 PYPROJECT = "pyproject.toml"
 SEVERITIES = ("error", "warning", "info")
+# The largest `max-file-bytes`: 1 GB is far past any skill, and within what a read can ask for.
+MAX_FILE_BYTES_LIMIT = 1_000_000_000
+CONFIG_MAX_BYTES = 1_000_000  # (a config is a few kB; a larger one is refused unread)
 
 KeyPath = tuple[str | int, ...]
 
@@ -57,11 +60,12 @@ class Spec:
     help: str = ""
     choices: tuple[str, ...] | None = None
     minimum: int | None = None
+    maximum: int | None = None
     items: Spec | None = None
     fields: Mapping[str, Spec] | None = None
     values: Spec | None = None
     key_kind: str = "any"  # for tables with free keys: "selector" | "glob" | "any"
-    string_kind: str = "text"  # "text" | "selector" | "regex"
+    string_kind: str = "text"  # "text" | "selector" | "regex" | "gitignore"
     one_of: tuple[str, ...] = ()  # a record must have exactly one of these fields
     required: tuple[str, ...] = ()
     free: bool = False  # a table whose content another module validates (render)
@@ -190,7 +194,7 @@ def keys() -> dict[str, Key]:
             Spec(
                 "array",
                 "Paths that discovery skips (gitignore-style globs, relative to the config).",
-                items=Spec("string"),
+                items=Spec("string", string_kind="gitignore"),
                 default=[],
             ),
             "exclude",
@@ -216,6 +220,7 @@ def keys() -> dict[str, Key]:
                 "integer",
                 "Files larger than this are not parsed (SK003).",
                 minimum=1,
+                maximum=MAX_FILE_BYTES_LIMIT,
                 default=DEFAULT_SETTINGS.max_file_bytes,
             ),
             "max_file_bytes",
@@ -291,13 +296,22 @@ def _check(spec: Spec, given: Any, path: KeyPath) -> None:
         if spec.string_kind == "selector":
             _check_selector(value, path)
         elif spec.string_kind == "regex":
+            from skillkit.user_regex import UserRegexError, compile_user_regex
+
             try:
-                re.compile(value)
-            except re.error as error:
+                compile_user_regex(value)
+            except UserRegexError as error:
                 message = f"`{_dotted(path)}` is not a regular expression: {error}"
                 raise _Invalid(path, message) from None
+        elif spec.string_kind == "gitignore":
+            from skillkit.discover import compile_ignore_lines
+
+            for _number, _pattern, reason in compile_ignore_lines([value])[1]:
+                raise _Invalid(path, f"`{_dotted(path)}` is not a gitignore pattern: {reason}")
     elif spec.kind == "integer" and spec.minimum is not None and value < spec.minimum:
         raise _Invalid(path, f"`{_dotted(path)}` must be at least {spec.minimum}")
+    elif spec.kind == "integer" and spec.maximum is not None and value > spec.maximum:
+        raise _Invalid(path, f"`{_dotted(path)}` must be at most {spec.maximum:,}")
     elif spec.kind == "array" and spec.items is not None:
         for index, item in enumerate(value):
             _check(spec.items, item, (*path, index))
@@ -524,9 +538,15 @@ class LoadedConfig:
     origins: Mapping[str, str]  # config key → "FILE:LINE"
 
 
+def _read_config_bytes(path: Path) -> bytes:
+    from skillkit.reading import read_file_bytes
+
+    return read_file_bytes(path, CONFIG_MAX_BYTES)
+
+
 def _read_toml(path: Path) -> tuple[str, dict[str, Any]]:
     try:
-        text = path.read_bytes().decode("utf-8")
+        text = _read_config_bytes(path).decode("utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(path, None, f"cannot read config: {error}") from None
     try:
@@ -548,11 +568,16 @@ def _table_of(path: Path, data: dict[str, Any]) -> tuple[dict[str, Any] | None, 
 
 def _has_skillkit_table(path: Path) -> bool:
     try:
-        data = tomllib.loads(path.read_bytes().decode("utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        data = _read_config_bytes(path)
+    except OSError:
+        # Not a file we read (a FIFO, too large): load it, so that the reason is shown.
+        return path.exists()
+    try:
+        loaded = tomllib.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError):
         # A broken pyproject.toml that may hold our table: load it, so the error is shown.
-        return b"[tool.skillkit" in path.read_bytes() if path.is_file() else False
-    return _table_of(path, data)[0] is not None
+        return b"[tool.skillkit" in data
+    return _table_of(path, loaded)[0] is not None
 
 
 def load_config(path: Path) -> LoadedConfig:
@@ -589,7 +614,8 @@ def config_in(folder: Path | str) -> Path | None:
     """The config file in this folder itself, if any."""
     # Strings, not Path objects: asked for every skill folder of a run.
     own = os.path.join(folder, CONFIG_FILE)
-    if os.path.isfile(own):
+    # (a skillkit.toml that is not a regular file, a FIFO, is found: loading it says why not)
+    if os.path.exists(own) and not os.path.isdir(own):
         return Path(own)
     pyproject = os.path.join(folder, PYPROJECT)
     if os.path.isfile(pyproject) and _has_skillkit_table(Path(pyproject)):
@@ -695,7 +721,7 @@ class Resolver:
 
     def _load(self, path: Path) -> LoadedConfig:
         if path not in self._loaded:
-            if not path.is_file():
+            if not path.exists() or path.is_dir():
                 raise ConfigError(path, None, "config file not found")
             self._loaded[path] = load_config(path)
         return self._loaded[path]
@@ -783,6 +809,8 @@ def _schema_of(spec: Spec) -> dict[str, Any]:
         out["type"] = spec.kind
         if spec.minimum is not None:
             out["minimum"] = spec.minimum
+        if spec.maximum is not None:
+            out["maximum"] = spec.maximum
     elif spec.kind == "array":
         out["type"] = "array"
         if spec.items is not None:

@@ -12,7 +12,9 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from skillkit.reading import UnreadableFile, read_file_bytes
 
 if TYPE_CHECKING:  # imported when a .gitignore or an exclude needs it (start-up speed)
     import pathspec
@@ -45,6 +47,8 @@ IGNORE_FILE = ".gitignore"
 Listing = tuple[tuple[str, bool], ...]
 Lister = Callable[[str], Listing]
 _MARKERS = frozenset({SKILL_FILE, VIRTUALENV_MARKER, IGNORE_FILE})
+IGNORE_FILE_MAX_BYTES = 1_000_000  # (a real .gitignore is a few kB)
+BAD_IGNORE_CODE = "SK005"
 
 
 def list_folder(folder: str) -> Listing:
@@ -63,10 +67,13 @@ def list_folder(folder: str) -> Listing:
 
 @dataclass(frozen=True)
 class Missing:
-    """A path given by the user that cannot be linted, and why."""
+    """A path that cannot be linted (SK001), or an ignore file's line that cannot be used
+    (SK005), and why."""
 
     path: Path
     reason: str
+    code: str = "SK001"
+    line: int = 1
 
 
 def _repository_root(start: Path) -> Path | None:
@@ -76,18 +83,62 @@ def _repository_root(start: Path) -> Path | None:
     return None
 
 
-def _ignore_spec(folder: str) -> pathspec.GitIgnoreSpec | None:
-    path = os.path.join(folder, IGNORE_FILE)
-    try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            lines = handle.read().splitlines()
-    except OSError:
-        return None
-    if not lines:
-        return None
+def compile_ignore_lines(
+    lines: Sequence[str],
+) -> tuple[pathspec.GitIgnoreSpec, list[tuple[int, str, str]]]:
+    """The spec of gitignore lines, and the (line number, pattern, reason) of each line that
+    cannot be compiled (`!`, `a\\`, `[z-a]`: git ignores such a line, and so do we)."""
+    import re
+
     import pathspec
 
-    return pathspec.GitIgnoreSpec.from_lines(lines)
+    try:
+        return pathspec.GitIgnoreSpec.from_lines(lines), []
+    except (ValueError, re.error):
+        pass  # rare: find the bad lines one by one
+    patterns: list[Any] = []
+    bad: list[tuple[int, str, str]] = []
+    for number, line in enumerate(lines, start=1):
+        try:
+            patterns.extend(pathspec.GitIgnoreSpec.from_lines([line]).patterns)
+        except ValueError:
+            bad.append((number, line, "not a valid pattern (git skips it too)"))
+        except re.error as error:  # (its position is in pathspec's regex, not in the line)
+            bad.append((number, line, error.msg))
+    return pathspec.GitIgnoreSpec(patterns), bad
+
+
+def _shown(path: str) -> Path:
+    """A path for a finding: relative to the working folder when it is under it."""
+    relative = os.path.relpath(path)
+    return Path(path if relative.startswith("..") else relative)
+
+
+def _ignore_spec(folder: str, problems: list[Missing]) -> pathspec.GitIgnoreSpec | None:
+    path = os.path.join(folder, IGNORE_FILE)
+    try:
+        data = read_file_bytes(path, IGNORE_FILE_MAX_BYTES)
+    except UnreadableFile as refused:
+        problems.append(
+            Missing(_shown(path), f"{refused.reason}; it is skipped", code=BAD_IGNORE_CODE)
+        )
+        return None
+    except OSError:
+        return None  # gone since the listing, or unreadable as it is for git
+    lines = data.decode("utf-8", "replace").splitlines()
+    if not lines:
+        return None
+    spec, bad = compile_ignore_lines(lines)
+    for number, pattern, reason in bad:
+        problems.append(
+            Missing(
+                _shown(path),
+                f"pattern `{pattern}` is skipped: {reason}",
+                code=BAD_IGNORE_CODE,
+                line=number,
+            )
+        )
+    return spec
 
 
 class _Ignores:
@@ -96,10 +147,11 @@ class _Ignores:
 
     def __init__(self) -> None:
         self._cache: dict[str, pathspec.GitIgnoreSpec | None] = {}
+        self.problems: list[Missing] = []  # ignore files (or lines) that cannot be used
 
     def spec(self, folder: str) -> pathspec.GitIgnoreSpec | None:
         if folder not in self._cache:
-            self._cache[folder] = _ignore_spec(folder)
+            self._cache[folder] = _ignore_spec(folder, self.problems)
         return self._cache[folder]
 
     def ignored(self, path: str, is_dir: bool, chain: Sequence[str]) -> bool:
@@ -192,6 +244,7 @@ def discover(
                 missing.append(Missing(path, "no such file or folder"))
         except OSError as error:
             missing.append(Missing(path, error.strerror or str(error)))
+    missing.extend(ignores.problems)
     return sorted(found.values(), key=lambda p: str(p)), missing
 
 
@@ -212,7 +265,10 @@ def _walk(
         shown, real, folder_chain, given = stack.pop()
         try:
             entries = lister(real)
-        except OSError:
+        except OSError as error:
+            # A folder that cannot be listed may hold skills: say so rather than skip it.
+            reason = error.strerror or type(error).__name__
+            ignores.problems.append(Missing(Path(shown), f"cannot list folder: {reason}"))
             continue
         if not given and (VIRTUALENV_MARKER, False) in entries:
             continue

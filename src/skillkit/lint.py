@@ -313,19 +313,33 @@ def discover_skills(
     )
 
 
-def unreadable_diagnostics(missing: Iterable[Missing]) -> list[Diagnostic]:
-    """SK001 for each path that discovery could not read (shared by lint and watch)."""
-    return [
-        Diagnostic(
-            path=str(gone.path),
-            span=Span.at(1),
-            code="SK001",
-            name="file-unreadable",
-            severity=Severity.ERROR,
-            message=f"cannot lint: {gone.reason}",
+def unreadable_diagnostics(
+    missing: Iterable[Missing], settings: Settings = DEFAULT_SETTINGS
+) -> list[Diagnostic]:
+    """SK001 for each path that discovery could not read, SK005 for each ignore file (or line)
+    it could not use, when that rule is on (shared by lint and watch)."""
+    rules = all_rules()
+    active = {rule.code for rule in active_rules(settings)}
+    found: list[Diagnostic] = []
+    for gone in missing:
+        if gone.code == "SK001":
+            message = f"cannot lint: {gone.reason}"
+        elif gone.code in active:
+            message = gone.reason
+        else:
+            continue
+        rule = rules[gone.code]
+        found.append(
+            Diagnostic(
+                path=str(gone.path),
+                span=Span.at(gone.line),
+                code=rule.code,
+                name=rule.name,
+                severity=settings.severity.get(rule.code, rule.severity),
+                message=message,
+            )
         )
-        for gone in missing
-    ]
+    return found
 
 
 @dataclass
@@ -373,7 +387,7 @@ def lint_paths(
         lister=cache.list_folder if cache is not None else list_folder,
     )
     result = LintResult()
-    result.diagnostics.extend(unreadable_diagnostics(missing))
+    result.diagnostics.extend(unreadable_diagnostics(missing, base))
     jobs = [(path, pick(path)) for path in files]
     if each_file is not None:
         file_results = [each_file(path, file_settings) for path, file_settings in jobs]

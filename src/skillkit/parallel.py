@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import gc
 import os
-import stat as stat_module
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -20,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from skillkit.cache import Dependencies, Signature, digest, folder_state
+from skillkit.reading import read_regular_file
 
 if TYPE_CHECKING:
     from multiprocessing.context import BaseContext
@@ -43,15 +43,10 @@ def lint_one(path: Path, settings: Settings, sign: bool) -> Outcome:
         return lint_file(path, settings), None
     limit = settings.max_file_bytes
     try:
-        # Stat before reading: a change after this point shows as a different stat next time.
-        status = os.stat(path)
+        # The status is taken (on the opened file) before reading: a change after it shows as a
+        # different stat next time.
         folders = folder_state(os.path.dirname(os.path.abspath(path)))
-        if not stat_module.S_ISREG(status.st_mode) or status.st_size > limit:
-            raise OSError("not a regular file of a size we parse")
-        with open(path, "rb") as handle:
-            data = handle.read(limit + 1)
-        if len(data) > limit:
-            raise OSError("grew past the limit")
+        data, status = read_regular_file(path, limit)
     except OSError:
         # The engine's own path reports what is wrong; such a file is not cached.
         return lint_file(path, settings), None

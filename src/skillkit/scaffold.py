@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from skillkit.reading import read_file_bytes
 from skillkit.rules.frontmatter import name_problem
 from skillkit.targets import Target
 
@@ -178,7 +179,10 @@ def create_template(
         config = project / CONFIG_FILE
         before = ""
     else:
-        before = config.read_text(encoding="utf-8")
+        try:
+            before = read_file_bytes(config).decode("utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise ScaffoldError(f"cannot read {config}: {error}") from None
     settings = load_config(config).settings if before else None
     try:
         plan = plan_for(project, settings)

@@ -13,7 +13,6 @@ import argparse
 import contextlib
 import hashlib
 import os
-import stat
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -32,6 +31,7 @@ from skillkit.lint import (
     unreadable_diagnostics,
 )
 from skillkit.parse import parse_bytes
+from skillkit.reading import read_file_bytes
 from skillkit.settings import DEFAULT_SETTINGS, Settings
 from skillkit.text import plural
 
@@ -73,12 +73,7 @@ class IncrementalLinter:
     def _file_result(self, path: Path, settings: Settings) -> FileResult:
         shown = str(path)
         try:
-            # O_NONBLOCK and a regular-file check: opening a FIFO would block the watch forever.
-            descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-            with open(descriptor, "rb") as handle:
-                if not stat.S_ISREG(os.fstat(descriptor).st_mode):
-                    raise OSError("not a regular file")
-                data = handle.read(settings.max_file_bytes + 1)
+            data = read_file_bytes(path, settings.max_file_bytes)
         except OSError:
             self.relinted.append(shown)
             self._results.pop(shown, None)
@@ -89,10 +84,7 @@ class IncrementalLinter:
         if cached is not None and cached[0] == key:
             return cached[1]
         self.relinted.append(shown)
-        if len(data) > settings.max_file_bytes:
-            result = lint_file(path, settings)
-        else:
-            result = check_skill(parse_bytes(data, path), settings, shown)
+        result = check_skill(parse_bytes(data, path), settings, shown)
         self._results[shown] = (key, result)
         return result
 
@@ -116,7 +108,7 @@ class IncrementalLinter:
             paths, self.settings, respect_gitignore=self.respect_gitignore
         )
         result = LintResult()
-        result.diagnostics.extend(unreadable_diagnostics(missing))
+        result.diagnostics.extend(unreadable_diagnostics(missing, self.settings))
         file_results = [self._file_result(path, pick(path)) for path in files]
         present = {str(path) for path in files}
         for stale in set(self._results) - present:

@@ -8,6 +8,8 @@ import math
 import sys
 from typing import Any
 
+from skillkit.text import printable, without_surrogates
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("path", metavar="PATH", help="a SKILL.md or its folder")
@@ -157,32 +159,37 @@ def run(args: argparse.Namespace) -> int:
     skill = read_skill(path)
     data = model_to_data(skill)
     if args.format == "json":
-        json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
+        json.dump(without_surrogates(data), sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
         return 0
-    out = sys.stdout
-    out.write(f"{data['path']}\n\nFront matter")
+    out = sys.stdout  # (each text from the file goes through `printable`)
+    out.write(f"{printable(data['path'])}\n\nFront matter")
     fm = skill.front_matter
     if not fm.present:
         out.write(": none\n")
     else:
         out.write(f" (lines {fm.span.line}-{fm.span.end_line}):\n")
         for field in data["front_matter"]["fields"]:
-            value = json.dumps(field["value"], ensure_ascii=False)
+            value = printable(json.dumps(without_surrogates(field["value"]), ensure_ascii=False))
             if len(value) > 70:
                 value = value[:67] + "..."
-            out.write(f"  {field['line']:>4}  {field['key']}: {value}  ({field['kind']})\n")
+            key = printable(field["key"])
+            out.write(f"  {field['line']:>4}  {key}: {value}  ({field['kind']})\n")
     out.write("\nSections:\n")
     for section in skill.all_sections():
         indent = "  " * (section.level - 1)
-        out.write(f"  {section.start_line:>4}  {indent}{'#' * section.level} {section.title}\n")
+        out.write(
+            f"  {section.start_line:>4}  {indent}{'#' * section.level} {printable(section.title)}\n"
+        )
     out.write("\nCommands:\n")
     for command in data["commands"]:
-        argv = " ".join(command["argv"])
+        argv = printable(" ".join(command["argv"]))
         out.write(f"  {command['line']:>4}  [{command['source']}] {argv}\n")
-        out.write(f"        {_grammar_summary(command)}\n")
+        out.write(f"        {printable(_grammar_summary(command))}\n")
     if data["problems"]:
         out.write("\nProblems:\n")
         for problem in data["problems"]:
-            out.write(f"  {problem['line']:>4}  {problem['kind']}: {problem['message']}\n")
+            out.write(
+                f"  {problem['line']:>4}  {problem['kind']}: {printable(problem['message'])}\n"
+            )
     return 0

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -32,6 +33,7 @@ from skillkit.lsp.features import (
     lsp_diagnostics,
 )
 from skillkit.lsp.positions import UTF16
+from skillkit.lsp.transport import FramedStdin, SkillProtocol
 from skillkit.model import Span
 from skillkit.settings import DEFAULT_SETTINGS, Settings
 
@@ -40,7 +42,8 @@ logger = logging.getLogger(__name__)
 
 class SkillServer(LanguageServer):
     def __init__(self) -> None:
-        super().__init__("skillkit", __version__)
+        # (SkillProtocol answers a request with invalid parameters: skillkit.lsp.transport)
+        super().__init__("skillkit", __version__, protocol_cls=SkillProtocol)
         self.analyses: dict[str, Analysis] = {}
         # Each open SKILL.md's cross-skill findings as of its last open or save.
         self.project_findings: dict[str, tuple[Diagnostic, ...]] = {}
@@ -192,4 +195,4 @@ def make_server() -> SkillServer:
 
 def serve() -> None:
     """Speak LSP on standard input and output until the client says exit."""
-    make_server().start_io()
+    make_server().start_io(stdin=FramedStdin(sys.stdin.buffer))  # type: ignore[arg-type]

@@ -7,15 +7,12 @@ concern; parsing never raises on any input.
 from __future__ import annotations
 
 import os
-import stat
 from pathlib import Path
 
 from skillkit.model import FrontMatter, Problem, ProblemKind, Skill, Span
 from skillkit.parse.frontmatter import parse_front_matter
 from skillkit.parse.markdown import scan_blocks
-
-# Files larger than this are not parsed (a finding says so); real skills are a few kB.
-DEFAULT_MAX_BYTES = 1_000_000
+from skillkit.reading import DEFAULT_MAX_BYTES, UnreadableFile, read_file_bytes
 
 __all__ = ["DEFAULT_MAX_BYTES", "parse_bytes", "parse_skill", "parse_text", "read_skill"]
 
@@ -110,58 +107,24 @@ def parse_text(text: str, path: Path | str = "SKILL.md") -> Skill:
     )
 
 
-def _kind_of_file(mode: int) -> str:
-    if stat.S_ISDIR(mode):
-        return "it is a folder"
-    if stat.S_ISFIFO(mode):
-        return "it is a named pipe (FIFO)"
-    if stat.S_ISSOCK(mode):
-        return "it is a socket"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "it is a device"
-    return "it is not a regular file"
-
-
 def read_skill(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Skill:
     """Read and parse one file; any failure to read becomes a problem on the returned model."""
     try:
-        # O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever. It
-        # changes nothing for a regular file, and anything else is refused before a read.
-        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_BINARY", 0))
-        with open(descriptor, "rb") as handle:
-            status = os.fstat(descriptor)
-            if not stat.S_ISREG(status.st_mode):
-                return _unparsed(
-                    path,
-                    Problem(
-                        ProblemKind.UNREADABLE,
-                        f"cannot read file: {_kind_of_file(status.st_mode)}",
-                        Span.at(1),
-                    ),
-                )
-            size = status.st_size
-            if size > max_bytes:
-                return _unparsed(
-                    path,
-                    Problem(
-                        ProblemKind.TOO_LARGE,
-                        f"file is {size:,} bytes, over the limit of {max_bytes:,} "
-                        "(option `max-file-bytes`); it was not parsed",
-                        Span.at(1),
-                    ),
-                )
-            data = handle.read(max_bytes + 1)
+        data = read_file_bytes(path, max_bytes)
+    except UnreadableFile as refused:
+        if not refused.too_large:
+            return _unparsed(path, Problem(ProblemKind.UNREADABLE, refused.reason, Span.at(1)))
+        message = (
+            f"file is {refused.size:,} bytes, over the limit of {max_bytes:,} "
+            "(option `max-file-bytes`); it was not parsed"
+            if refused.size is not None
+            else refused.reason
+        )
+        return _unparsed(path, Problem(ProblemKind.TOO_LARGE, message, Span.at(1)))
     except OSError as error:
         reason = error.strerror or type(error).__name__
         return _unparsed(
             path, Problem(ProblemKind.UNREADABLE, f"cannot read file: {reason}", Span.at(1))
-        )
-    if len(data) > max_bytes:  # it grew while we read it
-        return _unparsed(
-            path,
-            Problem(
-                ProblemKind.TOO_LARGE, f"file is over the limit of {max_bytes:,} bytes", Span.at(1)
-            ),
         )
     return parse_bytes(data, path)
 

@@ -109,6 +109,13 @@ class _Where:
         return index + self.line_offset, column + 1
 
 
+_EMPTY = '""'  # how an empty scalar is shown
+
+
+class _NotConstructible(Exception):
+    """A scalar whose tag says bool, int or float, but whose text is none (`!!bool maybe`)."""
+
+
 def _scalar_value(kind: ValueKind, node: yaml.ScalarNode) -> str | bool | int | float | None:
     text = str(node.value)
     if kind == "null":
@@ -118,8 +125,8 @@ def _scalar_value(kind: ValueKind, node: yaml.ScalarNode) -> str | bool | int | 
         return text
     try:
         value: bool | int | float = construct(node)
-    except (ValueError, TypeError, yaml.YAMLError):
-        return text
+    except Exception:  # PyYAML raises KeyError, IndexError, ValueError... on such text
+        raise _NotConstructible from None
     return value
 
 
@@ -157,12 +164,26 @@ def _value(
         text = str(node.value)
         if tag == "!":  # a quoted scalar resolved by the non-specific tag: a string
             kind = "str"
+        try:
+            scalar = _scalar_value(kind, node)
+        except _NotConstructible:
+            # A YAML loader fails on the whole front matter here (PyYAML with a KeyError):
+            # one finding on the value, which is kept as text so that the other rules go on.
+            problems.append(
+                Problem(
+                    ProblemKind.YAML_SYNTAX,
+                    f"`{_written_tag(tag)} {text or _EMPTY}` is not a valid {kind}: a YAML loader "
+                    "fails on it",
+                    span,
+                )
+            )
+            kind, scalar = "str", text
         return Value(
             kind=kind if kind not in ("seq", "map") else "other",
             text=text,
             span=span,
             style=node.style or "",
-            scalar=_scalar_value(kind, node),
+            scalar=scalar,
         )
     if isinstance(node, yaml.SequenceNode):
         items = tuple(_value(item, where, budget, problems, depth + 1) for item in node.value)

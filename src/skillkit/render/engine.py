@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -21,15 +22,18 @@ from jinja2 import BaseLoader, Environment
 from skillkit.atomic import write_atomic
 from skillkit.diagnostics import Diagnostic, Related, Severity
 from skillkit.model import Span
+from skillkit.reading import read_file_bytes
 from skillkit.render.environment import (
     Origin,
     TemplateFailure,
+    inside,
     load,
     make_environment,
     render_string,
     render_with_origins,
 )
 from skillkit.render.files import (
+    UnreadableOutput,
     UnsafePath,
     checksum,
     manifest_text,
@@ -185,7 +189,7 @@ class _Run:
     ) -> None:
         self.plan = plan
         self.settings = settings
-        self.env = make_environment(plan.templates)
+        self.env = make_environment(plan.templates, plan.root)
         # (template name, text): a template whose source is this text, not its file
         self.edited = edited
         if edited is not None and self.env.loader is not None:
@@ -206,8 +210,9 @@ class _Run:
             source = self.edited[1]
         else:
             try:
-                source = (self.plan.templates / name).read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError):
+                # (through the loader: the same folder checks and the bounded read)
+                source = self.env.loader.get_source(self.env, name)[0] if self.env.loader else ""
+            except Exception:
                 return ""
         lines = source.splitlines()
         return lines[line - 1] if 0 < line <= len(lines) else ""
@@ -217,7 +222,7 @@ class _Run:
         if self.plan.source.path is None:
             return 1
         try:
-            text = self.plan.source.path.read_text(encoding="utf-8")
+            text = read_file_bytes(self.plan.source.path).decode("utf-8", "replace")
         except OSError:
             return 1
         for number, line in enumerate(text.splitlines(), start=1):
@@ -243,6 +248,13 @@ class _Run:
             relative = render_string(self.env, variant.path, variant.variables)
         except TemplateFailure as failure:
             return self.plan_failure(variant, failure.code, f"path: {failure.message}")
+        if not inside(self.plan.output_root, self.plan.root):
+            return self.plan_failure(
+                variant,
+                "SK705",
+                f"the output root `{self.plan.output_root.name}` leads outside the project "
+                "through a symlink; nothing is written there",
+            )
         try:
             path = output_path(self.plan.output_root, relative)
         except UnsafePath as error:
@@ -445,6 +457,21 @@ def render_plan(
         return result  # nothing is compared or written when anything failed
 
     manifest = read_manifest(plan.manifest_path)
+    unreadable = 0  # outputs whose path holds what skillkit does not read (a FIFO, a device)
+    for output in result.outputs:
+        if output.text is None:  # it did not render (only with allow_errors)
+            continue
+        try:
+            _compare(output, manifest.get(output.relative))
+        except UnreadableOutput as refused:
+            message = f"output path {output.relative!r} holds something skillkit does not "
+            message += f"replace: {refused}"
+            result.diagnostics.append(run.plan_failure(output.variant, "SK705", message))
+            unreadable += 1
+    if unreadable:
+        result.diagnostics.sort(key=lambda d: d.sort_key)
+        return result  # nothing is written when any output cannot be (allow_errors or not)
+
     entries: dict[str, tuple[str, str]] = {}
     adopted: set[str] = set()  # identical files the manifest does not record yet
     for output in result.outputs:
@@ -453,7 +480,6 @@ def render_plan(
             if recorded is not None:
                 entries[output.relative] = recorded
             continue
-        _compare(output, recorded)
         entries[output.relative] = (checksum(output.data), output.variant.template)
         if output.state == UNCHANGED and recorded is None:
             adopted.add(output.relative)
@@ -477,24 +503,26 @@ def render_plan(
             path = output_path(plan.output_root, relative)
         except UnsafePath:
             continue  # a damaged entry: it names nothing skillkit would write
-        current = read_bytes(path)
-        orphan = Orphan(
-            relative,
-            path,
-            _relative(path, plan.root),
-            edited=current is not None and checksum(current) != recorded[0],
-        )
+        try:
+            current = read_bytes(path)
+            edited = current is not None and checksum(current) != recorded[0]
+        except UnreadableOutput:
+            current, edited = None, True  # not what skillkit wrote: kept unless --force
+        orphan = Orphan(relative, path, _relative(path, plan.root), edited=edited)
         result.orphans.append(orphan)
         if check or not delete or (orphan.edited and not force):
             entries[relative] = recorded
             continue
-        if current is not None:
+        if current is not None or os.path.lexists(path):
             path.unlink()
             _prune_empty_folders(path.parent, plan.output_root)
         orphan.deleted = True
 
     new_manifest = manifest_text(entries).encode("utf-8")
-    current_manifest = read_bytes(plan.manifest_path)
+    try:
+        current_manifest = read_bytes(plan.manifest_path)
+    except UnreadableOutput:
+        current_manifest = None  # not a manifest: replaced by one
     if check:
         # An identical file the manifest does not record yet is adopted by the next render
         # without a word: that is not drift.

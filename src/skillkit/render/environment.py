@@ -55,28 +55,65 @@ class TemplateFailure(Exception):
         self.line = line
 
 
-class TemplateLoader(FileSystemLoader):
-    """A FileSystemLoader that also refuses a symlink leading out of the templates folder
-    (FileSystemLoader itself refuses only `..` in the name)."""
+# A template over this is not a template (real ones are a few kB); it is refused unread.
+TEMPLATE_MAX_BYTES = 1_000_000
 
-    def __init__(self, folder: Path) -> None:
+
+def inside(folder: Path | str, root: Path | str) -> bool:
+    """Whether `folder`, symlinks resolved, is `root` or under it (symlinks resolved too)."""
+    real_root = os.path.realpath(root)
+    return os.path.commonpath([os.path.realpath(folder), real_root]) == real_root
+
+
+class TemplateLoader(FileSystemLoader):
+    """Loads templates from the templates folder only: not through a symlinked templates folder
+    that leads outside the project (`root`), nor a symlink inside it that leads out of it
+    (FileSystemLoader itself refuses only `..` in the name), and only regular files, read
+    through the bounded reader (a FIFO would block the render forever)."""
+
+    def __init__(self, folder: Path, root: Path | None = None) -> None:
         super().__init__(str(folder))
         self.folder = folder
+        self.root = root
 
     def get_source(
         self, environment: Environment, template: str
     ) -> tuple[str, str, Callable[[], bool]]:
-        source, filename, uptodate = super().get_source(environment, template)
-        real = os.path.realpath(filename)
-        base = os.path.realpath(self.folder)
-        if os.path.commonpath([real, base]) != base:
+        from jinja2.loaders import split_template_path
+
+        from skillkit.reading import UnreadableFile, read_regular_file
+
+        pieces = split_template_path(template)  # refuses `..`
+        if self.root is not None and not inside(self.folder, self.root):
+            raise TemplateNotFound(
+                f"{template} (the templates folder `{self.folder.name}` leads outside the "
+                "project through a symlink)"
+            )
+        filename = os.path.join(self.folder, *pieces)
+        if not inside(filename, self.folder):
             raise TemplateNotFound(f"{template} (it leads outside the templates folder)")
-        return source, filename, uptodate
+        try:
+            data, status = read_regular_file(filename, TEMPLATE_MAX_BYTES)
+        except UnreadableFile as refused:
+            raise TemplateNotFound(f"{template} ({refused})") from None
+        except OSError:
+            raise TemplateNotFound(template) from None
+        mtime = status.st_mtime_ns
+
+        def uptodate() -> bool:
+            try:
+                return os.stat(filename).st_mtime_ns == mtime
+            except OSError:
+                return False
+
+        return data.decode("utf-8"), os.path.normpath(filename), uptodate
 
 
-def make_environment(templates: Path) -> SandboxedEnvironment:
+def make_environment(templates: Path, root: Path | None = None) -> SandboxedEnvironment:
+    """The environment of a plan whose templates are in `templates`, inside the project `root`
+    (None: not checked)."""
     env = SandboxedEnvironment(
-        loader=TemplateLoader(templates),
+        loader=TemplateLoader(templates, root),
         undefined=StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,

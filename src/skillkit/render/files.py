@@ -13,9 +13,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from pathlib import Path, PurePosixPath
 
+from skillkit.reading import UnreadableFile, read_file_bytes
+from skillkit.render.plan import MANIFEST_NAME
+
 MANIFEST_VERSION = 1
+_NOT_A_NAME = re.compile("[\x01-\x1f\x7f\ud800-\udfff]")
 
 
 class UnsafePath(Exception):
@@ -33,6 +38,12 @@ def output_path(output_root: Path, relative: str) -> Path:
         raise UnsafePath(f"output path {relative!r} is empty or has surrounding whitespace")
     if "\\" in relative or "\x00" in relative:
         raise UnsafePath(f"output path {relative!r} has a backslash or NUL byte")
+    if _NOT_A_NAME.search(relative):
+        # A control character or a lone surrogate: no file name a repository should hold, and
+        # the manifest (UTF-8 JSON) could not record it.
+        raise UnsafePath(f"output path {relative!r} has a control character or is not text")
+    if relative == MANIFEST_NAME:
+        raise UnsafePath(f"output path {relative!r} is the name of the render manifest")
     pure = PurePosixPath(relative)
     if pure.is_absolute() or Path(relative).is_absolute():
         raise UnsafePath(f"output path {relative!r} is absolute; it must be inside the output root")
@@ -50,12 +61,26 @@ def output_path(output_root: Path, relative: str) -> Path:
     return candidate
 
 
+class UnreadableOutput(Exception):
+    """An output (or the manifest) that exists but is not a file skillkit reads: a FIFO, a
+    device, one over `OUTPUT_MAX_BYTES`. Never skillkit's own output."""
+
+
+# An output over this was not written by skillkit (outputs are skills and scripts).
+OUTPUT_MAX_BYTES = 16 * 1024 * 1024
+
+
 def read_bytes(path: Path) -> bytes | None:
+    """The bytes of an output or the manifest; None when there is no such file (or a folder
+    there, which the output path check refuses). Raises `UnreadableOutput` for anything else
+    that is there (never opened in a way that blocks or reads without end)."""
     try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        return None
-    except IsADirectoryError:
+        return read_file_bytes(path, OUTPUT_MAX_BYTES)
+    except UnreadableFile as refused:
+        if os.path.isdir(path):
+            return None
+        raise UnreadableOutput(refused.reason) from None
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
         return None
 
 
@@ -63,7 +88,10 @@ def read_manifest(path: Path) -> dict[str, tuple[str, str]]:
     """Output path (relative to the output root) → (checksum, template); empty when there is
     none yet. A damaged manifest counts as none: every output then needs `--force` or to match
     exactly."""
-    data = read_bytes(path)
+    try:
+        data = read_bytes(path)
+    except UnreadableOutput:
+        return {}  # (not a manifest: it is replaced by one)
     if data is None:
         return {}
     try:

@@ -11,12 +11,16 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from skillkit.diagnostics import Diagnostic, Severity
+from skillkit.text import printable
 
 _COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
 
 def escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    # CR and LF as the workflow command wants them (a line break inside the annotation); every
+    # other control character escaped, as every format does.
+    escaped = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return printable(escaped)
 
 
 def escape_property(text: str) -> str:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any, TextIO
 
 from skillkit.diagnostics import Diagnostic
+from skillkit.text import without_surrogates
 
 
 def diagnostic_to_dict(diagnostic: Diagnostic) -> dict[str, Any]:
@@ -53,5 +54,7 @@ def diagnostic_to_dict(diagnostic: Diagnostic) -> dict[str, Any]:
 def write_json(
     diagnostics: Sequence[Diagnostic], files: Sequence[str], stream: TextIO, colour: bool
 ) -> None:
-    json.dump([diagnostic_to_dict(d) for d in diagnostics], stream, indent=2, ensure_ascii=False)
+    # (JSON escapes control characters itself; a name that is not UTF-8 needs escaping first)
+    found = without_surrogates([diagnostic_to_dict(d) for d in diagnostics])
+    json.dump(found, stream, indent=2, ensure_ascii=False)
     stream.write("\n")

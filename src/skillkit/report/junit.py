@@ -8,14 +8,16 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from skillkit.diagnostics import Diagnostic
+from skillkit.text import printable
 
 
 def write_junit(
     diagnostics: Sequence[Diagnostic], files: Sequence[str], stream: TextIO, colour: bool
 ) -> None:
-    by_file: dict[str, list[Diagnostic]] = {path: [] for path in files}
+    # Every text is made printable: XML 1.0 cannot hold most control characters at all.
+    by_file: dict[str, list[Diagnostic]] = {printable(path): [] for path in files}
     for diagnostic in diagnostics:
-        by_file.setdefault(diagnostic.path, []).append(diagnostic)
+        by_file.setdefault(printable(diagnostic.path), []).append(diagnostic)
     root = ElementTree.Element(
         "testsuites",
         name="skillkit",
@@ -38,6 +40,7 @@ def write_junit(
             continue
         for diagnostic in found:
             span = diagnostic.span
+            message = printable(diagnostic.message)
             case = ElementTree.SubElement(
                 suite,
                 "testcase",
@@ -49,12 +52,10 @@ def write_junit(
             failure = ElementTree.SubElement(
                 case,
                 "failure",
-                message=diagnostic.message,
+                message=message,
                 type=f"{diagnostic.code} {diagnostic.severity.label}",
             )
-            failure.text = (
-                f"{path}:{span.line}:{span.column}: {diagnostic.code} {diagnostic.message}"
-            )
+            failure.text = f"{path}:{span.line}:{span.column}: {diagnostic.code} {message}"
     ElementTree.indent(root)
     stream.write('<?xml version="1.0" encoding="UTF-8"?>\n')
     stream.write(ElementTree.tostring(root, encoding="unicode"))

@@ -4,6 +4,7 @@ and help in `tool.driver.rules`."""
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
@@ -12,16 +13,19 @@ from urllib.parse import quote
 from skillkit import __version__
 from skillkit.diagnostics import Diagnostic, Severity
 from skillkit.model import Span
+from skillkit.text import without_surrogates
 
 _LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
 def _uri(path: str) -> dict[str, str]:
+    # The path's own bytes, percent-encoded: a name that is not UTF-8 keeps its bytes.
     file = Path(path)
+    encoded = quote(os.fsencode(file.as_posix()))
     if file.is_absolute():
-        return {"uri": file.as_uri()}
-    return {"uri": quote(file.as_posix()), "uriBaseId": "%SRCROOT%"}
+        return {"uri": "file://" + encoded}
+    return {"uri": encoded, "uriBaseId": "%SRCROOT%"}
 
 
 def _region(span: Span) -> dict[str, int]:
@@ -132,5 +136,5 @@ def write_sarif(
             }
         ],
     }
-    json.dump(log, stream, indent=2, ensure_ascii=False)
+    json.dump(without_surrogates(log), stream, indent=2, ensure_ascii=False)
     stream.write("\n")

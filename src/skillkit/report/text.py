@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from skillkit.diagnostics import Diagnostic, Severity
-from skillkit.text import plural
+from skillkit.text import plural, printable
 
 _COLOURS = {
     Severity.ERROR: "\033[1;31m",
@@ -17,14 +17,15 @@ _BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
 
 
 def _location(diagnostic: Diagnostic) -> str:
-    return f"{diagnostic.path}:{diagnostic.span.line}:{diagnostic.span.column}"
+    return f"{printable(diagnostic.path)}:{diagnostic.span.line}:{diagnostic.span.column}"
 
 
 def write_concise(
     diagnostics: Sequence[Diagnostic], files: Sequence[str], stream: TextIO, colour: bool
 ) -> None:
     for diagnostic in diagnostics:
-        stream.write(f"{_location(diagnostic)}: {diagnostic.code} {diagnostic.message}\n")
+        message = printable(diagnostic.message)
+        stream.write(f"{_location(diagnostic)}: {diagnostic.code} {message}\n")
 
 
 def _width(text: str) -> int:
@@ -44,16 +45,18 @@ def _width(text: str) -> int:
 
 
 def _caret(diagnostic: Diagnostic) -> tuple[str, str]:
-    """The source line (tabs expanded) and a caret line under the span, in terminal columns."""
+    """The source line (tabs expanded, control characters escaped) and a caret line under the
+    span, in terminal columns."""
     line = diagnostic.source_line
     span = diagnostic.span
     start = max(span.column - 1, 0)
     end = span.end_column - 1 if span.end_line == span.line else len(line)
     end = max(min(end, len(line)), start + 1)
-    # Expand tabs on the whole line's prefixes, so that tab stops count from the line's start.
-    before = _width(line[:start].expandtabs(4))
-    through = _width(line[:end].expandtabs(4))
-    return line.expandtabs(4), " " * before + "^" * max(through - before, 1)
+    # Expand tabs on the whole line's prefixes, so that tab stops count from the line's start;
+    # escapes widen the prefixes as they widen the line.
+    before = _width(printable(line[:start]).expandtabs(4))
+    through = _width(printable(line[:end]).expandtabs(4))
+    return printable(line).expandtabs(4), " " * before + "^" * max(through - before, 1)
 
 
 def summary(diagnostics: Sequence[Diagnostic], files: Sequence[str]) -> str:
@@ -83,11 +86,11 @@ def write_full(
         if colour:
             head = (
                 f"{_BOLD}{_location(diagnostic)}{_RESET}: {_COLOURS[severity]}{diagnostic.code}"
-                f"{_RESET} {diagnostic.message} {_DIM}[{severity.label}]{_RESET}\n"
+                f"{_RESET} {printable(diagnostic.message)} {_DIM}[{severity.label}]{_RESET}\n"
             )
         else:
             head = (
-                f"{_location(diagnostic)}: {diagnostic.code} {diagnostic.message} "
+                f"{_location(diagnostic)}: {diagnostic.code} {printable(diagnostic.message)} "
                 f"[{severity.label}]\n"
             )
         stream.write(head)
@@ -99,11 +102,12 @@ def write_full(
             caret_text = f"{_COLOURS[severity]}{caret}{_RESET}" if colour else caret
             stream.write(f" {gutter} {bar} {source}\n {pad} {bar} {caret_text}\n")
         for related in diagnostic.related:
-            where = related.path or diagnostic.path
-            stream.write(f"  = note: {related.message} ({where}:{related.span.line})\n")
+            where = printable(related.path or diagnostic.path)
+            note = printable(related.message)
+            stream.write(f"  = note: {note} ({where}:{related.span.line})\n")
         if diagnostic.fix is not None:
             kind = "fix" if diagnostic.fix.safe else "unsafe fix"
-            stream.write(f"  = {kind}: {diagnostic.fix.description}\n")
+            stream.write(f"  = {kind}: {printable(diagnostic.fix.description)}\n")
         stream.write("\n")
     text = summary(diagnostics, files)
     stream.write((f"{_BOLD}{text}{_RESET}" if colour else text) + "\n")

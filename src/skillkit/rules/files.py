@@ -55,3 +55,20 @@ def file_not_utf8(skill: Skill, context: Context) -> Iterator[Finding]:
 )
 def file_too_large(skill: Skill, context: Context) -> Iterator[Finding]:
     yield from parse_problems(skill, ProblemKind.TOO_LARGE)
+
+
+@rule(
+    "SK005",
+    "ignore-file-unusable",
+    Severity.WARNING,
+    "A `.gitignore` line (or the whole file) that skillkit cannot use; it is skipped.",
+    "Discovery skips what the repository's `.gitignore` files ignore. A line that git itself "
+    "skips as invalid (`!`, a trailing `\\`, the range `[z-a]`) is skipped here too, and so is a "
+    "`.gitignore` that is not a regular file of at most 1 MB (a FIFO, a device): the finding "
+    "names the file and line, and the rest of its patterns still apply. Found by discovery, "
+    "not on a skill.",
+    bad=Example(_GOOD, files={".gitignore": "build/\n[z-a]\n"}),
+    good=Example(_GOOD, files={".gitignore": "build/\n[a-z]\n"}),
+)
+def ignore_file_unusable(skill: Skill, context: Context) -> Iterator[Finding]:
+    return iter(())  # discovery reports it (skillkit.discover), before any skill is read

@@ -25,6 +25,7 @@ from skillkit.diagnostics import Finding, Related, Severity
 from skillkit.model import InlineCode, Section, Skill, Span
 from skillkit.registry import Context, Example, rule
 from skillkit.rules.invocations import Run, policy_runs, runs_vrctl
+from skillkit.user_regex import UserRegex, UserRegexError, compile_user_regex
 
 FRONT = (
     "---\nname: demo\ndescription: Runs the demo web app. Use when the user asks to run it.\n---\n"
@@ -501,8 +502,8 @@ def guardrail_problems(entry: Any) -> list[str]:
             problems.append("`pattern` must be a string")
         else:
             try:
-                re.compile(pattern)
-            except re.error as error:
+                compile_user_regex(pattern)
+            except UserRegexError as error:
                 problems.append(f"`pattern` is not a valid regular expression: {error}")
     message = entry.get("message")
     if not isinstance(message, str) or not message.strip():
@@ -542,7 +543,7 @@ def command_line(skill: Skill, run: Run) -> str:
     return " ".join(line.rstrip().removesuffix("\\").strip() for line in lines)
 
 
-def _pattern_predicate(pattern: re.Pattern[str], skill: Skill) -> Predicate:
+def _pattern_predicate(pattern: UserRegex, skill: Skill) -> Predicate:
     def matches(run: Run) -> bool:
         words = " ".join(token.raw for token in run.argv)
         return bool(pattern.search(words) or pattern.search(command_line(skill, run)))
@@ -591,7 +592,7 @@ def custom_guardrail(skill: Skill, context: Context) -> Iterator[Finding]:
             words = _prefix_words(entry["prefix"])
             checks.append((_prefix_predicate(words), " ".join(words), severity))
         else:
-            pattern = re.compile(entry["pattern"])
+            pattern = compile_user_regex(entry["pattern"])
             checks.append((_pattern_predicate(pattern, skill), entry["pattern"], severity))
         checks[-1] = (checks[-1][0], f"{checks[-1][1]}: {entry['message']}", severity)
     reported: set[tuple[int, int]] = set()
