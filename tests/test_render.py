@@ -169,8 +169,8 @@ def test_check_fails_with_a_diff_after_a_template_edit_and_passes_after_a_render
     assert code == 1
     assert snapshot(matrix_project) == before  # --check writes nothing
     assert out.startswith(
-        "skills/spec/worker-python/SKILL.md is stale (its template or the plan changed since it "
-        "was rendered)\n"
+        "skills/spec/worker-python/SKILL.md is stale (what templates/worker.md.j2 renders "
+        "changed since it was rendered)\n"
         "--- a/skills/spec/worker-python/SKILL.md\n"
         "+++ b/skills/spec/worker-python/SKILL.md\n"
         "@@ -6,7 +6,7 @@\n"
@@ -229,7 +229,7 @@ def test_a_hand_edited_output_is_not_overwritten_without_force(
     assert code == 1
     assert (
         "skills/spec/worker-node/SKILL.md was edited by hand since it was rendered; not "
-        "overwritten. Move the change into templates/worker.md.j2 (or the plan), or run "
+        "overwritten. Move the change into templates/worker.md.j2, or run "
         "`skillkit render --force` to overwrite it.\n"
     ) in out
     assert out.endswith("Rendered 4 outputs: 3 written, 0 unchanged, 1 refused.\n")
@@ -353,9 +353,9 @@ def test_an_undefined_variable_names_the_variable_and_the_template_line(
     code, out = _render_fails_untouched(tmp_path, capsys)
     assert code == 1
     assert out == (
-        "templates/demo.md.j2:4:1: SK702 undefined: 'user' is undefined [error]\n"
+        "templates/demo.md.j2:4:10: SK702 undefined: 'user' is undefined [error]\n"
         " 4 | Hello {{ user }}.\n"
-        "   | ^\n"
+        "   |          ^^^^\n"
         "  = note: while rendering skills/demo/SKILL.md (skills/demo/SKILL.md:1)\n"
         "\n"
         "Found 1 error in 1 file checked.\n"
@@ -458,7 +458,7 @@ def test_the_sandbox_keeps_templates_from_python_internals(
     )
 
 
-def test_a_lint_error_in_rendered_output_points_at_output_and_template_lines(
+def test_a_lint_error_in_rendered_output_is_at_the_template_line_naming_the_output(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     plan = (
@@ -479,12 +479,23 @@ def test_a_lint_error_in_rendered_output_points_at_output_and_template_lines(
     code, out = render_cli(tmp_path, capsys, "--format", "concise")
     assert code == 1
     assert snapshot(tmp_path) == before
-    assert out.splitlines()[0].startswith("skills/demo/SKILL.md:2:7: SK111 `name` may contain only")
+    # At the partial's line (where the fix belongs), naming the output line it reaches.
+    assert out.splitlines()[0] == (
+        "templates/partials/head.md.j2:3:1: SK111 `name` may contain only a-z, 0-9 and `-`; "
+        "found ` `, `D`, `S`; use lowercase (in skills/demo/SKILL.md:2)"
+    )
     result = skillkit.render(tmp_path)
     finding = next(d for d in result.diagnostics if d.code == "SK111")
-    assert (finding.span.line, [(r.path, r.span.line, r.message) for r in finding.related]) == (
-        2,
-        [("templates/partials/head.md.j2", 3, "rendered from the partial partials/head.md.j2")],
+    assert (
+        finding.path,
+        finding.span.line,
+        finding.fix,
+        [(r.path, r.span.line, r.message) for r in finding.related],
+    ) == (
+        "templates/partials/head.md.j2",
+        3,
+        None,
+        [("skills/demo/SKILL.md", 2, "rendered into this output")],
     )
 
 
@@ -539,12 +550,14 @@ set -eu
     code, out = render_cli(tmp_path, capsys, "--format", "concise")
     assert code == 1
     assert out.splitlines()[0] == (
-        "scripts/register-services.sh:28:15: SK704 unknown subcommand `vrctl service rm`; "
+        "templates/register.sh.j2:8:15: SK704 unknown subcommand `vrctl service rm`; "
         "`vrctl service` takes add, list, logs, remove, restart, start, status, stop; did you "
-        "mean `remove`?"
+        "mean `remove`? (in scripts/register-services.sh:28)"
     )
     finding = next(d for d in skillkit.render(tmp_path).diagnostics if d.code == "SK704")
-    assert [(r.path, r.span.line) for r in finding.related] == [("templates/register.sh.j2", 8)]
+    assert [(r.path, r.span.line) for r in finding.related] == [
+        ("scripts/register-services.sh", 28)
+    ]
 
 
 # --- the plan itself ---------------------------------------------------------------------------

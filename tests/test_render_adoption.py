@@ -140,8 +140,9 @@ def test_allow_errors_writes_the_outputs_and_reports_their_findings(
     code, out = render_cli(tmp_path, capsys, "--format", "concise", "--allow-errors")
     assert code == 1
     assert out == (
-        "skills/demo/SKILL.md:9:15: SK401 unknown subcommand `vrctl service rm`; `vrctl service` "
-        "takes add, list, logs, remove, restart, start, status, stop; did you mean `remove`?\n"
+        "templates/demo.md.j2:4:15: SK401 unknown subcommand `vrctl service rm`; `vrctl service` "
+        "takes add, list, logs, remove, restart, start, status, stop; did you mean `remove`? "
+        "(in skills/demo/SKILL.md:9)\n"
         "wrote skills/demo/SKILL.md\n"
         "Rendered 1 output: 1 written, 0 unchanged.\n"
     )
@@ -153,4 +154,26 @@ def test_allow_errors_writes_the_outputs_and_reports_their_findings(
     assert out.endswith(
         "1 error in the rendered outputs.\n0 of 1 outputs out of date. Run "
         "`skillkit render` to update them, or add --diff to see the changes.\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("call", "line"),
+    [
+        ('{{ vrctl.service_add(app, "uv", ["run", "x"]) }}', "app"),
+        ('{{ vrctl.service_add("web", "uv", ["run", port]) }}', "port"),
+        ('{{ vrctl.service_add("web", "uv", env={"PORT": port}) }}', "port"),
+        ("{{ vrctl.service_logs(name) }}", "name"),
+        ("{{ where | shell_quote }}", "where"),
+    ],
+)
+def test_an_undefined_variable_in_a_helper_call_is_sk702_naming_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], call: str, line: str
+) -> None:
+    _project(tmp_path, template=f"# demo\n\n```sh\n{call}\n```\n")
+    code, out = render_cli(tmp_path, capsys, "--format", "concise")
+    column = call.index(line) + 1
+    assert (code, out.splitlines()[0]) == (
+        1,
+        f"templates/demo.md.j2:4:{column}: SK702 undefined: '{line}' is undefined",
     )

@@ -159,6 +159,7 @@ def run(args: argparse.Namespace) -> int:
     if args.diff:
         differ = _Differ(args.unsafe_fixes)
         _lint(args, resolver, base, each_file=differ)
+        differ.rendered.report()
         if not differ.changed:
             return EXIT_OK
         print(
@@ -170,6 +171,7 @@ def run(args: argparse.Namespace) -> int:
     if args.fix:
         fixer = _Fixer(args.unsafe_fixes)
         result = _lint(args, resolver, base, each_file=fixer)
+        fixer.rendered.report()
         unwritten = fixer.unwritten
         if fixer.fixed:
             print(f"Fixed {plural(fixer.fixed, 'finding')}.", file=sys.stderr)
@@ -188,40 +190,44 @@ def run(args: argparse.Namespace) -> int:
 
 def _templates(paths: Sequence[str], resolver: Resolver) -> tuple[list[str], list[Path]]:
     """Split the paths into those to lint and the template sources among them (files under the
-    templates folder of a render plan, as the pre-commit hook names them). Another file in a
-    folder named `templates` (a web framework's, say, where no render plan applies) is not a
-    skill: it is left out rather than reported as one."""
+    templates folder of a render plan, as the pre-commit hook names them, and that folder or
+    one inside it). Another file in a folder named `templates` (a web framework's, say, where no
+    render plan applies) is not a skill: it is left out rather than reported as one."""
     from skillkit.discover import SKILL_FILE
 
     kept: list[str] = []
     templates: list[Path] = []
     for text in paths:
         path = Path(text)
-        if path.name == SKILL_FILE or not path.is_file():
+        is_folder = path.is_dir()
+        if path.name == SKILL_FILE or not (path.is_file() or is_folder):
             kept.append(text)
             continue
-        settings = resolver.settings_for(path)
+        # A folder's settings are those of a file in it.
+        settings = resolver.settings_for(path / SKILL_FILE if is_folder else path)
         folder = settings.render.get("templates", "templates") if settings.render else None
         if isinstance(folder, str) and path.resolve().is_relative_to(
             (settings.root / folder).resolve()
         ):
             templates.append(path)
-        elif "templates" not in path.resolve().parent.parts:
+        elif is_folder or "templates" not in path.resolve().parent.parts:
             kept.append(text)
     return kept, templates
 
 
-def _lint_rendered(template: Path, resolver: Resolver) -> list[Diagnostic]:
-    """A template is linted as what it renders: every output of its plan, in memory."""
+def _lint_rendered(template: Path, resolver: Resolver) -> tuple[list[Diagnostic], list[str]]:
+    """A template is linted as what it renders: every output of its plan, in memory. Returns
+    the findings and the outputs checked."""
     from skillkit.cli import UsageError
+    from skillkit.discover import SKILL_FILE
     from skillkit.render import PlanError, plan_for, render_plan
 
-    settings = resolver.settings_for(template)
+    settings = resolver.settings_for(template / SKILL_FILE if template.is_dir() else template)
     try:
         result = render_plan(plan_for(settings.root, settings), settings, check=True)
     except PlanError as error:
         raise UsageError(str(error)) from None
-    return list(result.diagnostics)
+    return list(result.diagnostics), [output.display for output in result.outputs]
 
 
 def _lint(
@@ -230,18 +236,26 @@ def _lint(
     base: Settings,
     each_file: Callable[[Path, Settings], FileResult] | None = None,
 ) -> LintResult:
+    from skillkit.discover import SKILL_FILE
     from skillkit.lint import LintResult, lint_paths
 
     paths, templates = _templates(args.paths, resolver)
     rendered: list[Diagnostic] = []
+    outputs: list[str] = []
     if templates:
         # One render covers every template of a plan: the first template of each config is enough.
-        plans = {resolver.settings_for(t).config_path: t for t in reversed(templates)}
+        plans = {
+            resolver.settings_for(t / SKILL_FILE if t.is_dir() else t).config_path: t
+            for t in reversed(templates)
+        }
         for template in plans.values():
-            rendered.extend(_lint_rendered(template, resolver))
+            found, checked = _lint_rendered(template, resolver)
+            rendered.extend(found)
+            outputs.extend(checked)
         if not paths:
             result = LintResult()
             result.diagnostics = sorted(rendered, key=lambda d: d.sort_key)
+            result.files = outputs
             return result
 
     cache_dir = None
@@ -259,6 +273,7 @@ def _lint(
     )
     if rendered:
         result.diagnostics = sorted([*result.diagnostics, *rendered], key=lambda d: d.sort_key)
+    result.files = [*result.files, *(o for o in outputs if o not in result.files)]
     return result
 
 
@@ -285,6 +300,38 @@ def _report(args: argparse.Namespace, result: LintResult) -> None:
         sys.stdout.write(buffer.getvalue())
 
 
+class _RenderedOutputs:
+    """The outputs of a render plan among the files to fix: never edited (render would call the
+    change a hand edit, and the next render would undo it); each fix is reported at the
+    template line it belongs in."""
+
+    def __init__(self, unsafe: bool) -> None:
+        from skillkit.render.owned import Owners
+
+        self.unsafe = unsafe
+        self.owners = Owners()
+        self.notes: list[str] = []
+
+    def owns(self, path: Path, settings: Settings, findings: FileResult) -> bool:
+        from skillkit.fix import applicable
+
+        owner = self.owners.owner(path, settings)
+        if owner is None:
+            return False
+        for diagnostic in findings.diagnostics:
+            if applicable(diagnostic, self.unsafe):
+                where = self.owners.source_of(owner, settings, diagnostic.span.line)
+                self.notes.append(
+                    f"{diagnostic.path}:{diagnostic.span.line}: {diagnostic.code} not fixed: "
+                    f"the file is rendered; fix {where} instead"
+                )
+        return True
+
+    def report(self) -> None:
+        for note in self.notes:
+            print(note, file=sys.stderr)
+
+
 class _Fixer:
     """`lint --fix`'s step for each file: fix it, write it, and give its findings as it is now
     on disk. The fix passes lint the file anyway, so it is linted once, not again after the
@@ -296,6 +343,7 @@ class _Fixer:
         self.unsafe = unsafe
         self.fixed = 0  # findings fixed
         self.unwritten = 0  # files that could not be written
+        self.rendered = _RenderedOutputs(unsafe)
 
     def __call__(self, path: Path, settings: Settings) -> FileResult:
         from skillkit.atomic import write_atomic
@@ -304,6 +352,8 @@ class _Fixer:
         outcome = fix_file(path, settings, self.unsafe)
         if not outcome.changed:
             return outcome.after_findings
+        if self.rendered.owns(path, settings, outcome.before_findings):
+            return outcome.before_findings
         try:
             write_atomic(path, outcome.after)
         except OSError as error:
@@ -327,12 +377,13 @@ class _Differ:
         self.unsafe = unsafe
         self.fixed = 0  # findings that would be fixed
         self.changed = 0  # files that would change
+        self.rendered = _RenderedOutputs(unsafe)
 
     def __call__(self, path: Path, settings: Settings) -> FileResult:
         from skillkit.fix import fix_file
 
         outcome = fix_file(path, settings, self.unsafe)
-        if outcome.changed:
+        if outcome.changed and not self.rendered.owns(path, settings, outcome.before_findings):
             sys.stdout.write(outcome.diff())
             self.fixed += outcome.fixed
             self.changed += 1
@@ -343,15 +394,26 @@ def _add_suppressions(result: LintResult, resolver: Resolver) -> int:
     from skillkit.atomic import write_atomic
     from skillkit.fix import BOM
     from skillkit.parse import read_skill
+    from skillkit.render.owned import Owners
     from skillkit.suppress import suppression_text
 
     by_file: dict[str, list[Diagnostic]] = {}
     for diagnostic in result.diagnostics:
         by_file.setdefault(diagnostic.path, []).append(diagnostic)
     added = 0
+    owners = Owners()
     for shown, found in sorted(by_file.items()):
         path = Path(shown)
         if not path.is_file():
+            continue
+        if owners.owner(path, resolver.settings_for(path)) is not None:
+            # A comment in a rendered output is a hand edit; the plan entry's `ignore` is the
+            # render's own baseline.
+            print(
+                f"{shown}: no suppressions added: the file is rendered; list the codes in its "
+                "plan entry's `ignore`, or suppress them in the template",
+                file=sys.stderr,
+            )
             continue
         skill = read_skill(path, resolver.settings_for(path).max_file_bytes)
         if not skill.text:

@@ -67,6 +67,7 @@ def run(args: argparse.Namespace) -> int:
         MISSING,
         STALE,
         UNMANAGED,
+        changed_sources,
         format_listing,
         plan_listing,
         render_plan,
@@ -121,13 +122,20 @@ def run(args: argparse.Namespace) -> int:
 
     why = {
         MISSING: "is missing",
-        STALE: "is stale (its template or the plan changed since it was rendered)",
         EDITED: "was edited by hand since it was rendered",
         UNMANAGED: "exists, not yet managed (it differs from what the plan renders): review "
         "the diff, then run `skillkit render --force`",
     }
     for output in result.outputs:
-        if args.check and output.state in why:
+        if args.check and output.state == STALE:
+            sources = " and ".join(changed_sources(output, plan))
+            out.write(
+                f"{output.display} is stale (what {sources} renders changed since it was "
+                "rendered)\n"
+            )
+            if args.diff:
+                out.write(output.diff())
+        elif args.check and output.state in why:
             out.write(f"{output.display} {why[output.state]}\n")
             if args.diff:
                 out.write(output.diff())
@@ -140,10 +148,11 @@ def run(args: argparse.Namespace) -> int:
                 "then run `skillkit render --force`.\n"
             )
         elif output.action == "refused":
+            sources = " or ".join(changed_sources(output, plan))
             out.write(
                 f"{output.display} was edited by hand since it was rendered; not overwritten. "
-                f"Move the change into {plan.templates.name}/{output.variant.template} (or the "
-                "plan), or run `skillkit render --force` to overwrite it.\n"
+                f"Move the change into {sources}, or run `skillkit render --force` to "
+                "overwrite it.\n"
             )
         if output.dropped and output.action == "wrote":
             out.write(

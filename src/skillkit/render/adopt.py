@@ -309,7 +309,7 @@ def adopt(
     from skillkit.atomic import write_atomic
     from skillkit.config import CONFIG_FILE, find_config, load_config
     from skillkit.discover import discover
-    from skillkit.render.engine import UNCHANGED, render_plan
+    from skillkit.render.engine import UNCHANGED, outputs_reached, render_plan
     from skillkit.render.plan import PlanError, PlanSource, build_plan
     from skillkit.settings import Settings
 
@@ -390,9 +390,10 @@ def adopt(
     codes: dict[str, set[str]] = {}
     display_to_output = {o.display: o.relative for o in result.outputs}
     for diagnostic in result.diagnostics:
-        output = display_to_output.get(diagnostic.path)
-        if output is not None:
-            codes.setdefault(output, set()).add(diagnostic.code)
+        for display in outputs_reached(diagnostic):
+            output = display_to_output.get(display)
+            if output is not None:
+                codes.setdefault(output, set()).add(diagnostic.code)
     for skill in adoption.skills:
         skill.ignore = tuple(sorted(codes.get(skill.output, ())))
     table = render_table(adoption, templates, output_root)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import json
 import os
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -166,6 +167,32 @@ def _diagnostic(
     )
 
 
+_UNDEFINED_NAME = re.compile(r"'([A-Za-z_][A-Za-z0-9_]*)' (?:is undefined|$)|attribute '([^']+)'")
+
+
+def _undefined_span(failure: TemplateFailure, source_line: str) -> Span:
+    """The span of the undefined name on its template line (SK702), else the line's start."""
+    if failure.code != "SK702":
+        return Span.at(failure.line)
+    found = _UNDEFINED_NAME.search(failure.message)
+    name = (found.group(1) or found.group(2)) if found else None
+    if name:
+        at = re.search(rf"(?<![\w'\"]){re.escape(name)}(?![\w'\"])", source_line)
+        if at:
+            return Span.at(failure.line, at.start() + 1, len(name))
+    return Span.at(failure.line)
+
+
+REACHED = "rendered into this output"
+
+
+def outputs_reached(diagnostic: Diagnostic) -> list[str]:
+    """The outputs (as displayed) a render finding was found in: its own path for a finding
+    with no source line, else those its notes name."""
+    reached = [r.path for r in diagnostic.related if r.path is not None and r.message == REACHED]
+    return reached or [diagnostic.path]
+
+
 class _Overlay(BaseLoader):
     """The render's loader, except that one template's source is the given text."""
 
@@ -194,6 +221,7 @@ class _Run:
         self.edited = edited
         if edited is not None and self.env.loader is not None:
             self.env.loader = _Overlay(self.env.loader, *edited)
+        self._outputs: list[Output] = []
         self.plan_display = (
             f"{_relative(plan.source.path, plan.root)}" if plan.source.path else "render plan"
         )
@@ -259,7 +287,9 @@ class _Run:
             path = output_path(self.plan.output_root, relative)
         except UnsafePath as error:
             return self.plan_failure(variant, "SK705", str(error))
-        return Output(variant, relative, path, _relative(path, self.plan.root))
+        output = Output(variant, relative, path, _relative(path, self.plan.root))
+        self._outputs.append(output)
+        return output
 
     def render(self, output: Output) -> list[Diagnostic]:
         variant = output.variant
@@ -287,14 +317,15 @@ class _Run:
                         variant, failure.code, f"template `{variant.template}`: {failure.message}"
                     )
                 ]
+            source_line = self.template_line(failure.template, failure.line)
             return [
                 _diagnostic(
                     failure.code,
                     self.template_display(failure.template),
-                    Span.at(failure.line),
+                    _undefined_span(failure, source_line),
                     failure.message,
                     related,
-                    self.template_line(failure.template, failure.line),
+                    source_line,
                 )
             ]
         head_origins = tuple(Origin(None, 0) for _ in range(head.count("\n")))
@@ -322,6 +353,141 @@ class _Run:
                 self.template_display(origin.template),
             )
         return replace(diagnostic, related=(*diagnostic.related, note))
+
+    def _field_line(self, variant: Variant, output_line: str) -> int:
+        """The plan line of the front-matter field an output's front-matter line was written
+        from (its top-level key), else the entry's `path =` line."""
+        entry = self._plan_line(variant)
+        if self.plan.source.path is None:
+            return entry
+        key_match = re.match(r"([^\s:#][^:]*):", output_line)
+        if key_match is None:
+            return entry
+        key = key_match.group(1).strip().strip("'\"")
+        try:
+            plan_lines = self.plan.source.path.read_text(encoding="utf-8").splitlines()
+        except OSError:
+            return entry
+        # From the entry's `path` line to the next entry: the field's own line, written as
+        # `key = ...`, `key.sub = ...`, `"key" = ...` or as a `[....front-matter.key]` table.
+        field_line = re.compile(
+            rf"""^\s*(?:["']?{re.escape(key)}["']?\s*[=.]|\[[^\[\]]*front-matter\.["']?"""
+            rf"""{re.escape(key)}["']?\])"""
+        )
+        for number in range(entry, len(plan_lines)):
+            text = plan_lines[number]
+            if text.lstrip().startswith("[[") and number + 1 > entry:
+                break
+            if field_line.match(text):
+                return number + 1
+        return entry
+
+    def at_sources(self, diagnostics: Sequence[Diagnostic]) -> list[Diagnostic]:
+        """Each finding of rendered text at the place it is written: the template (or partial)
+        line, or the plan's front-matter field, once, naming the outputs it reaches. Without a
+        fix: a fix edits the output, and the change belongs in the source."""
+        outputs = {output.display: output for output in self._outputs}
+        groups: dict[tuple[str, str, str, int], tuple[Diagnostic, list[tuple[str, int]]]] = {}
+        for diagnostic in diagnostics:
+            origin = next(
+                (
+                    r
+                    for r in diagnostic.related
+                    if r.message.startswith(("rendered from", "front matter written from"))
+                ),
+                None,
+            )
+            if origin is None or origin.path is None:
+                key = (diagnostic.code, diagnostic.message, diagnostic.path, diagnostic.span.line)
+                reached = [
+                    (r.path, r.span.line)
+                    for r in diagnostic.related
+                    if r.path is not None and r.message.startswith("while rendering")
+                ]
+                if key in groups:
+                    groups[key][1].extend(reached)
+                else:
+                    groups[key] = (replace(diagnostic, fix=None), reached)
+                continue
+            if origin.message.startswith("front matter"):
+                output = outputs.get(diagnostic.path)
+                line = (
+                    self._field_line(output.variant, diagnostic.source_line)
+                    if output is not None
+                    else origin.span.line
+                )
+                source_line = self._plan_text_line(line)
+            else:
+                line = origin.span.line
+                source_line = self._display_line(origin.path, line)
+            span = (
+                Span(line, diagnostic.span.column, line, diagnostic.span.end_column)
+                if source_line == diagnostic.source_line
+                and diagnostic.span.end_line == diagnostic.span.line
+                else Span.at(line)
+            )
+            related = tuple(
+                Related(r.message, r.span, r.path if r.path is not None else diagnostic.path)
+                for r in diagnostic.related
+                if r is not origin
+            )
+            placed = replace(
+                diagnostic,
+                path=origin.path,
+                span=span,
+                fix=None,
+                related=related,
+                source_line=source_line,
+            )
+            key = (diagnostic.code, diagnostic.message, origin.path, line)
+            if key in groups:
+                groups[key][1].append((diagnostic.path, diagnostic.span.line))
+            else:
+                groups[key] = (placed, [(diagnostic.path, diagnostic.span.line)])
+        out: list[Diagnostic] = []
+        for (_code, _message, _path, _line), (placed, reached) in groups.items():
+            if placed.path in {display for display, _ in reached} or not reached:
+                out.append(placed)  # a finding in an output that has no source line
+                continue
+            if any(r.message.startswith("while rendering") for r in placed.related):
+                # A template failure: the same in each output that includes the template.
+                notes = tuple(
+                    Related(f"while rendering {display}", Span.at(1), display)
+                    for display, _ in reached
+                )
+                kept = tuple(r for r in placed.related if not r.message.startswith("while"))
+                out.append(replace(placed, related=(*kept, *notes)))
+                continue
+            where = ", ".join(f"{display}:{line}" for display, line in reached[:3])
+            if len(reached) > 3:
+                where += f" and {len(reached) - 3} more"
+            notes = tuple(Related(REACHED, Span.at(line), display) for display, line in reached)
+            out.append(
+                replace(
+                    placed,
+                    message=f"{placed.message} (in {where})",
+                    related=(*placed.related, *notes),
+                )
+            )
+        return sorted(out, key=lambda d: d.sort_key)
+
+    def _plan_text_line(self, line: int) -> str:
+        if self.plan.source.path is None:
+            return ""
+        try:
+            lines = self.plan.source.path.read_text(encoding="utf-8").splitlines()
+        except OSError:
+            return ""
+        return lines[line - 1] if 0 < line <= len(lines) else ""
+
+    def _display_line(self, display: str, line: int) -> str:
+        try:
+            relative = (
+                (self.plan.root / display).resolve().relative_to(self.plan.templates.resolve())
+            )
+        except (ValueError, OSError):
+            return ""
+        return self.template_line(relative.as_posix(), line)
 
     def check_output(self, output: Output) -> list[Diagnostic]:
         """Parse and lint a rendered skill with its target; check a script's commands."""
@@ -394,6 +560,30 @@ def findings_with_text(
     return TemplateTextFindings(run.template_display(template), tuple(outputs))
 
 
+def changed_sources(output: Output, plan: Plan) -> list[str]:
+    """Where the lines that differ between the file and what the plan renders are written: the
+    templates and partials (`templates/partials/x.md.j2`) or the plan's front matter, in order."""
+    old = (output.current or b"").decode("utf-8", "replace").splitlines()
+    new = (output.text or "").splitlines()
+    found: dict[str, None] = {}
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    for tag, _i1, _i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        for index in range(j1, max(j2, j1 + 1)):
+            origin = output.origins[index] if 0 <= index < len(output.origins) else None
+            if origin is None:
+                continue
+            if origin.template is None:
+                shown = _relative(plan.source.path, plan.root) if plan.source.path else "the plan"
+                found[f"{shown} ({output.variant.describe()}.front-matter)"] = None
+            else:
+                found[_relative(plan.templates / origin.template, plan.root)] = None
+    if not found:
+        found[_relative(plan.templates / output.variant.template, plan.root)] = None
+    return list(found)
+
+
 def _compare(output: Output, recorded: tuple[str, str] | None) -> None:
     output.current = read_bytes(output.path)
     if output.current is None:
@@ -452,7 +642,7 @@ def render_plan(
         seen[resolved.relative] = resolved
         result.outputs.append(resolved)
         result.diagnostics.extend(run.render(resolved))
-    result.diagnostics.sort(key=lambda d: d.sort_key)
+    result.diagnostics = run.at_sources(result.diagnostics)
     if result.errors and not allow_errors:
         return result  # nothing is compared or written when anything failed
 

@@ -9,10 +9,13 @@ the template line of the call.
 
 from __future__ import annotations
 
+import functools
 import re
 import shlex
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, TypeVar
+
+from jinja2 import Undefined
 
 from skillkit.model import Span, Token
 from skillkit.tools import VRCTL, match
@@ -43,10 +46,38 @@ class _Default:
 _APP_DIR_DEFAULT: Any = _Default()
 
 
+def _defined(value: object) -> None:
+    """Raise Jinja's own undefined error for an undefined argument (or one inside a list or
+    table), so that the render reports the name (SK702), not a wrong type."""
+    if isinstance(value, Undefined):
+        value._fail_with_undefined_error()
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            _defined(key)
+            _defined(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _defined(item)
+
+
+_Helper = TypeVar("_Helper", bound=Callable[..., str])
+
+
+def _arguments_defined(helper: _Helper) -> _Helper:
+    @functools.wraps(helper)
+    def checked(*args: Any, **kwargs: Any) -> str:
+        for value in (*args, *kwargs.values()):
+            _defined(value)
+        return helper(*args, **kwargs)
+
+    return checked  # type: ignore[return-value]
+
+
 def is_placeholder(text: str) -> bool:
     return bool(_PLACEHOLDER.match(text))
 
 
+@_arguments_defined
 def shell_quote(value: object) -> str:
     """The `shell_quote` filter: one word for POSIX sh, whatever the value holds."""
     if value is None:
@@ -194,6 +225,7 @@ def _format(groups: Sequence[Sequence[str]]) -> str:
 class VrctlHelpers:
     """The `vrctl` object templates see. Every method returns the command's text."""
 
+    @_arguments_defined
     def service_add(
         self,
         name: object,
@@ -237,21 +269,27 @@ class VrctlHelpers:
     def _simple(self, verb: str, name: object) -> str:
         return _format([["vrctl", "service", verb, _service_name(name)]])
 
+    @_arguments_defined
     def service_start(self, name: object) -> str:
         return self._simple("start", name)
 
+    @_arguments_defined
     def service_stop(self, name: object) -> str:
         return self._simple("stop", name)
 
+    @_arguments_defined
     def service_restart(self, name: object) -> str:
         return self._simple("restart", name)
 
+    @_arguments_defined
     def service_status(self, name: object) -> str:
         return self._simple("status", name)
 
+    @_arguments_defined
     def service_remove(self, name: object) -> str:
         return self._simple("remove", name)
 
+    @_arguments_defined
     def service_logs(self, name: object, lines: object = None) -> str:
         words = ["vrctl", "service", "logs", _service_name(name)]
         if lines is not None:
@@ -261,15 +299,19 @@ class VrctlHelpers:
             words += ["-n", str(lines)]
         return _format([words])
 
+    @_arguments_defined
     def service_list(self) -> str:
         return _format([["vrctl", "service", "list"]])
 
+    @_arguments_defined
     def host_snapshot(self) -> str:
         return _format([["vrctl", "host", "snapshot"]])
 
+    @_arguments_defined
     def host_snapshots(self) -> str:
         return _format([["vrctl", "host", "snapshots"]])
 
+    @_arguments_defined
     def host_restore(self, ref: object) -> str:
         text = _text(ref, "the snapshot ref")
         if not is_placeholder(text) and (text != "latest" and ("/" in text or ":" in text)):
