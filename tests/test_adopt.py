@@ -10,7 +10,7 @@ import pytest
 
 import skillkit
 from skillkit.cli import main
-from tests.helpers import CORPUS
+from tests.helpers import CORPUS, needs_shared
 from tests.render_helpers import snapshot
 
 VIBERUN = CORPUS / "viberun"
@@ -199,11 +199,10 @@ def test_a_skill_that_would_not_render_back_is_skipped(
     assert skillkit.render(tmp_path, check=True).exit_code == 0
 
 
+@needs_shared
 def test_adopting_the_viberun_skills_renders_them_back_with_shared_sections_as_partials(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    if not VIBERUN.is_dir():
-        pytest.skip(f"the viberun corpus is not at {VIBERUN} (../shared is absent)")
     originals = {path.parent.name: path.read_bytes() for path in VIBERUN.glob("*/SKILL.md")}
     assert len(originals) == 6
     for name, data in originals.items():

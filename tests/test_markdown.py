@@ -167,7 +167,7 @@ def test_unclosed_fence_runs_to_the_end_and_is_a_problem() -> None:
         (
             ProblemKind.UNCLOSED_FENCE,
             Span(6, 1, 6, 4),
-            "code fence ````` opened here is never closed; the rest of the file is read as code",
+            "code fence ``` opened here is never closed; the rest of the file is read as code",
         )
     ]
 
@@ -180,13 +180,13 @@ def test_fence_cut_by_the_end_of_its_list_item() -> None:
         (
             ProblemKind.UNCLOSED_FENCE,
             6,
-            "code fence ````` opened here is not closed inside its list item, which ends on line 8 "
+            "code fence ``` opened here is not closed inside its list item, which ends on line 8 "
             "(indent the code and the closing fence like the item)",
         ),
         (
             ProblemKind.UNCLOSED_FENCE,
             9,
-            "code fence ````` opened here is never closed; the rest of the file is read as code",
+            "code fence ``` opened here is never closed; the rest of the file is read as code",
         ),
     ]
 

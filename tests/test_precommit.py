@@ -199,3 +199,55 @@ def test_render_hook_fails_on_a_stale_output(
     linted = _try_repo(project, hooks_repo, "skillkit-lint", environment)
     assert linted.returncode == 1, linted.stdout + linted.stderr
     assert "SK401 unknown subcommand `vrctl service ad`" in linted.stdout
+
+
+def _readme_local_hooks() -> str:
+    """The README's `repo: local` pre-commit config, as a user copies it."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    blocks = readme.split("```yaml\n")[1:]
+    (local,) = [block.split("```", 1)[0] for block in blocks if "- repo: local" in block]
+    return local
+
+
+def test_the_readme_local_hooks_run_skillkit_with_uv(
+    tmp_path: Path, environment: dict[str, str]
+) -> None:
+    # The form that works without publishing skillkit: a dev dependency by path, run by uv.
+    uv = shutil.which("uv")
+    if uv is None:
+        pytest.skip("uv is not installed")
+    project = _project(
+        tmp_path,
+        {
+            ".pre-commit-config.yaml": _readme_local_hooks(),
+            "pyproject.toml": '[project]\nname = "team-skills"\nversion = "0"\n'
+            'requires-python = ">=3.11"\n',
+            ".claude/skills/x/SKILL.md": f"---\nname: x\n{GOOD}\n---\n\n# X\n\nSteps.\n",
+            "skills/y/SKILL.md": f"---\nname: wrong\n{GOOD}\n---\n\n# Y\n\nSteps.\n",
+        },
+        environment,
+    )
+    subprocess.run(
+        [uv, "add", "--quiet", "--dev", str(REPO)],
+        cwd=project,
+        env=environment,
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
+    _git(project, "add", "-A")
+    ran = subprocess.run(
+        [str(PRE_COMMIT), "run", "skillkit-lint", "--all-files"],
+        cwd=project,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert ran.returncode == 1, ran.stdout + ran.stderr
+    assert (
+        "skills/y/SKILL.md:2:7: SK112 `name` is `wrong` but the folder is `y`; they must be equal"
+        in ran.stdout
+    )
+    assert "Found 1 error in 2 files checked." in ran.stdout

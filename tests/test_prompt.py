@@ -150,8 +150,10 @@ def test_no_skills_gives_the_empty_block(
 
 
 def test_missing_path_is_reported(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["prompt", str(tmp_path / "nope")]) == 1
-    assert "no such file or folder" in capsys.readouterr().err
+    assert main(["prompt", str(tmp_path / "nope")]) == 2
+    assert (
+        capsys.readouterr().err == f"skillkit: error: {tmp_path / 'nope'}: no such file or folder\n"
+    )
 
 
 def test_command_line_end_to_end(tmp_path: Path) -> None:

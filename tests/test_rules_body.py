@@ -144,7 +144,7 @@ def test_an_unclosed_fence_points_at_its_opening(tmp_path: Path) -> None:
             "SK203",
             8,
             3,
-            "code fence `~~~~` opened here is never closed; the rest of the file is read as code",
+            "code fence ~~~~ opened here is never closed; the rest of the file is read as code",
         )
     ]
 

@@ -66,3 +66,20 @@ def test_absent_shared_skips_and_fails_under_ci(
     assert expected in run.stdout, run.stdout + run.stderr
     assert "needs ../shared/corpus beside the checkout" in run.stdout
     assert "empty parameter set" not in run.stdout
+
+
+def test_every_module_that_reads_shared_marks_it() -> None:
+    # A module that imports a ../shared path uses the marker (or corpus_cases, which applies
+    # it): else it fails in a fresh clone, or skips in CI without failing.
+    unmarked = []
+    for path in sorted((REPO / "tests").rglob("*.py")):
+        if path.name in ("helpers.py", "conftest.py"):
+            continue
+        text = path.read_text(encoding="utf-8")
+        imports = [line for line in text.splitlines() if line.startswith("from tests.helpers")]
+        reads_shared = any(
+            name in line for line in imports for name in ("CORPUS", "SEED", "SCHEMAS", "SHARED")
+        )
+        if reads_shared and "needs_shared" not in text and "corpus_cases" not in text:
+            unmarked.append(path.relative_to(REPO).as_posix())
+    assert unmarked == []

@@ -74,7 +74,7 @@ def test_invalid_suppressions_are_sk902(in_tmp: Path, capsys: pytest.CaptureFixt
     )
     assert concise(capsys, "--select", "SK902") == [
         "demo/SKILL.md:6:1: SK902 suppression names `SK1211`, which is not a rule code; "
-        "did you mean SK121?",
+        "did you mean `SK121`?",
         "demo/SKILL.md:7:1: SK902 unknown suppression; write `skillkit: disable-next-line CODE`, "
         "`disable CODE`, `enable CODE` or `disable-file CODE`",
         "demo/SKILL.md:8:1: SK902 suppression names no rule code (write the codes it suppresses)",

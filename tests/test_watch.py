@@ -5,6 +5,7 @@ by timeouts."""
 from __future__ import annotations
 
 import io
+import json
 import os
 import queue
 import signal
@@ -348,3 +349,33 @@ def test_lint_start_up_imports_no_watch_or_editor_library(tmp_path: Path) -> Non
     imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines()}
     assert imported & {"watchfiles", "pygls", "lsprotocol", "jinja2"} == set()
     assert "skillkit.lint" in imported  # the measure works
+
+
+def test_lint_watch_json_keeps_stdout_json(watched: Path) -> None:
+    # The status lines go to stderr: stdout is the JSON reports alone, one document per run.
+    process = subprocess.Popen(
+        [sys.executable, "-m", "skillkit", "lint", "--watch", "--format", "json", "."],
+        cwd=watched,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
+    out, err = Lines(), Lines()
+    threading.Thread(target=out.feed, args=(process.stdout,), daemon=True).start()
+    threading.Thread(target=err.feed, args=(process.stderr,), daemon=True).start()
+    try:
+        assert err.report() == ["lint: 2 files, 2 re-linted"]
+        assert out.until(lambda line: True, "a JSON report") == ["[]"]
+        save(watched / "alpha" / "SKILL.md", SHORT.format(name="alpha"))
+        assert err.report() == ["1 change: 2 files, 1 re-linted"]
+        document = json.loads("\n".join(out.until(lambda line: line == "]", "a JSON report")))
+        assert [item["code"] for item in document] == ["SK121", "SK122"]
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=TIMEOUT) == 0
+        err.until(lambda line: line.endswith("] stopped"), "stop line")
+        assert out.queue.empty()
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=TIMEOUT)

@@ -86,7 +86,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code = int(args._module.run(args))
         # Flush here, not at exit: a reader that went away shows up while the code is known.
-        sys.stdout.flush()
+        # (The language server's transport closes stdout when the client says exit.)
+        if not sys.stdout.closed:
+            sys.stdout.flush()
         return code
     except UsageError as error:
         print(f"skillkit: error: {error}", file=sys.stderr)

@@ -260,17 +260,14 @@ def _did_you_mean(word: str, choices: Sequence[str]) -> str:
 
 
 def _check_selector(text: str, path: KeyPath) -> None:
-    from skillkit.registry import all_rules, render_only, resolve_code
+    from skillkit.registry import render_only, resolve_code, unknown_rule_hint
 
     if resolve_code(text):
         problem = render_only(text)
         if problem is not None:
             raise _Invalid(path, problem)
         return
-    rules = all_rules()
-    names = [*rules, *(rule.name for rule in rules.values())]
-    hint = _did_you_mean(text, names) or _did_you_mean(text.upper(), list(rules))
-    raise _Invalid(path, f"unknown rule code or prefix `{text}`{hint or ' (see `skillkit rules`)'}")
+    raise _Invalid(path, f"unknown rule code or prefix `{text}`{unknown_rule_hint(text)}")
 
 
 def _check(spec: Spec, given: Any, path: KeyPath) -> None:
@@ -545,6 +542,8 @@ def _read_config_bytes(path: Path) -> bytes:
 
 
 def _read_toml(path: Path) -> tuple[str, dict[str, Any]]:
+    if not path.exists():
+        raise ConfigError(path, None, "config file not found")
     try:
         text = _read_config_bytes(path).decode("utf-8")
     except (OSError, UnicodeDecodeError) as error:

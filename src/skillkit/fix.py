@@ -25,6 +25,7 @@ from skillkit.diagnostics import Diagnostic, Edit, Fix
 from skillkit.model import Skill, Span
 from skillkit.parse import parse_text, read_skill
 from skillkit.settings import Settings
+from skillkit.text import printable_line
 
 if TYPE_CHECKING:
     from skillkit.lint import FileResult
@@ -134,8 +135,11 @@ class FileFix:
             tofile=f"b/{shown}",
         )
         # As git: a last line without a line end is marked, so the diff still applies.
+        # (each line through printable_line: control characters escaped, line ends kept)
         return "".join(
-            line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
+            printable_line(line)
+            if line.endswith("\n")
+            else printable_line(line) + "\n\\ No newline at end of file\n"
             for line in lines
         )
 

@@ -219,6 +219,29 @@ def resolve_code(text: str) -> list[str]:
     return sorted(code for code in rules if code.startswith(upper))
 
 
+def unknown_rule_hint(text: str) -> str:
+    """What to try instead of a selector that names no rule, as "; ..." to follow the message.
+    For a code (`SK999`), the rules of its family: a code that merely looks like another
+    (SK999 and SK902) is no hint. For a name, the closest name; else where to look."""
+    import difflib
+    import re
+
+    rules = all_rules()
+    code = text.upper()
+    if re.fullmatch(r"SK\d{1,3}", code):
+        family = sorted(c for c in rules if c.startswith(code[:3]))
+        if family and len(code) == 5:
+            return f"; the {code[:3]}xx rules are {', '.join(family)} (see `skillkit rules`)"
+        if not family:
+            return f"; there are no {code[:3]}xx rules (see `skillkit rules`)"
+        return " (see `skillkit rules`)"
+    if re.fullmatch(r"SK\d+", code):  # a digit too many or too few: SK1211 for SK121
+        close = difflib.get_close_matches(code, list(rules), n=1, cutoff=0.8)
+        return f"; did you mean `{close[0]}`?" if close else " (see `skillkit rules`)"
+    close = difflib.get_close_matches(text, [rule.name for rule in rules.values()], n=1)
+    return f"; did you mean `{close[0]}`?" if close else " (see `skillkit rules`)"
+
+
 def render_only(selector: str) -> str | None:
     """Why a lint selector (select, ignore, per-file-ignores, severity) is wrong when it names
     only render rules: the lint engine never runs them, so it would silently do nothing."""

@@ -93,12 +93,9 @@ def _codes(text: str, span: Span, parsed: _Parsed) -> tuple[str, ...] | None:
     for word in words:
         code = _resolve(word)
         if code is None:
-            import difflib
+            from skillkit.registry import unknown_rule_hint
 
-            from skillkit.registry import all_rules
-
-            close = difflib.get_close_matches(word.upper(), list(all_rules()), n=1)
-            hint = f"; did you mean {close[0]}?" if close else ""
+            hint = unknown_rule_hint(word)
             parsed.invalid.append(
                 Finding(span, f"suppression names `{word}`, which is not a rule code{hint}")
             )
@@ -219,6 +216,14 @@ def _removal(skill: Skill, directive: Directive, kept: Sequence[str]) -> Edit:
         kind = "disable" if directive.kind == "disable" else directive.kind
         return Edit(span, _comment_text(kind, kept))
     if directive.alone:
+        if span.end_line == len(skill.lines) and skill.ends_with_newline:
+            # The file's last line: the blank lines before it go too, or the file would end in
+            # a blank line that was only there to set the comment apart.
+            start = span.line
+            while start > 1 and not skill.line_text(start - 1).strip():
+                start -= 1
+            if start > 1:
+                return Edit(Span(start, 1, span.end_line + 1, 1), "")
         if span.end_line < len(skill.lines) or skill.ends_with_newline:
             return Edit(Span(span.line, 1, span.end_line + 1, 1), "")
         if span.line > 1:  # the last line, with no line end: take the previous line end

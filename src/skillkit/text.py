@@ -59,3 +59,14 @@ def without_surrogates(value: Any) -> Any:
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def printable_line(line: str) -> str:
+    """`printable` for one line of a diff or listing, its line end (`\\n` or `\\r\\n`) kept as
+    it is, so that a diff of a CRLF file still applies; any other control character in the
+    line is escaped (a diff of a hostile file must not drive the terminal either)."""
+    body = line.removesuffix("\n")
+    end = line[len(body) :]
+    if end and body.endswith("\r"):
+        body, end = body[:-1], "\r" + end
+    return printable(body) + end

@@ -197,10 +197,13 @@ def watch_lint(
     respect_gitignore: bool = True,
     stop_event: StopEvent | None = None,
     out: TextIO | None = None,
+    status: TextIO | None = None,
 ) -> int:
     """Lint `paths`, then again on every change, until Ctrl-C (exit 0). `load` gives the
-    settings of each file; it is called again when a config file changes."""
-    stream = out or sys.stdout
+    settings of each file; it is called again when a config file changes. The reports go to
+    `out`, the `[12:00:00] ...` status lines to `status` (by default `out` too)."""
+    report_stream = out or sys.stdout
+    stream = status or report_stream
     settings_for = load()
     base = settings_for(Path(paths[0]) if paths else Path.cwd())
     linter = IncrementalLinter(base, settings_for, respect_gitignore)
@@ -219,7 +222,9 @@ def watch_lint(
             f"[{_stamp()}] {reason}: {plural(len(result.files), 'file')}, "
             f"{len(linter.relinted)} re-linted\n"
         )
-        write_report(result, stream)
+        stream.flush()
+        write_report(result, report_stream)
+        report_stream.flush()
         stream.write(f"[{_stamp()}] watching for changes (Ctrl-C to stop)\n")
         stream.flush()
 
@@ -250,6 +255,8 @@ def lint_watch_command(args: argparse.Namespace, load: Callable[[], SettingsFor]
         write_report,
         load,
         respect_gitignore=not args.no_gitignore,
+        # A machine-readable report stays parseable: the status lines go to stderr.
+        status=None if args.format in ("full", "concise") else sys.stderr,
     )
 
 

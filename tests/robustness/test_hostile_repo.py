@@ -79,7 +79,7 @@ def test_a_config_that_is_a_fifo_is_a_config_error(tmp_path: Path) -> None:
     done = skillkit(tmp_path, "lint", "--no-cache", ".")
     assert done.returncode == 2
     assert done.stderr == (
-        f"skillkit: error: {tmp_path / 'skillkit.toml'}: cannot read config: "
+        "skillkit: error: skillkit.toml: cannot read config: "
         "cannot read file: it is a named pipe (FIFO)\n"
     )
 
@@ -199,7 +199,7 @@ def test_a_bad_exclude_glob_is_a_config_error(tmp_path: Path) -> None:
     done = skillkit(tmp_path, "lint", "--no-cache", ".")
     assert (done.returncode, done.stderr) == (
         2,
-        f"skillkit: error: {tmp_path / 'skillkit.toml'}:1: `exclude[1]` is not a gitignore "
+        "skillkit: error: skillkit.toml:1: `exclude[1]` is not a gitignore "
         "pattern: bad character range z-a\n",
     )
 
@@ -223,7 +223,7 @@ def test_a_pattern_re2_cannot_run_is_refused_at_load(tmp_path: Path) -> None:
     done = skillkit(tmp_path, "lint", "--no-cache", ".")
     assert done.returncode == 2
     assert done.stderr == (
-        f"skillkit: error: {tmp_path / 'skillkit.toml'}:2: `guardrails[0].pattern` is not a "
+        "skillkit: error: skillkit.toml:2: `guardrails[0].pattern` is not a "
         "regular expression: invalid escape sequence: \\1 (skillkit matches patterns with RE2, "
         "in linear time: it has no backreferences or lookaround)\n"
     )
@@ -336,8 +336,7 @@ def test_a_huge_max_file_bytes_is_a_config_error(tmp_path: Path) -> None:
     done = skillkit(tmp_path, "lint", "--no-cache", ".")
     assert (done.returncode, done.stderr) == (
         2,
-        f"skillkit: error: {tmp_path / 'skillkit.toml'}:1: `max-file-bytes` must be at most "
-        "1,000,000,000\n",
+        "skillkit: error: skillkit.toml:1: `max-file-bytes` must be at most 1,000,000,000\n",
     )
 
 
@@ -379,3 +378,33 @@ def test_show_escapes_control_characters(tmp_path: Path) -> None:
     assert "     5  k\\nforged/SKILL.md:1:1: SK999 forged: 2  (int)\n" in done.stdout
     shown = done.stdout.replace("\n", "")
     assert not [char for char in shown if ord(char) < 0x20 or 0x7F <= ord(char) <= 0x9F]
+
+
+def test_a_catastrophic_gitignore_pattern_runs_in_linear_time(tmp_path: Path) -> None:
+    # With Python's backtracking `re`, 30 characters took 3.5 s and 40 did not finish in 25.
+    good_skill(tmp_path, "a" * 200 + "c")
+    (tmp_path / ".gitignore").write_text("*a*a*a*a*a*a*a*a*a*a*b\n")
+    (tmp_path / "skillkit.toml").write_text('exclude = ["*a*a*a*a*a*a*a*a*a*a*b"]\n')
+    done = skillkit(tmp_path, "lint", "--no-cache", "--format", "concise", ".")
+    assert done.returncode == 1, done.stderr
+    assert "SK111 `name` is 201 characters long" in done.stdout  # the skill was linted
+
+
+def test_a_diff_escapes_control_characters_and_keeps_line_ends(tmp_path: Path) -> None:
+    _render_project(tmp_path)
+    (tmp_path / "skills" / "x.txt").write_bytes(b"\x1b]0;pwned\x07\x1b[2J\r\nhello\n")
+    done = skillkit(tmp_path, "render", "--check", "--diff")
+    assert done.returncode == 1, done.stderr
+    assert "-\\e]0;pwned\\x07\\e[2J\n" in done.stdout  # (text mode reads its CRLF as \n)
+    assert "\x1b" not in done.stdout and "\x07" not in done.stdout
+
+
+def test_a_diff_line_keeps_its_line_end() -> None:
+    from skillkit.text import printable_line
+
+    assert [printable_line(line) for line in ("a\r\n", "\x1b[2J\n", "a\rb\n", "x")] == [
+        "a\r\n",
+        "\\e[2J\n",
+        "a\\rb\n",
+        "x",
+    ]

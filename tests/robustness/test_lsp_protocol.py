@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -150,3 +151,20 @@ def test_an_absurd_length_ends_the_server_cleanly(server: Server) -> None:
     server.send(b"Content-Length: 99999999999999\r\n\r\n{}")
     assert list(server.responses()) == []  # the output ends: no hang, no answer
     assert server.process.wait(timeout=DEADLINE_SECONDS) == 0
+
+
+def test_a_request_on_an_unopened_fifo_does_not_hang(server: Server, tmp_path: Path) -> None:
+    # pygls reads a document that is not open from disk, unbounded: a FIFO blocked it forever.
+    folder = tmp_path / "demo"
+    folder.mkdir()
+    os.mkfifo(folder / "SKILL.md")
+    uri = (folder / "SKILL.md").as_uri()
+    params = {"textDocument": {"uri": uri}, "position": {"line": 0, "character": 0}}
+    server.send(
+        frame({"jsonrpc": "2.0", "id": 6, "method": "textDocument/completion", "params": params})
+    )
+    assert server.answer(6) == {
+        "jsonrpc": "2.0",
+        "id": 6,
+        "result": {"isIncomplete": False, "items": []},
+    }

@@ -46,8 +46,10 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from skillkit.commands.lint import resolver_from_args
+    from skillkit.errors import require_path
     from skillkit.lint import active_rules
 
+    require_path(args.path)
     resolver = resolver_from_args(args)
     path = Path(args.path)
     loaded = resolver.config_for(path)
@@ -76,18 +78,20 @@ def run(args: argparse.Namespace) -> int:
         )
         sys.stdout.write("\n")
         return 0
+    from skillkit.errors import shown_path
+
     print(f"# settings in force for {path}")
-    print(f"# config: {loaded.path if loaded else 'none (defaults)'}")
+    print(f"# config: {shown_path(loaded.path) if loaded else 'none (defaults)'}")
     width = 40
     for name, value in values.items():
         shown = "(the default rules and the target's policies)" if value is None else None
         text = f"{name} = {shown or json.dumps(value, ensure_ascii=False)}"
-        print(f"{text:<{width}} # {origins.get(name, 'default')}")
+        print(f"{text:<{width}} # {_shown_origin(origins.get(name, 'default'))}")
     print(f"# rules in force ({len(rules)}): {', '.join(rules)}")
     if files:
         print(f"# skill files and the target each is checked for ({len(files)}):")
         for file, target, source in files:
-            print(f"#   {file}: {target} ({source})")
+            print(f"#   {file}: {target} ({_shown_origin(source)})")
     return 0
 
 
@@ -104,3 +108,14 @@ def _targets_of_files(resolver: Any, path: Any, settings: Any) -> list[tuple[Any
         origin = resolver.origins_for(file).get("target", "default")
         out.append((file, resolver.settings_for(file).target, origin))
     return out
+
+
+def _shown_origin(origin: str) -> str:
+    """`FILE:LINE` with the file relative to the working folder when inside it (as the README
+    shows `skillkit.toml:3`); a flag or `default` as it is."""
+    from skillkit.errors import shown_path
+
+    file, colon, line = origin.rpartition(":")
+    if not colon or not line.isdigit():
+        return origin
+    return f"{shown_path(file)}:{line}"

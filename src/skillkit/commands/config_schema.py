@@ -15,11 +15,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from skillkit.config import json_schema
+    from skillkit.errors import check_output_file, write_output_file
 
+    if args.output:
+        check_output_file(args.output)
     text = json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
     if args.output:
-        with open(args.output, "w", encoding="utf-8") as stream:
-            stream.write(text)
+        write_output_file(args.output, text)
     else:
         sys.stdout.write(text)
     return 0

@@ -119,7 +119,7 @@ def resolver_from_args(args: argparse.Namespace) -> Resolver:
     """The settings per file: the nearest config (or --config, or none) plus the flags."""
     from skillkit.cli import UsageError
     from skillkit.config import Overrides, Resolver
-    from skillkit.registry import render_only, resolve_code
+    from skillkit.registry import render_only, resolve_code, unknown_rule_hint
 
     for selector in (
         *(getattr(args, "select", None) or ()),
@@ -127,7 +127,7 @@ def resolver_from_args(args: argparse.Namespace) -> Resolver:
         *getattr(args, "ignore", ()),
     ):
         if not resolve_code(selector):
-            raise UsageError(f"unknown rule or prefix `{selector}` (see `skillkit rules`)")
+            raise UsageError(f"unknown rule or prefix `{selector}`{unknown_rule_hint(selector)}")
         problem = render_only(selector)
         if problem is not None:
             raise UsageError(problem)
@@ -150,6 +150,7 @@ def run(args: argparse.Namespace) -> int:
 
     if args.add_suppressions and (args.fix or args.diff):
         raise UsageError("--add-suppressions cannot be combined with --fix or --diff")
+    _check_arguments(args)
     resolver = resolver_from_args(args)
     base = resolver.settings_for(Path(args.paths[0]))
     if args.watch:
@@ -188,6 +189,30 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if any(d.severity >= failing for d in result.diagnostics) else EXIT_OK
 
 
+def _check_arguments(args: argparse.Namespace) -> None:
+    """What makes a lint run a usage error (exit 2, one line) before any work is done."""
+    from skillkit.cli import UsageError
+    from skillkit.discover import SKILL_FILE
+    from skillkit.errors import check_output_file, require_path
+
+    for text in args.paths:
+        require_path(text)
+        path = Path(text)
+        if path.name.lower() == SKILL_FILE.lower() and path.name != SKILL_FILE:
+            raise UsageError(
+                f"{text}: not a skill file: clients look for `{SKILL_FILE}` and skip "
+                f"`{path.name}` on a case-sensitive file system; rename it"
+            )
+    if args.output:
+        check_output_file(args.output)
+    if args.select is not None and not args.select:
+        raise UsageError("--select is empty: name rules (codes, prefixes or names), or ALL")
+    if args.statistics and args.format not in ("full", "concise", "json"):
+        raise UsageError(
+            f"--statistics prints text or JSON (with --format json); not --format {args.format}"
+        )
+
+
 def _templates(paths: Sequence[str], resolver: Resolver) -> tuple[list[str], list[Path]]:
     """Split the paths into those to lint and the template sources among them (files under the
     templates folder of a render plan, as the pre-commit hook names them, and that folder or
@@ -210,8 +235,15 @@ def _templates(paths: Sequence[str], resolver: Resolver) -> tuple[list[str], lis
             (settings.root / folder).resolve()
         ):
             templates.append(path)
-        elif is_folder or "templates" not in path.resolve().parent.parts:
+        elif is_folder:
             kept.append(text)
+        elif "templates" not in path.resolve().parent.parts:
+            from skillkit.cli import UsageError
+
+            raise UsageError(
+                f"{text}: not a skill file: skillkit lints files named `{SKILL_FILE}` "
+                "(and templates of a render plan)"
+            )
     return kept, templates
 
 
@@ -273,8 +305,49 @@ def _lint(
     )
     if rendered:
         result.diagnostics = sorted([*result.diagnostics, *rendered], key=lambda d: d.sort_key)
+    _warn_folders_without_skills(paths, result.files)
     result.files = [*result.files, *(o for o in outputs if o not in result.files)]
     return result
+
+
+def _warn_folders_without_skills(paths: Sequence[str], files: Sequence[str]) -> None:
+    """A folder named on the command line that holds no SKILL.md is said on stderr (a warning,
+    as ruff says "No Python files found"), with any `skill.md` in another case in it: clients skip
+    those on a case-sensitive file system, and "All clean" alone would hide that nothing was
+    linted."""
+    import os
+
+    folders = [text for text in paths if os.path.isdir(text)]
+    if not folders or (files and len(folders) == 1):
+        return
+    # Several folders (rare): which of them the files came from.
+    real_files = [os.path.realpath(file) for file in files]
+    for folder in folders:
+        real = os.path.join(os.path.realpath(folder), "")
+        if any(file.startswith(real) for file in real_files):
+            continue
+        message = f"skillkit: warning: {folder}: no SKILL.md found"
+        misnamed = _misnamed_skill_file(folder)
+        if misnamed is not None:
+            message += (
+                f"; {misnamed} is not named exactly `SKILL.md`: clients skip it on a "
+                "case-sensitive file system; rename it"
+            )
+        print(message, file=sys.stderr)
+
+
+def _misnamed_skill_file(folder: str) -> str | None:
+    """The first file under `folder` named `skill.md` in another case than SKILL.md, if any."""
+    import os
+
+    from skillkit.discover import SKILL_FILE, SKIPPED_FOLDERS
+
+    for top, subfolders, names in os.walk(folder):
+        subfolders[:] = sorted(name for name in subfolders if name not in SKIPPED_FOLDERS)
+        for name in sorted(names):
+            if name.lower() == SKILL_FILE.lower() and name != SKILL_FILE:
+                return os.path.join(top, name)
+    return None
 
 
 def _report(args: argparse.Namespace, result: LintResult) -> None:
@@ -291,8 +364,11 @@ def _report(args: argparse.Namespace, result: LintResult) -> None:
         get_formatter(args.format)(result.diagnostics, result.files, stream, colour)
 
     if args.output:
-        with open(args.output, "w", encoding="utf-8") as stream:
-            write(stream, False)
+        from skillkit.errors import write_output_file
+
+        buffer = io.StringIO()
+        write(buffer, False)
+        write_output_file(args.output, buffer.getvalue())
     else:
         # One write: thousands of small ones cost a system call each on an unbuffered stream.
         buffer = io.StringIO()

@@ -14,9 +14,10 @@ if TYPE_CHECKING:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "paths",
-        nargs="+",
+        nargs="*",
+        default=["."],
         metavar="PATH",
-        help="SKILL.md files, skill folders, or folders to search",
+        help="SKILL.md files, skill folders, or folders to search (default: .)",
     )
     parser.add_argument(
         "--format",
@@ -32,6 +33,7 @@ def run(args: argparse.Namespace) -> int:
     import sys
 
     from skillkit.cli import EXIT_FINDINGS, EXIT_OK
+    from skillkit.errors import require_path
     from skillkit.parse import read_skill
     from skillkit.prompt import (
         PromptEntry,
@@ -42,6 +44,8 @@ def run(args: argparse.Namespace) -> int:
         skill_files,
     )
 
+    for text in args.paths:
+        require_path(text)
     files, problems = skill_files(args.paths)
     costs: list[SkillCost] = []
     for file in files:

@@ -61,6 +61,7 @@ def run(args: argparse.Namespace) -> int:
         once = argparse.Namespace(**{**vars(args), "watch": False})
         return render_watch_command(args, lambda: run(once))
     from skillkit.cli import UsageError, use_colour
+    from skillkit.errors import require_path
     from skillkit.render import PlanError, plan_for, settings_for
     from skillkit.render.engine import (
         EDITED,
@@ -74,6 +75,9 @@ def run(args: argparse.Namespace) -> int:
     )
     from skillkit.report import get_formatter
 
+    require_path(args.root)
+    if not Path(args.root).is_dir():
+        raise UsageError(f"--root {args.root}: not a folder")
     # A ConfigError is a UsageError: exit 2 with the file and line.
     if args.config:
         from skillkit.config import load_config

@@ -59,18 +59,12 @@ def explain(code: str) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from skillkit.cli import UsageError
-    from skillkit.registry import all_rules, resolve_code
+    from skillkit.registry import all_rules, resolve_code, unknown_rule_hint
 
     rules = all_rules()
     if args.code not in rules:
         matches = resolve_code(args.code)
         if len(matches) != 1:
-            import difflib
-
-            close = difflib.get_close_matches(
-                args.code, [*rules, *(r.name for r in rules.values())], n=1
-            )
-            hint = f"; did you mean {close[0]}?" if close else ""
-            raise UsageError(f"no rule `{args.code}`{hint}")
+            raise UsageError(f"no rule `{args.code}`{unknown_rule_hint(args.code)}")
     print(explain(args.code), end="")
     return 0

@@ -38,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
                     "summary": rule.summary,
                     "phase": rule.phase,
                 }
-                for rule in rules.values()
+                for _, rule in sorted(rules.items())
             ],
             sys.stdout,
             indent=2,
@@ -47,7 +47,8 @@ def run(args: argparse.Namespace) -> int:
         return 0
     for code in sorted(rules):
         rule = rules[code]
-        flags = "" if rule.default else " (off by default)"
+        flags = " (fixable)" if rule.fixable else ""
+        flags += "" if rule.default else " (off by default)"
         flags += " (render)" if rule.phase == RENDER else ""
         scope = f" [{', '.join(sorted(rule.targets))}]" if rule.targets else ""
         print(f"{code}  {rule.name:<32} {rule.severity.label:<8} {rule.summary}{scope}{flags}")

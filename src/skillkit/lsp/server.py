@@ -15,6 +15,7 @@ import os
 import sys
 from dataclasses import replace
 from pathlib import Path
+from urllib.parse import unquote
 
 from lsprotocol import types as lsp
 from pygls.lsp.server import LanguageServer
@@ -72,16 +73,33 @@ class SkillServer(LanguageServer):
             )
             return DEFAULT_SETTINGS, [problem]
 
+    def document(self, uri: str, path: Path) -> tuple[str, int | None] | None:
+        """The text of a document and its version: as the editor has it when it is open, else
+        read from disk through the bounded reader (pygls would read any file, a FIFO or
+        `/dev/zero` too, without bound); None when it cannot be read."""
+        if unquote(uri) in self.workspace.text_documents:
+            document = self.workspace.get_text_document(uri)
+            return document.source, document.version
+        from skillkit.reading import read_file_bytes
+
+        try:
+            return read_file_bytes(path).decode("utf-8", "replace"), None
+        except OSError:
+            return None
+
     def refresh(self, uri: str, *, project: bool = False) -> None:
         """Lint the document as the editor has it; with `project`, compare it with the other
         skills of its project again (else the findings of the last comparison stay)."""
         path = Path(to_fs_path(uri) or uri)
         if not (is_skill_path(path) or is_template_path(path)):
             return
-        document = self.workspace.get_text_document(uri)
+        document = self.document(uri, path)
+        if document is None:
+            return
+        source, version = document
         settings, extra = self.settings(path)
         try:
-            analysis = analyse(uri, path, document.source, settings, self.encoding(), extra)
+            analysis = analyse(uri, path, source, settings, self.encoding(), extra)
         except Exception:  # a bug of ours must not take the editor's server down
             logger.exception("cannot lint %s", uri)
             return
@@ -92,7 +110,7 @@ class SkillServer(LanguageServer):
         self.analyses[uri] = analysis
         self.text_document_publish_diagnostics(
             lsp.PublishDiagnosticsParams(
-                uri=uri, version=document.version, diagnostics=lsp_diagnostics(analysis)
+                uri=uri, version=version, diagnostics=lsp_diagnostics(analysis)
             )
         )
 
@@ -181,10 +199,11 @@ def make_server() -> SkillServer:
         path = Path(to_fs_path(uri) or uri)
         items: list[lsp.CompletionItem] = []
         if is_skill_path(path) or is_template_path(path):
-            document = ls.workspace.get_text_document(uri)
+            document = ls.document(uri, path)
             settings, _ = ls.settings(path)
             try:
-                analysis = analyse(uri, path, document.source, settings, ls.encoding(), lint=False)
+                source = document[0] if document is not None else ""
+                analysis = analyse(uri, path, source, settings, ls.encoding(), lint=False)
                 items = completions(analysis, params.position)
             except Exception:  # no completion is better than a server that stops answering
                 logger.exception("cannot complete in %s", uri)

@@ -422,11 +422,12 @@ def _read_fence(
     if closed:
         return number + 1
     where = Span(opening, indent + 1, opening, indent + 1 + length)
+    # The marker is shown bare: quoted in backticks, a backtick fence reads as five backticks.
     if cut:
         problems.append(
             Problem(
                 ProblemKind.UNCLOSED_FENCE,
-                f"code fence `{marker}` opened here is not closed inside its list item, which "
+                f"code fence {marker} opened here is not closed inside its list item, which "
                 f"ends on line {number} (indent the code and the closing fence like the item)",
                 where,
             )
@@ -435,7 +436,7 @@ def _read_fence(
     problems.append(
         Problem(
             ProblemKind.UNCLOSED_FENCE,
-            f"code fence `{marker}` opened here is never closed; "
+            f"code fence {marker} opened here is never closed; "
             "the rest of the file is read as code",
             where,
         )

@@ -46,6 +46,7 @@ from skillkit.render.frontmatter import adapt, front_matter_block
 from skillkit.render.plan import Plan, Variant
 from skillkit.settings import Settings
 from skillkit.targets import get_target
+from skillkit.text import printable, printable_line
 
 # What an output's file is, compared with what the plan renders. UNMANAGED: a file that differs
 # and that the manifest does not record (never rendered here, or written before adopting render).
@@ -84,8 +85,11 @@ class Output:
             fromfile="/dev/null" if self.current is None else f"a/{self.display}",
             tofile=f"b/{self.display}",
         )
+        # (each line through printable_line: control characters escaped, line ends kept)
         return "".join(
-            line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
+            printable_line(line)
+            if line.endswith("\n")
+            else printable_line(line) + "\n\\ No newline at end of file\n"
             for line in lines
         )
 
@@ -217,6 +221,8 @@ class _Run:
         self.plan = plan
         self.settings = settings
         self.env = make_environment(plan.templates, plan.root)
+        # (asked once a run: the output root, symlinks resolved, is inside the project)
+        self.output_root_inside = inside(plan.output_root, plan.root)
         # (template name, text): a template whose source is this text, not its file
         self.edited = edited
         if edited is not None and self.env.loader is not None:
@@ -276,7 +282,7 @@ class _Run:
             relative = render_string(self.env, variant.path, variant.variables)
         except TemplateFailure as failure:
             return self.plan_failure(variant, failure.code, f"path: {failure.message}")
-        if not inside(self.plan.output_root, self.plan.root):
+        if not self.output_root_inside:
             return self.plan_failure(
                 variant,
                 "SK705",
@@ -750,11 +756,12 @@ def format_listing(rows: Sequence[Mapping[str, Any]]) -> str:
     lines = []
     for row in rows:
         variables = ", ".join(
-            f"{key}={json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)}"
+            f"{printable(key)}={json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)}"
             for key, value in row["variables"].items()
         )
+        output, template = printable(row["output"]), printable(row["template"])
         lines.append(
-            f"{row['output']}\n    template: {row['template']}\n    target: {row['target']}"
-            f" ({row['kind']})\n    variables: {variables or '(none)'}\n"
+            f"{output}\n    template: {template}\n    target: {row['target']}"
+            f" ({row['kind']})\n    variables: {printable(variables) or '(none)'}\n"
         )
     return "".join(lines)

@@ -15,7 +15,9 @@ def write_statistics(
 ) -> None:
     counts = Counter(d.code for d in diagnostics)
     names = {d.code: d.name for d in diagnostics}
-    fixable = {d.code for d in diagnostics if d.fix is not None and d.fix.safe}
+    # A rule whose findings carry a fix, safe or unsafe (applied with --unsafe-fixes), is
+    # fixable: as `skillkit rules` marks it.
+    fixable = {d.code for d in diagnostics if d.fix is not None}
     rows = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     if as_json:
         json.dump(
