@@ -6,16 +6,12 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-import pytest
-
 from skillkit.lint import lint_paths
 from skillkit.registry import Context
 from skillkit.rules.listing import MAX_CANDIDATES, _candidates, check_triggers, trigger_terms
 from skillkit.settings import Settings
 from skillkit.targets import get_target
-from tests.helpers import CORPUS, write_skill
-
-needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is absent")
+from tests.helpers import CORPUS, needs_shared, write_skill
 
 
 def skill(name: str, description: str, extra: str = "") -> str:
@@ -33,7 +29,7 @@ def findings(root: Path, target: str, codes: tuple[str, ...]) -> list[tuple[str,
 # SK603: competing triggers, tuned on the corpus
 
 
-@needs_corpus
+@needs_shared
 def test_competing_triggers_fire_on_the_viberun_service_skills_only() -> None:
     # Read by hand: background-service ("Help run a long-lived background process under
     # vrctl"), web-service ("Help run a web service under vrctl") and service-management ("run
@@ -54,7 +50,7 @@ def test_competing_triggers_fire_on_the_viberun_service_skills_only() -> None:
     }
 
 
-@needs_corpus
+@needs_shared
 def test_the_competing_trigger_message_quotes_the_shared_words() -> None:
     result = lint_paths([CORPUS / "viberun"], Settings(select=("SK603",)))
     first = next(d for d in result.diagnostics if "web-service`" in d.message)
