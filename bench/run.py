@@ -8,6 +8,9 @@ alike, and reports medians:
 - `skillkit lint --select ALL` (every rule, the policies off by default too) cold
   (`--no-cache`), warm (cache filled, nothing changed), after one file changed, and on a single
   file (the pre-commit case: one changed file, the project's cache there);
+- `near copies`: as many skills again, of about the corpus's size, whose sections are all
+  near-copies of each other (every other skill edits one line of each), cold: the cost of the
+  cross-skill rule SK601 where it has the most to compare (such a project once took minutes);
 - baselines: the official validator's Python API (`skills_ref.validator.validate`) looping over
   the same skill folders in one process, and the import floor
   `python -c "import yaml, markdown_it"`.
@@ -58,6 +61,7 @@ TARGETS = {  # measurement: (baseline, most it may take as a multiple of the bas
     "warm": ("validator", 0.1),
     "one changed": ("validator", 0.15),
     "single file": ("import floor", 2.5),
+    "near copies": ("cold", 1.5),
 }
 MEMORY_TARGET_MIB = 100.0
 
@@ -109,6 +113,48 @@ def build_corpus(source: Path, target: Path, copies: int) -> list[Path]:
         for name in [*files, "."]:
             os.utime(os.path.join(folder, name), (an_hour_ago, an_hour_ago))
     return sorted(skills)
+
+
+NEAR_COPY_TITLES = (
+    "Version freshness",
+    "Workflow",
+    "Common checks",
+    "Guardrails",
+    "User-facing notes",
+    "Snapshot guidance",
+)
+
+
+def build_near_copies(target: Path, count: int, lines: int = 10) -> list[Path]:
+    """`count` skills with the same sections: the even ones word for word alike, each odd one
+    with the first line of every section edited its own way (a drifted copy), so that every
+    title has thousands of distinct near-copies to compare."""
+    skills: list[Path] = []
+    for number in range(count):
+        body: list[str] = []
+        for title in NEAR_COPY_TITLES:
+            body.append(f"## {title}")
+            for line in range(lines):
+                wait = f"wait {number} seconds" if number % 2 and not line else "wait briefly"
+                body.append(
+                    f"- When step {line} of the {title.lower()} fails, {wait} and retry once; if "
+                    "it still fails, ask the user to restart the app session before going on."
+                )
+            body.append("")
+        folder = target / f"skill-{number:05d}"
+        folder.mkdir(parents=True)
+        path = folder / "SKILL.md"
+        path.write_text(
+            f"---\nname: skill-{number:05d}\ndescription: Runs job {number} in the container. "
+            f"Use when the user asks for job {number}.\n---\n\n# skill-{number:05d}\n\n"
+            + "\n".join(body),
+            encoding="utf-8",
+        )
+        skills.append(path)
+    an_hour_ago = time.time() - 3600
+    for path in skills:
+        os.utime(path, (an_hour_ago, an_hour_ago))
+    return skills
 
 
 def child_environment() -> dict[str, str]:
@@ -179,6 +225,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         original = changed.read_bytes()
         single = skills[len(skills) // 3]
         single_original = single.read_bytes()
+        near = work / "near-copies"
+        build_near_copies(near, len(skills))
 
         def change(path: Path, text: bytes) -> Callable[[int], None]:
             def edit(index: int) -> None:
@@ -215,6 +263,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 [*skillkit, "--cache-dir", str(cache), str(single)],
                 change(single, single_original),
             ),
+            Measurement("near copies", [*skillkit, "--no-cache", str(near)]),
         ]
         print(
             f"corpus: {len(skills):,} skills ({size / MIB:.1f} MiB of SKILL.md) in {root}; "
@@ -281,7 +330,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         row_peak = row["peak_mib"]
         peak_text = f"{row_peak:8.1f}" if isinstance(row_peak, float) else "       -"
         if "ratio" in row:
-            short = "validator" if row["baseline"] == "validator" else "floor"
+            short = {"import floor": "floor"}.get(str(row["baseline"]), str(row["baseline"]))
             ratio_text = f"{row['ratio']:.3f}x {short:<12}"
             target_text = f"{row['target']:<6}"
             met_text = "yes" if row["met"] else "NO"

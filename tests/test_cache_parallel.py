@@ -53,7 +53,7 @@ SAMPLE_SKILLS: dict[str, tuple[str, dict[str, str]]] = {
     ),
     "beta": (
         "---\nname: wrong\ndescription: Formats CSV files.\n---\n\n# Beta\n\n"
-        "See [gone](missing.md).\n\n" + _GUIDANCE + "- Report the ref.\n",
+        "See [gone](missing.md).\n\n" + _GUIDANCE.replace("first", "afterwards"),
         {},
     ),
     "team/gamma": (
@@ -94,7 +94,15 @@ def _lint(
 def test_four_ways_give_the_same_diagnostics(
     corpus: Path, tmp_path: Path, settings: Settings | None
 ) -> None:
-    _four_ways(corpus, tmp_path, settings, 28)
+    # A copy of a skill whose shared "Snapshot guidance" says another thing: a cross-skill
+    # finding to compare too (the corpus itself has none under the default target).
+    original = (corpus / "viberun" / "background-service" / "SKILL.md").read_text()
+    drifted = original.replace("background-service", "worker").replace(
+        "note it briefly", "say nothing"
+    )
+    write_skill(corpus / "viberun", drifted, folder="worker")
+    _age(corpus / "viberun" / "worker")
+    _four_ways(corpus, tmp_path, settings, 29)
 
 
 @pytest.mark.parametrize("settings", [None, Settings(select=("ALL",))], ids=["default", "all"])
@@ -168,7 +176,7 @@ def test_project_rules_see_every_skill_through_the_cache(tmp_path: Path) -> None
     for name in ("alpha", "beta", "gamma"):
         write_skill(root, _drift_skill(name, _SHARED), folder=name)
     drifted = write_skill(
-        root, _drift_skill("delta", _SHARED + "- Report the ref.\n"), folder="delta"
+        root, _drift_skill("delta", _SHARED.replace("before risky", "after risky")), folder="delta"
     )
     _age(root)
     cache = tmp_path / "cache"
@@ -190,7 +198,10 @@ def test_project_rules_see_every_skill_through_the_cache(tmp_path: Path) -> None
     for path in _cache_files(cache):
         if path.name.startswith("facts"):
             path.write_bytes(b"lost")
-    drifted.write_text(_drift_skill("delta", _SHARED + "- Report it.\n"), encoding="utf-8")
+    drifted.write_text(
+        _drift_skill("delta", _SHARED.replace("before removing", "after removing")),
+        encoding="utf-8",
+    )
     again = _lint(root, cache, 1)
     assert "SK601" in _codes(again)
     assert again.diagnostics == _lint(root, None, 1).diagnostics

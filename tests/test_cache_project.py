@@ -1,5 +1,6 @@
-"""Project rules through the cache: a run where some skills changed re-checks only the parts
-(section titles, for SK601) those skills touch, and must report exactly what a full run does."""
+"""Project rules through the cache: a run where no skill's facts changed reuses the last run's
+findings without reading any facts; any other run checks again over every skill's facts, and
+must report exactly what a run without the cache does."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from tests.helpers import write_skill
 AN_HOUR = 3_600_000_000_000
 
 SHARED = "- Take a snapshot before risky changes.\n- Ask the user before removing a service.\n"
-ADDED = SHARED + "- Report the ref.\n"
+EDITED = SHARED.replace("before risky", "after risky")  # drifted: another order
 
 
 def _skill(name: str, guidance: str, before: str = "", title: str = "Snapshot guidance") -> str:
@@ -56,15 +57,16 @@ def _write(root: Path, name: str, text: str) -> Path:
 
 @pytest.fixture
 def full_checks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """How many times the project rules were checked over every skill (not incrementally)."""
+    """How many times the project rules were checked over every skill's facts (a run whose
+    facts are as in the last run takes the last run's findings instead)."""
     calls: list[int] = []
-    original = cache_project._Run.full
+    original = cache_project._with_facts
 
-    def counted(run: cache_project._Run) -> object:
+    def counted(*args: Any) -> object:
         calls.append(1)
-        return original(run)
+        return original(*args)
 
-    monkeypatch.setattr(cache_project._Run, "full", counted)
+    monkeypatch.setattr(cache_project, "_with_facts", counted)
     return calls
 
 
@@ -85,11 +87,12 @@ def _drift(result: LintResult, root: Path) -> list[tuple[str, int, str]]:
     ]
 
 
-def _message(original: str, line: int, change: str) -> str:
+def _message(original: str, line: int, edited_there: bool = False) -> str:
+    there, here = ("after", "before") if edited_there else ("before", "after")
     return (
         f"section `Snapshot guidance` has drifted from its copy in {original}:{line} "
-        f'({change} "- Report the ref."); '
-        "move it into a shared partial so that the copies stay the same"
+        f'("…Take a snapshot {there} risky changes." there, "…Take a snapshot {here} risky '
+        'changes." here); move it into a shared partial so that the copies stay the same'
     )
 
 
@@ -112,25 +115,26 @@ def test_drift_appears_moves_and_disappears_as_skills_change(
     assert full_checks == [1]  # the first run fills the cache
 
     # One copy drifts: a finding for it, against the first of the copies most skills share.
-    _write(root, "delta", _skill("delta", ADDED))
-    assert _drift(_same_as_full(root, cache), root) == [
-        ("delta", 8, _message(path["alpha"], 8, "added"))
-    ]
-    assert lint_paths([root], cache_dir=cache, workers=1).cache_hits == 4
-    _write(root, "delta", _skill("delta", ADDED + "- And one more.\n"))
-    assert _same_as_full(root, cache).cache_hits == 3  # the others' facts were not re-read
-    _write(root, "delta", _skill("delta", ADDED))
+    _write(root, "delta", _skill("delta", EDITED))
+    assert _drift(_same_as_full(root, cache), root) == [("delta", 8, _message(path["alpha"], 8))]
+    checks = len(full_checks)
+    warm = lint_paths([root], cache_dir=cache, workers=1)
+    assert warm.cache_hits == 4
+    assert len(full_checks) == checks  # nothing changed: the last run's findings, no facts read
+    _write(root, "delta", _skill("delta", EDITED + "- And one more.\n"))
+    assert _same_as_full(root, cache).cache_hits == 3  # the others' facts from the cache
+    _write(root, "delta", _skill("delta", EDITED))
     assert len(_drift(_same_as_full(root, cache), root)) == 1
     # Two and two: on a tie the copy in the first path is the original.
-    _write(root, "beta", _skill("beta", ADDED))
+    _write(root, "beta", _skill("beta", EDITED))
     assert _drift(_same_as_full(root, cache), root) == [
-        ("beta", 8, _message(path["alpha"], 8, "added")),
-        ("delta", 8, _message(path["alpha"], 8, "added")),
+        ("beta", 8, _message(path["alpha"], 8)),
+        ("delta", 8, _message(path["alpha"], 8)),
     ]
     # A third skill takes the new text: the finding moves to skills that did not change.
-    _write(root, "gamma", _skill("gamma", ADDED))
+    _write(root, "gamma", _skill("gamma", EDITED))
     assert _drift(_same_as_full(root, cache), root) == [
-        ("alpha", 8, _message(path["beta"], 8, "removed"))
+        ("alpha", 8, _message(path["beta"], 8, edited_there=True))
     ]
     # A suppression comment in the file with the finding hides it; removing it shows it again.
     _write(root, "alpha", _skill("alpha", SHARED, "<!-- skillkit: disable-next-line SK601 -->\n"))
@@ -142,7 +146,7 @@ def test_drift_appears_moves_and_disappears_as_skills_change(
     assert _drift(_same_as_full(root, cache), root) == []
     _write(root, "alpha", _skill("alpha", SHARED))
     assert _drift(_same_as_full(root, cache), root) == [
-        ("alpha", 8, _message(path["beta"], 8, "removed"))
+        ("alpha", 8, _message(path["beta"], 8, edited_there=True))
     ]
     # The section is renamed: it is no copy any more.
     _write(root, "alpha", _skill("alpha", SHARED, title="Snapshots"))
@@ -150,7 +154,7 @@ def test_drift_appears_moves_and_disappears_as_skills_change(
     # A new skill with the old text drifts; deleting it (and its folder) removes the finding.
     _write(root, "epsilon", _skill("epsilon", SHARED))
     assert _drift(_same_as_full(root, cache), root) == [
-        ("epsilon", 8, _message(path["beta"], 8, "removed"))
+        ("epsilon", 8, _message(path["beta"], 8, edited_there=True))
     ]
     shutil.rmtree(root / "epsilon")
     _age(root)
@@ -160,27 +164,26 @@ def test_drift_appears_moves_and_disappears_as_skills_change(
     _write(root, "alpha", _skill("alpha", SHARED))
     _write(root, "delta", _skill("delta", SHARED))
     assert _drift(_same_as_full(root, cache), root) == [
-        ("beta", 8, _message(path["alpha"], 8, "added")),
-        ("gamma", 8, _message(path["alpha"], 8, "added")),
+        ("beta", 8, _message(path["alpha"], 8)),
+        ("gamma", 8, _message(path["alpha"], 8)),
     ]
     shutil.rmtree(root / "alpha")
     _age(root)
     assert _drift(_same_as_full(root, cache), root) == [
-        ("delta", 8, _message(path["beta"], 8, "removed"))
+        ("delta", 8, _message(path["beta"], 8, edited_there=True))
     ]
-    assert full_checks == [1]  # every run since the first re-checked only what changed
 
 
 def test_settings_changes_give_a_full_runs_findings(root: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
-    _write(root, "delta", _skill("delta", ADDED))
+    _write(root, "delta", _skill("delta", EDITED))
     assert len(_drift(_same_as_full(root, cache), root)) == 1
     loud = _same_as_full(root, cache, Settings(severity={"SK601": Severity.ERROR}))
     assert [d.severity for d in loud.diagnostics if d.code == "SK601"] == [Severity.ERROR]
     assert _drift(_same_as_full(root, cache, Settings(ignore=("SK601",))), root) == []
-    _write(root, "gamma", _skill("gamma", ADDED))
+    _write(root, "gamma", _skill("gamma", EDITED))
     assert len(_drift(_same_as_full(root, cache, Settings(ignore=("SK601",))), root)) == 0
-    # Back to the defaults, whose state predates gamma's change: re-checked where it changed.
+    # Back to the defaults, whose state predates gamma's change: checked again.
     assert len(_drift(_same_as_full(root, cache), root)) == 2
     assert len(_drift(_same_as_full(root, cache, workers=2), root)) == 2
 
@@ -197,12 +200,11 @@ def test_a_skill_with_its_own_settings_keeps_its_facts_in_the_cache(
     def run(cache_dir: Path | None) -> LintResult:
         return lint_paths([root], cache_dir=cache_dir, settings_for=settings_for, workers=1)
 
-    _write(root, "delta", _skill("delta", ADDED))
+    _write(root, "delta", _skill("delta", EDITED))
     run(cache)
-    for kind in ("project", "index"):  # lost: every skill's facts are read back
-        for found in cache.rglob(f"{kind}-*"):
-            found.unlink()
-    _write(root, "gamma", _skill("gamma", ADDED))
+    for found in cache.rglob("project-*"):  # lost: every skill's facts are read back
+        found.unlink()
+    _write(root, "gamma", _skill("gamma", EDITED))
     assert run(cache).diagnostics == run(None).diagnostics
 
 
@@ -219,70 +221,32 @@ def _resign(path: Path, change: Callable[[dict[object, object]], dict[object, ob
     path.write_bytes(cache_module.MAGIC + cache_module.digest(payload) + payload)
 
 
-def _drop_members(entries: dict[object, object]) -> dict[object, object]:
-    parts = entries["parts"]
-    assert isinstance(parts, dict)
-    return {**entries, "parts": {part: members[:1] for part, members in parts.items()}}
-
-
 @pytest.mark.parametrize(
-    ("prefix", "change"),
+    "change",
     [
-        ("index", lambda entries: {**entries, "run": b"another run"}),
-        ("index", lambda entries: {**entries, "paths": ("one", "two")}),
-        ("index", lambda entries: {**entries, "suppressions": {"a": ((1, 2, 3),)}}),
-        ("index", lambda entries: {**entries, "tokens": ()}),
-        ("parts", lambda entries: {**entries, "token": b"another run"}),
-        ("parts", _drop_members),
-        ("parts", lambda entries: {**entries, "parts": {("SK601", "x"): "nonsense"}}),
-        ("project", lambda entries: {**entries, "findings": {("SK601", "x"): ((1, 2),)}}),
-        ("project", lambda entries: {**entries, "findings": ["not", "a", "dict"]}),
+        lambda entries: {**entries, "findings": (("a", (1, 2)),)},
+        lambda entries: {**entries, "findings": ["not", "a", "tuple"]},
+        lambda entries: {**entries, "findings": ((1, ()),)},
+        lambda entries: {"findings": entries["findings"]},
     ],
-    ids=[
-        "index-of-another-run",
-        "index-paths",
-        "index-suppressions",
-        "index-tokens",
-        "shard-of-another-run",
-        "shard-lost-members",
-        "shard-malformed",
-        "findings-malformed",
-        "findings-not-a-dict",
-    ],
+    ids=["findings-malformed", "findings-not-a-tuple", "findings-path", "no-run"],
 )
 def test_a_project_state_that_does_not_agree_is_not_trusted(
     root: Path,
     tmp_path: Path,
-    prefix: str,
     change: Callable[[dict[object, object]], dict[object, object]],
     full_checks: list[int],
 ) -> None:
     cache = tmp_path / "cache"
-    _write(root, "delta", _skill("delta", ADDED))
+    _write(root, "delta", _skill("delta", EDITED))
     _same_as_full(root, cache)
-    for path in _cache_files(cache, prefix):
+    assert full_checks == [1]
+    for path in _cache_files(cache, "project"):
         _resign(path, change)
-    _write(root, "beta", _skill("beta", ADDED))
-    assert len(_drift(_same_as_full(root, cache), root)) == 2
+    assert len(_drift(_same_as_full(root, cache), root)) == 1
     assert full_checks == [1, 1]  # checked over every skill again, not from the bad state
-    _write(root, "beta", _skill("beta", SHARED))
     assert len(_drift(_same_as_full(root, cache), root)) == 1
     assert full_checks == [1, 1]  # and the state it wrote is trusted again
-
-
-def test_a_shard_from_an_older_run_is_not_trusted(
-    root: Path, tmp_path: Path, full_checks: list[int]
-) -> None:
-    cache = tmp_path / "cache"
-    _same_as_full(root, cache)
-    older = {path: path.read_bytes() for path in _cache_files(cache, "parts")}
-    _write(root, "delta", _skill("delta", ADDED))
-    _same_as_full(root, cache)  # rewrites the shard of the "Snapshot guidance" part
-    for path, data in older.items():  # as if that write had been lost
-        path.write_bytes(data)
-    _write(root, "beta", _skill("beta", ADDED))
-    assert len(_drift(_same_as_full(root, cache), root)) == 2
-    assert full_checks == [1, 1]
 
 
 def test_a_project_rule_that_raises_reports_as_in_a_full_run(
@@ -298,7 +262,7 @@ def test_a_project_rule_that_raises_reports_as_in_a_full_run(
         yield  # pragma: no cover
 
     monkeypatch.setitem(RULES, "SK601", dataclasses.replace(RULES["SK601"], check_project=broken))
-    _write(root, "delta", _skill("delta", ADDED))
+    _write(root, "delta", _skill("delta", EDITED))
     settings = Settings()  # a new object: the rules in force are looked up again
     cached = _same_as_full(root, cache, settings)
     crashes = [d for d in cached.diagnostics if d.code == "SK000"]
@@ -310,58 +274,30 @@ def test_a_project_rule_that_raises_reports_as_in_a_full_run(
     ]
 
 
-def test_a_run_over_part_of_the_skills_then_over_all(
-    root: Path, tmp_path: Path, full_checks: list[int]
-) -> None:
-    # The state of a run over one folder: the others come back as new files, their facts
-    # read from the cache (they are hits), and only the parts they have are checked again.
+def test_a_run_over_part_of_the_skills_then_over_all(root: Path, tmp_path: Path) -> None:
+    # A run over one folder (a pre-commit hook naming the changed files), then over all: the
+    # others' results and facts come from the cache.
     cache = tmp_path / "cache"
-    _write(root, "delta", _skill("delta", ADDED))
+    _write(root, "delta", _skill("delta", EDITED))
     _same_as_full(root, cache)
+    _write(root, "alpha", _skill("alpha", EDITED))
+    single = lint_paths([root / "alpha" / "SKILL.md"], cache_dir=cache, workers=1)
+    assert single.diagnostics == lint_paths([root / "alpha" / "SKILL.md"], workers=1).diagnostics
     _same_as_full(root / "alpha", cache)
-    _write(root, "gamma", _skill("gamma", ADDED))
+    _write(root, "gamma", _skill("gamma", EDITED))
     result = _same_as_full(root, cache)
     assert result.cache_hits == 3
-    assert len(_drift(result, root)) == 2
-    assert full_checks == [1]
+    assert len(_drift(result, root)) == 1  # beta's copy: the others now share the edited one
 
 
 def test_lost_facts_and_state_are_linted_again(root: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
-    _write(root, "delta", _skill("delta", ADDED))
+    _write(root, "delta", _skill("delta", EDITED))
     _same_as_full(root, cache)
-    for prefix in ("facts", "project", "index", "parts"):
+    for prefix in ("facts", "project"):
         for path in _cache_files(cache, prefix):
             path.write_bytes(b"lost")
-    _write(root, "gamma", _skill("gamma", ADDED))
+    _write(root, "gamma", _skill("gamma", EDITED))
     assert len(_drift(_same_as_full(root, cache), root)) == 2
     _write(root, "gamma", _skill("gamma", SHARED))
     assert len(_drift(_same_as_full(root, cache), root)) == 1
-
-
-def test_a_run_over_a_few_skills_leaves_the_state_of_the_whole_run(
-    root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # A pre-commit hook lints the changed files alone between runs over every skill: that run is
-    # checked directly, and the next run over all finds its own state, with nothing to re-check.
-    cache = tmp_path / "cache"
-    _write(root, "delta", _skill("delta", ADDED))
-    _same_as_full(root, cache)
-    runs: list[int] = []
-    original = cache_project._Run.__init__
-
-    def counted(self: cache_project._Run, *args: Any, **kwargs: Any) -> None:
-        runs.append(1)
-        original(self, *args, **kwargs)
-
-    monkeypatch.setattr(cache_project._Run, "__init__", counted)
-    _write(root, "alpha", _skill("alpha", ADDED))
-    single = lint_paths([root / "alpha" / "SKILL.md"], cache_dir=cache, workers=1)
-    assert single.diagnostics == lint_paths([root / "alpha" / "SKILL.md"], workers=1).diagnostics
-    assert runs == []  # the single file's drift is checked without the cache's state
-    _write(root, "alpha", _skill("alpha", SHARED))
-    result = _same_as_full(root, cache)
-    assert runs == []  # the whole run is as it was: its findings come from the state
-    assert _drift(result, root) == [
-        ("delta", 8, _message(str(root / "alpha" / "SKILL.md"), 8, "added"))
-    ]

@@ -150,6 +150,13 @@ def test_env_values(tmp_path: Path) -> None:
         ("SK408", 11, "`--env PORT` is not KEY=VAL"),
         ("SK408", 12, "`--env bad-key=1`: the key `bad-key` may only use letters, digits and `_`"),
         ("SK408", 13, "`--env EMPTY=` has an empty value"),
+        # Single-quoted, `$HOME` reaches vrctl, which stores it as written (vrctl.md).
+        (
+            "SK418",
+            14,
+            "`--env HOME=$HOME`: vrctl stores env values literally, so the program gets `$HOME` "
+            "as written, not its value; write the value itself",
+        ),
     ]
 
 

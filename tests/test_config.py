@@ -266,3 +266,32 @@ def test_a_non_skill_file_under_templates_is_left_out(
     page.write_text("<html></html>\n")
     assert main(["lint", "--isolated", "app/templates/index.html"]) == 0
     assert capsys.readouterr().out == "All clean: 0 files checked.\n"
+
+
+def test_shared_sections_are_checked_and_shown_with_the_targets_default(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_skill(in_tmp, SHORT)
+    (in_tmp / "skillkit.toml").write_text('shared-sections = "Guardrails"\n')
+    assert main(["lint", "."]) == 2
+    assert "skillkit.toml:1: `shared-sections` must be an array" in capsys.readouterr().err
+    (in_tmp / "skillkit.toml").write_text("shared-sections = [3]\n")
+    assert main(["lint", "."]) == 2
+    assert "skillkit.toml:1: `shared-sections[0]` must be a string, not an integer" in (
+        capsys.readouterr().err
+    )
+    (in_tmp / "skillkit.toml").write_text('target = "viberun"\n')
+    assert main(["config", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["settings"]["shared-sections"] == {
+        "value": [
+            "Version freshness",
+            "Language/tooling preferences",
+            "Guardrails",
+            "Snapshot guidance",
+        ],
+        "source": "default",
+    }
+    (in_tmp / "skillkit.toml").write_text('shared-sections = ["Setup", "*"]\n')
+    assert main(["config", "--format", "json"]) == 0
+    shown = json.loads(capsys.readouterr().out)["settings"]["shared-sections"]
+    assert shown == {"value": ["Setup", "*"], "source": f"{in_tmp / 'skillkit.toml'}:1"}

@@ -468,13 +468,15 @@ def test_template_diagnostics(tmp_path: Path) -> None:
     run(session)
 
 
-# Two skills that share a section; the second's copy has one more line (SK601 on its line 8).
+# Two skills that share a section (the config says so); the second's copy has an edited line
+# (SK601 on its line 8).
+SHARED_LINE = "- Take a snapshot before risky changes, and name it after the change.\n"
 SHARED_SECTION = (
     "## Snapshot guidance\n"
-    "- Take a snapshot before risky changes, and name it after the change.\n"
+    f"{SHARED_LINE}"
     "- Ask the user before removing a service or restoring a snapshot.\n"
 )
-DRIFTED_LINE = "- Report the ref.\n"
+DRIFTED_SECTION = SHARED_SECTION.replace("before risky", "after risky")
 
 
 def _skill(name: str, section: str) -> str:
@@ -486,17 +488,19 @@ def _skill(name: str, section: str) -> str:
 
 SK601 = (
     "section `Snapshot guidance` has drifted from its copy in skills/alpha/SKILL.md:8 "
-    '(added "- Report the ref."); move it into a shared partial so that '
-    "the copies stay the same"
+    '("…Take a snapshot before risky changes, and…" there, "…Take a snapshot after risky '
+    'changes, and…" here); move it into a shared partial so that the copies stay the same'
 )
 
 
 def _drift_project(tmp_path: Path) -> tuple[Path, Path]:
     """A project (its config in tmp_path) of two skills under skills/, the second drifted."""
-    (tmp_path / "skillkit.toml").write_text('target = "spec"\n', encoding="utf-8")
+    (tmp_path / "skillkit.toml").write_text(
+        'target = "spec"\nshared-sections = ["Snapshot guidance"]\n', encoding="utf-8"
+    )
     alpha = tmp_path / "skills" / "alpha" / "SKILL.md"
     beta = tmp_path / "skills" / "beta" / "SKILL.md"
-    for path, section in ((alpha, SHARED_SECTION), (beta, SHARED_SECTION + DRIFTED_LINE)):
+    for path, section in ((alpha, SHARED_SECTION), (beta, DRIFTED_SECTION)):
         path.parent.mkdir(parents=True)
         path.write_text(_skill(path.parent.name, section), encoding="utf-8")
     return alpha, beta
@@ -542,9 +546,7 @@ def test_cross_skill_findings_on_open_and_save(
             )
         ]
         # Typing (no save) does not compare the skills again: the finding stays.
-        end = len(s.texts[uri].split("\n")) - 1
-        drop = _edit((end - 1, 0), (end, 0), "")
-        s.change(uri, [drop])
+        s.change(uri, [_edit((8, 0), (9, 0), SHARED_LINE)])
         assert s.texts[uri] == _skill("beta", SHARED_SECTION)
         assert [d.code for d in await s.diagnostics(uri)] == ["SK601"]
         # Saved with the shared text: the copies agree and the finding is gone.
@@ -560,7 +562,7 @@ def test_cross_skill_findings_use_the_editor_text_and_suppressions(tmp_path: Pat
 
     async def session(s: Session) -> None:
         # The drift is in the editor only: it is found all the same.
-        drifted = _skill("beta", SHARED_SECTION + DRIFTED_LINE)
+        drifted = _skill("beta", DRIFTED_SECTION)
         uri = s.open(beta, drifted)
         assert summary(await s.diagnostics(uri)) == [("SK601", 7, 0, 7, 20, SK601)]
         # A suppression comment covers it, as in `skillkit lint`.
@@ -621,15 +623,29 @@ def test_project_root_without_a_config(tmp_path: Path) -> None:
 
 
 @pytest.mark.needs_shared
-def test_cross_skill_findings_equal_lint_on_the_corpus(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cross_skill_findings_equal_lint_on_the_corpus(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Each corpus skill, as if open in the editor with its text on disk, gets exactly the SK6xx
-    findings `skillkit lint` run in the corpus folder reports for it (in its order)."""
+    findings `skillkit lint` run in the corpus folder reports for it (in its order). The corpus
+    is linted for viberun, with one more skill whose shared "Snapshot guidance" drifted."""
+    import shutil
+
     from skillkit.config import Resolver
     from skillkit.lint import check_skill, lint_paths
     from skillkit.lsp.project import project_findings
     from skillkit.parse import parse_text
-    from tests.helpers import CORPUS
+    from tests.helpers import CORPUS as SOURCE
 
+    CORPUS = tmp_path / "corpus"
+    shutil.copytree(SOURCE, CORPUS)
+    (CORPUS / "skillkit.toml").write_text('target = "viberun"\n', encoding="utf-8")
+    original = (CORPUS / "viberun" / "background-service" / "SKILL.md").read_text()
+    worker = CORPUS / "viberun" / "worker" / "SKILL.md"
+    worker.parent.mkdir()
+    worker.write_text(
+        original.replace("background-service", "worker").replace("note it", "say nothing of it")
+    )
     monkeypatch.chdir(CORPUS)
     resolver = Resolver()
     linted = lint_paths(
@@ -646,4 +662,4 @@ def test_cross_skill_findings_equal_lint_on_the_corpus(monkeypatch: pytest.Monke
             (d.code, d.span, d.message, d.severity) for d in expected
         ]
         compared += len(found)
-    assert compared >= 5  # the viberun skills' drifted copies
+    assert compared == 2  # web-service's Guardrails, worker's Snapshot guidance

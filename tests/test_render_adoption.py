@@ -177,3 +177,23 @@ def test_an_undefined_variable_in_a_helper_call_is_sk702_naming_it(
         1,
         f"templates/demo.md.j2:4:{column}: SK702 undefined: '{line}' is undefined",
     )
+
+
+def test_diff_without_check_previews_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _project(tmp_path)
+    assert render_cli(tmp_path, capsys, "--diff") == (
+        1,
+        "skills/demo/SKILL.md is missing\n"
+        "--- /dev/null\n"
+        "+++ b/skills/demo/SKILL.md\n"
+        "@@ -0,0 +1,6 @@\n"
+        + "".join(f"+{line}\n" for line in RENDERED.splitlines())
+        + "1 of 1 outputs out of date. Run `skillkit render` to update them.\n",
+    )
+    assert not (tmp_path / "skills").exists()
+    assert render_cli(tmp_path, capsys, "--diff", "--list") == (
+        2,
+        "skillkit: error: --diff and --list cannot be combined\n",
+    )

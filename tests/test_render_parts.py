@@ -84,9 +84,9 @@ def test_service_add_quotes_for_the_shell_and_pins_mise_tools() -> None:
     assert match(VRCTL, command.argv).problems == ()
 
 
-def test_service_add_without_cwd_or_mise() -> None:
-    assert vrctl.service_add("w", "/usr/bin/worker", cwd=None) == (
-        "vrctl service add w \\\n  --cmd /usr/bin/worker"
+def test_service_add_without_mise() -> None:
+    assert vrctl.service_add("w", "/usr/bin/worker") == (
+        "vrctl service add w \\\n  --cmd /usr/bin/worker \\\n  --cwd /home/viberun/app"
     )
 
 

@@ -175,7 +175,9 @@ def test_project_rule_findings_are_suppressed_with_and_without_cache(
         )
 
     write_skill(in_tmp, skill("one", ""), "one")
-    path = write_skill(in_tmp, skill("two", "- Report the snapshot ref to the user.\n"), "two")
+    write_skill(in_tmp, skill("three", ""), "three")
+    # The copy in two has drifted: "after" where the others say "before".
+    path = write_skill(in_tmp, skill("two", "").replace("before risky", "after risky"), "two")
     found = concise(capsys, "--select", "SK601,SK901", "--no-cache", ".")
     assert [line.split(": ")[1].split()[0] for line in found] == ["SK601"]
     file_name, line = found[0].split(":")[:2]

@@ -48,6 +48,7 @@ RACY_NS = 2_000_000_000
 # A skill folder with more sub-folders than this (a repository root that is also a skill) is not
 # cached: checking that nothing in it changed would cost more than linting the file.
 MAX_DEPENDENCY_FOLDERS = 64
+MAX_TEMPLATE_FILES = 1_000
 FACTS_SHARDS = 16
 SKIPPED_FOLDERS = frozenset({".git", ".hg", ".svn", "node_modules", "__pycache__", CACHE_FOLDER})
 
@@ -139,10 +140,37 @@ def _canonical(value: Any) -> Any:
     return ("other", type(value).__qualname__, repr(value))
 
 
+def _templates_state(settings: Settings) -> tuple[tuple[str, int, int], ...] | str | None:
+    """Each file of the render plan's templates folder with its size and mtime: SK601 reads
+    the render line map of the plan's outputs (which partial wrote which line), so a result
+    depends on the templates too. None when there is no plan; too many files to track give a
+    key of this run alone (nothing cached under it is used again)."""
+    if not settings.render:
+        return None
+    folder = settings.root / str(settings.render.get("templates", "templates"))
+    try:
+        if not folder.resolve().is_relative_to(settings.root.resolve()):
+            return None  # rendering refuses it (SK706): there is no line map to depend on
+    except (OSError, RuntimeError):
+        return None
+    found: list[tuple[str, int, int]] = []
+    for parent, folders, files in os.walk(folder):
+        folders.sort()
+        for name in sorted(files):
+            try:
+                stat = os.stat(os.path.join(parent, name))
+            except OSError:
+                continue
+            found.append((os.path.join(parent, name), stat.st_size, stat.st_mtime_ns))
+        if len(found) > MAX_TEMPLATE_FILES:
+            return f"untracked {os.getpid()} {time.time_ns()}"
+    return tuple(found)
+
+
 def settings_key(settings: Settings) -> str:
     """A stable hash of the settings in force (the folder config paths are relative to
-    included: `per-file-ignores` match against it)."""
-    text = repr((_canonical(settings), str(settings.root)))
+    included: `per-file-ignores` match against it), and of the render plan's templates."""
+    text = repr((_canonical(settings), str(settings.root), _templates_state(settings)))
     return digest(text.encode("utf-8", "surrogatepass")).hex()
 
 
@@ -535,8 +563,8 @@ class LintCache:
     ) -> list[Diagnostic]:
         """The findings of the project rules over `results` (those of the cache come without
         their facts), as `compute` would give them over every file's facts: the last run's
-        where no file's facts changed, else re-checked where they did (see
-        skillkit.cache_project); facts the cache lost are got by `relint`."""
+        where no file's facts changed, else checked again (see skillkit.cache_project); facts
+        the cache lost are got by `relint`."""
         digests: list[bytes | None] = []
         for result in results:
             if result.facts:
@@ -566,7 +594,7 @@ class LintCache:
         from skillkit.cache_project import project_findings
 
         return project_findings(
-            self, self._settings_key(settings), results, digests, facts_of, settings, compute
+            self, self._settings_key(settings), results, digests, facts_of, compute
         )
 
     def cached_facts(self, shown: str) -> tuple[tuple[str, Any], ...] | None:

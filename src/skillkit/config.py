@@ -210,6 +210,18 @@ def keys() -> dict[str, Key]:
             "required_sections",
             _codes,
         ),
+        "shared-sections": Key(
+            Spec(
+                "array",
+                "Section titles the skills share on purpose, compared by SK601 (`*`: any title "
+                "two skills carry word for word). Default: the target's (viberun: its policy "
+                "sections; other targets: `*`).",
+                items=Spec("string"),
+                default=None,
+            ),
+            "shared_sections",
+            _codes,
+        ),
         "guardrails": Key(
             Spec("array", "The team's own forbidden commands.", items=_GUARDRAIL, default=[]),
             "custom_guardrails",

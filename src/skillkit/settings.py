@@ -26,6 +26,9 @@ class Settings:
     # Guardrails (see skillkit.rules.guardrails): sections every skill must have, and the
     # team's own forbidden commands, each a mapping with `pattern`/`prefix`, `message`, `severity`.
     required_sections: tuple[str, ...] = ()
+    # Section titles that skills share on purpose, which SK601 compares ("*": any title two
+    # skills carry word for word); None: the target's (`Target.shared_sections`).
+    shared_sections: tuple[str, ...] | None = None
     custom_guardrails: tuple[Mapping[str, Any], ...] = ()
     max_file_bytes: int = 1_000_000
     # The `[render]` table as written; skillkit.render validates and reads it.

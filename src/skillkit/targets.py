@@ -204,6 +204,9 @@ class Target:
     # Sections a skill must have when it runs vrctl (title → why).
     required_sections_with_vrctl: tuple[str, ...] = ()
     discovery: tuple[str, ...] = ()
+    # The sections SK601 compares when the config names none (see `shared-sections`): "*" is
+    # any title that two skills carry word for word.
+    shared_sections: tuple[str, ...] = ("*",)
 
 
 TARGETS: dict[str, Target] = {
@@ -279,6 +282,14 @@ TARGETS: dict[str, Target] = {
         # user's consent.
         enables=frozenset({"SK302", "SK303", "SK304", "SK305"}),
         required_sections_with_vrctl=("Guardrails",),
+        # The policy sections every viberun skill carries, copied on purpose; the others
+        # (Workflow, templates, notes) are written for each skill.
+        shared_sections=(
+            "Version freshness",
+            "Language/tooling preferences",
+            "Guardrails",
+            "Snapshot guidance",
+        ),
         discovery=("~/.codex/skills", "~/.claude/skills", "~/.config/agents/skills"),
     ),
 }

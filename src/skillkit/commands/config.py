@@ -8,7 +8,7 @@ import sys
 from typing import Any
 
 from skillkit.commands.lint import add_config_arguments
-from skillkit.targets import TARGET_NAMES
+from skillkit.targets import TARGET_NAMES, get_target
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -36,6 +36,11 @@ def _values(settings: Any) -> dict[str, Any]:
         },
         "exclude": list(settings.exclude),
         "required-sections": list(settings.required_sections),
+        "shared-sections": list(
+            settings.shared_sections
+            if settings.shared_sections is not None
+            else get_target(settings.target).shared_sections
+        ),
         "guardrails": [dict(item) for item in settings.custom_guardrails],
         "max-file-bytes": settings.max_file_bytes,
         "render": dict(settings.render),

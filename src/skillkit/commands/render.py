@@ -31,7 +31,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     mode.add_argument("--list", action="store_true", help="print the plan and exit")
     parser.add_argument(
-        "--diff", action="store_true", help="with --check, print a unified diff of each change"
+        "--diff",
+        action="store_true",
+        help="write nothing; print a unified diff of each change (--check with the diffs)",
     )
     parser.add_argument(
         "--force", action="store_true", help="overwrite outputs that were edited by hand"
@@ -96,8 +98,12 @@ def run(args: argparse.Namespace) -> int:
             "README's Rendering section"
         )
     if args.list:
+        if args.diff:
+            raise UsageError("--diff and --list cannot be combined")
         sys.stdout.write(format_listing(plan_listing(plan)))
         return 0
+    # Like `lint --diff`: a preview writes nothing (it used to write, and show no diff).
+    args.check = args.check or args.diff
 
     try:
         result = render_plan(

@@ -298,6 +298,12 @@ class _Run:
         return output
 
     def render(self, output: Output) -> list[Diagnostic]:
+        failed = self.render_text(output)
+        return failed if failed else self.check_output(output)
+
+    def render_text(self, output: Output) -> list[Diagnostic]:
+        """Render the output into `output.text` and `output.origins`, unchecked; the findings
+        of a template or plan that fails (then `output.text` stays None)."""
         variant = output.variant
         head = ""
         variables = dict(variant.variables)
@@ -337,7 +343,7 @@ class _Run:
         head_origins = tuple(Origin(None, 0) for _ in range(head.count("\n")))
         output.text = head + rendered.text
         output.origins = head_origins + rendered.origins
-        return self.check_output(output)
+        return []
 
     def _with_origin(self, output: Output, diagnostic: Diagnostic) -> Diagnostic:
         line = diagnostic.span.line
@@ -506,10 +512,33 @@ class _Run:
             settings = replace(self.settings, target=output.variant.target)
             skill = parse_text(text, output.path)
             found = list(check_skill(skill, settings, output.display).diagnostics)
+            found += self._continued_inline_spans(skill, output.display)
         elif output.variant.kind == "script":
             found = self.check_script(output)
         ignore = output.variant.ignore
         return [self._with_origin(output, d) for d in found if d.code not in ignore]
+
+    def _continued_inline_spans(self, skill: Any, display: str) -> list[Diagnostic]:
+        """A ` \\` line continuation inside an inline span (a multi-line helper call between
+        backticks): Markdown joins the lines with the backslash left in, so the command the
+        reader copies is broken."""
+        found: list[Diagnostic] = []
+        for number, line in enumerate(skill.lines, start=1):
+            if number in skill.code_lines or not line.rstrip().endswith("\\"):
+                continue
+            if line.count("`") % 2 == 1:
+                found.append(
+                    _diagnostic(
+                        "SK703",
+                        display,
+                        Span.at(number, line.rfind("`") + 1),
+                        "impossible command: a command continued with ` \\` inside backticks; "
+                        'an inline span needs one line (call the helper with layout="one-line")',
+                        (),
+                        line,
+                    )
+                )
+        return found
 
     def check_script(self, output: Output) -> list[Diagnostic]:
         from skillkit.parse.shell import commands_of_text
@@ -564,6 +593,19 @@ def findings_with_text(
             continue
         outputs.append(OutputFindings(output.display, tuple(run.render(output))))
     return TemplateTextFindings(run.template_display(template), tuple(outputs))
+
+
+def rendered_outputs(plan: Plan, settings: Settings) -> list[Output]:
+    """Every output of the plan rendered in memory, with the template line of each output line
+    (the render line map), unchecked and unwritten; outputs that fail to render are left out.
+    What the cross-skill rule SK601 asks to know which lines came from one partial."""
+    run = _Run(plan, settings)
+    outputs: list[Output] = []
+    for variant in plan.variants:
+        resolved = run.resolve(variant)
+        if isinstance(resolved, Output) and not run.render_text(resolved):
+            outputs.append(resolved)
+    return outputs
 
 
 def changed_sources(output: Output, plan: Plan) -> list[str]:
@@ -753,15 +795,29 @@ def plan_listing(plan: Plan) -> list[dict[str, Any]]:
 
 
 def format_listing(rows: Sequence[Mapping[str, Any]]) -> str:
-    lines = []
+    """The plan as text: the variables every output shares once, then each output with what
+    sets it apart (its own variables)."""
+
+    def shown(value: Any) -> str:
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+    def listed(variables: Mapping[str, Any]) -> str:
+        return ", ".join(f"{printable(key)}={shown(value)}" for key, value in variables.items())
+
+    shared: dict[str, Any] = {}
+    if len(rows) > 1:
+        first = rows[0]["variables"]
+        shared = {
+            key: value
+            for key, value in first.items()
+            if all(key in row["variables"] and row["variables"][key] == value for row in rows)
+        }
+    lines = [f"every output: {printable(listed(shared))}\n"] if shared else []
     for row in rows:
-        variables = ", ".join(
-            f"{printable(key)}={json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)}"
-            for key, value in row["variables"].items()
-        )
+        own = {k: v for k, v in row["variables"].items() if k not in shared}
         output, template = printable(row["output"]), printable(row["template"])
         lines.append(
             f"{output}\n    template: {template}\n    target: {row['target']}"
-            f" ({row['kind']})\n    variables: {printable(variables) or '(none)'}\n"
+            f" ({row['kind']})\n    variables: {printable(listed(own)) or '(none of its own)'}\n"
         )
     return "".join(lines)

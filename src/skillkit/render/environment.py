@@ -32,7 +32,14 @@ from jinja2.environment import Environment
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
-from skillkit.render.helpers import APP_DIR, VRCTL_HELPERS, HelperError, shell_quote
+from skillkit.render.helpers import (
+    APP_DIR,
+    CRON_HELPERS,
+    MISE_HELPERS,
+    VRCTL_HELPERS,
+    HelperError,
+    shell_quote,
+)
 
 
 @dataclass(frozen=True)
@@ -123,6 +130,8 @@ def make_environment(templates: Path, root: Path | None = None) -> SandboxedEnvi
     )
     env.filters["shell_quote"] = shell_quote
     env.globals["vrctl"] = VRCTL_HELPERS
+    env.globals["mise"] = MISE_HELPERS
+    env.globals["cron"] = CRON_HELPERS
     env.globals["app_dir"] = APP_DIR
     return env
 

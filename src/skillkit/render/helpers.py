@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 from jinja2 import Undefined
 
 from skillkit.model import Span, Token
-from skillkit.tools import VRCTL, match
+from skillkit.tools import matched_programs
 
 APP_DIR = "/home/viberun/app"
 INDENT = "  "
@@ -31,6 +31,7 @@ _PLACEHOLDER_IN_WORD = re.compile(r"<[^<>\s]+>")
 # or hide the service (vrctl.md).
 _SERVICE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _ENV_KEY = re.compile(r"^[A-Za-z0-9_]+$")
+_VARIABLE = re.compile(r"\$\{?[A-Za-z_][A-Za-z0-9_]*\}?")
 _MISE_TOOL = re.compile(r"^[A-Za-z0-9][^\s]*$")
 
 
@@ -126,11 +127,15 @@ def _service_name(name: object) -> str:
     return text
 
 
-def _cwd(cwd: object) -> str | None:
+def _cwd(cwd: object, service: str) -> str:
     if cwd is _APP_DIR_DEFAULT:
         return APP_DIR
     if cwd is None:
-        return None
+        # Without --cwd the process runs in the service folder, which lint warns about (SK410).
+        raise HelperError(
+            f"cwd=none leaves out --cwd, so the process would run in the service folder "
+            f"(~/.local/services/{service}); give the folder it runs in (default {APP_DIR})"
+        )
     text = _no_newline(_text(cwd, "cwd"), "cwd")
     if not is_placeholder(text) and not text.startswith("/"):
         raise HelperError(
@@ -172,6 +177,12 @@ def _env(env: object) -> list[str]:
             )
         if not value:
             raise HelperError(f"env {key} has an empty value; vrctl refuses `--env {key}=`")
+        variable = _VARIABLE.search(value)
+        if variable:
+            raise HelperError(
+                f"env {key} holds `{variable.group(0)}`: vrctl stores env values literally, so "
+                "the program would get it as written, not its value; write the value itself"
+            )
         out.append(f"{key}={_no_newline(value, f'env {key}')}")
     return out
 
@@ -190,7 +201,8 @@ def _mise_tools(mise: object) -> list[str] | None:
 
 
 def _check(groups: Sequence[Sequence[str]]) -> None:
-    """Match the built words against the vrctl grammar: the helpers and lint share one truth."""
+    """Match the built words against their tool's grammar (and of every program it runs, as a
+    `mise exec ... --` wraps one): the helpers and lint share one truth."""
     tokens: list[Token] = []
     column = 1
     for group in groups:
@@ -202,24 +214,51 @@ def _check(groups: Sequence[Sequence[str]]) -> None:
                     raw,
                     Span.at(1, column, len(raw)),
                     quoted=raw != text,
-                    placeholder=is_placeholder(text),
+                    placeholder=is_placeholder(text) or text == ELLIPSIS,
                     has_placeholder=has_placeholder(text),
                 )
             )
             column += len(raw) + 1
-    invocation = match(VRCTL, tokens)
-    if invocation.problems:
-        built = " ".join(token.raw for token in tokens)
-        raise HelperError(
-            f"`{built}` is not a valid vrctl command: {invocation.problems[0].message}"
-        )
+    for argv, invocation in matched_programs(tokens):
+        if invocation is not None and invocation.problems:
+            built = " ".join(token.raw for token in tokens)
+            raise HelperError(
+                f"`{built}` is not a valid {argv[0].text} command: {invocation.problems[0].message}"
+            )
 
 
-def _format(groups: Sequence[Sequence[str]]) -> str:
-    """The head on the first line, each later group on its own line after ` \\`."""
+LAYOUTS = ("lines", "one-line", "grouped")
+ELLIPSIS = "..."  # an item of args: "more arguments", written bare (`--arg <arg> ...`)
+
+
+def _layout(layout: object) -> str:
+    if layout not in LAYOUTS:
+        raise HelperError(f"layout must be one of {', '.join(LAYOUTS)}, not {layout!r}")
+    return str(layout)
+
+
+def _format(groups: Sequence[Sequence[str]], layout: str = "lines") -> str:
+    """The head on the first line, each later group on its own line after ` \\`; with
+    `one-line`, every word on one line (what an inline span in backticks needs)."""
     _check(groups)
     lines = [" ".join(_word(word) for word in group) for group in groups]
+    if layout == "one-line":
+        return " ".join(lines)
     return f" \\\n{INDENT}".join(lines)
+
+
+def _arg_groups(words: Sequence[str], together: bool) -> list[list[str]]:
+    """`--arg WORD` for each word, a bare `...` after the word before it; one group a word, or
+    (`together`) one group for all."""
+    groups: list[list[str]] = []
+    for word in words:
+        if word == ELLIPSIS and groups:
+            groups[-1].append(ELLIPSIS)
+        else:
+            groups.append(["--arg", word])
+    if together and groups:
+        return [[word for group in groups for word in group]]
+    return groups
 
 
 class VrctlHelpers:
@@ -235,9 +274,13 @@ class VrctlHelpers:
         env: object = None,
         mise: object = False,
         no_start: bool = False,
+        layout: object = "lines",
     ) -> str:
-        """`vrctl service add`, one flag a line; with `mise`, the executable runs through
-        `mise exec -C <cwd> [TOOL@VERSION]... --` so the service gets the project's toolchain."""
+        """`vrctl service add`; with `mise`, the executable runs through
+        `mise exec -C <cwd> [TOOL@VERSION]... --` so the service gets the project's toolchain.
+        `layout`: "lines" (one flag a line), "grouped" (the program's words on one line; mise's
+        `-C <dir>` on its own), "one-line" (for an inline span). An `args` item `...` is written
+        bare, for "more arguments"."""
         service = _service_name(name)
         executable = _no_newline(_text(cmd, "cmd"), "cmd")
         if not executable or any(char.isspace() for char in executable):
@@ -245,25 +288,27 @@ class VrctlHelpers:
                 f"cmd {executable!r} must be one executable without whitespace; pass its "
                 "arguments in args (vrctl runs --cmd with exec, no shell)"
             )
+        shape = _layout(layout)
         words = _args(args)
-        directory = _cwd(cwd)
+        directory = _cwd(cwd, service)
         env_pairs = _env(env)
         tools = _mise_tools(mise)
         groups: list[list[str]] = [["vrctl", "service", "add", service]]
+        program = words
         if tools is None:
             groups.append(["--cmd", executable])
         else:
             groups += [["--cmd", "mise"], ["--arg", "exec"]]
-            if directory is not None:
-                groups.append(["--arg", "-C", "--arg", directory])
+            groups.append(["--arg", "-C", "--arg", directory])
             groups += [["--arg", tool] for tool in tools]
-            groups += [["--arg", "--"], ["--arg", executable]]
-        groups += [["--arg", word] for word in words]
-        if directory is not None:
-            groups.append(["--cwd", directory])
+            groups.append(["--arg", "--"])
+            program = [executable, *words]
+        groups += _arg_groups(program, together=shape == "grouped")
+        groups.append(["--cwd", directory])
         groups += [["--env", pair] for pair in env_pairs]
         if no_start:
             groups.append(["--no-start"])
+        return _format(groups, shape)
         return _format(groups)
 
     def _simple(self, verb: str, name: object) -> str:
@@ -312,6 +357,40 @@ class VrctlHelpers:
         return _format([["vrctl", "host", "snapshots"]])
 
     @_arguments_defined
+    @_arguments_defined
+    def host_branch_list(self) -> str:
+        return _format([["vrctl", "host", "branch", "list"]])
+
+    @_arguments_defined
+    def host_branch_create(
+        self, name: object, attach: bool = False, allow_existing: bool = False
+    ) -> str:
+        words = ["vrctl", "host", "branch", "create", _service_name(name)]
+        words += ["--attach"] if attach else []
+        words += ["--allow-existing"] if allow_existing else []
+        return _format([words])
+
+    @_arguments_defined
+    def host_branch_delete(self, name: object, attach: bool = False) -> str:
+        words = ["vrctl", "host", "branch", "delete", _service_name(name)]
+        return _format([words + (["--attach"] if attach else [])])
+
+    @_arguments_defined
+    def host_branch_apply(self, name: object = None, attach: bool = False) -> str:
+        words = ["vrctl", "host", "branch", "apply"]
+        if name is not None:
+            words.append(_service_name(name))
+        return _format([words + (["--attach"] if attach else [])])
+
+    @_arguments_defined
+    def host_attach(self, app: object, shell: bool = False) -> str:
+        words = ["vrctl", "host", "attach", _service_name(app)]
+        return _format([words + (["--shell"] if shell else [])])
+
+    @_arguments_defined
+    def host_urls(self, mode: object) -> str:
+        return _format([["vrctl", "host", "urls", _text(mode, "the urls mode")]])
+
     def host_restore(self, ref: object) -> str:
         text = _text(ref, "the snapshot ref")
         if not is_placeholder(text) and (text != "latest" and ("/" in text or ":" in text)):
@@ -322,3 +401,82 @@ class VrctlHelpers:
 
 
 VRCTL_HELPERS = VrctlHelpers()
+
+
+class MiseHelpers:
+    """The `mise` object templates see: `mise.exec(...)`."""
+
+    @_arguments_defined
+    def exec(
+        self,
+        cmd: object,
+        args: object = (),
+        dir: object = _APP_DIR_DEFAULT,
+        tools: object = (),
+        layout: object = "one-line",
+    ) -> str:
+        """`mise exec -C DIR [TOOL@VERSION]... -- CMD ARGS...`, one line by default (a crontab
+        line, an inline span); `dir=none` leaves out `-C`."""
+        shape = _layout(layout)
+        executable = _no_newline(_text(cmd, "cmd"), "cmd")
+        if not executable or any(char.isspace() for char in executable):
+            raise HelperError(f"cmd {executable!r} must be one executable without whitespace")
+        words = ["mise", "exec"]
+        if dir is not None:
+            folder = APP_DIR if dir is _APP_DIR_DEFAULT else _no_newline(_text(dir, "dir"), "dir")
+            if not is_placeholder(folder) and not folder.startswith("/"):
+                raise HelperError(f"dir {folder!r} is not an absolute path")
+            words += ["-C", folder]
+        words += _mise_tools(tools if tools != () else False) or []
+        groups = [words, ["--", executable, *_args(args)]]
+        return _format(groups, "one-line" if shape == "grouped" else shape)
+
+
+# A crontab schedule: five fields, or one of cron's @ macros.
+_CRON_MACROS = frozenset(
+    {"@reboot", "@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"}
+)
+_CRON_FIELD = re.compile(r"^[0-9A-Za-z*/,\-]+$")
+
+
+class CronHelpers:
+    """The `cron` object templates see: `cron.line(schedule, command, log=...)`."""
+
+    @_arguments_defined
+    def line(self, schedule: object, command: object, log: object = None) -> str:
+        """One crontab line: the schedule, the command (a string such as `mise.exec(...)`
+        returns, or a list of words to quote), and with `log` its output appended to that file
+        (`>> LOG 2>&1`). The command is checked with lint's grammars."""
+        from skillkit.parse.shell import commands_of_text
+
+        when = _no_newline(_text(schedule, "schedule"), "schedule").strip()
+        fields = when.split()
+        if not (
+            (len(fields) == 1 and fields[0] in _CRON_MACROS)
+            or (len(fields) == 5 and all(_CRON_FIELD.match(field) for field in fields))
+        ):
+            raise HelperError(
+                f"schedule {when!r} is not five crontab fields or an @ macro (@daily, ...)"
+            )
+        if isinstance(command, str):
+            text = _no_newline(command, "command")
+        else:
+            text = " ".join(_word(word) for word in _args(command, "command"))
+        if not text.strip():
+            raise HelperError("the cron command is empty")
+        if "\\\n" in text or "\n" in text:
+            raise HelperError('the cron command must be one line (use layout="one-line")')
+        if log is not None:
+            target = _no_newline(_text(log, "log"), "log")
+            if not is_placeholder(target) and not target.startswith("/"):
+                # A quoted `~` is not expanded, and a relative path is cron's $HOME.
+                raise HelperError(f"log {target!r} is not an absolute path")
+            text += f" >> {_word(target)} 2>&1"
+        line = f"{' '.join(fields)} {text}"
+        for found in commands_of_text(line):
+            _check([[token.text for token in found.argv]])
+        return line
+
+
+MISE_HELPERS = MiseHelpers()
+CRON_HELPERS = CronHelpers()

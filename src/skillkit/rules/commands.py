@@ -208,6 +208,28 @@ def env_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
 
 
 @rule(
+    "SK418",
+    "env-not-expanded",
+    Severity.ERROR,
+    "`--env` holds `$NAME` that reaches vrctl as written (single-quoted or escaped).",
+    "vrctl exports env values literally, with no `$VAR` expansion at run time "
+    "(`../shared/docs/vrctl.md`), so `--env 'PATH=$HOME/bin:$PATH'` gives the service a PATH "
+    "that is those characters and it finds no program. Unquoted or double-quoted, the shell "
+    "expands the name when the command runs, and vrctl stores the value.",
+    bad=_block(
+        "vrctl service add web --cmd node --arg server.ts --cwd /home/viberun/app "
+        "--env 'PATH=$HOME/.local/bin:$PATH'"
+    ),
+    good=_block(
+        "vrctl service add web --cmd node --arg server.ts --cwd /home/viberun/app "
+        "--env PATH=/home/viberun/.local/bin:/usr/bin:/bin"
+    ),
+)
+def env_not_expanded(skill: Skill, context: Context) -> Iterator[Finding]:
+    yield from _report(skill, "literal-env")
+
+
+@rule(
     "SK409",
     "cwd-relative",
     Severity.ERROR,

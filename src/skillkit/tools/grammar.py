@@ -166,7 +166,8 @@ class GrammarProblem:
     # unknown-subcommand, missing-subcommand, unknown-flag, flag-before-command,
     # flag-after-command, missing-value, repeated-flag, missing-flag, too-many-arguments,
     # missing-argument, bad-choice, missing-separator, missing-command, and for a value of the
-    # wrong kind: not-a-number, relative-path, bad-env, unsafe-name, bad-ref, whitespace.
+    # wrong kind: not-a-number, relative-path, bad-env, literal-env, unsafe-name, bad-ref,
+    # whitespace.
     kind: str
     message: str
     span: Span
@@ -230,6 +231,36 @@ def _suggest(word: str, options: Sequence[str]) -> str:
     return f"; did you mean `{close[0]}`?" if close else ""
 
 
+_VARIABLE = re.compile(r"\$\{?[A-Za-z_][A-Za-z0-9_]*\}?")
+
+
+def literal_variable(raw: str) -> str | None:
+    """The first `$NAME` (or `${NAME}`) that the shell passes on as written: inside single
+    quotes, or escaped (`\\$HOME`). An unquoted or double-quoted one is expanded by the shell
+    before the program sees it."""
+    state = ""  # "", "'" or '"'
+    index = 0
+    while index < len(raw):
+        char = raw[index]
+        if state == "'":
+            found = _VARIABLE.match(raw, index) if char == "$" else None
+            if found:
+                return found.group(0)
+            if char == "'":
+                state = ""
+        elif char == "\\":
+            found = _VARIABLE.match(raw, index + 1)
+            if found:
+                return found.group(0)
+            index += 1
+        elif char == "'" and state == "":
+            state = "'"
+        elif char == '"':
+            state = "" if state == '"' else '"'
+        index += 1
+    return None
+
+
 def check_value(kind: ValueKind, token: Token, shown: str) -> tuple[str, str] | None:
     """(problem kind, message) when the word is not a value of this kind, else None.
 
@@ -237,6 +268,14 @@ def check_value(kind: ValueKind, token: Token, shown: str) -> tuple[str, str] | 
     every kind; inside a word, each placeholder counts as one ordinary character, so that
     `<repo>:<tag>` is still a ref with a `:`.
     """
+    if kind == "env" and "$" in token.raw:
+        variable = literal_variable(token.raw)
+        if variable is not None:
+            return (
+                "literal-env",
+                f"`{shown} {token.text}`: vrctl stores env values literally, so the program "
+                f"gets `{variable}` as written, not its value; write the value itself",
+            )
     if kind == "any" or token.placeholder or is_dynamic(token):
         return None
     text = token.text
