@@ -222,22 +222,39 @@ def test_unreachable_skill(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("line", "message"),
+    ("line", "severity", "message"),
     [
-        ("context: forked", "`context` accepts only `fork`; not `forked`"),
-        ("context: true", "`context` accepts only `fork`; not `true`"),
+        # Any `context` but `fork` leaves the skill inline, as no `context` does: a warning
+        # (a real skill writes `context: inline` and means it).
+        (
+            "context: forked",
+            "warning",
+            "`context` has an effect only as `fork`; with `forked` the skill runs inline, as "
+            "without the field",
+        ),
+        (
+            "context: inline",
+            "warning",
+            "`context` has an effect only as `fork`; with `inline` the skill runs inline, as "
+            "without the field",
+        ),
         (
             "effort: extreme",
+            "error",
             "`effort` accepts one of `low`, `medium`, `high`, `xhigh`, `max`; not `extreme`",
         ),
-        ("shell: zsh", "`shell` accepts one of `bash`, `powershell`; not `zsh`"),
-        ("paths: {a: b}", "`paths` must be a string or a list of strings, not a mapping"),
-        ('agent: ""', "`agent` is empty; name a subagent or drop the field"),
+        ("shell: zsh", "error", "`shell` accepts one of `bash`, `powershell`; not `zsh`"),
+        (
+            "paths: {a: b}",
+            "error",
+            "`paths` must be a string or a list of strings, not a mapping",
+        ),
+        ('agent: ""', "error", "`agent` is empty; name a subagent or drop the field"),
     ],
 )
-def test_field_values(tmp_path: Path, line: str, message: str) -> None:
+def test_field_values(tmp_path: Path, line: str, severity: str, message: str) -> None:
     codes = found(tmp_path, HEAD + line + "\n" + BODY)
-    assert [(c[0], c[1], c[2], c[4]) for c in codes] == [("SK142", "error", 4, message)]
+    assert [(c[0], c[1], c[2], c[4]) for c in codes] == [("SK142", severity, 4, message)]
 
 
 @pytest.mark.parametrize(

@@ -140,9 +140,11 @@ def skill_unreachable(skill: Skill, context: Context) -> Iterator[Finding]:
     "`xhigh`, `max`; `shell` `bash` or `powershell`; `when_to_use`, `argument-hint`, `agent` "
     "and `model` are strings; `paths`, `arguments`, `allowed-tools` and `disallowed-tools` a "
     "string or a list of strings. A value outside the documented choices is an error: the "
-    "setting does not do what the author meant. A list or mapping where a string is documented "
-    "is a warning: Claude Code tolerates the unquoted `argument-hint: [issue-number]` of many "
-    "real skills (a YAML list; anthropics/claude-code#22161), but other readers reject it "
+    "setting does not do what the author meant; for `context` a warning, as any value but "
+    "`fork` leaves the skill inline, as no value does. A list or mapping where a string is "
+    "documented is a warning: Claude Code tolerates the unquoted "
+    "`argument-hint: [issue-number]` of many real skills (a YAML list; "
+    "anthropics/claude-code#22161), but other readers reject it "
     "(GitHub Copilot CLI 1.0.65 drops such a skill); quoting it is the fix.",
     bad=Example(HEAD + "context: forked\n" + BODY, target=CC),
     good=Example(HEAD + "context: fork\n" + BODY, target=CC),
@@ -160,6 +162,16 @@ def field_value_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
             if value.kind != "str" or value.text.strip() not in choices:
                 listed = ", ".join(f"`{choice}`" for choice in choices)
                 only = "only" if len(choices) == 1 else "one of"
+                if item.key == "context":
+                    # Claude Code acts on `fork` alone; any other value leaves the skill inline,
+                    # which is what a skill without the field does: nothing breaks but the intent.
+                    yield Finding(
+                        value.span,
+                        f"`context` has an effect only as `fork`; with {_shown(value)} the skill "
+                        "runs inline, as without the field",
+                        severity=Severity.WARNING,
+                    )
+                    continue
                 yield Finding(
                     value.span, f"`{item.key}` accepts {only} {listed}; not {_shown(value)}"
                 )
