@@ -683,6 +683,8 @@ NO_TRIGGER = '`description` says what the skill does but not when to use it (add
         "Help run a long-lived background process under vrctl.",  # the seed
         "Helps you run a long-lived background process under vrctl.",
         "Toolkit for testing local web applications, while capturing screenshots.",
+        # Mostly Latin letters, a few CJK words: still read as English.
+        "Formats CSV files (表格) for exports from spreadsheets.",
     ],
 )
 def test_what_without_when_gets_sk122(tmp_path: Path, description: str) -> None:
@@ -700,6 +702,10 @@ def test_what_without_when_gets_sk122(tmp_path: Path, description: str) -> None:
         "Checks a CSV file before it is imported into the database.",
         "Formats CSV files if the user pastes a table that will not load.",
         "Formats CSV files. This skill should be used when a table will not load.",
+        "Use in long spreadsheet sessions to keep exports tidy.",
+        # Written in Chinese and Japanese: "when asked to write ...", "call it when ...".
+        "当被要求整理、校验或转换任何形式的CSV文件或从电子表格导出的表格时使用此技能。",
+        "表計算ソフトから書き出したCSVファイルを整えたい時、列の型を確かめたい時に呼ぶ。",
     ],
 )
 def test_a_description_that_says_when_passes_sk122(tmp_path: Path, description: str) -> None:

@@ -523,11 +523,19 @@ def description_too_short(skill: Skill, context: Context) -> Iterator[Finding]:
 # none can start.)
 _TRIGGER = re.compile(
     r"\b(?=[abdfituw])"
-    r"(when|whenever|if (?:the )?(?:user|you)|use (?:this|it)\b|use (?:for|to|with|on)\b"
+    r"(when|whenever|if (?:the )?(?:user|you)|use (?:this|it)\b|use (?:for|to|with|on|in)\b"
     r"|used (?:for|to|when)|useful (?:for|when)|triggers?\b"
     r"|for (?:tasks|requests|questions|work)|asks?\b|before|after|during|invoke)",
     re.IGNORECASE,
 )
+
+
+def _mostly_latin(text: str) -> bool:
+    """Whether most letters of `text` are Latin: the trigger phrases are English, and a
+    description in Chinese or Japanese ("...時に呼ぶ") says when in words this rule cannot read."""
+    letters = [char for char in text if char.isalpha()]
+    latin = sum(1 for char in letters if char < "\u0250")
+    return latin * 2 >= len(letters)
 
 
 @rule(
@@ -550,7 +558,7 @@ def description_no_trigger(skill: Skill, context: Context) -> Iterator[Finding]:
     item, text = seen
     if _string_field(skill, "when_to_use") is not None and context.target.reads_when_to_use:
         return  # `when_to_use` says when, by definition
-    if text.strip() and not _TRIGGER.search(text):
+    if text.strip() and not _TRIGGER.search(text) and _mostly_latin(text):
         yield Finding(
             item.value.span,
             '`description` says what the skill does but not when to use it (add "Use when ...")',
