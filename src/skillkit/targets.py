@@ -279,8 +279,8 @@ TARGETS: dict[str, Target] = {
         short_description_limit=500,
         # The viberun skills' own policies: vrctl owns the supervisor, uv owns Python
         # environments, TypeScript only, and destructive commands only with a snapshot or the
-        # user's consent.
-        enables=frozenset({"SK302", "SK303", "SK304", "SK305"}),
+        # user's consent; and competing descriptions (SK603), tuned on the viberun skills.
+        enables=frozenset({"SK302", "SK303", "SK304", "SK305", "SK603"}),
         required_sections_with_vrctl=("Guardrails",),
         # The policy sections every viberun skill carries, copied on purpose; the others
         # (Workflow, templates, notes) are written for each skill.

@@ -404,7 +404,10 @@ register(
         "Anthropic's or OpenAI's skills. Compared within one plugin, `.claude` folder or folder "
         "of skills; each skill against at most 20 others sharing its rarer words. Outputs "
         "that `skillkit render` makes from one template (variants per language or client) are "
-        "not compared with each other.",
+        "not compared with each other. Off by default (on for `--target viberun`, or with "
+        "`extend-select`): on skills from the wild, sibling skills of one author that share "
+        "boilerplate (`ALWAYS use this skill when ...`) and serve distinct tasks read as alike.",
+        default=False,
         bad=Example(
             _demo("demo", "Run a long-lived background process under vrctl."),
             files={
