@@ -530,12 +530,17 @@ _TRIGGER = re.compile(
 )
 
 
+# A word of Latin letters; a word of another alphabet; one ideograph, kana or hangul syllable
+# (scripts without spaces: each character stands for about a word).
+_LATIN_WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+")
+_OTHER_WORD = re.compile(r"[\u0370-\u2dff\ua640-\ua6ff]+|[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
 def _mostly_latin(text: str) -> bool:
-    """Whether most letters of `text` are Latin: the trigger phrases are English, and a
-    description in Chinese or Japanese ("...時に呼ぶ") says when in words this rule cannot read."""
-    letters = [char for char in text if char.isalpha()]
-    latin = sum(1 for char in letters if char < "\u0250")
-    return latin * 2 >= len(letters)
+    """Whether most words of `text` are in Latin letters: the trigger phrases are English, and a
+    description in Japanese ("...時に呼ぶ"), Chinese or Russian says when in words this rule
+    cannot read, even with Latin names (`issue`, `status`) among them."""
+    return len(_LATIN_WORD.findall(text)) >= len(_OTHER_WORD.findall(text))
 
 
 @rule(
