@@ -24,8 +24,13 @@ FAMILIES = ("SK3", "SK4", "SK6")
 VIBERUN = CORPUS / "viberun"
 
 
+# The skill-set rules (listing budget, competing triggers) read descriptions, not commands:
+# tests/test_listing.py pins them on the corpus.
+SKILL_SET_RULES = ("SK602", "SK603")
+
+
 def _ours(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
-    return [d for d in diagnostics if d.code.startswith(FAMILIES)]
+    return [d for d in diagnostics if d.code.startswith(FAMILIES) and d.code not in SKILL_SET_RULES]
 
 
 def _pinned(folder: Path, target: str) -> list[tuple[str, str, int, str]]:

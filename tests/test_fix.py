@@ -98,7 +98,9 @@ def lint_calls(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
 def _tidy_and_clean(root: Path) -> tuple[Path, Path]:
     """A skill with one safe fix (its name) and one with none."""
     fixed = write_skill(root, f"---\nname: other\n{GOOD_DESCRIPTION}\n---\n\n# Demo\n", "tidy")
-    clean = write_skill(root, f"---\nname: clean\n{GOOD_DESCRIPTION}\n---\n\n# Demo\n", "clean")
+    # (Another description: two skills with one description compete, SK603.)
+    other = "description: Fills PDF forms. Use when the user has a PDF form to complete."
+    clean = write_skill(root, f"---\nname: clean\n{other}\n---\n\n# Demo\n", "clean")
     return fixed, clean
 
 

@@ -198,7 +198,9 @@ def test_template_in_a_project_without_config_then_render_and_lint(tmp_path: Pat
         f"  short-description: Csv tools\n---\n\n{TEMPLATE_BODY}"
     )
     for target in TARGET_NAMES:
-        result = lint_paths([tmp_path / "skills"], Settings(target=target))
+        # Both skills still hold the scaffold's placeholder description, so that they compete
+        # (SK603) is true until their authors write them; each skill itself is clean.
+        result = lint_paths([tmp_path / "skills"], Settings(target=target, ignore=("SK603",)))
         assert [(d.path, d.code, d.message) for d in result.diagnostics] == [], target
         assert len(result.files) == 2
 

@@ -94,9 +94,15 @@ def test_token_table_on_stderr(tmp_path: Path, capsys: pytest.CaptureFixture[str
     body_tokens = estimate_tokens(body.removesuffix("\n"))
     assert body_tokens == 127  # 507 characters / 4, rounded up
     lines = captured.err.splitlines()
-    assert lines[1] == "skill  metadata    body  (estimated tokens)"
-    assert lines[2].split() == ["demo", str(metadata), str(body_tokens)]
+    assert lines[1] == "skill  metadata    body  (estimated tokens)  listing  share"
+    # The listing entry: `- demo: Does it. Use when asked.` (4 + 4 + 24 characters) of the
+    # 8,000 of Claude Code's default budget.
+    assert lines[2].split() == ["demo", str(metadata), str(body_tokens), "32", "0%"]
     assert lines[3].split()[:3] == ["total", str(metadata), str(body_tokens)]
+    assert lines[4] == (
+        "listing: 32 characters in Claude Code's skill listing, 0% of its default budget of "
+        "8,000 (1% of a 200k-token context; past it descriptions are shortened: SK602)"
+    )
 
 
 def test_json_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -117,6 +123,7 @@ def test_json_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
                 .removesuffix("\n</available_skills>")
             ),
             "body_tokens": 1,
+            "listing_chars": 32,
         }
     ]
     assert document["problems"] == []

@@ -232,7 +232,6 @@ def test_unreachable_skill(tmp_path: Path) -> None:
         ),
         ("shell: zsh", "`shell` accepts one of `bash`, `powershell`; not `zsh`"),
         ("paths: {a: b}", "`paths` must be a string or a list of strings, not a mapping"),
-        ("when_to_use: [a, b]", "`when_to_use: [a, b]` is a YAML list, not a string; quote it"),
         ('agent: ""', "`agent` is empty; name a subagent or drop the field"),
     ],
 )
@@ -266,6 +265,11 @@ def test_an_unquoted_argument_hint_list_is_quoted_by_the_fix(tmp_path: Path) -> 
         diagnostic.message
         == "`argument-hint: [issue-number]` is a YAML list, not a string; quote it"
     )
+    # Claude Code reads it leniently; other readers get a list: a warning.
+    assert diagnostic.severity is Severity.WARNING
+    assert found(tmp_path, HEAD + "when_to_use: {a: b}\n" + BODY) == [
+        ("SK142", "warning", 4, 14, "`when_to_use` must be a string, not a mapping")
+    ]
     assert diagnostic.fix is not None
     assert (
         apply_edits(text, diagnostic.fix.edits) == HEAD + 'argument-hint: "[issue-number]"\n' + BODY
@@ -514,3 +518,99 @@ def test_claude_code_takes_a_long_description_and_cuts_the_listing(tmp_path: Pat
     ]
     hidden = text.replace(BODY, "disable-model-invocation: true\n" + BODY)
     assert found(tmp_path, hidden) == []
+
+
+# SK150: Codex's agents/openai.yaml sidecar
+
+
+def sidecar_findings(
+    tmp_path: Path, sidecar: str, files: Mapping[str, str] | None = None
+) -> list[tuple[str, str]]:
+    all_files = {"agents/openai.yaml": sidecar, **(files or {})}
+    diagnostics = lint_text(
+        tmp_path, HEAD + BODY, target="codex", select=("SK150",), files=all_files
+    )
+    assert all(d.span == Span.at(1) for d in diagnostics)
+    return [(d.severity.label, d.message) for d in diagnostics]
+
+
+def test_a_valid_sidecar(tmp_path: Path) -> None:
+    sidecar = (
+        'interface:\n  display_name: "CSV Tools"\n  short_description: "Tidy and check CSV files '
+        'quickly"\n  icon_small: "./assets/small.svg"\n  icon_large: assets/large.png\n'
+        '  brand_color: "#3B82F6"\n  default_prompt: "Use $demo to tidy data.csv"\n'
+        "  homepage: https://example.com\npolicy:\n  allow_implicit_invocation: false\n"
+        "dependencies:\n  tools:\n    - type: mcp\n      value: github\n"
+    )
+    icons = {"assets/small.svg": "<svg/>", "assets/large.png": "png"}
+    assert sidecar_findings(tmp_path, sidecar, icons) == []
+
+
+def test_sidecar_values_codex_drops(tmp_path: Path) -> None:
+    sidecar = (
+        'interface:\n  display_name: ""\n  short_description: "Tidy"\n'
+        '  icon_small: "./assets/x.png"\n  icon_large: "../logo.svg"\n  brand_color: blue\n'
+        '  defualt_prompt: "x"\n  default_prompt: "' + "p" * 1025 + '"\n'
+    )
+    assert sidecar_findings(tmp_path, sidecar) == [
+        ("warning", "agents/openai.yaml:2: `interface.display_name` is empty; Codex ignores it"),
+        (
+            "info",
+            "agents/openai.yaml:3: `interface.short_description` is 4 characters long; Codex's "
+            "guidance for the picker is 25-64",
+        ),
+        (
+            "warning",
+            "agents/openai.yaml:4: `interface.icon_small: ./assets/x.png` names a file that does "
+            "not exist in the skill folder",
+        ),
+        (
+            "warning",
+            "agents/openai.yaml:5: `interface.icon_large: ../logo.svg` leaves the skill folder "
+            "(`..`); Codex ignores it",
+        ),
+        (
+            "warning",
+            "agents/openai.yaml:6: `interface.brand_color: blue` is not a `#RRGGBB` colour; Codex "
+            "ignores it",
+        ),
+        (
+            "warning",
+            "agents/openai.yaml:7: unknown key `interface.defualt_prompt`; did you mean "
+            "`default_prompt`?",
+        ),
+        (
+            "warning",
+            "agents/openai.yaml:8: `interface.default_prompt` is 1,025 characters long; Codex "
+            "ignores one over 1,024",
+        ),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sidecar", "message"),
+    [
+        (
+            "policy:\n  allow_implicit_invocation: 'false'\n",
+            "agents/openai.yaml:2: `policy.allow_implicit_invocation` must be `true` or `false`, "
+            'not the string "false"; Codex ignores the whole file',
+        ),
+        (
+            "interface:\n  display_name: [a]\n",
+            "agents/openai.yaml:2: `interface.display_name` must be a string, not a list; Codex "
+            "ignores the whole file",
+        ),
+        (
+            "interface: [\n",
+            "agents/openai.yaml:2: cannot be read (YAML syntax error: did not find expected node "
+            "content); Codex ignores the whole file",
+        ),
+    ],
+)
+def test_a_sidecar_codex_cannot_read(tmp_path: Path, sidecar: str, message: str) -> None:
+    assert sidecar_findings(tmp_path, sidecar) == [("warning", message)]
+
+
+def test_the_sidecar_is_read_only_for_codex(tmp_path: Path) -> None:
+    files = {"agents/openai.yaml": "interface:\n  brand_color: blue\n"}
+    assert lint_text(tmp_path, HEAD + BODY, target="spec", files=files) == []

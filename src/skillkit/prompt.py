@@ -49,6 +49,9 @@ class SkillCost:
     entry: PromptEntry
     metadata_tokens: int  # the entry in the start-up block: every session pays it
     body_tokens: int  # the Markdown after the front matter: paid when the skill is loaded
+    # Characters of the skill's entry in Claude Code's skill listing (name, description and
+    # `when_to_use`, cut at 1,536), 0 when the model never sees it; see SK602.
+    listing_chars: int = 0
 
 
 @dataclass(frozen=True)
@@ -94,8 +97,28 @@ def entry_of(skill: Skill) -> PromptEntry | PromptProblem:
 def cost_of(skill: Skill, entry: PromptEntry) -> SkillCost:
     # Measured as the body-length rule (SK202) measures it, so the two numbers agree.
     return SkillCost(
-        entry, estimate_tokens(entry.xml), estimate_tokens("\n".join(skill.body_lines))
+        entry,
+        estimate_tokens(entry.xml),
+        estimate_tokens("\n".join(skill.body_lines)),
+        listing_chars_of(skill, entry),
     )
+
+
+def listing_chars_of(skill: Skill, entry: PromptEntry) -> int:
+    """The characters the skill takes in the listing of a client that lists skills within a
+    budget (Claude Code), as SK602 counts them."""
+    from skillkit.rules.frontmatter import model_sees
+    from skillkit.rules.listing import entry_chars
+    from skillkit.targets import TARGETS
+
+    listing = next((t for t in TARGETS.values() if t.listing_entry_limit is not None), None)
+    if listing is None or listing.listing_entry_limit is None:
+        return 0
+    seen = model_sees(skill, listing)
+    if seen is None:
+        return 0
+    text = " ".join(seen[1].split())[: listing.listing_entry_limit]
+    return entry_chars(entry.name, text)
 
 
 def available_skills_block(entries: Sequence[PromptEntry]) -> str:

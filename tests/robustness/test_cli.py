@@ -90,7 +90,19 @@ def hostile_tree(root: Path) -> dict[str, str]:
 def test_subprocess_on_a_hostile_tree(tmp_path: Path, format_name: str) -> None:
     expected = hostile_tree(tmp_path)
     completed = subprocess.run(
-        [sys.executable, "-m", "skillkit", "lint", "--format", format_name, str(tmp_path)],
+        # `good` and `flawed` are one description under two names: they compete (SK603),
+        # which is true but not what this test is about.
+        [
+            sys.executable,
+            "-m",
+            "skillkit",
+            "lint",
+            "--ignore",
+            "SK603",
+            "--format",
+            format_name,
+            str(tmp_path),
+        ],
         capture_output=True,
         text=True,
         timeout=60,

@@ -237,7 +237,13 @@ def test_unconstructible_tagged_scalars_are_one_finding_each(tmp_path: Path) -> 
         "---\n\n", 'metadata:\n  a: !!bool maybe\n  b: !!int ""\n  c: !!float ""\n---\n\n'
     )
     good_skill(tmp_path, "tagged", text)
-    good_skill(tmp_path, "other", GOOD.replace("Formats", "Sorts"))
+    # (A description of its own: two skills that both tidy CSV files compete, SK603.)
+    other = "Fills PDF forms. Use when the user has a PDF form to complete."
+    good_skill(
+        tmp_path,
+        "other",
+        GOOD.replace("Formats CSV files. Use when the user asks to tidy a CSV.", other),
+    )
     done = skillkit(tmp_path, "lint", "--no-cache", "--format", "concise", ".")
     assert done.returncode == 1, done.stderr
     assert done.stdout.splitlines() == [

@@ -67,6 +67,7 @@ def run(args: argparse.Namespace) -> int:
                     "location": cost.entry.location,
                     "metadata_tokens": cost.metadata_tokens,
                     "body_tokens": cost.body_tokens,
+                    "listing_chars": cost.listing_chars,
                 }
                 for cost in costs
             ],
@@ -83,16 +84,31 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _write_costs(costs: list[SkillCost], out: TextIO) -> None:
+    from skillkit.rules.listing import LISTING_BUDGET
+
     if not costs:
         return
     width = max(len("skill"), *(len(cost.entry.name) for cost in costs))
-    out.write(f"\n{'skill':<{width}}  {'metadata':>8}  {'body':>6}  (estimated tokens)\n")
+    out.write(
+        f"\n{'skill':<{width}}  {'metadata':>8}  {'body':>6}  (estimated tokens)  "
+        f"{'listing':>7}  {'share':>5}\n"
+    )
     for cost in costs:
-        out.write(f"{cost.entry.name:<{width}}  {cost.metadata_tokens:>8}  {cost.body_tokens:>6}\n")
+        share = f"{cost.listing_chars / LISTING_BUDGET:.0%}"
+        out.write(
+            f"{cost.entry.name:<{width}}  {cost.metadata_tokens:>8}  {cost.body_tokens:>6}  "
+            f"{'':18}  {cost.listing_chars:>7}  {share:>5}\n"
+        )
     metadata = sum(cost.metadata_tokens for cost in costs)
     body = sum(cost.body_tokens for cost in costs)
+    listing = sum(cost.listing_chars for cost in costs)
     out.write(
         f"{'total':<{width}}  {metadata:>8}  {body:>6}  "
         f"({plural(len(costs), 'skill')}: {metadata} tokens in every "
         "session, each body when its skill is loaded)\n"
+    )
+    out.write(
+        f"listing: {listing:,} characters in Claude Code's skill listing, "
+        f"{listing / LISTING_BUDGET:.0%} of its default budget of {LISTING_BUDGET:,} "
+        "(1% of a 200k-token context; past it descriptions are shortened: SK602)\n"
     )

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from skillkit.diagnostics import Edit, Finding, Fix, Severity
+from skillkit.diagnostics import Edit, Finding, Fix, Related, Severity
 from skillkit.model import Field, Skill, Span, Value, kind_name
 from skillkit.registry import Context, Example, RuleOption, rule
 from skillkit.rules.frontmatter import model_sees, yaml_boolean
@@ -100,6 +100,8 @@ def _meant_boolean(value: Value) -> bool | None:
 def _shown(value: Value) -> str:
     if value.kind in ("seq", "map"):
         return f"a {kind_name(value.kind)}"
+    if value.style in ("'", '"'):
+        return f'the string "{value.text}"'
     return f"`{value.text}`"
 
 
@@ -137,8 +139,11 @@ def skill_unreachable(skill: Skill, context: Context) -> Iterator[Finding]:
     "reference): `context` accepts only `fork`; `effort` one of `low`, `medium`, `high`, "
     "`xhigh`, `max`; `shell` `bash` or `powershell`; `when_to_use`, `argument-hint`, `agent` "
     "and `model` are strings; `paths`, `arguments`, `allowed-tools` and `disallowed-tools` a "
-    "string or a list of strings. Any other value does not do what the author meant. An "
-    "unquoted `argument-hint: [issue-number]` is a YAML list; quoting it is the fix.",
+    "string or a list of strings. A value outside the documented choices is an error: the "
+    "setting does not do what the author meant. A list or mapping where a string is documented "
+    "is a warning: Claude Code tolerates the unquoted `argument-hint: [issue-number]` of many "
+    "real skills (a YAML list; anthropics/claude-code#22161), but other readers reject it "
+    "(GitHub Copilot CLI 1.0.65 drops such a skill); quoting it is the fix.",
     bad=Example(HEAD + "context: forked\n" + BODY, target=CC),
     good=Example(HEAD + "context: fork\n" + BODY, target=CC),
     targets=targets_where(lambda target: bool(target.field_choices or target.string_fields)),
@@ -187,10 +192,15 @@ def _string_value(skill: Skill, item: Field) -> Iterator[Finding]:
             value.span,
             f"`{item.key}: {source}` is a YAML list, not a string; quote it",
             fix=Fix(f"quote the value as {quoted}", (Edit(value.span, quoted),)),
+            severity=Severity.WARNING,
         )
         return
     if value.kind in ("seq", "map"):
-        yield Finding(value.span, f"`{item.key}` must be a string, not a {kind_name(value.kind)}")
+        yield Finding(
+            value.span,
+            f"`{item.key}` must be a string, not a {kind_name(value.kind)}",
+            severity=Severity.WARNING,
+        )
     # Numbers, booleans and dates in string fields are SK106's (yaml-not-a-string).
 
 
@@ -548,3 +558,182 @@ def listing_entry_too_long(skill: Skill, context: Context) -> Iterator[Finding]:
             f"come to {len(text):,} characters; {context.target.title} cuts each skill's "
             f"listing entry at {limit:,}, so the model never sees the rest",
         )
+
+
+SIDECAR = "agents/openai.yaml"
+SIDECAR_MAX_BYTES = 256 * 1024
+# Codex's limits (openai/codex, codex-rs/core/src/skills/loader.rs): a name's 64, a
+# description's 1024; and the skill-creator's guidance for the picker's short blurb.
+SIDECAR_LIMITS = {"display_name": 64, "short_description": 1024, "default_prompt": 1024}
+SHORT_DESCRIPTION_GUIDE = (25, 64)
+SIDECAR_KEYS = {
+    "": ("interface", "dependencies", "policy"),
+    "interface": (
+        "display_name",
+        "short_description",
+        "icon_small",
+        "icon_large",
+        "brand_color",
+        "default_prompt",
+    ),
+    "policy": ("allow_implicit_invocation",),
+}
+_COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
+
+
+@rule(
+    "SK150",
+    "openai-yaml-invalid",
+    Severity.WARNING,
+    "The skill's `agents/openai.yaml` (Codex's UI and policy sidecar) has a value Codex drops.",
+    "Codex reads `agents/openai.yaml` next to `SKILL.md` for its UI (`interface.display_name`, "
+    "`short_description`, `icon_small`, `icon_large`, `brand_color`, `default_prompt`) and "
+    "policy (`policy.allow_implicit_invocation`). It fails open (openai/codex, "
+    "codex-rs/core/src/skills/loader.rs): a file that is not YAML, or a value of the wrong type, "
+    "is ignored whole; an empty value, a name over 64 or a text over 1024 characters, an icon "
+    "outside the skill's `assets/` (or with `..`), a colour that is not `#RRGGBB` is dropped, "
+    "each with a warning in Codex's log. The skill still loads, so these are warnings; a short "
+    "description outside the 25-64 characters of Codex's own guidance (skill-creator, "
+    "references/openai_yaml.md) is an info. An icon file that does not exist is a warning.",
+    bad=Example(
+        HEAD + BODY,
+        target="codex",
+        files={SIDECAR: 'interface:\n  brand_color: "blue"\n'},
+    ),
+    good=Example(
+        HEAD + BODY,
+        target="codex",
+        files={
+            SIDECAR: 'interface:\n  display_name: "CSV Tools"\n  short_description: "Tidy and '
+            'check CSV files fast"\n  brand_color: "#3B82F6"\npolicy:\n'
+            "  allow_implicit_invocation: true\n"
+        },
+    ),
+    targets=targets_where(lambda target: target.reads_openai_yaml),
+)
+def openai_yaml_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
+    folder = skill.path.parent
+    path = folder / SIDECAR
+    try:
+        if not path.is_file():
+            return
+        data = path.read_bytes()[: SIDECAR_MAX_BYTES + 1]
+    except OSError as error:
+        yield _sidecar(path, 1, f"cannot be read ({error.strerror}); Codex ignores it")
+        return
+    if len(data) > SIDECAR_MAX_BYTES:
+        yield _sidecar(path, 1, "is larger than 256 KB; not checked")
+        return
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        yield _sidecar(path, 1, "is not UTF-8; Codex ignores the whole file")
+        return
+    from skillkit.parse.frontmatter import parse_front_matter
+
+    lines = text.splitlines()
+    fm, _body, problems = parse_front_matter(["---", *lines, "---"])
+    if problems or fm.root_kind not in ("map", "empty"):
+        line = problems[0].span.line - 1 if problems else 1
+        why = problems[0].message if problems else "it is not a mapping"
+        yield _sidecar(path, line, f"cannot be read ({why}); Codex ignores the whole file")
+        return
+    yield from _sidecar_fields(path, folder, fm.fields, "")
+
+
+def _sidecar(path: Path, line: int, message: str, severity: Severity | None = None) -> Finding:
+    where = Span.at(max(line, 1))
+    return Finding(
+        Span.at(1),
+        f"{SIDECAR}:{max(line, 1)}: {message}",
+        related=(Related("in the sidecar", where, str(path)),),
+        severity=severity,
+    )
+
+
+def _sidecar_fields(
+    path: Path, folder: Path, fields: tuple[Field, ...], parent: str
+) -> Iterator[Finding]:
+    known = SIDECAR_KEYS.get(parent)
+    for item in fields:
+        name = f"{parent}.{item.key}" if parent else item.key
+        line = item.key_span.line - 1
+        value = item.value
+        if known is not None and item.key not in known:
+            close = difflib.get_close_matches(item.key, known, n=1, cutoff=0.75)
+            if close:
+                yield _sidecar(path, line, f"unknown key `{name}`; did you mean `{close[0]}`?")
+            continue
+        if item.key in ("interface", "policy") and not parent:
+            if value.kind == "map":
+                yield from _sidecar_fields(path, folder, value.fields, item.key)
+            elif not _is_null(value):
+                yield _sidecar(
+                    path, line, f"`{name}` must be a mapping; Codex ignores the whole file"
+                )
+            continue
+        if parent == "policy":
+            if yaml_boolean(value) is None and not _is_null(value):
+                yield _sidecar(
+                    path,
+                    line,
+                    f"`{name}` must be `true` or `false`, not {_shown(value)}; Codex ignores the "
+                    "whole file",
+                )
+            continue
+        if parent != "interface":
+            continue
+        if value.kind not in ("str",) and not _is_null(value):
+            yield _sidecar(
+                path,
+                line,
+                f"`{name}` must be a string, not {_shown(value)}; Codex ignores the whole file",
+            )
+            continue
+        text = " ".join(value.text.split()) if value.kind == "str" else ""
+        yield from _interface_value(path, folder, name, item.key, text, line)
+
+
+def _interface_value(
+    path: Path, folder: Path, name: str, key: str, text: str, line: int
+) -> Iterator[Finding]:
+    if not text:
+        yield _sidecar(path, line, f"`{name}` is empty; Codex ignores it")
+        return
+    limit = SIDECAR_LIMITS.get(key)
+    if limit is not None and len(text) > limit:
+        yield _sidecar(
+            path,
+            line,
+            f"`{name}` is {len(text):,} characters long; Codex ignores one over {limit:,}",
+        )
+        return
+    if key == "short_description":
+        low, high = SHORT_DESCRIPTION_GUIDE
+        if not low <= len(text) <= high:
+            yield _sidecar(
+                path,
+                line,
+                f"`{name}` is {len(text)} characters long; Codex's guidance for the picker is "
+                f"{low}-{high}",
+                Severity.INFO,
+            )
+    elif key == "brand_color" and not _COLOR.match(text):
+        yield _sidecar(path, line, f"`{name}: {text}` is not a `#RRGGBB` colour; Codex ignores it")
+    elif key in ("icon_small", "icon_large"):
+        problem = _icon_problem(folder, text)
+        if problem:
+            yield _sidecar(path, line, f"`{name}: {text}` {problem}")
+
+
+def _icon_problem(folder: Path, text: str) -> str | None:
+    parts = [part for part in text.replace("\\", "/").split("/") if part not in ("", ".")]
+    if text.startswith("/") or re.match(r"^[A-Za-z]:", text):
+        return "is an absolute path; Codex takes only a path under the skill's `assets/`"
+    if ".." in parts:
+        return "leaves the skill folder (`..`); Codex ignores it"
+    if not parts or parts[0] != "assets":
+        return "is not under the skill's `assets/`; Codex ignores it"
+    if not (folder / Path(*parts)).is_file():
+        return "names a file that does not exist in the skill folder"
+    return None
