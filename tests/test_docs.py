@@ -48,3 +48,15 @@ def test_readme_fences_close_where_they_should() -> None:
         if token.type == "fence":
             inner = [line for line in token.content.splitlines() if line.startswith(token.markup)]
             assert inner == [], f"README line {token.map[0] + 1 if token.map else '?'}: {inner}"
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    # What a developer runs (the README's Development section) is what CI runs.
+    readme = README.read_text(encoding="utf-8")
+    development = readme.split("## Development", 1)[1].split("```sh\n", 1)[1].split("```", 1)[0]
+    command = development.splitlines()[0].split("#", 1)[0].strip()
+    assert command == "uv run pytest"
+    ci = (README.parent / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert command in ci
+    # And it starts from nothing: uv is installed when missing.
+    assert "if ! command -v uv >/dev/null 2>&1; then" in ci
