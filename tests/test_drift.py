@@ -133,10 +133,45 @@ def test_added_lines_another_placeholder_and_a_moved_continuation_are_a_variant(
 
 
 def test_added_words_are_a_variant_and_a_renumbered_list_too(tmp_path: Path) -> None:
-    workflow = "## Workflow\n1. Check Memory Bank → 2. Add Connector → 3. Build\n"
-    longer = "## Workflow\n1. Check Memory Bank -> 2. Gather -> 3. Add Connector -> 4. Build\n"
-    found = _lint(tmp_path, {"alpha": workflow, "beta": workflow, "gamma": longer})
+    steps = "Check Memory Bank → 2. Add Connector → 3. Configure → 4. Build → 5. Update Memory Bank"
+    workflow = f"## Workflow\n1. {steps}\n"
+    longer = (
+        "## Workflow\n1. "
+        + steps.replace("→", "->").replace(
+            "2. Add Connector -> 3. Configure -> 4. Build -> 5.",
+            "2. Gather -> 3. Add Connector -> 4. Configure -> 5. Build -> 6.",
+        )
+        + "\n"
+    )
+    # A step added in the middle: the numbers after it must not pair the wrong steps.
+    fixed = workflow.replace(
+        "3. Configure → 4. Build → 5.", "3. Apply HttpRequest Fix → 4. Configure → 5. Build → 6."
+    )
+    found = _lint(tmp_path, {"alpha": workflow, "beta": workflow, "gamma": longer, "delta": fixed})
     assert found == []
+    # And the other way: the copies most skills share have the step, one has not.
+    found = _lint(tmp_path, {"alpha": fixed, "beta": fixed, "gamma": fixed, "delta": workflow})
+    assert found == []
+
+
+def test_a_long_line_is_compared_up_to_its_cut(tmp_path: Path) -> None:
+    # Each copy names its own connector early in a paragraph longer than what is compared, so
+    # the cut falls on other words in each: that is no change.
+    def connector(name: str) -> str:
+        return (
+            "## Add Connector\n"
+            f"Find the {name} connection in the output. If none exists, direct the user to "
+            + "create one from the environment's Connections page, then search for it. " * 20
+            + "\n"
+        )
+
+    skills = {
+        "add-azuredevops": connector("Azure DevOps"),
+        "add-onedrive": connector("OneDrive for Business"),
+        "add-excel": connector("Excel Online (Business)"),
+    }
+    listed = Settings(select=("SK601",), shared_sections=("Add Connector",))
+    assert _lint(tmp_path, skills, listed) == []
 
 
 def test_a_bullet_rewritten_for_another_tool_is_a_variant(tmp_path: Path) -> None:

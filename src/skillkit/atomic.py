@@ -5,14 +5,51 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from pathlib import Path
 
 
-def write_atomic(path: Path, data: str | bytes, *, executable: bool = False) -> None:
+class ChangedOnDisk(Exception):
+    """The file is no longer what it was when it was read: someone saved it meanwhile."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(str(path))
+        self.path = path
+
+
+def _current(path: Path, limit: int) -> bytes | None:
+    """The file's bytes, at most `limit` of them; None when it is gone or not a regular file."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except FileNotFoundError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            return None
+        chunks: list[bytes] = []
+        left = limit
+        while left > 0:
+            chunk = os.read(descriptor, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(descriptor)
+
+
+def write_atomic(
+    path: Path, data: str | bytes, *, executable: bool = False, expected: bytes | None = None
+) -> None:
     """Write `data` (text as UTF-8) through a temporary file in the same folder, then rename it
     over the target. The target keeps its permissions; through a symlink, the file it names is
-    replaced (renaming over the link would replace the link with a copy)."""
+    replaced (renaming over the link would replace the link with a copy).
+
+    With `expected` (the bytes the new text was made from), the file is read again just before
+    the rename, and `ChangedOnDisk` is raised, nothing replaced, when it holds neither them nor
+    `data`: a save made while `--fix` was working is not reverted."""
     if isinstance(data, str):
         data = data.encode("utf-8")
     path = Path(os.path.realpath(path))
@@ -32,6 +69,13 @@ def write_atomic(path: Path, data: str | bytes, *, executable: bool = False) -> 
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temporary, mode)
+        if expected is not None:
+            current = _current(path, max(len(expected), len(data)) + 1)
+            if current == data:  # another run wrote the same meanwhile: nothing to do
+                os.unlink(temporary)
+                return
+            if current != expected:
+                raise ChangedOnDisk(path)
         os.replace(temporary, path)
     except BaseException as error:
         with contextlib.suppress(OSError):

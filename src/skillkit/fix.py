@@ -7,21 +7,25 @@ becomes `\\r\\n`; a BOM is written back as it was.
 
 Each pass lints the file, takes every fix allowed (safe ones; unsafe ones too when asked) whose
 edits overlap no edit already taken, applies them, and lints again: a fix skipped for an overlap
-gets its turn on the next pass. Passes stop when nothing is left to apply, at the latest after
-`MAX_PASSES`. Files are written atomically (a temporary file in the same folder, then
-`os.replace`), so a crash never leaves half a skill.
+gets its turn on the next pass. A pass after which a fixed rule has no fewer findings, or the
+file more findings in all, is rolled back (then each rule's fixes are tried alone): a fix never
+makes a file worse. Passes stop when nothing is left to apply, at the latest after `MAX_PASSES`.
+Files are written atomically (a temporary file in the same folder, then `os.replace`), so a
+crash never leaves half a skill.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from skillkit.diagnostics import Diagnostic, Edit, Fix
+from skillkit.intervals import Disjoint
 from skillkit.model import Skill, Span
 from skillkit.parse import parse_text, read_skill
 from skillkit.settings import Settings
@@ -52,7 +56,8 @@ class _Lines:
         if line > len(self.rows):
             return len(self.text)
         row = self.rows[line - 1]
-        content = len(row) - 1 if row.endswith("\r") else len(row)
+        # A `\r` is a line end only before a `\n`: a last row's lone `\r` can be edited after.
+        content = len(row) - 1 if row.endswith("\r") and line < len(self.rows) else len(row)
         return self.starts[line - 1] + min(max(column, 1) - 1, content)
 
     def interval(self, span: Span) -> tuple[int, int]:
@@ -76,18 +81,17 @@ def choose_fixes(fixes: Iterable[Fix], lines: _Lines) -> tuple[list[tuple[int, i
     """The edits (start, end, replacement) of the fixes that overlap no fix taken before them,
     and how many fixes that is."""
     taken: list[tuple[int, int, str]] = []
+    chosen: Disjoint[int] = Disjoint()
     count = 0
     for fix in fixes:
         intervals = [(lines.interval(edit.span), edit.replacement) for edit in fix.edits]
-        if any(
-            _overlaps(interval, (start, end))
-            for interval, _ in intervals
-            for start, end, _ in taken
-        ) or any(
+        if any(chosen.clashes(start, end) for (start, end), _ in intervals) or any(
             _overlaps(a, b) for i, (a, _) in enumerate(intervals) for b, _ in intervals[i + 1 :]
         ):
             continue
-        taken.extend((start, end, text) for (start, end), text in intervals)
+        for (start, end), text in intervals:
+            chosen.add(start, end)
+            taken.append((start, end, text))
         count += 1
     return taken, count
 
@@ -162,28 +166,76 @@ def fix_skill(skill: Skill, settings: Settings, unsafe: bool = False) -> tuple[S
 def _fix_passes(
     skill: Skill, settings: Settings, unsafe: bool, shown: str | None
 ) -> tuple[Skill, int, FileResult, FileResult]:
-    """The fixed skill, the fixes applied, and the lint of the skill before and after them."""
+    """The fixed skill, the fixes applied, and the lint of the skill before and after them.
+
+    A pass is kept only when it makes the file better (`_better`); otherwise the fixes of each
+    rule are tried on their own, and a rule whose fixes make it worse is not fixed in this file
+    at all: its findings stay, and the file never gets worse, never churns without end."""
     from skillkit.lint import check_skill
 
     fixed = 0
-    first: FileResult | None = None
+    first = result = check_skill(skill, settings, shown)
+    refused: set[str] = set()  # rules whose fixes made this file worse
     for _ in range(MAX_PASSES):
-        result = check_skill(skill, settings, shown)
-        if first is None:
-            first = result
-        fixes = [d.fix for d in result.diagnostics if d.fix is not None and applicable(d, unsafe)]
+        fixes = [
+            (d.code, d.fix)
+            for d in result.diagnostics
+            if d.fix is not None and applicable(d, unsafe) and d.code not in refused
+        ]
         if not fixes:
-            return skill, fixed, first, result
-        lines = _Lines(skill.text)
-        edits, count = choose_fixes(fixes, lines)
-        text = _splice(skill.text, edits, skill.crlf)
-        if text == skill.text:
-            return skill, fixed, first, result
-        fixed += count
-        skill = _reparse(skill, text)
-    assert first is not None  # MAX_PASSES > 0
-    # Out of passes: the last pass's fixes are applied but not linted yet.
-    return skill, fixed, first, check_skill(skill, settings, shown)
+            break
+        attempt = _attempt(skill, result, fixes, settings, shown)
+        if attempt is not None:
+            skill, result, count = attempt
+            fixed += count
+            continue
+        progressed = False
+        for code in dict.fromkeys(code for code, _ in fixes):
+            attempt = _attempt(skill, result, [f for f in fixes if f[0] == code], settings, shown)
+            if attempt is None:
+                refused.add(code)
+                continue
+            skill, result, count = attempt
+            fixed += count
+            progressed = True
+        if not progressed:
+            break
+    return skill, fixed, first, result
+
+
+def _attempt(
+    skill: Skill,
+    result: FileResult,
+    fixes: Sequence[tuple[str, Fix]],
+    settings: Settings,
+    shown: str | None,
+) -> tuple[Skill, FileResult, int] | None:
+    """Apply the fixes that do not overlap; the new skill, its lint and the count, or None
+    when that does not make the file better."""
+    from skillkit.lint import check_skill
+
+    lines = _Lines(skill.text)
+    edits, count = choose_fixes([fix for _, fix in fixes], lines)
+    text = _splice(skill.text, edits, skill.crlf)
+    if text == skill.text:
+        return None
+    fixed_skill = _reparse(skill, text)
+    after = check_skill(fixed_skill, settings, shown)
+    if not _better(result, after, {code for code, _ in fixes}):
+        return None
+    return fixed_skill, after, count
+
+
+def _better(before: FileResult, after: FileResult, fixed_codes: set[str]) -> bool:
+    """Whether a fix pass made the file better: each fixed rule has fewer findings (a fix that
+    leaves its finding in place is no fix), and there are no more findings in all. (A fix may
+    show a finding that the fixed one hid: quoting `name: no` lets it be compared with the
+    folder's name.)"""
+    counts_before = Counter(d.code for d in before.diagnostics)
+    counts_after = Counter(d.code for d in after.diagnostics)
+    if any(counts_after[code] >= counts_before[code] for code in fixed_codes):
+        return False
+    return counts_after.total() <= counts_before.total()
 
 
 def fix_file(path: Path, settings: Settings, unsafe: bool = False) -> FileFix:

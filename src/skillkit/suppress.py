@@ -16,12 +16,15 @@ ruff's RUF100), with a fix that removes it; a malformed one, or one naming no ru
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from skillkit.diagnostics import Diagnostic, Edit, Finding, Fix
-from skillkit.model import Skill, Span
+from skillkit.model import Skill, Span, Value
 from skillkit.settings import Settings
 
 # The key of a file's suppression ranges among its project-rule facts (see lint.FileResult).
@@ -39,6 +42,15 @@ _LOOKS_LIKE = re.compile(r"^skillkit\s*:", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
+class Closing:
+    """The `enable` comment that ends a range: removing the `disable` removes it too."""
+
+    span: Span
+    codes: tuple[str, ...]  # every code it names
+    alone: bool
+
+
+@dataclass(frozen=True)
 class Directive:
     """One suppression comment: which codes, over which lines, and how to rewrite it."""
 
@@ -48,6 +60,7 @@ class Directive:
     first_line: int = 0  # the lines it covers (set once ranges are matched)
     last_line: int = 0
     alone: bool = True  # nothing else on its line(s): removing it removes the lines
+    closing: Closing | None = None  # the `enable` that ends a `disable` range
 
 
 @dataclass(frozen=True)
@@ -56,8 +69,41 @@ class Suppressions:
 
     ranges: tuple[tuple[str, int, int], ...] = ()  # (code, first line, last line)
 
+    @functools.cached_property
+    def _index(self) -> LineIndex:
+        return LineIndex(self.ranges)
+
     def covers(self, code: str, line: int) -> bool:
-        return any(c == code and first <= line <= last for c, first, last in self.ranges)
+        return self._index.covers(code, line)
+
+
+class LineIndex:
+    """The lines each code is suppressed on, as merged intervals: `covers` costs a binary
+    search, so matching findings with suppressions is not findings x suppressions."""
+
+    def __init__(self, ranges: Iterable[tuple[str, int, int]]) -> None:
+        by_code: dict[str, list[tuple[int, int]]] = {}
+        for code, first, last in ranges:
+            by_code.setdefault(code, []).append((first, last))
+        self._starts: dict[str, list[int]] = {}
+        self._ends: dict[str, list[int]] = {}
+        for code, intervals in by_code.items():
+            starts: list[int] = []
+            ends: list[int] = []
+            for first, last in sorted(intervals):
+                if starts and first <= ends[-1] + 1:
+                    ends[-1] = max(ends[-1], last)
+                else:
+                    starts.append(first)
+                    ends.append(last)
+            self._starts[code], self._ends[code] = starts, ends
+
+    def covers(self, code: str, line: int) -> bool:
+        starts = self._starts.get(code)
+        if not starts:
+            return False
+        index = bisect.bisect_right(starts, line) - 1
+        return index >= 0 and line <= self._ends[code][index]
 
 
 @dataclass
@@ -157,8 +203,17 @@ def _parse(skill: Skill) -> _Parsed:
                     )
                     continue
                 directive, start = open_ranges.pop(code)
+                closing = Closing(span, codes, alone)
                 parsed.directives.append(
-                    Directive("disable", (code,), directive.span, start, span.line, directive.alone)
+                    Directive(
+                        "disable",
+                        (code,),
+                        directive.span,
+                        start,
+                        span.line,
+                        directive.alone,
+                        closing,
+                    )
                 )
     for code, (directive, start) in open_ranges.items():
         parsed.directives.append(
@@ -175,12 +230,55 @@ def _front_matter_lines(skill: Skill) -> range:
     return range(2, fm.span.end_line if fm.closed else len(skill.lines) + 1)
 
 
+def _scalar_spans(values: Iterable[Value]) -> Iterator[Span]:
+    for value in values:
+        if value.kind in ("seq", "map"):
+            yield from _scalar_spans(value.items)
+            for entry in value.fields:
+                yield entry.key_span
+            yield from _scalar_spans(entry.value for entry in value.fields)
+        else:
+            yield value.span
+
+
+def _text_spans_by_line(skill: Skill) -> dict[int, list[Span]]:
+    """The spans of the front matter's keys and scalar values, under each line they cover: a
+    `#` inside one (a line of a `|` block, of a quoted string) is text, not a comment."""
+    fm = skill.front_matter
+    by_line: dict[int, list[Span]] = {}
+    keys = (entry.key_span for entry in fm.fields)
+    for span in (*keys, *_scalar_spans(entry.value for entry in fm.fields)):
+        for number in range(span.line, span.end_line + 1):
+            by_line.setdefault(number, []).append(span)
+    return by_line
+
+
+def _comment_start(line: str, number: int, text_spans: Sequence[Span]) -> int | None:
+    """The 0-based index of the `#` that starts the line's YAML comment, if it has one."""
+    for index, character in enumerate(line):
+        if character != "#" or (index and not line[index - 1].isspace()):
+            continue
+        position = (number, index + 1)
+        if not any((s.line, s.column) <= position < (s.end_line, s.end_column) for s in text_spans):
+            return index
+    return None
+
+
 def _parse_yaml(skill: Skill, parsed: _Parsed) -> None:
+    text_spans: dict[int, list[Span]] | None = None
     for number in _front_matter_lines(skill):
         line = skill.line_text(number)
         if "skillkit" not in line:
             continue
         match = _YAML.search(line)
+        if not match:
+            continue
+        if text_spans is None:
+            text_spans = _text_spans_by_line(skill)
+        comment = _comment_start(line, number, text_spans.get(number, ()))
+        if comment is None:
+            continue
+        match = _YAML.search(line, max(comment - 1, 0))  # (from the blank before the `#`)
         if not match:
             continue
         hash_column = line.index("#", match.start()) + 1
@@ -211,11 +309,32 @@ def _comment_text(kind: str, codes: Sequence[str]) -> str:
 
 def _removal(skill: Skill, directive: Directive, kept: Sequence[str]) -> Edit:
     """The edit that drops the unused codes of a directive (or the whole directive)."""
-    span = directive.span
+    return _comment_removal(skill, directive.span, directive.kind, directive.alone, kept)
+
+
+def _closing_removals(
+    skill: Skill, group: Sequence[tuple[int, Directive]], unused: Sequence[str]
+) -> list[Edit]:
+    """The edits that drop the removed codes from the `enable` comments of a `disable`: an
+    `enable` left without its `disable` would be a new finding (SK902)."""
+    dropped: dict[Closing, list[str]] = {}
+    for _, directive in group:
+        if directive.closing is not None:
+            dropped.setdefault(directive.closing, [])
+            dropped[directive.closing].extend(c for c in directive.codes if c in unused)
+    edits: list[Edit] = []
+    for closing, codes in dropped.items():
+        if codes:
+            kept = [code for code in closing.codes if code not in codes]
+            edits.append(_comment_removal(skill, closing.span, "enable", closing.alone, kept))
+    return edits
+
+
+def _comment_removal(skill: Skill, span: Span, kind: str, alone: bool, kept: Sequence[str]) -> Edit:
+    """The edit that rewrites a comment with the codes kept, or removes it when none are."""
     if kept:
-        kind = "disable" if directive.kind == "disable" else directive.kind
         return Edit(span, _comment_text(kind, kept))
-    if directive.alone:
+    if alone:
         if span.end_line == len(skill.lines) and skill.ends_with_newline:
             # The file's last line: the blank lines before it go too, or the file would end in
             # a blank line that was only there to set the comment apart.
@@ -266,32 +385,38 @@ def apply_suppressions(
             for finding in parsed.invalid
         )
     # SK901/SK902 can be suppressed too (by a directive that then counts as used).
-    kept.extend(diagnostic for diagnostic in own if not _covering(parsed.directives, diagnostic))
+    index = _index(parsed.directives)
+    kept.extend(d for d in own if not index.covers(d.code, d.span.line))
     return kept
 
 
-def _covering(directives: Sequence[Directive], diagnostic: Diagnostic) -> list[int]:
-    """The indexes of the directives that suppress this finding."""
-    line = diagnostic.span.line
-    return [
-        index
-        for index, directive in enumerate(directives)
-        if diagnostic.code in directive.codes
-        and directive.first_line <= line <= directive.last_line
-    ]
+def _index(directives: Sequence[Directive]) -> LineIndex:
+    return LineIndex(
+        (code, directive.first_line, directive.last_line)
+        for directive in directives
+        for code in directive.codes
+    )
 
 
 def _drop_suppressed(
     found: Sequence[Diagnostic], directives: Sequence[Directive]
 ) -> tuple[list[Diagnostic], set[tuple[int, str]]]:
-    """The findings no directive covers, and which (directive index, code) pairs were used."""
-    kept: list[Diagnostic] = []
-    used: set[tuple[int, str]] = set()
+    """The findings no directive covers, and which (directive index, code) pairs were used
+    (covered at least one finding). Binary searches both ways: never findings x directives."""
+    index = _index(directives)
+    kept = [d for d in found if not index.covers(d.code, d.span.line)]
+    lines_by_code: dict[str, list[int]] = {}
     for diagnostic in found:
-        covering = _covering(directives, diagnostic)
-        if not covering:
-            kept.append(diagnostic)
-        used.update((index, diagnostic.code) for index in covering)
+        lines_by_code.setdefault(diagnostic.code, []).append(diagnostic.span.line)
+    for code_lines in lines_by_code.values():
+        code_lines.sort()
+    used: set[tuple[int, str]] = set()
+    for number, directive in enumerate(directives):
+        for code in directive.codes:
+            found_lines = lines_by_code.get(code, [])
+            at = bisect.bisect_left(found_lines, directive.first_line)
+            if at < len(found_lines) and found_lines[at] <= directive.last_line:
+                used.add((number, code))
     return kept, used
 
 
@@ -355,7 +480,7 @@ def _unused_finding(
         f"remove {', '.join(unused)} from the suppression"
         if remaining
         else "remove the unused suppression",
-        (_removal(skill, group[0][1], remaining),),
+        (_removal(skill, group[0][1], remaining), *_closing_removals(skill, group, unused)),
     )
     return Finding(span, f"unused suppression: {'; '.join(reasons)}", fix=fix)
 
@@ -373,17 +498,137 @@ def _where(directive: Directive) -> str:
 
 
 _YAML_KEY_LINE = re.compile(r"^\s*(?:-\s+)?[^\s#:][^:]*:(?:\s|$)")
+# An HTML comment that is one of ours, alone on its line (an `html_block` token).
+_OUR_COMMENT = re.compile(r"^\s*<!--\s*skillkit\s*:[^\n]*-->\s*$")
 
 
-def suppression_text(skill: Skill, diagnostics: Sequence[Diagnostic]) -> tuple[str, int]:
+def suppression_text(
+    skill: Skill, diagnostics: Sequence[Diagnostic], settings: Settings | None = None
+) -> tuple[str, int]:
     """The skill's text (after the BOM) with a suppression for each finding, and how many
     suppression comments that adds or extends.
 
-    A body line gets `disable-next-line` above it (a line inside a code block cannot hold a
-    comment, so the block gets `disable` above and `enable` below); a front-matter key line gets a
-    YAML `# skillkit: ignore` line above it; anything else `disable-file` after the front matter.
+    The document stays the same document: its Markdown blocks (as markdown-it-py parses them,
+    our comments apart) and its front-matter values are checked unchanged. A comment line inside
+    a table, list, block quote, paragraph or code block would end or split it, so a line in one
+    gets `disable` above the whole top-level block and `enable` below it; the first line of a
+    block gets `disable-next-line` above it; a front-matter key line gets a YAML
+    `# skillkit: ignore` line above it; anything else `disable-file` after the front matter.
+    With `settings`, the result is linted: a finding that no line form suppresses (SK101 on the
+    first line, say) gets `disable-file` instead. When even that would change the document,
+    the text is left as it is (0 added).
     """
+    wanted = [d for d in diagnostics if not (d.code in _SELF or d.code.startswith("SK0"))]
+    forced: set[str] = set()
+    for _ in range(3):
+        text, added = _with_suppressions(skill, wanted, forced)
+        if not added:
+            return skill.text, 0
+        after = _reparse(skill, text)
+        if not _same_document(skill, after):
+            if forced >= {d.code for d in wanted}:
+                return skill.text, 0
+            forced |= {d.code for d in wanted}  # the file-wide form only, then
+            continue
+        if settings is None:
+            return text, added
+        from skillkit.lint import check_skill
+
+        left = {d.code for d in check_skill(after, settings).diagnostics}
+        missed = {d.code for d in wanted if d.code in left} - forced
+        if not missed:
+            return text, added
+        forced |= missed
+    return text, added
+
+
+def _reparse(skill: Skill, text: str) -> Skill:
+    from skillkit.parse import parse_text
+
+    return parse_text(text, skill.path)
+
+
+@functools.cache
+def _block_parser() -> Any:
+    """markdown-it-py (CommonMark and tables), blocks only: an inline token keeps its text as
+    `content`, which is all a comparison of structure needs (and the inline parse costs ten
+    times the block parse)."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark").enable("table").disable("inline")
+
+
+def _markdown_blocks(skill: Skill) -> list[tuple[str, ...]]:
+    """The body's block tokens (our own comment lines left out), without line numbers."""
+    body = "\n".join(skill.lines[skill.body_start_line - 1 :])
+    tokens = _block_parser().parse(body)
+    return [
+        (token.type, token.tag, str(token.nesting), token.markup, token.info, token.content)
+        for token in tokens
+        if not (token.type == "html_block" and _OUR_COMMENT.match(token.content))
+    ]
+
+
+def _top_level_blocks(skill: Skill) -> list[tuple[int, int]]:
+    """The (first, last) file lines of the body's top-level blocks, in order."""
+    offset = skill.body_start_line
+    body = "\n".join(skill.lines[offset - 1 :])
+    tokens = _block_parser().parse(body)
+    return [
+        (token.map[0] + offset, token.map[1] - 1 + offset)
+        for token in tokens
+        if token.level == 0 and token.nesting >= 0 and token.map
+    ]
+
+
+def _front_matter_values(skill: Skill) -> tuple[object, ...]:
+    def flat(value: Value) -> object:
+        return (
+            value.kind,
+            value.text,
+            tuple(flat(item) for item in value.items),
+            tuple((entry.key, flat(entry.value)) for entry in value.fields),
+        )
+
+    fm = skill.front_matter
+    return (fm.root_kind, tuple((entry.key, flat(entry.value)) for entry in fm.fields))
+
+
+def _same_document(before: Skill, after: Skill) -> bool:
+    return _front_matter_values(before) == _front_matter_values(after) and _markdown_blocks(
+        before
+    ) == _markdown_blocks(after)
+
+
+def _key_lines(skill: Skill) -> set[int]:
+    """The front-matter lines that start a mapping key outside any multi-line text."""
+
+    def walk(value: Value) -> Iterator[int]:
+        for entry in value.fields:
+            yield entry.key_span.line
+            yield from walk(entry.value)
+        for item in value.items:
+            yield from walk(item)
+
+    keys: set[int] = set()
+    for entry in skill.front_matter.fields:
+        keys.add(entry.key_span.line)
+        keys.update(walk(entry.value))
+    inside = {
+        number
+        for span in _text_spans_by_line(skill).values()
+        for text in span
+        for number in range(text.line + 1, text.end_line + 1)
+    }
+    return keys - inside
+
+
+def _with_suppressions(
+    skill: Skill, diagnostics: Sequence[Diagnostic], file_wide: set[str]
+) -> tuple[str, int]:
+    """The text with the suppressions placed (codes in `file_wide` get `disable-file`)."""
     fm_lines = _front_matter_lines(skill) if skill.front_matter.closed else range(0)
+    key_lines = _key_lines(skill) if fm_lines else set()
     parsed = _parse(skill)
     existing = {
         directive.first_line: directive
@@ -392,34 +637,39 @@ def suppression_text(skill: Skill, diagnostics: Sequence[Diagnostic]) -> tuple[s
     }
     before: dict[int, dict[str, list[str]]] = {}  # line → (kind, indent) key → codes
     file_codes: list[str] = []
-    blocks = {
-        number: block
-        for block in skill.code_blocks
-        for number in range(block.span.line, block.span.end_line + 1)
-    }
+    blocks = _top_level_blocks(skill) if skill.body_start_line <= len(skill.lines) else []
+    starts = [first for first, _ in blocks]
+    unclosed = {block.span.line for block in skill.code_blocks if not block.closed}
+    last_line = len(skill.lines)
 
     def add(line: int, kind: str, indent: str, code: str) -> None:
         codes = before.setdefault(line, {}).setdefault(f"{kind}\0{indent}", [])
         if code not in codes:
             codes.append(code)
 
-    for diagnostic in diagnostics:
-        code, line = diagnostic.code, diagnostic.span.line
-        if code in _SELF or code.startswith("SK0"):
-            continue
+    def indent_of(line: int) -> str:
         text = skill.line_text(line)
         indent = text[: len(text) - len(text.lstrip())]
-        if line in fm_lines and _YAML_KEY_LINE.match(text):
-            add(line, "ignore", indent, code)
-        elif line >= skill.body_start_line and line in blocks:
-            block = blocks[line]
-            opening = skill.line_text(block.span.line)
-            fence_indent = opening[: len(opening) - len(opening.lstrip())]
-            add(block.span.line, "disable", fence_indent, code)
-            if block.closed:
-                add(block.span.end_line + 1, "enable", fence_indent, code)
-        elif skill.body_start_line <= line <= len(skill.lines):
-            add(line, "disable-next-line", indent, code)
+        return indent if len(indent.expandtabs(4)) < 4 else ""  # (4 would make it code)
+
+    for diagnostic in diagnostics:
+        code, line = diagnostic.code, diagnostic.span.line
+        if code in file_wide:
+            if code not in file_codes:
+                file_codes.append(code)
+            continue
+        text = skill.line_text(line)
+        if line in fm_lines and line in key_lines and _YAML_KEY_LINE.match(text):
+            add(line, "ignore", text[: len(text) - len(text.lstrip())], code)
+        elif skill.body_start_line <= line <= last_line:
+            index = bisect.bisect_right(starts, line) - 1
+            first, last = blocks[index] if index >= 0 else (0, 0)
+            if not first <= line <= last or line == first:
+                add(line, "disable-next-line", indent_of(line), code)
+            else:  # inside a block: around the whole block
+                add(first, "disable", indent_of(first), code)
+                if first not in unclosed:  # (`enable` would be code in an unclosed fence)
+                    add(last + 1, "enable", indent_of(first), code)
         elif code not in file_codes:
             file_codes.append(code)
 

@@ -212,3 +212,31 @@ def test_every_cut_of_a_corpus_skill(path: Path) -> None:
     lines = path.read_bytes().split(b"\n")
     for count in range(0, len(lines), max(1, len(lines) // 40)):
         lint_everything(parse_bytes(b"\n".join(lines[:count])))
+
+
+# --- LSP positions: the per-line table agrees with counting the code units one by one ----------
+
+_LINE_CHARACTERS = st.sampled_from(["a", " ", "é", "€", "😀", "\U0001f9ea", "中", "\t"])
+
+
+@given(
+    st.lists(_LINE_CHARACTERS, max_size=40).map("".join),
+    st.integers(min_value=-2, max_value=120),
+    st.sampled_from(["utf-8", "utf-16", "utf-32"]),
+)
+def test_lsp_positions_match_counting_units(line: str, number: int, encoding: str) -> None:
+    from skillkit.lsp.positions import character_to_column, column_to_character
+
+    def units(text: str) -> int:
+        if encoding == "utf-32":
+            return len(text)
+        return len(text.encode(encoding.replace("utf-16", "utf-16-le"))) // (
+            2 if encoding == "utf-16" else 1
+        )
+
+    # Model column → LSP character: the units of the characters before it (clamped).
+    index = min(max(number - 1, 0), len(line))
+    assert column_to_character(line, number, encoding) == units(line[:index])
+    # LSP character → model column: the longest prefix within `number` units, rounded down.
+    fits = max((i for i in range(len(line) + 1) if units(line[:i]) <= number), default=0)
+    assert character_to_column(line, number, encoding) == fits + 1

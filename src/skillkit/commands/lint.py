@@ -422,7 +422,7 @@ class _Fixer:
         self.rendered = _RenderedOutputs(unsafe)
 
     def __call__(self, path: Path, settings: Settings) -> FileResult:
-        from skillkit.atomic import write_atomic
+        from skillkit.atomic import ChangedOnDisk, write_atomic
         from skillkit.fix import fix_file
 
         outcome = fix_file(path, settings, self.unsafe)
@@ -431,7 +431,15 @@ class _Fixer:
         if self.rendered.owns(path, settings, outcome.before_findings):
             return outcome.before_findings
         try:
-            write_atomic(path, outcome.after)
+            write_atomic(path, outcome.after, expected=outcome.before.encode("utf-8"))
+        except ChangedOnDisk:
+            self.unwritten += 1
+            print(
+                f"skillkit: error: {path} changed while it was being fixed; "
+                "it was left as it is now (run --fix again)",
+                file=sys.stderr,
+            )
+            return outcome.before_findings
         except OSError as error:
             self.unwritten += 1
             print(
@@ -467,7 +475,7 @@ class _Differ:
 
 
 def _add_suppressions(result: LintResult, resolver: Resolver) -> int:
-    from skillkit.atomic import write_atomic
+    from skillkit.atomic import ChangedOnDisk, write_atomic
     from skillkit.fix import BOM
     from skillkit.parse import read_skill
     from skillkit.render.owned import Owners
@@ -494,8 +502,17 @@ def _add_suppressions(result: LintResult, resolver: Resolver) -> int:
         skill = read_skill(path, resolver.settings_for(path).max_file_bytes)
         if not skill.text:
             continue
-        text, count = suppression_text(skill, found)
+        text, count = suppression_text(skill, found, resolver.settings_for(path))
         if count and text != skill.text:
-            write_atomic(path, (BOM if skill.has_bom else "") + text)
+            bom = BOM if skill.has_bom else ""
+            try:
+                write_atomic(path, bom + text, expected=(bom + skill.text).encode("utf-8"))
+            except ChangedOnDisk:
+                print(
+                    f"skillkit: error: {path} changed while suppressions were being added; "
+                    "it was left as it is now",
+                    file=sys.stderr,
+                )
+                continue
             added += count
     return added

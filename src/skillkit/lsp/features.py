@@ -12,6 +12,7 @@ from typing import Any
 from lsprotocol import types as lsp
 
 from skillkit.diagnostics import Diagnostic, Edit, Severity
+from skillkit.intervals import Disjoint
 from skillkit.lint import check_skill
 from skillkit.lsp.positions import UTF16, from_lsp, to_lsp, units
 from skillkit.model import Skill, Span
@@ -152,9 +153,18 @@ def _disjoint(edit_groups: Sequence[Sequence[Edit]]) -> list[Edit]:
     """Every edit of the groups whose edits clash with none taken before (a client applies one
     WorkspaceEdit at once and refuses overlapping edits); a later pass fixes the rest."""
     taken: list[Edit] = []
+    chosen: Disjoint[tuple[int, int]] = Disjoint()
     for group in edit_groups:
-        if not any(_clash(edit.span, other.span) for edit in group for other in taken):
-            taken.extend(group)
+        spans = [
+            ((e.span.line, e.span.column), (e.span.end_line, e.span.end_column)) for e in group
+        ]
+        if any(chosen.clashes(start, end) for start, end in spans) or any(
+            _clash(a.span, b.span) for i, a in enumerate(group) for b in group[i + 1 :]
+        ):
+            continue
+        for start, end in spans:
+            chosen.add(start, end)
+        taken.extend(group)
     return taken
 
 
@@ -213,9 +223,13 @@ def _suppressions(
         ),
     )
     actions = []
+    offered: set[tuple[str, int]] = set()  # one comment a code and line, however many findings
     for diagnostic in analysis.diagnostics:
         if not _overlaps(diagnostic.span, start, end) or not diagnostic.code.startswith("SK"):
             continue
+        if (diagnostic.code, diagnostic.span.line) in offered:
+            continue
+        offered.add((diagnostic.code, diagnostic.span.line))
         text, added = suppression_text(skill, [diagnostic])
         if not added:
             continue

@@ -95,8 +95,31 @@ class _Where:
 
     def __init__(self, line_offset: int, lines: Sequence[str]) -> None:
         self.line_offset = line_offset
+        self.lines = lines
         self.last_line = max(1, len(lines))
         self.last_length = len(lines[-1]) if lines else 0
+
+    def scalar_span(self, node: yaml.ScalarNode) -> Span:
+        """A scalar's span without the anchor and tag written before it (`&d !!str yes` is
+        `yes`): a fix that rewrites the value must keep them, or a later `*d` breaks."""
+        span = self.span(node)
+        line, column = span.line, span.column
+        end = (span.end_line, span.end_column)
+        text = self.lines[line - 1] if line <= len(self.lines) else ""
+        while (line, column) < end and text[column - 1 : column] in ("&", "!"):
+            while column <= len(text) and not text[column - 1].isspace():
+                column += 1  # the property itself
+            while (line, column) < end:  # the blanks, line ends and comment after it
+                if column > len(text) or text[column - 1] == "#":
+                    line, column = line + 1, 1
+                    text = self.lines[line - 1] if line <= len(self.lines) else ""
+                elif text[column - 1].isspace():
+                    column += 1
+                else:
+                    break
+        if (line, column) >= end:
+            return span  # only properties (`&d` with an empty value): nothing to narrow
+        return Span(line, column, span.end_line, span.end_column)
 
     def span(self, node: yaml.Node) -> Span:
         start, end = node.start_mark, node.end_mark
@@ -181,7 +204,7 @@ def _value(
         return Value(
             kind=kind if kind not in ("seq", "map") else "other",
             text=text,
-            span=span,
+            span=where.scalar_span(node),
             style=node.style or "",
             scalar=scalar,
         )

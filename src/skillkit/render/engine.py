@@ -220,7 +220,7 @@ class _Run:
     ) -> None:
         self.plan = plan
         self.settings = settings
-        self.env = make_environment(plan.templates, plan.root)
+        self.env = make_environment(plan.templates, plan.root, settings.max_file_bytes)
         # (asked once a run: the output root, symlinks resolved, is inside the project)
         self.output_root_inside = inside(plan.output_root, plan.root)
         # (template name, text): a template whose source is this text, not its file
@@ -338,6 +338,17 @@ class _Run:
                     failure.message,
                     related,
                     source_line,
+                )
+            ]
+        size = len((head + rendered.text).encode("utf-8", "surrogatepass"))
+        if size > self.settings.max_file_bytes:  # (the render counted characters)
+            return [
+                self.plan_failure(
+                    variant,
+                    "SK706",
+                    f"the output is {size:,} bytes, over the limit of "
+                    f"{self.settings.max_file_bytes:,} (option `max-file-bytes`); "
+                    "it was not written",
                 )
             ]
         head_origins = tuple(Origin(None, 0) for _ in range(head.count("\n")))

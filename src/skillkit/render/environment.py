@@ -13,7 +13,11 @@ the code's constants) advances the template line with each line break it holds.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import os
+import threading
+import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,10 +31,12 @@ from jinja2 import (
     TemplateNotFound,
     TemplateSyntaxError,
     UndefinedError,
+    nodes,
 )
 from jinja2.environment import Environment
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
+from jinja2.visitor import NodeTransformer
 
 from skillkit.render.helpers import (
     APP_DIR,
@@ -116,10 +122,196 @@ class TemplateLoader(FileSystemLoader):
         return data.decode("utf-8"), os.path.normpath(filename), uptodate
 
 
-def make_environment(templates: Path, root: Path | None = None) -> SandboxedEnvironment:
+# The CPU time one render (one output, or one string of the plan) may take, and the default
+# size of what it makes (`max-file-bytes` of the settings when the engine makes the
+# environment). CPU time of the rendering thread, read with `time.thread_time`: it works in any
+# thread (the language server renders outside the main thread, where no signal can be used),
+# and a loaded machine does not make a render fail.
+RENDER_SECONDS = 5.0
+DEFAULT_MAX_BYTES = 1_000_000
+# How often a loop checks the clock (every this many items).
+_CHECK_EVERY = 256
+_LOOP_FILTER = "skillkit_counted_loop"
+_SIZE_FILTER = "skillkit_sized"
+
+
+class RenderLimit(Exception):
+    """A render went over its time or size bound (reported as SK706)."""
+
+
+class _Budget:
+    def __init__(self, seconds: float, max_bytes: int, spent: bool = False) -> None:
+        self.deadline = time.thread_time() + (0 if spent else seconds)
+        self.seconds = seconds
+        self.max_bytes = max_bytes
+        self.spent = spent  # another render of this run already went over the time bound
+        self.over = False
+
+    def check_time(self) -> None:
+        if time.thread_time() <= self.deadline:
+            return
+        self.over = True
+        if self.spent:
+            raise RenderLimit(
+                f"another output of this run took more than {self.seconds:g} s of CPU time, "
+                "so this one was not rendered"
+            )
+        raise RenderLimit(
+            f"the render took more than {self.seconds:g} s of CPU time; it was stopped"
+        )
+
+    def check_size(self, value: Any) -> Any:
+        if isinstance(value, str | bytes | list | tuple | dict) and len(value) > self.max_bytes:
+            raise RenderLimit(
+                f"the render made a value of {len(value):,} characters or items, over the "
+                f"limit of {self.max_bytes:,} (option `max-file-bytes`)"
+            )
+        return value
+
+    def check_output(self, size: int) -> None:
+        if size > self.max_bytes:
+            raise RenderLimit(
+                f"the output is over {self.max_bytes:,} characters, the limit "
+                "(option `max-file-bytes`); it was not written"
+            )
+
+
+class _Bounding(NodeTransformer):
+    """Rewrites a parsed template so that every `{% for %}` counts its items against the time
+    bound and every `~` concatenation checks its size (neither calls anything the sandbox sees:
+    two nested loops over `range(100000)` would otherwise run for hours)."""
+
+    def visit_For(self, node: nodes.For) -> nodes.Node:
+        self.generic_visit(node)
+        node.iter = nodes.Filter(node.iter, _LOOP_FILTER, [], [], None, None, lineno=node.lineno)
+        return node
+
+    def visit_Concat(self, node: nodes.Concat) -> nodes.Node:
+        self.generic_visit(node)
+        return nodes.Filter(node, _SIZE_FILTER, [], [], None, None, lineno=node.lineno)
+
+
+# A repeat count or exponent is checked before the operation: `"x" * 10**12` would allocate
+# before any check after it could run.
+_MAX_POWER_BITS = 4_096
+
+
+class BoundedEnvironment(SandboxedEnvironment):
+    """The sandbox, with every render bounded in CPU time and in size: loops, calls, filters,
+    operators and the output itself check the budget of the render in progress (one a
+    thread)."""
+
+    intercepted_binops = frozenset({"*", "**", "+", "%", "//"})
+
+    def __init__(self, *args: Any, max_bytes: int = DEFAULT_MAX_BYTES, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.max_bytes = max_bytes
+        self.render_seconds = RENDER_SECONDS
+        self.overrun = False
+        self._local = threading.local()
+        self.filters = {name: self._bounded_filter(f) for name, f in self.filters.items()}
+        self.filters[_LOOP_FILTER] = self._counted_loop
+        self.filters[_SIZE_FILTER] = self._sized
+
+    @contextlib.contextmanager
+    def budget(self) -> Iterator[_Budget]:
+        """The budget of one render, for the calls made in this thread meanwhile."""
+        outer = getattr(self._local, "budget", None)
+        # Once a render of this run went over the time bound, the others are not tried: a
+        # template that loops for ever is most likely used by every output of a matrix, and the
+        # run (or the editor waiting on the language server) should not wait once per output.
+        budget = _Budget(self.render_seconds, self.max_bytes, self.overrun)
+        self._local.budget = budget
+        try:
+            yield budget
+        finally:
+            self._local.budget = outer
+            self.overrun = self.overrun or budget.over
+
+    def _current(self) -> _Budget:
+        budget: _Budget | None = getattr(self._local, "budget", None)
+        if budget is None:  # a render outside `budget()` (a test, say): a fresh one
+            budget = self._local.budget = _Budget(self.render_seconds, self.max_bytes)
+        return budget
+
+    def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
+        tree = super()._parse(source, name, filename)
+        bounded = _Bounding().visit(tree)
+        assert isinstance(bounded, nodes.Template)
+        return bounded
+
+    def _counted_loop(self, iterable: Any) -> Iterator[Any]:
+        budget = self._current()
+        budget.check_time()
+        for count, item in enumerate(iterable):
+            if count % _CHECK_EVERY == 0:
+                budget.check_time()
+            yield item
+
+    def _sized(self, value: Any) -> Any:
+        return self._current().check_size(value)
+
+    def _bounded_filter(self, function: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(function)
+        def bounded(*args: Any, **kwargs: Any) -> Any:
+            budget = self._current()
+            budget.check_time()
+            _check_widths(budget, args[1:], kwargs)  # (the first is the value filtered)
+            return budget.check_size(function(*args, **kwargs))
+
+        return bounded
+
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        budget = __self._current()
+        budget.check_time()
+        if isinstance(getattr(__obj, "__self__", None), str):  # "x".ljust(10**9) and the like
+            _check_widths(budget, args, kwargs)
+        result = super().call(__context, __obj, *args, **kwargs)
+        return budget.check_size(result)
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        budget = self._current()
+        budget.check_time()
+        if operator == "*":
+            for sequence, count in ((left, right), (right, left)):
+                if (
+                    isinstance(sequence, str | bytes | list | tuple)
+                    and isinstance(count, int)
+                    and len(sequence) * count > budget.max_bytes
+                ):
+                    raise RenderLimit(
+                        f"`*` would make {len(sequence) * count:,} characters or items, over "
+                        f"the limit of {budget.max_bytes:,} (option `max-file-bytes`)"
+                    )
+        if (
+            operator == "**"
+            and isinstance(left, int)
+            and isinstance(right, int)
+            and abs(left) > 1
+            and right * max(abs(left).bit_length(), 1) > _MAX_POWER_BITS
+        ):
+            raise RenderLimit(f"`**` would make a number of more than {_MAX_POWER_BITS} bits")
+        return budget.check_size(super().call_binop(context, operator, left, right))
+
+
+def _check_widths(budget: _Budget, args: Any, kwargs: Any) -> None:
+    """Refuse a width or count argument over the size limit (`center(10**9)`), which would
+    allocate that much before anything could check the result."""
+    for value in (*args, *kwargs.values()):
+        if isinstance(value, int) and not isinstance(value, bool) and value > budget.max_bytes:
+            raise RenderLimit(
+                f"an argument of {value:,} is over the limit of {budget.max_bytes:,} "
+                "(option `max-file-bytes`)"
+            )
+
+
+def make_environment(
+    templates: Path, root: Path | None = None, max_bytes: int = DEFAULT_MAX_BYTES
+) -> BoundedEnvironment:
     """The environment of a plan whose templates are in `templates`, inside the project `root`
-    (None: not checked)."""
-    env = SandboxedEnvironment(
+    (None: not checked); each render in it makes at most `max_bytes`."""
+    env = BoundedEnvironment(
+        max_bytes=max_bytes,
         loader=TemplateLoader(templates, root),
         undefined=StrictUndefined,
         keep_trailing_newline=True,
@@ -211,6 +403,8 @@ def _failure(error: Exception, env: Environment, fallback: str | None) -> Templa
         return TemplateFailure("SK702", f"undefined: {error.message}", template, line)
     if isinstance(error, HelperError):
         return TemplateFailure("SK703", f"impossible command: {error}", template, line)
+    if isinstance(error, RenderLimit):
+        return TemplateFailure("SK706", f"refused: {error}", template, line)
     if isinstance(error, SecurityError):
         return TemplateFailure("SK706", f"refused by the sandbox: {error}", template, line)
     if isinstance(error, TemplateNotFound):
@@ -288,31 +482,24 @@ def render_with_origins(
     origins: list[Origin | None] = [None]
     settled = [False]  # whether the line's origin came from a piece that wrote text on it
     index = _SourceIndex(env)
-    generator = template.root_render_func(template.new_context(dict(variables)))
+    size = 0
     try:
-        for piece in generator:
-            frame = _innermost(generator)
-            name: str | None = None
-            line = 1
-            literal = False
-            if frame is not None:
-                raw_name = frame.f_globals.get("name")
-                name = raw_name if isinstance(raw_name, str) else None
-                line = _template_line(frame.f_globals.get("debug_info", ""), frame.f_lineno)
-                literal = piece in frame.f_code.co_consts
-                if name is not None and piece:
-                    line = index.line_of(name, line, piece, literal)
-            pieces.append(piece)
-            for offset, part in enumerate(piece.split("\n")):
-                here = Origin(name, line + offset if literal else line)
-                if offset:
-                    origins.append(here)
-                    settled.append(False)
-                if part and not settled[-1]:
-                    origins[-1] = here
-                    settled[-1] = True
-                elif origins[-1] is None:
-                    origins[-1] = here
+        with _budget(env) as budget:
+            generator = template.root_render_func(template.new_context(dict(variables)))
+            for piece in generator:
+                _place(piece, generator, index, origins, settled)
+                pieces.append(piece)
+                size += len(piece)
+                try:
+                    budget.check_output(size)
+                except RenderLimit as error:  # at the line being written
+                    here = origins[-1] or Origin(template.name, 1)
+                    raise TemplateFailure(
+                        "SK706", f"refused: {error}", here.template or template.name, here.line
+                    ) from None
+                budget.check_time()
+    except TemplateFailure:
+        raise
     except Exception as error:
         raise _failure(error, env, template.name) from None
     text = "".join(pieces)
@@ -321,12 +508,52 @@ def render_with_origins(
     return Rendered(text, tuple(origins))
 
 
+def _budget(env: SandboxedEnvironment) -> contextlib.AbstractContextManager[_Budget]:
+    if isinstance(env, BoundedEnvironment):
+        return env.budget()
+    return contextlib.nullcontext(_Budget(RENDER_SECONDS, DEFAULT_MAX_BYTES))
+
+
+def _place(
+    piece: str,
+    generator: Iterator[str],
+    index: _SourceIndex,
+    origins: list[Origin | None],
+    settled: list[bool],
+) -> None:
+    """Note the origin of each output line that this piece writes on."""
+    frame = _innermost(generator)
+    name: str | None = None
+    line = 1
+    literal = False
+    if frame is not None:
+        raw_name = frame.f_globals.get("name")
+        name = raw_name if isinstance(raw_name, str) else None
+        line = _template_line(frame.f_globals.get("debug_info", ""), frame.f_lineno)
+        literal = piece in frame.f_code.co_consts
+        if name is not None and piece:
+            line = index.line_of(name, line, piece, literal)
+    for offset, part in enumerate(piece.split("\n")):
+        here = Origin(name, line + offset if literal else line)
+        if offset:
+            origins.append(here)
+            settled.append(False)
+        if part and not settled[-1]:
+            origins[-1] = here
+            settled[-1] = True
+        elif origins[-1] is None:
+            origins[-1] = here
+
+
 def render_string(env: SandboxedEnvironment, source: str, variables: Mapping[str, Any]) -> str:
     """A string of the plan (an output path, a front-matter value); plain text passes as is."""
     if "{" not in source:
         return source
     try:
-        return env.from_string(source).render(dict(variables))
+        with _budget(env) as budget:
+            text = env.from_string(source).render(dict(variables))
+            budget.check_output(len(text))
+            return text
     except Exception as error:
         failure = _failure(error, env, None)
         raise TemplateFailure(failure.code, failure.message, None, 1) from None

@@ -44,19 +44,35 @@ def _width(text: str) -> int:
     )
 
 
+# The most characters of a source line shown under a finding: a long line is clipped around
+# the span (one minified line with thousands of findings printed whole would make gigabytes).
+SHOWN_CHARACTERS = 120
+_CONTEXT_BEFORE = 30  # characters kept before the span when the line is clipped
+_ELLIPSIS = "…"
+
+
 def _caret(diagnostic: Diagnostic) -> tuple[str, str]:
-    """The source line (tabs expanded, control characters escaped) and a caret line under the
-    span, in terminal columns."""
+    """The source line (clipped around the span when long, tabs expanded, control characters
+    escaped) and a caret line under the span, in terminal columns."""
     line = diagnostic.source_line
     span = diagnostic.span
     start = max(span.column - 1, 0)
     end = span.end_column - 1 if span.end_line == span.line else len(line)
     end = max(min(end, len(line)), start + 1)
+    prefix = suffix = ""
+    if len(line) > SHOWN_CHARACTERS:
+        first = max(0, min(start - _CONTEXT_BEFORE, len(line) - SHOWN_CHARACTERS))
+        last = first + SHOWN_CHARACTERS
+        prefix = _ELLIPSIS if first else ""
+        suffix = _ELLIPSIS if last < len(line) else ""
+        line = line[first:last]
+        start, end = start - first, max(min(end - first, len(line)), start - first + 1)
     # Expand tabs on the whole line's prefixes, so that tab stops count from the line's start;
     # escapes widen the prefixes as they widen the line.
-    before = _width(printable(line[:start]).expandtabs(4))
-    through = _width(printable(line[:end]).expandtabs(4))
-    return printable(line).expandtabs(4), " " * before + "^" * max(through - before, 1)
+    before = _width(prefix + printable(line[:start]).expandtabs(4))
+    through = _width(prefix + printable(line[:end]).expandtabs(4))
+    shown = prefix + printable(line).expandtabs(4) + suffix
+    return shown, " " * before + "^" * max(through - before, 1)
 
 
 def summary(diagnostics: Sequence[Diagnostic], files: Sequence[str]) -> str:

@@ -9,6 +9,7 @@ tool; a command a wrapper runs (`--cmd mise --arg exec ...`) is checked like one
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Iterator
 
 from skillkit.diagnostics import Edit, Finding, Fix, Severity
@@ -184,7 +185,9 @@ def _split_cmd(run: Run, span: Span) -> Fix | None:
     words = use.value.text.split()
     if use.word.span.line != use.value.span.end_line or not words:
         return None
-    replacement = " ".join(["--cmd", words[0], *(f"--arg {word}" for word in words[1:])])
+    # Each word as the shell must see it: a bare `#1` would start a comment.
+    quoted = [shlex.quote(word) for word in words]
+    replacement = " ".join(["--cmd", quoted[0], *(f"--arg {word}" for word in quoted[1:])])
     where = Span(use.word.span.line, use.word.span.column, span.end_line, span.end_column)
     return Fix(f"split into `{replacement}`", (Edit(where, replacement),), safe=False)
 

@@ -46,7 +46,8 @@ MIN_PAIR_RATIO = 0.5  # a changed line keeps at least half of its words (else: r
 MAX_NAME_WORDS = 6  # a substituted name is at most this many words
 MAX_VERSIONS = 64  # distinct versions of one title compared with the original
 MAX_SECTION_LINES = 200
-MAX_LINE_CHARS = 400
+MAX_LINE_CHARS = 1_000
+_CUT = "\x00cut"  # ends a line cut at MAX_LINE_CHARS
 CLEARLY_EDITED = 0.8  # a line this alike is the edited one: no need to look further
 PAIR_WINDOW = 8  # a changed line is paired with one of the next lines of the other copy
 SHOWN_CHANGES = 2
@@ -68,34 +69,45 @@ SkillFacts = tuple[str, Identity, tuple[SectionFacts, ...]]
 # --- Which output of the render plan a skill is -------------------------------------------
 
 _Pattern = tuple[str, ...]  # an output path's literal pieces, split at each `{{ ... }}`
-_OutputPatterns = tuple[Path | None, tuple[tuple[_Pattern, str], ...]]
-# The plan's output patterns, built once per settings object: a run lints thousands of skills
-# under the same settings, and building the plan per skill cost more than the rule itself. The
-# value keeps the settings alive, so an id is never reused while its entry exists.
-_PATTERNS: dict[int, tuple[Settings, _OutputPatterns]] = {}
+# The plan's output root, the templates of its literal output paths by path, and the patterns
+# of its paths that hold Jinja (one per plan entry: the variants of a matrix share theirs).
+_OutputPatterns = tuple[Path | None, dict[str, str], tuple[tuple[_Pattern, str], ...]]
+# The patterns, built once per render table: a run lints thousands of skills under the same
+# plan (and `skillkit render` each output under settings of its own target), and building the
+# plan per skill cost outputs x outputs. The value keeps the table alive, so an id is never
+# reused while its entry exists.
+_PATTERNS: dict[tuple[int, Path], tuple[Any, _OutputPatterns]] = {}
 _PLACEHOLDER_IN_PATH = re.compile(r"\{\{.*?\}\}")
 
 
 def _output_patterns(settings: Settings) -> _OutputPatterns:
-    cached = _PATTERNS.get(id(settings))
-    if cached is not None and cached[0] is settings:
+    key = (id(settings.render), settings.root)
+    cached = _PATTERNS.get(key)
+    if cached is not None and cached[0] is settings.render:
         return cached[1]
     from skillkit.render.plan import build_plan
 
     try:
         plan = build_plan(settings.render, settings.root, settings.target)
+        literal: dict[str, str] = {}
+        templated: dict[_Pattern, str] = {}
+        for variant in plan.variants:
+            # An output path may hold Jinja (`background-service-{{ language }}/SKILL.md`).
+            pieces = tuple(_PLACEHOLDER_IN_PATH.split(variant.path))
+            if len(pieces) == 1:
+                literal.setdefault(variant.path, variant.template)
+            else:
+                templated.setdefault(pieces, variant.template)
         patterns: _OutputPatterns = (
             plan.output_root.resolve(),
-            tuple(
-                (tuple(_PLACEHOLDER_IN_PATH.split(variant.path)), variant.template)
-                for variant in plan.variants
-            ),
+            literal,
+            tuple(templated.items()),
         )
     except Exception:  # a broken plan is for `skillkit render` to report, not this rule
-        patterns = (None, ())
+        patterns = (None, {}, ())
     if len(_PATTERNS) > 32:  # long-lived processes (watch, lsp) reload settings
         _PATTERNS.clear()
-    _PATTERNS[id(settings)] = (settings, patterns)
+    _PATTERNS[key] = (settings.render, patterns)
     return patterns
 
 
@@ -123,13 +135,15 @@ def rendered_from(skill: Skill, context: Context) -> str:
     """The template of the render plan that outputs this skill, or "" (hand-written)."""
     if not context.settings.render:
         return ""
-    output_root, patterns = _output_patterns(context.settings)
+    output_root, literal, patterns = _output_patterns(context.settings)
     if output_root is None:
         return ""
     try:
         relative = skill.path.resolve().relative_to(output_root).as_posix()
     except (ValueError, OSError):
         return ""
+    if relative in literal:
+        return literal[relative]
     for pieces, template in patterns:
         if path_matches(pieces, relative):
             return template
@@ -233,7 +247,9 @@ _COMMON_WORDS = frozenset(
 
 def _normalize(line: str) -> str:
     """A line as copies are compared: what copies adapted on purpose made equal."""
-    text = line.strip()[:MAX_LINE_CHARS]
+    text = line.strip()
+    if len(text) > MAX_LINE_CHARS:  # compared up to a cut, which no change is judged across
+        return _normalize(text[:MAX_LINE_CHARS]) + " " + _CUT
     if text.endswith("\\"):  # a ` \` continuation, moved when a copy adds a line after it
         text = text[:-1].rstrip()
     if text.startswith(("```", "~~~")):
@@ -242,8 +258,14 @@ def _normalize(line: str) -> str:
     text = _LIST_MARKER.sub("- ", text)
     # "multi-step" and "multi step" are one spelling each (plain words only: `@oncall-web`,
     # `--dry-run` are names).
+    # A list number written inline ("2. Build") is "#.": another step before it renumbers the
+    # rest, and the numbers would pair the wrong steps.
     return " ".join(
-        _HYPHEN_IN_WORD.sub(" ", word) if _HYPHENATED.fullmatch(word) else word
+        _HYPHEN_IN_WORD.sub(" ", word)
+        if _HYPHENATED.fullmatch(word)
+        else "#."
+        if _ORDINAL.fullmatch(word)
+        else word
         for word in text.split()
     )
 
@@ -286,7 +308,13 @@ def _squash(word: str) -> str:
 
 
 def _names_one(words: Sequence[str], own: frozenset[str]) -> bool:
-    return any(name in _squash(word) for word in words for name in own)
+    """Whether the words name the skill: one of its names is in them (`OneDriveForBusiness`
+    holds "onedrive"), or they spell one (`Azure DevOps` of `add-azuredevops`)."""
+    joined = _squash("".join(words))
+    if any(name in joined for name in own):
+        return True
+    squashed = [_squash(word) for word in words]
+    return any(len(word) > 3 and word in name for word in squashed for name in own)
 
 
 def _adapted(
@@ -335,9 +363,14 @@ def _changes(
     # Only the names that tell the two skills apart ("deploy" of deploy-web and deploy-api is
     # no substitution: "never deploy" for "always deploy" is a change).
     left_own, right_own = left_own - right_own, right_own - left_own
+    # A line too long to compare whole ends in a cut, which falls on other words in each copy
+    # (one names a longer connector earlier): no change is judged at it.
+    cut = bool(left and left[-1] == _CUT) or bool(right and right[-1] == _CUT)
     found: list[list[int]] = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
+            continue
+        if cut and (i2 >= len(left) - 1 or j2 >= len(right) - 1):
             continue
         removed, added = left[i1:i2], right[j1:j2]
         if _adapted(removed, added, left_own, right_own):
@@ -468,6 +501,8 @@ def _word_compared(word: str) -> str:
     word = word.rstrip(_GLUE).translate(_TYPOGRAPHY)
     if word.endswith("-") and len(word) > 1:
         word = word[:-1]  # a piece of a hyphenated word
+    if _ORDINAL.fullmatch(word):
+        return "#."
     return "<x>" if _PLACEHOLDER.fullmatch(word) else word
 
 

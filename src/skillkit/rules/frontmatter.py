@@ -157,16 +157,22 @@ def yaml_not_a_string(skill: Skill, context: Context) -> Iterator[Finding]:
     if not _front_matter_usable(skill):
         return
     # A value with a hand-written tag (`!!python/object`) is SK108's; one finding is enough.
-    tagged = {p.span for p in skill.problems if p.kind is ProblemKind.YAML_UNSUPPORTED}
+    # (The problem spans the tag, the value only what follows it: they end together.)
+    tagged = {
+        (p.span.end_line, p.span.end_column)
+        for p in skill.problems
+        if p.kind is ProblemKind.YAML_UNSUPPORTED
+    }
     for item in skill.front_matter.fields:
         if item.key in STRING_FIELDS:
             found = _surprise(item.key, item.value)
-            if found and item.value.span not in tagged:
+            if found and (item.value.span.end_line, item.value.span.end_column) not in tagged:
                 yield found
         elif item.key == "metadata" and item.value.kind == "map":
             for entry in item.value.fields:
                 found = _surprise(f"metadata.{entry.key}", entry.value)
-                if found and entry.value.span not in tagged:
+                end = (entry.value.span.end_line, entry.value.span.end_column)
+                if found and end not in tagged:
                     yield found
 
 
