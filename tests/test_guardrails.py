@@ -541,3 +541,13 @@ def test_javascript_the_agent_does_not_write_is_not_against_the_policy(tmp_path:
         "```\n"
     )
     assert [(c, line) for c, line, _ in _lint(tmp_path, body, select="SK304")] == [("SK304", 12)]
+
+
+def test_a_command_a_guardrail_calls_unneeded_is_not_forbidden(tmp_path: Path) -> None:
+    body = (
+        "\n## Change the command\n\n```sh\nvrctl service restart web\n```\n"
+        "\n## Guardrails\n- No need to run `vrctl service restart` after edits; the dev server "
+        "reloads.\n- You do not have to call `vrctl service restart` for a static site.\n"
+    )
+    found = lint_text(tmp_path, FRONT + "\n# Demo\n" + body, select=("SK306",), target="spec")
+    assert found == []

@@ -662,6 +662,13 @@ _REPLACED = re.compile(
 # A clause that states a situation ("If vrctl reports the supervisor is not listening, ...")
 # forbids nothing.
 _SITUATION = re.compile(r"^\W*(?:if|when|whenever|once|after|while|in case)\b", re.IGNORECASE)
+# "No need to run `vrctl service restart`": a thing that is not needed, not a thing forbidden.
+_NOT_NEEDED = re.compile(
+    r"\b(?:no need|need not|needn't|(?:do|does|don't|doesn't) not need|don't need|"
+    r"doesn't need|(?:do not|don't|does not|doesn't) have to|not (?:necessary|needed|required)|"
+    r"unnecessary)\b",
+    re.IGNORECASE,
+)
 _SENTENCE_STOP = re.compile(r"[.;!?:](?=\s|$)|\s+(?:\u2014|--|\u2013)\s+")
 # Commas start a new clause only before a word that turns it (", use ...", ", never ...");
 # elsewhere they separate the items of one list ("Never run `a`, `b` or `c`").
@@ -729,7 +736,7 @@ def _forbidding_clauses(masked: str, start: int, end: int) -> list[tuple[int, in
                 found.append((start + low + replaced.end(), start + high))
             previous = False
             continue
-        if _SITUATION.match(clause):
+        if _SITUATION.match(clause) or _NOT_NEEDED.search(clause):
             previous = False
         elif _NEGATIVE.search(clause) and not _RECOMMEND.search(clause):
             previous = True
