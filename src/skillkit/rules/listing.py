@@ -57,10 +57,10 @@ def _group(folder: str) -> str:
 ListingFacts = tuple[str, str, str, int, int] | None
 
 
-def collect_listing(skill: Skill, context: Context) -> ListingFacts:
-    limit = context.target.listing_entry_limit
-    if limit is None:
-        return None
+def listed_entry(skill: Skill, context: Context, limit: int) -> ListingFacts:
+    """The skill's entry as the model's listing holds it: its group, the name it is listed by
+    (the `name` field, else the folder's), its text with white space folded and cut at `limit`,
+    and where the description is; None for a skill the model is not shown."""
     seen = model_sees(skill, context.target)
     if seen is None:
         return None
@@ -70,13 +70,13 @@ def collect_listing(skill: Skill, context: Context) -> ListingFacts:
     if name_field is not None and name_field.value.kind == "str" and name_field.value.text:
         name = name_field.value.text
     group = listing_group(str(skill.path.parent))
-    return (
-        group,
-        name,
-        " ".join(text.split())[:limit],
-        item.value.span.line,
-        item.value.span.column,
-    )
+    span = item.value.span
+    return (group, name, " ".join(text.split())[:limit], span.line, span.column)
+
+
+def collect_listing(skill: Skill, context: Context) -> ListingFacts:
+    limit = context.target.listing_entry_limit
+    return None if limit is None else listed_entry(skill, context, limit)
 
 
 def _entries(
@@ -304,23 +304,8 @@ TriggerFacts = tuple[str, str, str, int, int, str] | None
 
 
 def collect_triggers(skill: Skill, context: Context) -> TriggerFacts:
-    seen = model_sees(skill, context.target)
-    if seen is None:
-        return None
-    item, text = seen
-    name_field = skill.front_matter.get("name")
-    name = skill.path.parent.name
-    if name_field is not None and name_field.value.kind == "str" and name_field.value.text:
-        name = name_field.value.text
-    group = listing_group(str(skill.path.parent))
-    return (
-        group,
-        name,
-        " ".join(text.split())[:2048],
-        item.value.span.line,
-        item.value.span.column,
-        rendered_from(skill, context),
-    )
+    entry = listed_entry(skill, context, 2048)
+    return None if entry is None else (*entry, rendered_from(skill, context))
 
 
 def split_by_group(facts: Any) -> Iterable[tuple[str, Any]]:
