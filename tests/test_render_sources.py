@@ -8,20 +8,9 @@ from pathlib import Path
 import pytest
 
 from skillkit.cli import main
-from tests.render_helpers import make_project, render_cli, snapshot
+from tests.render_helpers import TWO_OUTPUTS_PLAN, make_project, render_cli, snapshot
 
-PLAN = """\
-[tool.skillkit.render]
-[[tool.skillkit.render.outputs]]
-template = "demo.md.j2"
-path = "demo-{{ flavour }}/SKILL.md"
-matrix = { flavour = ["a", "b"] }
-
-[tool.skillkit.render.outputs.front-matter]
-name = "demo-{{ flavour }}"
-description = "Formats CSV files. Use when the user asks for CSV."
-metadata = { short-description = "Demo" }
-"""
+PLAN = TWO_OUTPUTS_PLAN + 'metadata = { short-description = "Demo" }\n'
 
 TEMPLATE = "# demo\n\n{% include 'partials/run.md.j2' %}\nDone.\n"
 PARTIAL = "## Run\n```sh\nvrctl service rm web\n```\n"
