@@ -33,11 +33,9 @@ def _fields(skill: Skill) -> tuple[Field, ...]:
 
 
 def _last(skill: Skill, key: str) -> Field | None:
-    found = None
-    for item in _fields(skill):
-        if item.key == key:
-            found = item
-    return found
+    """The field as the client reads it (the last duplicate wins), in a front matter that is a
+    mapping."""
+    return skill.front_matter.get(key) if _fields(skill) else None
 
 
 def _is_null(value: Value) -> bool:
