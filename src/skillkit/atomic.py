@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import contextlib
 import os
-import stat
 import tempfile
 from pathlib import Path
+
+from skillkit.reading import UnreadableFile, read_file_bytes
 
 
 class ChangedOnDisk(Exception):
@@ -19,25 +20,12 @@ class ChangedOnDisk(Exception):
 
 
 def _current(path: Path, limit: int) -> bytes | None:
-    """The file's bytes, at most `limit` of them; None when it is gone or not a regular file."""
+    """The file's bytes; None when it is gone, not a regular file, or over `limit` bytes (it
+    then differs from whatever was expected)."""
     try:
-        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-    except FileNotFoundError:
+        return read_file_bytes(path, limit)
+    except (FileNotFoundError, UnreadableFile):
         return None
-    try:
-        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
-            return None
-        chunks: list[bytes] = []
-        left = limit
-        while left > 0:
-            chunk = os.read(descriptor, min(left, 1 << 20))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            left -= len(chunk)
-        return b"".join(chunks)
-    finally:
-        os.close(descriptor)
 
 
 def write_atomic(
