@@ -10,18 +10,17 @@ hang or a blow-up; nothing here asserts a speed.
 from __future__ import annotations
 
 import json
-import resource
 import signal
-import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from tests.robustness.limits import run_limited
+
 CPU_SECONDS = 60
 WALL_SECONDS = 300
-MEMORY_LIMIT_BYTES = 2 * 1024**3
 
 GOOD = (
     "---\nname: good\ndescription: Formats CSV files. Use when the user asks to tidy a CSV.\n"
@@ -44,20 +43,12 @@ print(json.dumps({
 """
 
 
-def _limit_resources() -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT_BYTES, MEMORY_LIMIT_BYTES))
-    resource.setrlimit(resource.RLIMIT_CPU, (CPU_SECONDS, CPU_SECONDS + 5))
-
-
 def lint_in_subprocess(root: Path, max_file_bytes: int) -> dict[str, list[tuple[str, int, str]]]:
     """Findings by skill folder name, from a bounded subprocess; also checks the run went on."""
-    completed = subprocess.run(
+    completed = run_limited(
         [sys.executable, "-c", RUNNER, str(max_file_bytes), str(root)],
-        capture_output=True,
-        text=True,
-        timeout=WALL_SECONDS,
-        preexec_fn=_limit_resources,
-        stdin=subprocess.DEVNULL,
+        cpu_seconds=CPU_SECONDS,
+        wall_seconds=WALL_SECONDS,
     )
     assert completed.returncode != -signal.SIGXCPU, f"over {CPU_SECONDS} s of CPU: a hang"
     assert completed.returncode == 0, completed.stderr[-2000:]

@@ -17,26 +17,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.robustness.test_bounded_cost import (
-    CPU_SECONDS,
-    HEAD,
-    WALL_SECONDS,
-    _limit_resources,
-)
+from tests.robustness.limits import run_limited
+from tests.robustness.test_bounded_cost import CPU_SECONDS, HEAD, WALL_SECONDS
 
 SKILLKIT = [sys.executable, "-m", "skillkit"]
 
 
 def bounded(argv: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    completed = subprocess.run(
-        argv,
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=WALL_SECONDS,
-        preexec_fn=_limit_resources,
-        stdin=subprocess.DEVNULL,
-    )
+    completed = run_limited(argv, cpu_seconds=CPU_SECONDS, wall_seconds=WALL_SECONDS, cwd=cwd)
     assert completed.returncode != -signal.SIGXCPU, f"over {CPU_SECONDS} s of CPU: a hang"
     assert "Traceback" not in completed.stderr, completed.stderr[-2000:]
     assert "MemoryError" not in completed.stderr + completed.stdout, "a blow-up"

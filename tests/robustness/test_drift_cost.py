@@ -7,15 +7,14 @@ skills, and the second built a backtracking regular expression that never finish
 from __future__ import annotations
 
 import json
-import resource
 import signal
-import subprocess
 import sys
 from pathlib import Path
 
+from tests.robustness.limits import run_limited
+
 CPU_SECONDS = 30
 WALL_SECONDS = 300
-MEMORY_LIMIT_BYTES = 2 * 1024**3
 
 TITLES = ("Guardrails", "Snapshot guidance", "Version freshness", "Reload guidance")
 
@@ -36,19 +35,11 @@ print(json.dumps({
 """
 
 
-def _limit_resources() -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT_BYTES, MEMORY_LIMIT_BYTES))
-    resource.setrlimit(resource.RLIMIT_CPU, (CPU_SECONDS, CPU_SECONDS + 5))
-
-
 def _lint(root: Path) -> dict[str, object]:
-    completed = subprocess.run(
+    completed = run_limited(
         [sys.executable, "-c", RUNNER, str(root)],
-        capture_output=True,
-        text=True,
-        timeout=WALL_SECONDS,
-        preexec_fn=_limit_resources,
-        stdin=subprocess.DEVNULL,
+        cpu_seconds=CPU_SECONDS,
+        wall_seconds=WALL_SECONDS,
     )
     assert completed.returncode != -signal.SIGXCPU, f"over {CPU_SECONDS} s of CPU: unbounded"
     assert completed.returncode == 0, completed.stderr[-2000:]

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import subprocess
 import sys
 import xml.dom.minidom
 from pathlib import Path
 
 import pytest
+
+from tests.robustness.limits import run_limited
 
 CPU_SECONDS = 30
 WALL_SECONDS = 120
@@ -25,23 +26,15 @@ GOOD = (
 )
 
 
-def _limit() -> None:
-    resource.setrlimit(resource.RLIMIT_CPU, (CPU_SECONDS, CPU_SECONDS + 5))
-    resource.setrlimit(resource.RLIMIT_AS, (2 * 1024**3, 2 * 1024**3))
-
-
 def skillkit(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """Run `skillkit ARGS` in `cwd`, bounded; a hang fails the test with a timeout."""
-    return subprocess.run(
+    return run_limited(
         [sys.executable, "-m", "skillkit", *args],
+        cpu_seconds=CPU_SECONDS,
+        wall_seconds=WALL_SECONDS,
         cwd=cwd,
-        capture_output=True,
-        text=True,
-        errors="surrogateescape",
-        timeout=WALL_SECONDS,
-        preexec_fn=_limit,
-        stdin=subprocess.DEVNULL,
         env={**os.environ, "NO_COLOR": "1"},
+        errors="surrogateescape",
     )
 
 
