@@ -14,7 +14,7 @@ import pytest
 import skillkit
 from skillkit.cli import main
 from skillkit.diagnostics import Severity
-from skillkit.lint import active_rules
+from skillkit.engine.selection import active_rules
 from skillkit.registry import RENDER, RULES, Example, Rule, all_rules, register
 from skillkit.settings import Settings
 from tests.helpers import write_skill

@@ -313,7 +313,7 @@ def _check(spec: Spec, given: Any, path: KeyPath) -> None:
                 message = f"`{_dotted(path)}` is not a regular expression: {error}"
                 raise _Invalid(path, message) from None
         elif spec.string_kind == "gitignore":
-            from skillkit.discover import compile_ignore_lines
+            from skillkit.engine.discover import compile_ignore_lines
 
             for _number, _pattern, reason in compile_ignore_lines([value])[1]:
                 raise _Invalid(path, f"`{_dotted(path)}` is not a gitignore pattern: {reason}")

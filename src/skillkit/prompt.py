@@ -134,7 +134,7 @@ def available_skills_block(entries: Sequence[PromptEntry]) -> str:
 
 def skill_files(paths: Sequence[Path | str]) -> tuple[list[Path], list[PromptProblem]]:
     """The SKILL.md files under `paths` (a file, a skill folder, or any folder searched)."""
-    from skillkit.discover import discover
+    from skillkit.engine.discover import discover
 
     # In the order given (as `to-prompt` keeps its arguments' order), each file once.
     files: dict[str, Path] = {}

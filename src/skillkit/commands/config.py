@@ -51,8 +51,8 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from skillkit.commands.lint import resolver_from_args
+    from skillkit.engine.selection import active_rules
     from skillkit.errors import require_path
-    from skillkit.lint import active_rules
 
     require_path(args.path)
     resolver = resolver_from_args(args)
@@ -103,7 +103,7 @@ def run(args: argparse.Namespace) -> int:
 def _targets_of_files(resolver: Any, path: Any, settings: Any) -> list[tuple[Any, str, str]]:
     """Each skill file under `path` with the target it is checked for and where that came
     from: the config, a flag, or where the file lives (a Claude Code plugin, `.claude/skills`)."""
-    from skillkit.discover import discover
+    from skillkit.engine.discover import discover
 
     if not path.exists():
         return []

@@ -12,8 +12,8 @@ from typing import Any
 from lsprotocol import types as lsp
 
 from skillkit.diagnostics import Diagnostic, Edit, Severity
+from skillkit.engine.check import check_skill
 from skillkit.intervals import Disjoint
-from skillkit.lint import check_skill
 from skillkit.lsp.positions import UTF16, from_lsp, to_lsp, units
 from skillkit.model import Skill, Span
 from skillkit.parse import parse_text
@@ -208,7 +208,7 @@ def _suppressions(
 ) -> list[lsp.CodeAction]:
     """For each finding in the range, the comment that suppresses it (as `lint
     --add-suppressions` writes it), as an edit of the whole text."""
-    from skillkit.suppress import suppression_text
+    from skillkit.add_suppressions import suppression_text
 
     if not is_skill_path(analysis.skill.path):
         return []  # a template's findings are about its outputs

@@ -308,7 +308,7 @@ def adopt(
 
     from skillkit.atomic import write_atomic
     from skillkit.config import CONFIG_FILE, find_config, load_config
-    from skillkit.discover import discover
+    from skillkit.engine.discover import discover
     from skillkit.render.engine import UNCHANGED, outputs_reached, render_plan
     from skillkit.render.plan import PlanError, PlanSource, build_plan
     from skillkit.settings import Settings

@@ -517,7 +517,7 @@ class _Run:
         text = output.text or ""
         found: list[Diagnostic] = []
         if output.variant.kind == "skill":
-            from skillkit.lint import check_skill
+            from skillkit.engine.check import check_skill
             from skillkit.parse import parse_text
 
             settings = replace(self.settings, target=output.variant.target)

@@ -71,4 +71,4 @@ def file_too_large(skill: Skill, context: Context) -> Iterator[Finding]:
     good=Example(_GOOD, files={".gitignore": "build/\n[a-z]\n"}),
 )
 def ignore_file_unusable(skill: Skill, context: Context) -> Iterator[Finding]:
-    return iter(())  # discovery reports it (skillkit.discover), before any skill is read
+    return iter(())  # discovery reports it (skillkit.engine.discover), before any skill is read

@@ -1,7 +1,7 @@
 """SK9xx: skillkit itself — suppression comments that suppress nothing, or that cannot be read.
 
-The findings are made by `skillkit.suppress` (it alone sees which findings each comment covered);
-these declarations give them a code, a severity and documentation like every other rule.
+The findings are made by `skillkit.engine.suppress` (it alone sees which findings each comment
+covered); these declarations give them a code, a severity and documentation like every other rule.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ _FRONT = "---\nname: demo\ndescription: CSV helper.\n---\n\n"
     fixable=True,
 )
 def unused_suppression(skill: Skill, context: Context) -> Iterator[Finding]:
-    return iter(())  # made by skillkit.suppress.apply_suppressions
+    return iter(())  # made by skillkit.engine.suppress.apply_suppressions
 
 
 @rule(
@@ -42,4 +42,4 @@ def unused_suppression(skill: Skill, context: Context) -> Iterator[Finding]:
     good=_FRONT + "<!-- skillkit: disable-next-line SK121 -->\n# Demo\n\nSteps.\n",
 )
 def invalid_suppression(skill: Skill, context: Context) -> Iterator[Finding]:
-    return iter(())  # made by skillkit.suppress.apply_suppressions
+    return iter(())  # made by skillkit.engine.suppress.apply_suppressions
