@@ -512,7 +512,7 @@ def test_cross_skill_findings_on_open_and_save(
     alpha, beta = _drift_project(tmp_path)
     # What `skillkit lint` reports for the drifted skill, run in the project root.
     monkeypatch.chdir(tmp_path)
-    from skillkit.config import Resolver
+    from skillkit.config.resolver import Resolver
     from skillkit.engine.runner import lint_paths
 
     resolver = Resolver()
@@ -584,7 +584,7 @@ def test_cross_skill_facts_come_from_the_lint_cache(
     `skillkit lint` keeps in the project root."""
     import os
 
-    from skillkit.config import Resolver
+    from skillkit.config.resolver import Resolver
     from skillkit.engine import pool as parallel
     from skillkit.engine.check import check_skill
     from skillkit.lsp import project
@@ -631,7 +631,7 @@ def test_cross_skill_findings_equal_lint_on_the_corpus(
     is linted for viberun, with one more skill whose shared "Snapshot guidance" drifted."""
     import shutil
 
-    from skillkit.config import Resolver
+    from skillkit.config.resolver import Resolver
     from skillkit.engine.check import check_skill
     from skillkit.engine.runner import lint_paths
     from skillkit.lsp.project import project_findings

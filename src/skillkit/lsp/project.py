@@ -40,7 +40,7 @@ def project_findings(
     `document` from the editor's text, with its facts), with every other skill under `root` as
     on disk and the settings of each file's nearest config, as `skillkit lint` gives them.
     A document that discovery skips (excluded, ignored by git) gets none, as in lint."""
-    from skillkit.config import Resolver
+    from skillkit.config.resolver import Resolver
     from skillkit.engine.cache import CACHE_FOLDER, LintCache
     from skillkit.engine.discover import discover_skills, list_folder
     from skillkit.engine.pool import lint_one
