@@ -20,10 +20,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 from skillkit.diagnostics import Diagnostic
-from skillkit.engine.check import FileResult
+from skillkit.engine.check import Facts, FileResult
 from skillkit.engine.discover import SKIPPED_FOLDERS, Listing, list_folder
 from skillkit.engine.per_file import lint_serially
-from skillkit.engine.runner import LintResult, run
+from skillkit.engine.runner import LintResult, ProjectCheck, Relint, run
 from skillkit.hashing import digest
 from skillkit.reading import read_file_bytes
 from skillkit.settings import DEFAULT_SETTINGS, Settings
@@ -80,7 +80,7 @@ class MemoryCache:
         else:  # not read: kept for no next run
             self.results.pop(result.path, None)
 
-    def cached_facts(self, shown: str) -> tuple[tuple[str, Any], ...] | None:
+    def cached_facts(self, shown: str) -> Facts | None:
         known = self.results.get(shown)
         return known[1].facts if known is not None else ()
 
@@ -88,8 +88,8 @@ class MemoryCache:
         self,
         results: Sequence[FileResult],
         settings: Settings,
-        compute: Callable[[Sequence[FileResult]], list[Diagnostic]],
-        relint: Callable[[int], FileResult],
+        compute: ProjectCheck,
+        relint: Relint,
     ) -> list[Diagnostic]:
         return compute(results)  # results in memory keep their facts
 

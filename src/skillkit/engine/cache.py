@@ -21,7 +21,7 @@ import os
 import sys
 import time
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,7 +29,7 @@ from skillkit import __version__
 from skillkit.diagnostics import Diagnostic
 from skillkit.engine.cache_codec import decode_diagnostic, encode_diagnostic
 from skillkit.engine.cache_project import project_findings
-from skillkit.engine.check import FileResult, shared_strings
+from skillkit.engine.check import Facts, FileResult, shared_strings
 from skillkit.engine.discover import CACHE_FOLDER, UNWATCHED_FOLDERS, Listing, list_folder
 from skillkit.hashing import DIGEST_SIZE, digest
 from skillkit.reading import read_file_bytes
@@ -37,6 +37,7 @@ from skillkit.rules.references import outside_folders
 from skillkit.settings import Settings
 
 if TYPE_CHECKING:
+    from skillkit.engine.runner import ProjectCheck, Relint
     from skillkit.model import Skill
     from skillkit.parse import Source
 
@@ -440,8 +441,8 @@ class LintCache:
         self,
         results: Sequence[FileResult],
         settings: Settings,
-        compute: Callable[[Sequence[FileResult]], list[Diagnostic]],
-        relint: Callable[[int], FileResult],
+        compute: ProjectCheck,
+        relint: Relint,
     ) -> list[Diagnostic]:
         """The findings of the project rules over `results` (those of the cache come without
         their facts), as `compute` would give them over every file's facts: the last run's
@@ -458,7 +459,7 @@ class LintCache:
         if not any(digests):
             return compute(results)
 
-        def facts_of(index: int) -> tuple[tuple[str, Any], ...]:
+        def facts_of(index: int) -> Facts:
             result = results[index]
             if result.facts:
                 return result.facts
@@ -477,7 +478,7 @@ class LintCache:
             self, self._settings_key(settings), results, digests, facts_of, compute
         )
 
-    def cached_facts(self, shown: str) -> tuple[tuple[str, Any], ...] | None:
+    def cached_facts(self, shown: str) -> Facts | None:
         """The project-rule facts of a file whose result `lookup` gave (read from the facts
         file only now): () if it had none; None if the facts file lost them (lint the file
         again)."""
@@ -493,7 +494,7 @@ class LintCache:
             and entry[0] == expected
             and _valid_facts(entry[1])
         ):
-            facts: tuple[tuple[str, Any], ...] = entry[1]
+            facts: Facts = entry[1]
             return facts
         return None
 

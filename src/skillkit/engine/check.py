@@ -26,11 +26,15 @@ FATAL_PROBLEMS = frozenset({ProblemKind.UNREADABLE, ProblemKind.NOT_UTF8, Proble
 FILE_FAMILY = "SK0"
 
 
+# What a file's check collected for the project rules: (rule code, facts) pairs.
+Facts = tuple[tuple[str, Any], ...]
+
+
 @dataclass(frozen=True)
 class FileResult:
     path: str
     diagnostics: tuple[Diagnostic, ...]
-    facts: tuple[tuple[str, Any], ...] = ()  # (rule code, facts) for project rules
+    facts: Facts = ()
 
     @property
     def suppressions(self) -> Suppressions | None:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from skillkit.diagnostics import Diagnostic, Severity
-from skillkit.engine.check import FileResult
+from skillkit.engine.check import Facts, FileResult
 from skillkit.engine.discover import Listing, discover_skills, list_folder, unreadable_diagnostics
 from skillkit.engine.project import project_diagnostics
 from skillkit.settings import DEFAULT_SETTINGS, Settings
@@ -31,7 +31,10 @@ Job = tuple[Path, Settings]
 # A file's result, and what it depended on as its cache's signer said (None: not signed, not to
 # be cached).
 Outcome = tuple[FileResult, Any]
-Facts = tuple[tuple[str, Any], ...]
+# The project rules' findings over results that carry their facts.
+ProjectCheck = Callable[[Sequence[FileResult]], list[Diagnostic]]
+# A file linted again, by its index among a run's results (the cache lost its facts).
+Relint = Callable[[int], FileResult]
 
 
 class Signer(Protocol):
@@ -80,8 +83,8 @@ class ResultCache(Protocol):
         self,
         results: Sequence[FileResult],
         settings: Settings,
-        compute: Callable[[Sequence[FileResult]], list[Diagnostic]],
-        relint: Callable[[int], FileResult],
+        compute: ProjectCheck,
+        relint: Relint,
     ) -> list[Diagnostic]:
         """The project rules' findings over `results`, as `compute` gives them over results
         with their facts; `relint` lints the result of that index again."""
