@@ -14,7 +14,6 @@ from markdown_it import MarkdownIt
 from skillkit.diagnostics import Diagnostic
 from skillkit.engine.check import check_skill
 from skillkit.engine.suppress import (
-    SELF_CODES,
     comment_text,
     front_matter_lines,
     parse_directives,
@@ -22,6 +21,7 @@ from skillkit.engine.suppress import (
 )
 from skillkit.model import Skill, Value
 from skillkit.parse import parse_text
+from skillkit.registry import all_rules
 from skillkit.settings import Settings
 
 _YAML_KEY_LINE = re.compile(r"^\s*(?:-\s+)?[^\s#:][^:]*:(?:\s|$)")
@@ -45,7 +45,10 @@ def suppression_text(
     first line, say) gets `disable-file` instead. When even that would change the document,
     the text is left as it is (0 added).
     """
-    wanted = [d for d in diagnostics if not (d.code in SELF_CODES or d.code.startswith("SK0"))]
+    # Not the findings about the file itself (unreadable, too large), nor those of the engine
+    # (suppressions, discovery, an internal error): no line of the file is theirs to suppress.
+    rules = all_rules()
+    wanted = [d for d in diagnostics if rules[d.code].checks_content]
     forced: set[str] = set()
     for _ in range(3):
         text, added = _with_suppressions(skill, wanted, forced)

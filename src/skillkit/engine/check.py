@@ -17,13 +17,12 @@ from skillkit.engine.suppress import (
     suppressions_of,
 )
 from skillkit.model import ProblemKind, Skill
-from skillkit.registry import Context
+from skillkit.registry import Context, FileRule, ProjectRule
 from skillkit.settings import Settings
 from skillkit.targets import get_target
 
 # A file with one of these problems has no model worth checking: only the file rules run.
 FATAL_PROBLEMS = frozenset({ProblemKind.UNREADABLE, ProblemKind.NOT_UTF8, ProblemKind.TOO_LARGE})
-FILE_FAMILY = "SK0"
 
 
 # What a file's check collected for the project rules: (rule code, facts) pairs.
@@ -78,17 +77,17 @@ def check_skill(skill: Skill, settings: Settings, path: str | None = None) -> Fi
     diagnostics: list[Diagnostic] = []
     facts: list[tuple[str, Any]] = []
     for rule in active_rules(settings):
-        if (ignored and rule.code in ignored) or (fatal and not rule.code.startswith(FILE_FAMILY)):
+        if (ignored and rule.code in ignored) or (fatal and rule.checks_content):
             continue
         try:
-            if rule.check is not None:
+            if isinstance(rule, FileRule):
                 # A plain loop: most rules find nothing, and a generator expression per rule and
                 # file cost more than the loop.
                 for finding in rule.check(skill, context):
                     diagnostics.append(
                         diagnostic_from_finding(shown, rule, finding, settings, skill)
                     )
-            elif rule.collect is not None:
+            elif isinstance(rule, ProjectRule):
                 facts.append((rule.code, rule.collect(skill, context)))
         except Exception as error:
             diagnostics.append(internal_error(shown, rule, error))

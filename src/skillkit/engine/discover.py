@@ -19,6 +19,7 @@ from skillkit.engine.selection import active_rules
 from skillkit.model import Span
 from skillkit.reading import UnreadableFile, read_file_bytes
 from skillkit.registry import all_rules
+from skillkit.rules.files import IGNORE_FILE_UNUSABLE, file_unreadable
 from skillkit.settings import DEFAULT_SETTINGS, Settings
 
 if TYPE_CHECKING:  # imported when a .gitignore or an exclude needs it (start-up speed)
@@ -51,7 +52,6 @@ Listing = tuple[tuple[str, bool], ...]
 Lister = Callable[[str], Listing]
 _MARKERS = frozenset({SKILL_FILE, VIRTUALENV_MARKER, IGNORE_FILE})
 IGNORE_FILE_MAX_BYTES = 1_000_000  # (a real .gitignore is a few kB)
-BAD_IGNORE_CODE = "SK005"
 # pathspec matches with RE2 (google-re2), in time linear in the path: with Python's `re`, a
 # hostile `.gitignore` line such as `*a*a*a*a*a*a*a*a*a*a*b` takes seconds to minutes on one
 # folder name of 30-40 characters.
@@ -79,7 +79,7 @@ class Missing:
 
     path: Path
     reason: str
-    code: str = "SK001"
+    code: str = file_unreadable.code
     line: int = 1
 
 
@@ -127,7 +127,9 @@ def _ignore_spec(folder: str, problems: list[Missing]) -> pathspec.GitIgnoreSpec
         data = read_file_bytes(path, IGNORE_FILE_MAX_BYTES)
     except UnreadableFile as refused:
         problems.append(
-            Missing(_shown(path), f"{refused.reason}; it is skipped", code=BAD_IGNORE_CODE)
+            Missing(
+                _shown(path), f"{refused.reason}; it is skipped", code=IGNORE_FILE_UNUSABLE.code
+            )
         )
         return None
     except OSError:
@@ -141,7 +143,7 @@ def _ignore_spec(folder: str, problems: list[Missing]) -> pathspec.GitIgnoreSpec
             Missing(
                 _shown(path),
                 f"pattern `{pattern}` is skipped: {reason}",
-                code=BAD_IGNORE_CODE,
+                code=IGNORE_FILE_UNUSABLE.code,
                 line=number,
             )
         )
@@ -333,7 +335,7 @@ def unreadable_diagnostics(
     active = {rule.code for rule in active_rules(settings)}
     found: list[Diagnostic] = []
     for gone in missing:
-        if gone.code == "SK001":
+        if gone.code == file_unreadable.code:
             message = f"cannot lint: {gone.reason}"
         elif gone.code in active:
             message = gone.reason

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from skillkit.diagnostics import Diagnostic, Finding, Severity
+from skillkit.diagnostics import Diagnostic, Finding
 from skillkit.model import Skill, Span
 from skillkit.registry import Rule
+from skillkit.rules.files import INTERNAL_ERROR
 from skillkit.settings import Settings
 
 
@@ -33,9 +34,9 @@ def internal_error(path: str, rule: Rule, error: BaseException) -> Diagnostic:
     return Diagnostic(
         path=path,
         span=Span.at(1),
-        code="SK000",
-        name="internal-error",
-        severity=Severity.ERROR,
+        code=INTERNAL_ERROR.code,
+        name=INTERNAL_ERROR.name,
+        severity=INTERNAL_ERROR.severity,
         message=f"rule {rule.code} ({rule.name}) failed: {type(error).__name__}: {error}; "
         "please report this",
     )

@@ -10,7 +10,7 @@ from skillkit.diagnostics import Diagnostic
 from skillkit.engine.check import FileResult
 from skillkit.engine.findings import diagnostic_from_finding, internal_error
 from skillkit.engine.selection import project_rules
-from skillkit.registry import Context, Rule
+from skillkit.registry import Context, ProjectRule
 from skillkit.settings import Settings
 from skillkit.targets import get_target
 
@@ -18,18 +18,17 @@ from skillkit.targets import get_target
 WHOLE_PART = ""
 
 
-def project_parts(rule: Rule, facts: Any) -> Iterable[tuple[str, Any]]:
+def project_parts(rule: ProjectRule, facts: Any) -> Iterable[tuple[str, Any]]:
     """One file's facts for a project rule as independent parts, by key (`Rule.partition`: the
     rule's findings over every file are the union of its findings over each part)."""
     return ((WHOLE_PART, facts),) if rule.partition is None else rule.partition(facts)
 
 
 def check_project_part(
-    rule: Rule, collected: Sequence[tuple[str, Any]], settings: Settings
+    rule: ProjectRule, collected: Sequence[tuple[str, Any]], settings: Settings
 ) -> list[Diagnostic]:
     """One cross-file rule's findings over `collected` (every skill's facts, or one part of
     them); a rule that raises raises here."""
-    assert rule.check_project is not None
     context = Context(get_target(settings.target), settings)
     return [
         diagnostic_from_finding(path, rule, finding, settings)

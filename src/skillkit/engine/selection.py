@@ -6,9 +6,8 @@ import fnmatch
 from collections.abc import Iterable
 from pathlib import Path
 
-from skillkit.registry import LINT, Rule, all_rules, resolve_code
+from skillkit.registry import ProjectRule, RenderRule, Rule, all_rules, resolve_code
 from skillkit.settings import Settings
-from skillkit.targets import get_target
 
 
 def _expand(selectors: Iterable[str]) -> set[str]:
@@ -27,9 +26,12 @@ def active_rules(settings: Settings) -> tuple[Rule, ...]:
 
 
 def _active_rules(settings: Settings, rules: dict[str, Rule]) -> tuple[Rule, ...]:
-    target = get_target(settings.target)
     if settings.select is None:
-        chosen = {code for code, rule in rules.items() if rule.default} | set(target.enables)
+        chosen = {
+            code
+            for code, rule in rules.items()
+            if rule.default or settings.target in rule.enabled_by
+        }
     else:
         chosen = _expand(settings.select)
     chosen |= _expand(settings.extend_select)
@@ -38,13 +40,13 @@ def _active_rules(settings: Settings, rules: dict[str, Rule]) -> tuple[Rule, ...
     return tuple(
         rules[code]
         for code in sorted(chosen)
-        if rules[code].phase == LINT and rules[code].applies_to(settings.target)
+        if not isinstance(rules[code], RenderRule) and rules[code].applies_to(settings.target)
     )
 
 
-def project_rules(settings: Settings) -> dict[str, Rule]:
+def project_rules(settings: Settings) -> dict[str, ProjectRule]:
     """The cross-file rules that run under these settings, by code."""
-    return {rule.code: rule for rule in active_rules(settings) if rule.check_project is not None}
+    return {rule.code: rule for rule in active_rules(settings) if isinstance(rule, ProjectRule)}
 
 
 def per_file_ignored_codes(path: Path, settings: Settings) -> set[str]:

@@ -26,13 +26,20 @@ from skillkit.diagnostics import Diagnostic, Edit, Finding, Fix
 from skillkit.engine.findings import diagnostic_from_finding
 from skillkit.engine.selection import active_rules, per_file_ignored_codes
 from skillkit.model import Skill, Span, Value
-from skillkit.registry import CODES_BY_NAME, RENDER, all_rules, unknown_rule_hint
+from skillkit.registry import (
+    CODES_BY_NAME,
+    ProjectRule,
+    RenderRule,
+    all_rules,
+    unknown_rule_hint,
+)
+from skillkit.rules.suppressions import INVALID_SUPPRESSION, UNUSED_SUPPRESSION
 from skillkit.settings import Settings
 
 # The key of a file's suppression ranges among its project-rule facts (see check.FileResult).
 SUPPRESSIONS_FACT = "suppressions"
-UNUSED = "SK901"
-INVALID = "SK902"
+UNUSED = UNUSED_SUPPRESSION.code
+INVALID = INVALID_SUPPRESSION.code
 SELF_CODES = frozenset({UNUSED, INVALID})
 
 _HTML = re.compile(
@@ -123,7 +130,7 @@ def _resolve(word: str) -> str | None:
 
 
 def _is_render(code: str) -> bool:
-    return all_rules()[code].phase == RENDER
+    return isinstance(all_rules()[code], RenderRule)
 
 
 def _codes(text: str, span: Span, parsed: _Parsed) -> tuple[str, ...] | None:
@@ -365,16 +372,15 @@ def apply_suppressions(
     ignored = per_file_ignored_codes(skill.path, settings)
     enabled = {rule.code for rule in active_rules(settings)} - ignored
     kept, used = _drop_suppressed(found, parsed.directives)
-    every = all_rules()
     own: list[Diagnostic] = []
     if UNUSED in enabled:
         own.extend(
-            diagnostic_from_finding(shown, every[UNUSED], finding, settings, skill)
+            diagnostic_from_finding(shown, UNUSED_SUPPRESSION, finding, settings, skill)
             for finding in _unused_findings(skill, parsed.directives, used, enabled)
         )
     if INVALID in enabled:
         own.extend(
-            diagnostic_from_finding(shown, every[INVALID], finding, settings, skill)
+            diagnostic_from_finding(shown, INVALID_SUPPRESSION, finding, settings, skill)
             for finding in parsed.invalid
         )
     # SK901/SK902 can be suppressed too (by a directive that then counts as used).
@@ -425,7 +431,7 @@ def _by_comment(directives: Sequence[Directive]) -> dict[Span, list[tuple[int, D
 def _judged_here(code: str) -> bool:
     """Whether a file's own findings say if a suppression of `code` is used: not for the
     project rules (judged after them) nor for SK901/SK902 (about suppressions themselves)."""
-    return code not in SELF_CODES and all_rules()[code].check_project is None
+    return code not in SELF_CODES and not isinstance(all_rules()[code], ProjectRule)
 
 
 def _unused_reason(code: str, directive: Directive, enabled: set[str]) -> str:
