@@ -3,14 +3,15 @@
 Linting is incremental: each file's result is kept in memory under its path and the hash of its
 bytes (and of its settings), so a change re-parses and re-checks only the skills whose text
 changed, or whose folder changed (a reference may now resolve); the cross-file rules then run
-again over the facts of every skill, so their findings follow any edit. watchfiles is imported
-only here, and only when a watch starts.
+again over the facts of every skill, so their findings follow any edit. The commands import this
+module (and with it watchfiles) only when a watch starts.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import logging
 import os
 import sys
 import time
@@ -19,13 +20,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
+import watchfiles
+
+from skillkit.cli import use_colour
 from skillkit.diagnostics import Diagnostic
 from skillkit.engine.check import Facts, FileResult
 from skillkit.engine.discover import SKIPPED_FOLDERS, Listing, list_folder
 from skillkit.engine.per_file import lint_serially
 from skillkit.engine.runner import LintResult, ProjectCheck, Relint, run
+from skillkit.errors import UsageError
 from skillkit.hashing import digest
 from skillkit.reading import read_file_bytes
+from skillkit.render import plan_for
+from skillkit.render import settings_for as render_settings_for
+from skillkit.report import get_formatter
 from skillkit.settings import DEFAULT_SETTINGS, Settings
 from skillkit.text import plural
 
@@ -189,10 +197,6 @@ def watch_changes(
     every few hundred milliseconds, the first once the watch has started. Any file counts
     (a skill's reference may appear or go) except editors' swap files and the folders that
     discovery skips, the cache among them (a watch must not wake itself)."""
-    import logging
-
-    import watchfiles
-
     # watchfiles logs its own "stopping" line on Ctrl-C; the command says what it needs to.
     logging.getLogger("watchfiles").setLevel(logging.ERROR)
     ignored = (*watchfiles.DefaultFilter.ignore_dirs, *SKIPPED_FOLDERS)
@@ -291,9 +295,6 @@ def watch_lint(
 def lint_watch_command(args: argparse.Namespace, load: Callable[[], SettingsFor]) -> int:
     """`skillkit lint --watch`, with the lint command's parsed arguments; `load` reads the
     config afresh (it is called again when a config file changes)."""
-    from skillkit.cli import use_colour
-    from skillkit.report import get_formatter
-
     formatter = get_formatter(args.format)
 
     def write_report(result: LintResult, stream: TextIO) -> None:
@@ -320,8 +321,6 @@ def watch_command(
 ) -> int:
     """Run a whole command (`render`) now and again on every relevant change under `paths`,
     until Ctrl-C. An error of one run (a template half-typed) is reported and the watch goes on."""
-    from skillkit.errors import UsageError
-
     stream = out or sys.stdout
 
     def once(reason: str) -> None:
@@ -346,9 +345,7 @@ def watch_command(
 def render_watch_command(args: argparse.Namespace, run_once: Callable[[], int]) -> int:
     """`skillkit render --watch`: render again when a template or the config changes. The
     project folder is watched, but the outputs the render writes do not wake it."""
-    from skillkit.render import plan_for, settings_for
-
-    settings = settings_for(args.root)
+    settings = render_settings_for(args.root)
     root = settings.root if settings.config_path else Path(args.root)
     config = settings.config_path
 
