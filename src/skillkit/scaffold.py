@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from skillkit.atomic import write_atomic
-from skillkit.config import CONFIG_FILE, find_config, load_config
+from skillkit.config.files import CONFIG_FILE, find_config, load_config
 from skillkit.reading import read_file_bytes
 from skillkit.render import plan_for
 from skillkit.render.plan import PlanError, PlanSource, build_plan

@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from skillkit.config import json_schema
+from skillkit.config.schema import json_schema
 from skillkit.errors import check_output_file, write_output_file
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from skillkit.config import find_config, load_config
+from skillkit.config.files import find_config, load_config
 from skillkit.errors import UsageError
 from skillkit.scaffold import ScaffoldError, create_skill, create_template
 from skillkit.settings import Settings

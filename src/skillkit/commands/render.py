@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from skillkit.cli import UsageError, use_colour
-from skillkit.config import load_config
+from skillkit.config.files import load_config
 from skillkit.errors import require_path
 from skillkit.render import PlanError, plan_for, settings_for
 from skillkit.render.engine import (

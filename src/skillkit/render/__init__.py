@@ -17,7 +17,7 @@ import types
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from skillkit.config import find_config, load_config
+from skillkit.config.files import find_config, load_config
 from skillkit.render.plan import Plan, PlanError, PlanSource, build_plan
 from skillkit.settings import Settings
 

@@ -26,7 +26,7 @@ import tomli_w
 import yaml
 
 from skillkit.atomic import write_atomic
-from skillkit.config import CONFIG_FILE, find_config, load_config
+from skillkit.config.files import CONFIG_FILE, find_config, load_config
 from skillkit.discover import discover
 from skillkit.model import Section
 from skillkit.parse import parse_text
