@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from skillkit.errors import UsageError
-from skillkit.registry import RENDER, all_rules, resolve_code, unknown_rule_hint
+from skillkit.registry import RenderRule, all_rules, resolve_code, unknown_rule_hint
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -21,7 +21,7 @@ def explain(code: str) -> str:
     rules = all_rules()
     rule = rules[resolve_code(code)[0]] if code not in rules else rules[code]
     lines = [f"{rule.code} {rule.name}", "", rule.summary, ""]
-    if rule.phase == RENDER:
+    if isinstance(rule, RenderRule):
         lines += [
             f"Severity: {rule.severity.label}",
             "Reported by: skillkit render (lint settings do not apply)",
@@ -36,8 +36,8 @@ def explain(code: str) -> str:
     lines += ["", "Why:", f"  {rule.rationale}"]
     for option in rule.options:
         lines += ["", f"Option `{option.name}` (default {option.default!r}): {option.help}"]
-    for title, example in (("Fails", rule.bad), ("Passes", rule.good)):
-        if rule.phase == RENDER:
+    for title, example in rule.examples:
+        if isinstance(rule, RenderRule):
             lines += ["", f"{title} (skillkit render in a project with these files):"]
             for name, content in example.files.items():
                 lines += [

@@ -7,7 +7,7 @@ import json
 import sys
 
 from skillkit.docs import rules_markdown
-from skillkit.registry import RENDER, all_rules
+from skillkit.registry import RenderRule, all_rules
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
         rule = rules[code]
         flags = " (fixable)" if rule.fixable else ""
         flags += "" if rule.default else " (off by default)"
-        flags += " (render)" if rule.phase == RENDER else ""
+        flags += " (render)" if isinstance(rule, RenderRule) else ""
         scope = f" [{', '.join(sorted(rule.targets))}]" if rule.targets else ""
         print(f"{code}  {rule.name:<32} {rule.severity.label:<8} {rule.summary}{scope}{flags}")
     return 0
