@@ -10,8 +10,8 @@ import pytest
 
 from skillkit.cli import main
 from skillkit.diagnostics import Edit, Fix
-from skillkit.fix import _Lines, apply_edits, choose_fixes
 from skillkit.engine.check import FileResult
+from skillkit.fix import _Lines, apply_edits, choose_fixes
 from skillkit.model import Skill, Span
 from skillkit.settings import Settings
 from tests.helpers import write_skill

@@ -516,11 +516,11 @@ class _Differ:
 
 
 def _add_suppressions(result: LintResult, resolver: Resolver) -> int:
+    from skillkit.add_suppressions import suppression_text
     from skillkit.atomic import ChangedOnDisk, write_atomic
     from skillkit.fix import BOM
     from skillkit.parse import read_skill
     from skillkit.render.owned import Owners
-    from skillkit.add_suppressions import suppression_text
 
     by_file: dict[str, list[Diagnostic]] = {}
     for diagnostic in result.diagnostics:
