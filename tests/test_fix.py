@@ -83,6 +83,8 @@ def test_diff_shows_without_writing(in_tmp: Path, capsys: pytest.CaptureFixture[
 def lint_calls(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     """How many times each skill (by its path) was linted: `check_skill` counted."""
     import skillkit.engine.check
+    import skillkit.engine.per_file
+    import skillkit.fix
 
     calls: dict[str, int] = {}
     real = skillkit.engine.check.check_skill
@@ -91,7 +93,10 @@ def lint_calls(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
         calls[str(skill.path)] = calls.get(str(skill.path), 0) + 1
         return real(skill, settings, path)
 
+    # Counted wherever it is called from: the lint and the fix loop each import it.
     monkeypatch.setattr(skillkit.engine.check, "check_skill", counting)
+    monkeypatch.setattr(skillkit.engine.per_file, "check_skill", counting)
+    monkeypatch.setattr(skillkit.fix, "check_skill", counting)
     return calls
 
 

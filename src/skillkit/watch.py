@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TextIO
 import watchfiles
 
 from skillkit.cli import use_colour
+from skillkit.commands.lint import formatter as formatter_named
 from skillkit.diagnostics import Diagnostic
 from skillkit.engine.check import Facts, FileResult
 from skillkit.engine.discover import SKIPPED_FOLDERS, Listing, list_folder
@@ -33,7 +34,6 @@ from skillkit.hashing import digest
 from skillkit.reading import read_file_bytes
 from skillkit.render import plan_for
 from skillkit.render import settings_for as render_settings_for
-from skillkit.report import get_formatter
 from skillkit.settings import DEFAULT_SETTINGS, Settings
 from skillkit.text import plural
 
@@ -295,7 +295,7 @@ def watch_lint(
 def lint_watch_command(args: argparse.Namespace, load: Callable[[], SettingsFor]) -> int:
     """`skillkit lint --watch`, with the lint command's parsed arguments; `load` reads the
     config afresh (it is called again when a config file changes)."""
-    formatter = get_formatter(args.format)
+    formatter = formatter_named(args.format)
 
     def write_report(result: LintResult, stream: TextIO) -> None:
         formatter(result.diagnostics, result.files, stream, use_colour(stream))
