@@ -25,7 +25,7 @@ from typing import Any
 
 from skillkit.diagnostics import Finding, Related, Severity
 from skillkit.model import InlineCode, Section, Skill, Span
-from skillkit.registry import Context, Example, rule
+from skillkit.rules.base import Context, Example, rule
 from skillkit.rules.invocations import Run, policy_runs, runs_vrctl
 from skillkit.tools import PREFIX_COMMANDS
 from skillkit.user_regex import UserRegex, UserRegexError, compile_user_regex
@@ -277,6 +277,7 @@ def _where(run: Run) -> Span:
     bad=_skill("```sh\ns6-svc -r ~/.local/services/web\n```\n"),
     good=_skill("```sh\nvrctl service restart web\n```\n"),
     default=False,
+    enabled_by=("viberun",),
 )
 def supervisor_call(skill: Skill, context: Context) -> Iterator[Finding]:
     for run in policy_runs(skill):
@@ -299,6 +300,7 @@ def supervisor_call(skill: Skill, context: Context) -> Iterator[Finding]:
     bad=_skill("```sh\npip install fastapi\n```\n"),
     good=_skill("```sh\nuv add fastapi\n```\n"),
     default=False,
+    enabled_by=("viberun",),
 )
 def uv_policy(skill: Skill, context: Context) -> Iterator[Finding]:
     for run in policy_runs(skill):
@@ -335,6 +337,7 @@ def uv_policy(skill: Skill, context: Context) -> Iterator[Finding]:
         "```sh\nvrctl service add web --cmd node --arg server.ts --cwd /home/viberun/app\n```\n"
     ),
     default=False,
+    enabled_by=("viberun",),
 )
 def typescript_policy(skill: Skill, context: Context) -> Iterator[Finding]:
     for run in policy_runs(skill):
@@ -455,6 +458,7 @@ def _guarded_everywhere(skill: Skill) -> bool:
         "```sh\nvrctl host snapshot\nvrctl service remove web\n```\n"
     ),
     default=False,
+    enabled_by=("viberun",),
 )
 def destructive_unguarded(skill: Skill, context: Context) -> Iterator[Finding]:
     adds: dict[str, list[tuple[int, int]]] | None = None

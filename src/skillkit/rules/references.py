@@ -23,7 +23,7 @@ from urllib.parse import unquote
 
 from skillkit.diagnostics import Finding, Severity
 from skillkit.model import InlineCode, Skill
-from skillkit.registry import Context, Example, rule
+from skillkit.rules.base import Context, Example, rule
 
 _FRONT = (
     "---\nname: demo\ndescription: Formats CSV files. Use when the user asks to tidy a CSV.\n---\n"
