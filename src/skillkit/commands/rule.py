@@ -15,10 +15,15 @@ def _example_text(text: str | bytes) -> str:
 
 def explain(code: str) -> str:
     """The explanation of one rule, as `skillkit rule` prints it and docs/rules.md shows it."""
-    from skillkit.registry import RenderRule, all_rules, resolve_code
+    from skillkit.registry import FixAvailability, RenderRule, all_rules, resolve_code
 
     rules = all_rules()
     rule = rules[resolve_code(code)[0]] if code not in rules else rules[code]
+    fixable = {
+        FixAvailability.ALWAYS: "yes",
+        FixAvailability.SOMETIMES: "for some findings",
+        FixAvailability.NEVER: "no",
+    }
     lines = [f"{rule.code} {rule.name}", "", rule.summary, ""]
     if isinstance(rule, RenderRule):
         lines += [
@@ -30,7 +35,7 @@ def explain(code: str) -> str:
             f"Severity: {rule.severity.label}"
             + ("" if rule.default else " (off by default; enable with select or a target)"),
             f"Targets: {', '.join(sorted(rule.targets)) if rule.targets else 'all'}",
-            f"Fixable: {'yes' if rule.fixable else 'no'}",
+            f"Fixable: {fixable[rule.fix]}",
         ]
     lines += ["", "Why:", f"  {rule.rationale}"]
     for option in rule.options:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from skillkit.diagnostics import Edit, Finding, Fix, Severity
 from skillkit.model import ProblemKind, Skill, Span
 from skillkit.rules._common import parse_problems
-from skillkit.rules.base import Context, RuleOption, rule
+from skillkit.rules.base import Context, FixAvailability, RuleOption, rule
 
 _FRONT = (
     "---\nname: demo\ndescription: Formats CSV files. Use when the user asks to tidy a CSV.\n---\n"
@@ -145,7 +145,7 @@ def code_fence_unclosed(skill: Skill, context: Context) -> Iterator[Finding]:
     "The fix adds the line break (in the file's own line-end style).",
     bad=GOOD.rstrip("\n"),
     good=GOOD,
-    fixable=True,
+    fix=FixAvailability.ALWAYS,
 )
 def missing_final_newline(skill: Skill, context: Context) -> Iterator[Finding]:
     if skill.ends_with_newline or not skill.lines:

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 from skillkit.diagnostics import Edit, Finding, Fix, Severity
 from skillkit.model import Skill, Span
-from skillkit.rules.base import Context, rule
+from skillkit.rules.base import Context, FixAvailability, rule
 from skillkit.rules.invocations import Run, grammar_problems, runs
 from skillkit.tools import GrammarProblem
 from skillkit.tools.mise import RUNNERS
@@ -156,7 +156,7 @@ def flag_repeated(skill: Skill, context: Context) -> Iterator[Finding]:
     "its own `--arg`.",
     bad=_block('vrctl service add web --cmd "npm run dev" --cwd /home/viberun/app'),
     good=_block("vrctl service add web --cmd npm --arg run --arg dev --cwd /home/viberun/app"),
-    fixable=True,
+    fix=FixAvailability.SOMETIMES,
 )
 def cmd_shell_string(skill: Skill, context: Context) -> Iterator[Finding]:
     for run, problem in _problems(skill, "whitespace"):
@@ -259,7 +259,7 @@ def cwd_relative(skill: Skill, context: Context) -> Iterator[Finding]:
     "no project (`supercronic /home/viberun/app/cron.tab`) needs no working folder.",
     bad=_block("vrctl service add web --cmd python --arg app.py"),
     good=_block("vrctl service add web --cmd python --arg app.py --cwd /home/viberun/app"),
-    fixable=True,
+    fix=FixAvailability.ALWAYS,
 )
 def cwd_missing(skill: Skill, context: Context) -> Iterator[Finding]:
     programs: dict[int, list[Run]] = {}  # the programs each command runs, outermost first

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from skillkit.diagnostics import Edit, Finding, Fix, Related, Severity
 from skillkit.model import Field, ProblemKind, Skill, Span, Value, kind_name
 from skillkit.rules._common import parse_problems
-from skillkit.rules.base import Context, Example, RuleOption, rule
+from skillkit.rules.base import Context, Example, FixAvailability, RuleOption, rule
 from skillkit.targets import Target, targets_where
 
 GOOD = (
@@ -151,7 +151,7 @@ def _surprise(path: str, value: Value) -> Finding | None:
     "`1.0` into a number; the skill then has `name: false`. Quoting keeps the text.",
     bad=Example("---\nname: no\ndescription: Formats CSV files.\n---\n", folder="no"),
     good=Example('---\nname: "no"\ndescription: Formats CSV files.\n---\n', folder="no"),
-    fixable=True,
+    fix=FixAvailability.ALWAYS,
 )
 def yaml_not_a_string(skill: Skill, context: Context) -> Iterator[Finding]:
     if not _front_matter_usable(skill):
@@ -381,7 +381,7 @@ def name_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
         "---\nname: csv-tools\ndescription: Formats CSV files.\n---\n", folder="csv-tools"
     ),
     targets=targets_where(lambda target: target.name_matches_folder),
-    fixable=True,
+    fix=FixAvailability.SOMETIMES,
 )
 def name_folder_mismatch(skill: Skill, context: Context) -> Iterator[Finding]:
     if not _front_matter_usable(skill) or not context.target.name_matches_folder:
@@ -667,7 +667,8 @@ def license_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
     "joining it. A number, a boolean or a mapping names no tool: an error.",
     bad="---\nname: demo\ndescription: Formats CSV files.\nallowed-tools: true\n---\n",
     good="---\nname: demo\ndescription: Formats CSV files.\nallowed-tools: Read Bash\n---\n",
-    fixable=True,
+    fix=FixAvailability.SOMETIMES,
+    fixed="---\nname: demo\ndescription: Formats CSV files.\nallowed-tools: [Read, Bash]\n---\n",
 )
 def allowed_tools_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
     item = skill.front_matter.get("allowed-tools") if _front_matter_usable(skill) else None
