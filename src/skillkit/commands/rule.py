@@ -4,6 +4,15 @@ from __future__ import annotations
 
 import argparse
 
+from skillkit.errors import UsageError
+from skillkit.registry import (
+    FixAvailability,
+    RenderRule,
+    all_rules,
+    resolve_code,
+    unknown_rule_hint,
+)
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("code", metavar="CODE", help="a rule code (SK111) or name (name-invalid)")
@@ -13,17 +22,18 @@ def _example_text(text: str | bytes) -> str:
     return text if isinstance(text, str) else text.decode("utf-8", "backslashreplace")
 
 
+# The `Fixable:` line.
+_FIXABLE = {
+    FixAvailability.ALWAYS: "yes",
+    FixAvailability.SOMETIMES: "for some findings",
+    FixAvailability.NEVER: "no",
+}
+
+
 def explain(code: str) -> str:
     """The explanation of one rule, as `skillkit rule` prints it and docs/rules.md shows it."""
-    from skillkit.registry import FixAvailability, RenderRule, all_rules, resolve_code
-
     rules = all_rules()
     rule = rules[resolve_code(code)[0]] if code not in rules else rules[code]
-    fixable = {
-        FixAvailability.ALWAYS: "yes",
-        FixAvailability.SOMETIMES: "for some findings",
-        FixAvailability.NEVER: "no",
-    }
     lines = [f"{rule.code} {rule.name}", "", rule.summary, ""]
     if isinstance(rule, RenderRule):
         lines += [
@@ -35,7 +45,7 @@ def explain(code: str) -> str:
             f"Severity: {rule.severity.label}"
             + ("" if rule.default else " (off by default; enable with select or a target)"),
             f"Targets: {', '.join(sorted(rule.targets)) if rule.targets else 'all'}",
-            f"Fixable: {fixable[rule.fix]}",
+            f"Fixable: {_FIXABLE[rule.fix]}",
         ]
     lines += ["", "Why:", f"  {rule.rationale}"]
     for option in rule.options:
@@ -63,9 +73,6 @@ def explain(code: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from skillkit.cli import UsageError
-    from skillkit.registry import all_rules, resolve_code, unknown_rule_hint
-
     rules = all_rules()
     if args.code not in rules:
         matches = resolve_code(args.code)
