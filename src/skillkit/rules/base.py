@@ -115,6 +115,9 @@ class Rule:
     enabled_by: frozenset[str] = frozenset()
     options: tuple[RuleOption, ...] = ()
     fix: FixAvailability = FixAvailability.NEVER
+    # What the rule says, by key: `str.format` templates whose fields its check fills in
+    # (`rule.message("key", name=...)`), so a rule's wording is read in one place.
+    messages: Mapping[str, str] = field(default_factory=dict)
 
     phase: ClassVar[str] = LINT
 
@@ -129,6 +132,10 @@ class Rule:
             raise ValueError(f"rule {self.code} is on by default: no target need enable it")
         if self.fixed is not None and self.fix is not FixAvailability.SOMETIMES:
             raise ValueError(f"rule {self.code}: only a rule that sometimes fixes has `fixed`")
+
+    def message(self, key: str, /, **values: object) -> str:
+        """The rule's message `key` with its fields filled in from `values`."""
+        return self.messages[key].format(**values)
 
     @property
     def fixable(self) -> bool:
@@ -215,6 +222,7 @@ def rule(
     fix: FixAvailability = FixAvailability.NEVER,
     fixed: Example | str | None = None,
     runs_on_unreadable: bool = False,
+    messages: Mapping[str, str] | None = None,
 ) -> Callable[[FileCheck], FileRule]:
     """Declare a per-file rule: decorate its check function, which the name then holds the rule
     of (`file_unreadable.code`, `file_unreadable.check`)."""
@@ -236,6 +244,7 @@ def rule(
             fix=fix,
             fixed=None if fixed is None else _example(fixed),
             runs_on_unreadable=runs_on_unreadable,
+            messages=messages or {},
         )
 
     return decorate
@@ -249,6 +258,8 @@ def render_rule(
     rationale: str,
     bad: Example,
     good: Example,
+    *,
+    messages: Mapping[str, str] | None = None,
 ) -> RenderRule:
     """Declare a problem the renderer reports (SK7xx): no check function, and examples that are
     projects (`Example.files`) run through the real renderer by the tests."""
@@ -260,6 +271,7 @@ def render_rule(
         rationale=rationale,
         bad=bad,
         good=good,
+        messages=messages or {},
     )
 
 
@@ -273,6 +285,7 @@ def engine_rule(
     good: Example | str | bytes | None,
     *,
     fix: FixAvailability = FixAvailability.NEVER,
+    messages: Mapping[str, str] | None = None,
 ) -> EngineRule:
     """Declare a problem the engine reports itself (discovery, suppression comments, a rule that
     crashed): it has a code, a severity and docs like every rule, and no check."""
@@ -285,4 +298,5 @@ def engine_rule(
         bad=None if bad is None else _example(bad),
         good=None if good is None else _example(good),
         fix=fix,
+        messages=messages or {},
     )
