@@ -276,6 +276,7 @@ def yaml_unsupported(skill: Skill, context: Context) -> Iterator[Finding]:
     "when present.",
     bad="---\nname: demo\n---\n\nBody.\n",
     good=GOOD,
+    messages={"missing": "required field `{key}` is missing (target {target})"},
 )
 def required_field_missing(skill: Skill, context: Context) -> Iterator[Finding]:
     if not _front_matter_usable(skill):
@@ -285,7 +286,8 @@ def required_field_missing(skill: Skill, context: Context) -> Iterator[Finding]:
     for key in sorted(context.target.required):
         if fm.get(key) is None:
             yield Finding(
-                where, f"required field `{key}` is missing (target {context.target.name})"
+                where,
+                required_field_missing.message("missing", key=key, target=context.target.name),
             )
 
 
@@ -382,6 +384,10 @@ def name_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
     ),
     targets=targets_where(lambda target: target.name_matches_folder),
     fix=FixAvailability.SOMETIMES,
+    messages={
+        "mismatch": "`name` is `{name}` but the folder is `{folder}`; they must be equal",
+        "fix": "set `name` to `{folder}`",
+    },
 )
 def name_folder_mismatch(skill: Skill, context: Context) -> Iterator[Finding]:
     if not _front_matter_usable(skill) or not context.target.name_matches_folder:
@@ -395,10 +401,11 @@ def name_folder_mismatch(skill: Skill, context: Context) -> Iterator[Finding]:
         return
     fix = None
     if name_problem(folder) is None:
-        fix = Fix(f"set `name` to `{folder}`", (Edit(item.value.span, folder),))
+        message = name_folder_mismatch.message("fix", folder=folder)
+        fix = Fix(message, (Edit(item.value.span, folder),))
     yield Finding(
         item.value.span,
-        f"`name` is `{name}` but the folder is `{folder}`; they must be equal",
+        name_folder_mismatch.message("mismatch", name=name, folder=folder),
         fix=fix,
     )
 
@@ -419,6 +426,10 @@ def description_text(value: Value) -> str:
     "Code sets no such limit: it cuts a long entry in its skill listing (SK124).",
     bad="---\nname: demo\ndescription: ''\n---\n",
     good=GOOD,
+    messages={
+        "empty": "`description` is empty",
+        "too-long": "`description` is {length:,} characters long; at most {limit:,}",
+    },
 )
 def description_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
     if not _front_matter_usable(skill):
@@ -431,17 +442,17 @@ def description_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
         yield type_error
         return
     if item.value.kind == "null" and not item.value.text.strip():
-        yield Finding(item.key_span, "`description` is empty")
+        yield Finding(item.key_span, description_invalid.message("empty"))
         return
     if item.value.kind != "str":
         return
     text = description_text(item.value)
     if not text.strip():
-        yield Finding(item.value.span, "`description` is empty")
+        yield Finding(item.value.span, description_invalid.message("empty"))
     elif (limit := context.target.description_limit) is not None and len(text) > limit:
         yield Finding(
             item.value.span,
-            f"`description` is {len(text):,} characters long; at most {limit:,}",
+            description_invalid.message("too-long", length=len(text), limit=limit),
         )
 
 
@@ -500,6 +511,10 @@ MIN_DESCRIPTION_OPTION = RuleOption(
     bad="---\nname: demo\ndescription: CSV helper.\n---\n",
     good=GOOD,
     options=(MIN_DESCRIPTION_OPTION,),
+    messages={
+        "too-short": "`description` is {length} characters long; say what the skill does and "
+        "when to use it in at least {minimum}",
+    },
 )
 def description_too_short(skill: Skill, context: Context) -> Iterator[Finding]:
     seen = model_sees(skill, context.target)
@@ -511,8 +526,7 @@ def description_too_short(skill: Skill, context: Context) -> Iterator[Finding]:
     if text and len(text) < minimum:
         yield Finding(
             item.value.span,
-            f"`description` is {len(text)} characters long; say what the skill does and when "
-            f"to use it in at least {minimum}",
+            description_too_short.message("too-short", length=len(text), minimum=minimum),
         )
 
 
@@ -556,6 +570,10 @@ def _mostly_latin(text: str) -> bool:
     "code.claude.com/docs/en/skills).",
     bad="---\nname: demo\ndescription: Formats and validates comma-separated value files.\n---\n",
     good=GOOD,
+    messages={
+        "no-trigger": '`description` says what the skill does but not when to use it (add "Use '
+        'when ...")',
+    },
 )
 def description_no_trigger(skill: Skill, context: Context) -> Iterator[Finding]:
     seen = model_sees(skill, context.target)
@@ -567,7 +585,7 @@ def description_no_trigger(skill: Skill, context: Context) -> Iterator[Finding]:
     if text.strip() and not _TRIGGER.search(text) and _mostly_latin(text):
         yield Finding(
             item.value.span,
-            '`description` says what the skill does but not when to use it (add "Use when ...")',
+            description_no_trigger.message("no-trigger"),
         )
 
 
@@ -584,6 +602,10 @@ COMPATIBILITY_MAX = 500
     good=(
         "---\nname: demo\ndescription: Formats CSV files.\ncompatibility: Needs Python 3.11+\n---\n"
     ),
+    messages={
+        "empty": "`compatibility` is empty",
+        "too-long": "`compatibility` is {length:,} characters long; at most {limit}",
+    },
 )
 def compatibility_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
     item = skill.front_matter.get("compatibility") if _front_matter_usable(skill) else None
@@ -599,12 +621,12 @@ def compatibility_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
     if not text.strip():
         yield Finding(
             item.value.span if item.value.kind == "str" else item.key_span,
-            "`compatibility` is empty",
+            compatibility_invalid.message("empty"),
         )
     elif len(text) > COMPATIBILITY_MAX:
         yield Finding(
             item.value.span,
-            f"`compatibility` is {len(text):,} characters long; at most {COMPATIBILITY_MAX}",
+            compatibility_invalid.message("too-long", length=len(text), limit=COMPATIBILITY_MAX),
         )
 
 
@@ -617,6 +639,10 @@ def compatibility_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
     "reject nested values and lists.",
     bad="---\nname: demo\ndescription: Formats CSV files.\nmetadata:\n  tags: [csv, data]\n---\n",
     good="---\nname: demo\ndescription: Formats CSV files.\nmetadata:\n  tags: csv data\n---\n",
+    messages={
+        "not-mapping": "`metadata` must be a mapping of strings, not a {kind}",
+        "not-string": "`metadata.{key}` must be a string, not a {kind}",
+    },
 )
 def metadata_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
     item = skill.front_matter.get("metadata") if _front_matter_usable(skill) else None
@@ -625,14 +651,16 @@ def metadata_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
     if item.value.kind != "map":
         yield Finding(
             item.value.span if item.value.text or item.value.kind != "null" else item.key_span,
-            f"`metadata` must be a mapping of strings, not a {kind_name(item.value.kind)}",
+            metadata_invalid.message("not-mapping", kind=kind_name(item.value.kind)),
         )
         return
     for entry in item.value.fields:
         if entry.value.kind in ("seq", "map"):
             yield Finding(
                 entry.value.span,
-                f"`metadata.{entry.key}` must be a string, not a {kind_name(entry.value.kind)}",
+                metadata_invalid.message(
+                    "not-string", key=entry.key, kind=kind_name(entry.value.kind)
+                ),
             )
 
 
