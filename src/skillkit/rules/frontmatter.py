@@ -88,6 +88,11 @@ def front_matter_not_mapping(skill: Skill, context: Context) -> Iterator[Finding
     "value is lost without a word. Strict loaders reject the file.",
     bad="---\nname: demo\ndescription: Formats CSV files.\ndescription: Tidies CSV files.\n---\n",
     good=GOOD,
+    messages={
+        "duplicate": "duplicate key `{key}` (first given on line {first}); YAML loaders keep "
+        "only this last value",
+        "first": "first given here",
+    },
 )
 def duplicate_key(skill: Skill, context: Context) -> Iterator[Finding]:
     yield from _duplicates(skill.front_matter.fields, "")
@@ -100,9 +105,10 @@ def _duplicates(fields: tuple[Field, ...], prefix: str) -> Iterator[Finding]:
             earlier = first[item.key]
             yield Finding(
                 item.key_span,
-                f"duplicate key `{prefix}{item.key}` (first given on line "
-                f"{earlier.key_span.line}); YAML loaders keep only this last value",
-                related=(Related("first given here", earlier.key_span),),
+                duplicate_key.message(
+                    "duplicate", key=prefix + item.key, first=earlier.key_span.line
+                ),
+                related=(Related(duplicate_key.message("first"), earlier.key_span),),
             )
         else:
             first[item.key] = item
@@ -119,7 +125,7 @@ _SURPRISE_KINDS = {"bool", "int", "float", "null", "other"}
 
 def _quote_fix(value: Value) -> Fix:
     quoted = '"' + value.text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    return Fix(f"quote the value as {quoted}", (Edit(value.span, quoted),))
+    return Fix(yaml_not_a_string.message("fix", quoted=quoted), (Edit(value.span, quoted),))
 
 
 def _surprise(path: str, value: Value) -> Finding | None:
@@ -127,17 +133,17 @@ def _surprise(path: str, value: Value) -> Finding | None:
         return None
     if value.kind == "null" and not value.text.strip():
         return None  # an empty value: the field rules say "empty"
-    read_as = {
-        "bool": f"the boolean {str(value.scalar).lower()}",
-        "int": "a number",
-        "float": "a number",
-        "null": "null (no value)",
-        "other": "a date or other non-string value",
-    }[value.kind]
+    if value.kind == "bool":
+        read_as = yaml_not_a_string.message("as-bool", value=str(value.scalar).lower())
+    elif value.kind in ("int", "float"):
+        read_as = yaml_not_a_string.message("as-number")
+    elif value.kind == "null":
+        read_as = yaml_not_a_string.message("as-null")
+    else:
+        read_as = yaml_not_a_string.message("as-other")
     return Finding(
         value.span,
-        f"`{path}: {value.text}` is read by YAML 1.1 loaders as {read_as}, not the string "
-        f'"{value.text}"; quote it',
+        yaml_not_a_string.message("not-string", path=path, text=value.text, read_as=read_as),
         fix=_quote_fix(value),
     )
 
@@ -152,6 +158,15 @@ def _surprise(path: str, value: Value) -> Finding | None:
     bad=Example("---\nname: no\ndescription: Formats CSV files.\n---\n", folder="no"),
     good=Example('---\nname: "no"\ndescription: Formats CSV files.\n---\n', folder="no"),
     fix=FixAvailability.ALWAYS,
+    messages={
+        "not-string": "`{path}: {text}` is read by YAML 1.1 loaders as {read_as}, not the string "
+        '"{text}"; quote it',
+        "as-bool": "the boolean {value}",
+        "as-number": "a number",
+        "as-null": "null (no value)",
+        "as-other": "a date or other non-string value",
+        "fix": "quote the value as {quoted}",
+    },
 )
 def yaml_not_a_string(skill: Skill, context: Context) -> Iterator[Finding]:
     if not _front_matter_usable(skill):
@@ -192,6 +207,13 @@ def yaml_not_a_string(skill: Skill, context: Context) -> Iterator[Finding]:
     "checked for Claude Code unless the config says otherwise.",
     bad="---\nname: demo\ndescription: Formats CSV files.\nversion: 1.0\n---\n",
     good=GOOD,
+    messages={
+        "unknown": "unknown field `{key}` for target {target}",
+        "near-miss": "{unknown}; did you mean `{meant}`? (as written, {client} ignores it)",
+        "ignored": "{unknown}: {client} ignores it",
+        "close": "{unknown}; did you mean `{close}`?",
+        "accepted": "{unknown} (accepted: {accepted})",
+    },
 )
 def unknown_field(skill: Skill, context: Context) -> Iterator[Finding]:
     if not _front_matter_usable(skill):
@@ -203,26 +225,29 @@ def unknown_field(skill: Skill, context: Context) -> Iterator[Finding]:
         if item.key in accepted:
             continue
         meant = near_miss(item.key, target)
-        message = f"unknown field `{item.key}` for target {target.name}"
+        unknown = unknown_field.message("unknown", key=item.key, target=target.name)
         if meant is not None:
             yield Finding(
                 item.key_span,
-                f"{message}; did you mean `{meant}`? (as written, {target.title} ignores it)",
+                unknown_field.message(
+                    "near-miss", unknown=unknown, meant=meant, client=target.title
+                ),
                 severity=Severity.ERROR,
             )
             continue
         if lenient:
             yield Finding(
                 item.key_span,
-                f"{message}: {target.title} ignores it",
+                unknown_field.message("ignored", unknown=unknown, client=target.title),
                 severity=Severity.WARNING,
             )
             continue
         close = difflib.get_close_matches(item.key, sorted(accepted), n=1, cutoff=0.6)
         if close:
-            message += f"; did you mean `{close[0]}`?"
+            message = unknown_field.message("close", unknown=unknown, close=close[0])
         else:
-            message += f" (accepted: {', '.join(sorted(accepted))})"
+            accepted_keys = ", ".join(sorted(accepted))
+            message = unknown_field.message("accepted", unknown=unknown, accepted=accepted_keys)
         yield Finding(item.key_span, message)
 
 
@@ -348,6 +373,7 @@ def name_problem(name: str, chars_only: bool = False) -> str | None:
     good=Example(
         "---\nname: csv-tools\ndescription: Formats CSV files.\n---\n", folder="csv-tools"
     ),
+    messages={"empty": "`name` is empty"},
 )
 def name_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
     if not _front_matter_usable(skill):
@@ -360,7 +386,7 @@ def name_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
         yield type_error
         return
     if item.value.kind == "null" and not item.value.text.strip():
-        yield Finding(item.key_span, "`name` is empty")
+        yield Finding(item.key_span, name_invalid.message("empty"))
         return
     if item.value.kind != "str":
         return  # SK106 reports values that YAML reads as another type
@@ -697,6 +723,15 @@ def license_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
     good="---\nname: demo\ndescription: Formats CSV files.\nallowed-tools: Read Bash\n---\n",
     fix=FixAvailability.SOMETIMES,
     fixed="---\nname: demo\ndescription: Formats CSV files.\nallowed-tools: [Read, Bash]\n---\n",
+    messages={
+        "entry": "each `allowed-tools` entry must be a string",
+        "list": "`allowed-tools` is a list; target {target} expects one space-separated string "
+        "(the reference validator and Claude Code accept both)",
+        "mapping": "`allowed-tools` must be a string, not a mapping",
+        "scalar": "`allowed-tools: {text}` is a {kind}, not tool names; write the tools as a "
+        "space-separated string such as `Read Bash(git diff *)`",
+        "fix": "join the list: `allowed-tools: {joined}`",
+    },
 )
 def allowed_tools_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
     item = skill.front_matter.get("allowed-tools") if _front_matter_usable(skill) else None
@@ -707,22 +742,20 @@ def allowed_tools_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
         strings = [entry for entry in value.items if entry.kind == "str"]
         for entry in value.items:
             if entry.kind != "str":
-                yield Finding(entry.span, "each `allowed-tools` entry must be a string")
+                yield Finding(entry.span, allowed_tools_invalid.message("entry"))
         if not context.target.allowed_tools_list and len(strings) == len(value.items):
             yield Finding(
                 value.span,
-                f"`allowed-tools` is a list; target {context.target.name} expects one "
-                "space-separated string (the reference validator and Claude Code accept both)",
+                allowed_tools_invalid.message("list", target=context.target.name),
                 fix=_join_list_fix(item),
                 severity=Severity.WARNING,
             )
     elif value.kind == "map":
-        yield Finding(value.span, "`allowed-tools` must be a string, not a mapping")
+        yield Finding(value.span, allowed_tools_invalid.message("mapping"))
     elif value.kind in ("bool", "int", "float") and not value.style:
         yield Finding(
             value.span,
-            f"`allowed-tools: {value.text}` is a {kind_name(value.kind)}, not tool names; write "
-            "the tools as a space-separated string such as `Read Bash(git diff *)`",
+            allowed_tools_invalid.message("scalar", text=value.text, kind=kind_name(value.kind)),
         )
 
 
@@ -746,7 +779,8 @@ def _join_list_fix(item: Field) -> Fix:
     )
     ends_line = span.end_column == 1 and span.end_line > item.key_span.end_line
     replacement = f": {_yaml_string(joined)}" + ("\n" if ends_line else "")
-    return Fix(f"join the list: `allowed-tools: {joined}`", (Edit(after_key, replacement),))
+    message = allowed_tools_invalid.message("fix", joined=joined)
+    return Fix(message, (Edit(after_key, replacement),))
 
 
 @rule(
@@ -766,6 +800,11 @@ def _join_list_fix(item: Field) -> Fix:
         "  short-description: Tidy CSV files\n---\n",
         target="codex",
     ),
+    messages={
+        "empty": "`metadata.short-description` is empty",
+        "too-long": "`metadata.short-description` is {length:,} characters long; at most {limit} "
+        "for target {target}",
+    },
 )
 def short_description_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
     if not _front_matter_usable(skill):
@@ -779,10 +818,11 @@ def short_description_invalid(skill: Skill, context: Context) -> Iterator[Findin
     text = description_text(item.value)
     limit = context.target.short_description_limit
     if not text.strip():
-        yield Finding(item.value.span, "`metadata.short-description` is empty")
+        yield Finding(item.value.span, short_description_invalid.message("empty"))
     elif limit is not None and len(text) > limit:
         yield Finding(
             item.value.span,
-            f"`metadata.short-description` is {len(text):,} characters long; at most {limit} "
-            f"for target {context.target.name}",
+            short_description_invalid.message(
+                "too-long", length=len(text), limit=limit, target=context.target.name
+            ),
         )
