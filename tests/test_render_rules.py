@@ -15,7 +15,7 @@ import skillkit
 from skillkit.cli import main
 from skillkit.diagnostics import Severity
 from skillkit.engine.selection import active_rules
-from skillkit.registry import RULES, Example, FileRule, RenderRule, Rule, all_rules
+from skillkit.registry import RULES, Example, FileRule, FixAvailability, RenderRule, Rule, all_rules
 from skillkit.rules import render as render_rules
 from skillkit.settings import Settings
 from tests.helpers import write_skill
@@ -80,7 +80,10 @@ def _render_rule(**changes: object) -> Rule:
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({"fixable": True}, "render rule SK799 cannot have targets, options or a fix"),
+        (
+            {"fix": FixAvailability.ALWAYS},
+            "render rule SK799 cannot have targets, options or a fix",
+        ),
         ({"targets": frozenset({"spec"})}, "render rule SK799 cannot have targets"),
         ({"bad": Example("# demo\n")}, "render rule SK799: each example is files with"),
         ({"code": "SK299"}, "rule SK299: SK7xx codes, and only they, are render rules"),

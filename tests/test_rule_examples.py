@@ -14,13 +14,24 @@ from pathlib import Path
 import pytest
 
 from skillkit.diagnostics import Diagnostic, Finding
+from skillkit.fix import apply_edits
 from skillkit.model import Skill
-from skillkit.registry import RULES, Context, Example, FileRule, RenderRule, Rule, all_rules
+from skillkit.registry import (
+    RULES,
+    Context,
+    Example,
+    FileRule,
+    FixAvailability,
+    RenderRule,
+    Rule,
+    all_rules,
+)
 from skillkit.rules.files import INTERNAL_ERROR
 from tests.helpers import lint_example, lint_text, render_example
 
 ALL_RULES = sorted(all_rules().values(), key=lambda rule: rule.code)
 EXAMPLED = [rule for rule in ALL_RULES if rule.bad is not None and rule.good is not None]
+FIXABLE = [rule for rule in EXAMPLED if rule.fixable]
 
 
 def _target(rule: Rule) -> str:
@@ -38,6 +49,36 @@ def test_bad_example_fails_with_the_rule(rule: Rule, tmp_path: Path) -> None:
     assert rule.bad is not None
     found = _run(rule, rule.bad, tmp_path)
     assert [d.code for d in found if d.code == rule.code], f"{rule.code} did not fire"
+
+
+@pytest.mark.parametrize("rule", EXAMPLED, ids=[rule.code for rule in EXAMPLED])
+def test_bad_example_has_the_declared_fixes(rule: Rule, tmp_path: Path) -> None:
+    """A rule that always fixes gives a fix on every finding of its bad example; one that never
+    does, on none; one that sometimes does, on at least one of its bad (or `fixed`) example."""
+    assert rule.bad is not None
+    found = [d for d in _run(rule, rule.bad, tmp_path / "bad") if d.code == rule.code]
+    fixed = [d.fix is not None for d in found]
+    if rule.fix is FixAvailability.ALWAYS:
+        assert all(fixed), f"{rule.code} is declared always fixable"
+    elif rule.fix is FixAvailability.NEVER:
+        assert not any(fixed), f"{rule.code} is declared never fixable"
+    else:
+        if rule.fixed is not None:
+            assert not any(fixed), f"{rule.code}: its bad example is fixed; drop `fixed`"
+            found = [d for d in _run(rule, rule.fixed, tmp_path / "fixed") if d.code == rule.code]
+        assert any(d.fix is not None for d in found), f"{rule.code}: no example gets a fix"
+
+
+@pytest.mark.parametrize("rule", FIXABLE, ids=[rule.code for rule in FIXABLE])
+def test_a_fix_leaves_a_file_without_the_finding(rule: Rule, tmp_path: Path) -> None:
+    """A fix given on the example does away with the finding it came with."""
+    example = rule.fixed or rule.bad
+    assert example is not None and isinstance(example.text, str)
+    found = [d for d in _run(rule, example, tmp_path / "before") if d.code == rule.code]
+    fix = next(d.fix for d in found if d.fix is not None)
+    after = dataclasses.replace(example, text=apply_edits(example.text, fix.edits))
+    again = [d for d in _run(rule, after, tmp_path / "after") if d.code == rule.code]
+    assert len(again) == len(found) - 1, (after.text, again)
 
 
 @pytest.mark.parametrize("rule", EXAMPLED, ids=[rule.code for rule in EXAMPLED])

@@ -5,11 +5,21 @@ is a registered rule, so a typo or a removed rule cannot hide in a string."""
 from __future__ import annotations
 
 import ast
+import importlib
 import re
+import string
 from pathlib import Path
 
 import skillkit
-from skillkit.registry import RULES, EngineRule, FileRule, ProjectRule, RenderRule, all_rules
+from skillkit.registry import (
+    RULES,
+    EngineRule,
+    FileRule,
+    ProjectRule,
+    RenderRule,
+    Rule,
+    all_rules,
+)
 
 SRC = Path(skillkit.__file__).parent
 CODE = re.compile(r"SK\d{3}")
@@ -73,3 +83,68 @@ def test_the_checker_sees_a_stray_code_literal() -> None:
     declaring = _declaring_literals(tree)
     literals = [n for n in ast.walk(tree) if isinstance(n, ast.Constant) and n.value == "SK201"]
     assert [id(n) in declaring for n in literals] == [True, False]
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(SRC.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _resolve(node: ast.expr, namespace: object) -> object:
+    """The object a name or dotted name stands for in a module (None when it is not global)."""
+    if isinstance(node, ast.Name):
+        return vars(namespace).get(node.id)
+    if isinstance(node, ast.Attribute):
+        owner = _resolve(node.value, namespace)
+        return getattr(owner, node.attr, None) if owner is not None else None
+    return None
+
+
+def _message_calls() -> list[tuple[str, Rule, str, set[str] | None]]:
+    """Each `RULE.message("key", field=...)` in the source: where, the rule, the key and the
+    fields given (None with `**values`)."""
+    calls: list[tuple[str, Rule, str, set[str] | None]] = []
+    for path in _sources():
+        text = path.read_text(encoding="utf-8")
+        if ".message(" not in text:
+            continue  # (nor imported: `__main__` would run the CLI)
+        module = importlib.import_module(_module_name(path))
+        for node in ast.walk(ast.parse(text)):
+            if not (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "message"
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str)
+            ):
+                continue
+            rule = _resolve(node.func.value, module)
+            if not isinstance(rule, Rule):
+                continue
+            given = {k.arg for k in node.keywords if k.arg is not None}
+            spread = any(k.arg is None for k in node.keywords)
+            where = f"{path.relative_to(SRC)}:{node.lineno}"
+            calls.append((where, rule, node.args[0].value, None if spread else given))
+    return calls
+
+
+def _fields(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def test_each_message_a_rule_gives_is_declared_with_the_fields_it_fills() -> None:
+    calls = _message_calls()
+    assert calls  # the checker finds the rules' messages
+    wrong = [
+        f"{where}: {rule.code} {key!r}"
+        for where, rule, key, given in calls
+        if key not in rule.messages or (given is not None and given != _fields(rule.messages[key]))
+    ]
+    assert wrong == []
+
+
+def test_each_declared_message_is_used() -> None:
+    used = {(rule.code, key) for _, rule, key, _ in _message_calls()}
+    declared = {(rule.code, key) for rule in all_rules().values() for key in rule.messages}
+    assert sorted(declared - used) == []

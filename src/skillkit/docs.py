@@ -7,7 +7,7 @@ when it is stale).
 
 from __future__ import annotations
 
-from skillkit.registry import Example, RenderRule, Rule, all_rules
+from skillkit.registry import Example, FixAvailability, RenderRule, Rule, all_rules
 
 FAMILIES = {
     "SK0": "The file itself",
@@ -19,6 +19,13 @@ FAMILIES = {
     "SK6": "Across skills",
     "SK7": "Render and templates",
     "SK9": "skillkit itself",
+}
+
+# The table's `fixable` column.
+_FIXABLE = {
+    FixAvailability.ALWAYS: "yes",
+    FixAvailability.SOMETIMES: "some",
+    FixAvailability.NEVER: "",
 }
 
 
@@ -49,8 +56,10 @@ def rule_markdown(rule: Rule, heading: str = "###") -> str:
             else "off by default (enable with `select` or a target)",
             f"targets: {', '.join(sorted(rule.targets)) if rule.targets else 'all'}",
         ]
-    if rule.fixable:
+    if rule.fix is FixAvailability.ALWAYS:
         facts.append("fixable")
+    elif rule.fix is FixAvailability.SOMETIMES:
+        facts.append("fixable for some findings")
     lines = [
         f"{heading} {rule.code} `{rule.name}`",
         "",
@@ -111,7 +120,7 @@ def rules_markdown() -> str:
         off = "" if rule.default else " (off by default)"
         out.append(
             f"| [{code}](#{code.lower()}-{rule.name}) | `{rule.name}` | {rule.severity.label}{off} "
-            f"| {'yes' if rule.fixable else ''} | {summary} |"
+            f"| {_FIXABLE[rule.fix]} | {summary} |"
         )
     family = ""
     for code in sorted(rules):

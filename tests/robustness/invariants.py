@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from skillkit.diagnostics import Diagnostic
 from skillkit.engine.check import check_skill
 from skillkit.model import Skill
+from skillkit.registry import RULES, FixAvailability
 from skillkit.settings import Settings
 from skillkit.targets import TARGET_NAMES
 
@@ -23,6 +24,16 @@ def assert_lines_inside(skill: Skill, diagnostics: Iterable[Diagnostic]) -> None
         assert span.line <= span.end_line <= last, (diagnostic, last)
         assert span.column >= 1, diagnostic
         assert diagnostic.code != "SK000", diagnostic  # a rule raised
+
+
+def assert_fixes_as_declared(diagnostics: Iterable[Diagnostic]) -> None:
+    """A rule declared always fixable gives each finding a fix; one declared never, none."""
+    for diagnostic in diagnostics:
+        declared = RULES[diagnostic.code].fix
+        if declared is FixAvailability.ALWAYS:
+            assert diagnostic.fix is not None, diagnostic
+        elif declared is FixAvailability.NEVER:
+            assert diagnostic.fix is None, diagnostic
 
 
 def assert_model_inside(skill: Skill) -> None:
@@ -44,3 +55,4 @@ def lint_everything(skill: Skill) -> None:
     for settings in ALL_RULES:
         result = check_skill(skill, settings)
         assert_lines_inside(skill, result.diagnostics)
+        assert_fixes_as_declared(result.diagnostics)

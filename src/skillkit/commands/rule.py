@@ -5,7 +5,13 @@ from __future__ import annotations
 import argparse
 
 from skillkit.errors import UsageError
-from skillkit.registry import RenderRule, all_rules, resolve_code, unknown_rule_hint
+from skillkit.registry import (
+    FixAvailability,
+    RenderRule,
+    all_rules,
+    resolve_code,
+    unknown_rule_hint,
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -14,6 +20,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _example_text(text: str | bytes) -> str:
     return text if isinstance(text, str) else text.decode("utf-8", "backslashreplace")
+
+
+# The `Fixable:` line.
+_FIXABLE = {
+    FixAvailability.ALWAYS: "yes",
+    FixAvailability.SOMETIMES: "for some findings",
+    FixAvailability.NEVER: "no",
+}
 
 
 def explain(code: str) -> str:
@@ -31,7 +45,7 @@ def explain(code: str) -> str:
             f"Severity: {rule.severity.label}"
             + ("" if rule.default else " (off by default; enable with select or a target)"),
             f"Targets: {', '.join(sorted(rule.targets)) if rule.targets else 'all'}",
-            f"Fixable: {'yes' if rule.fixable else 'no'}",
+            f"Fixable: {_FIXABLE[rule.fix]}",
         ]
     lines += ["", "Why:", f"  {rule.rationale}"]
     for option in rule.options:

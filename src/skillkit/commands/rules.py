@@ -34,6 +34,7 @@ def run(args: argparse.Namespace) -> int:
                     "default": rule.default,
                     "targets": sorted(rule.targets) if rule.targets else None,
                     "fixable": rule.fixable,
+                    "fix": rule.fix.value,
                     "summary": rule.summary,
                     "phase": rule.phase,
                 }

@@ -289,8 +289,9 @@ class _Run:
             return self.plan_failure(
                 variant,
                 render_rules.OUTPUT_PATH_UNSAFE,
-                f"the output root `{self.plan.output_root.name}` leads outside the project "
-                "through a symlink; nothing is written there",
+                render_rules.OUTPUT_PATH_UNSAFE.message(
+                    "root-outside", root=self.plan.output_root.name
+                ),
             )
         try:
             path = output_path(self.plan.output_root, relative)
@@ -349,9 +350,9 @@ class _Run:
                 self.plan_failure(
                     variant,
                     render_rules.TEMPLATE_ERROR,
-                    f"the output is {size:,} bytes, over the limit of "
-                    f"{self.settings.max_file_bytes:,} (option `max-file-bytes`); "
-                    "it was not written",
+                    render_rules.TEMPLATE_ERROR.message(
+                        "too-large", size=size, limit=self.settings.max_file_bytes
+                    ),
                 )
             ]
         head_origins = tuple(Origin(None, 0) for _ in range(head.count("\n")))
@@ -543,8 +544,7 @@ class _Run:
                         render_rules.IMPOSSIBLE_COMMAND,
                         display,
                         Span.at(number, line.rfind("`") + 1),
-                        "impossible command: a command continued with ` \\` inside backticks; "
-                        'an inline span needs one line (call the helper with layout="one-line")',
+                        render_rules.IMPOSSIBLE_COMMAND.message("continued-in-backticks"),
                         (),
                         line,
                     )
@@ -695,8 +695,9 @@ def render_plan(
                 run.plan_failure(
                     variant,
                     render_rules.OUTPUT_PATH_CONFLICT,
-                    f"renders to {resolved.display}, as {first.describe()} already does; "
-                    "give each combination its own path (use the matrix values in `path`)",
+                    render_rules.OUTPUT_PATH_CONFLICT.message(
+                        "conflict", path=resolved.display, first=first.describe()
+                    ),
                 )
             )
             continue
@@ -715,8 +716,9 @@ def render_plan(
         try:
             _compare(output, manifest.get(output.relative))
         except UnreadableOutput as refused:
-            message = f"output path {output.relative!r} holds something skillkit does not "
-            message += f"replace: {refused}"
+            message = render_rules.OUTPUT_PATH_UNSAFE.message(
+                "unreadable", path=output.relative, why=refused
+            )
             result.diagnostics.append(
                 run.plan_failure(output.variant, render_rules.OUTPUT_PATH_UNSAFE, message)
             )

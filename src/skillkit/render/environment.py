@@ -399,43 +399,43 @@ def _failure(error: Exception, env: Environment, fallback: str | None) -> Templa
     if isinstance(error, TemplateSyntaxError):
         return TemplateFailure(
             render_rules.TEMPLATE_SYNTAX_ERROR,
-            f"template syntax error: {error.message}",
+            render_rules.TEMPLATE_SYNTAX_ERROR.message("syntax", jinja=error.message),
             error.name or fallback,
             error.lineno,
         )
     if isinstance(error, UndefinedError):
         return TemplateFailure(
-            render_rules.UNDEFINED_NAME, f"undefined: {error.message}", template, line
+            render_rules.UNDEFINED_NAME,
+            render_rules.UNDEFINED_NAME.message("undefined", jinja=error.message),
+            template,
+            line,
         )
     if isinstance(error, HelperError):
         return TemplateFailure(
-            render_rules.IMPOSSIBLE_COMMAND, f"impossible command: {error}", template, line
+            render_rules.IMPOSSIBLE_COMMAND,
+            render_rules.IMPOSSIBLE_COMMAND.message("refused", why=error),
+            template,
+            line,
         )
     if isinstance(error, RenderLimit):
-        return TemplateFailure(render_rules.TEMPLATE_ERROR, f"refused: {error}", template, line)
-    if isinstance(error, SecurityError):
-        return TemplateFailure(
-            render_rules.TEMPLATE_ERROR, f"refused by the sandbox: {error}", template, line
+        message = render_rules.TEMPLATE_ERROR.message("refused", why=error)
+    elif isinstance(error, SecurityError):
+        message = render_rules.TEMPLATE_ERROR.message("sandbox", why=error)
+    elif isinstance(error, TemplateNotFound):
+        message = render_rules.TEMPLATE_ERROR.message("not-found", name=_missing(error))
+    else:
+        message = render_rules.TEMPLATE_ERROR.message(
+            "failed", error=type(error).__name__, why=error
         )
-    if isinstance(error, TemplateNotFound):
-        return TemplateFailure(
-            render_rules.TEMPLATE_ERROR, f"template not found: {_missing(error)}", template, line
-        )
-    return TemplateFailure(
-        render_rules.TEMPLATE_ERROR,
-        f"template failed: {type(error).__name__}: {error}",
-        template,
-        line,
-    )
+    return TemplateFailure(render_rules.TEMPLATE_ERROR, message, template, line)
 
 
 def load(env: SandboxedEnvironment, name: str) -> Template:
     try:
         return env.get_template(name)
     except TemplateNotFound as error:
-        raise TemplateFailure(
-            render_rules.TEMPLATE_ERROR, f"template not found: {_missing(error)}", None, 1
-        ) from None
+        message = render_rules.TEMPLATE_ERROR.message("not-found", name=_missing(error))
+        raise TemplateFailure(render_rules.TEMPLATE_ERROR, message, None, 1) from None
     except Exception as error:
         raise _failure(error, env, name) from None
 
@@ -511,11 +511,10 @@ def render_with_origins(
                     budget.check_output(size)
                 except RenderLimit as error:  # at the line being written
                     here = origins[-1] or Origin(template.name, 1)
+                    where = here.template or template.name
+                    message = render_rules.TEMPLATE_ERROR.message("refused", why=error)
                     raise TemplateFailure(
-                        render_rules.TEMPLATE_ERROR,
-                        f"refused: {error}",
-                        here.template or template.name,
-                        here.line,
+                        render_rules.TEMPLATE_ERROR, message, where, here.line
                     ) from None
                 budget.check_time()
     except TemplateFailure:

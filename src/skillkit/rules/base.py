@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from skillkit.diagnostics import Finding, Severity
@@ -25,6 +26,16 @@ if TYPE_CHECKING:
     from skillkit.model import Skill
     from skillkit.settings import Settings
     from skillkit.targets import Target
+
+
+class FixAvailability(Enum):
+    """Whether a rule's findings come with a fix (`--fix`): the example tests hold a rule to it
+    (its bad example's findings all have one, or none), and so do the robustness tests on every
+    finding they see."""
+
+    NEVER = "never"
+    SOMETIMES = "sometimes"  # some findings have one (a value it can rewrite), others not
+    ALWAYS = "always"
 
 
 @dataclass(frozen=True)
@@ -96,12 +107,17 @@ class Rule:
     # Only an engine rule that no input can trigger on purpose (an internal error) has none.
     bad: Example | None
     good: Example | None
+    # For a rule that fixes only some findings, when `bad` gets no fix: an example that does.
+    fixed: Example | None = None
     targets: frozenset[str] | None = None  # None: every target
     default: bool = True  # off-by-default rules run when selected or enabled by a target
     # The targets that turn on this off-by-default rule (their own policies: viberun's).
     enabled_by: frozenset[str] = frozenset()
     options: tuple[RuleOption, ...] = ()
-    fixable: bool = False
+    fix: FixAvailability = FixAvailability.NEVER
+    # What the rule says, by key: `str.format` templates whose fields its check fills in
+    # (`rule.message("key", name=...)`), so a rule's wording is read in one place.
+    messages: Mapping[str, str] = field(default_factory=dict)
 
     phase: ClassVar[str] = LINT
 
@@ -114,6 +130,17 @@ class Rule:
             raise ValueError(f"rule {self.code} needs a bad and a good example")
         if self.enabled_by and self.default:
             raise ValueError(f"rule {self.code} is on by default: no target need enable it")
+        if self.fixed is not None and self.fix is not FixAvailability.SOMETIMES:
+            raise ValueError(f"rule {self.code}: only a rule that sometimes fixes has `fixed`")
+
+    def message(self, key: str, /, **values: object) -> str:
+        """The rule's message `key` with its fields filled in from `values`."""
+        return self.messages[key].format(**values)
+
+    @property
+    def fixable(self) -> bool:
+        """Whether any finding of the rule can have a fix (as `skillkit rules` marks it)."""
+        return self.fix is not FixAvailability.NEVER
 
     @property
     def family(self) -> str:
@@ -192,8 +219,10 @@ def rule(
     default: bool = True,
     enabled_by: Iterable[str] = (),
     options: tuple[RuleOption, ...] = (),
-    fixable: bool = False,
+    fix: FixAvailability = FixAvailability.NEVER,
+    fixed: Example | str | None = None,
     runs_on_unreadable: bool = False,
+    messages: Mapping[str, str] | None = None,
 ) -> Callable[[FileCheck], FileRule]:
     """Declare a per-file rule: decorate its check function, which the name then holds the rule
     of (`file_unreadable.code`, `file_unreadable.check`)."""
@@ -212,8 +241,10 @@ def rule(
             default=default,
             enabled_by=frozenset(enabled_by),
             options=options,
-            fixable=fixable,
+            fix=fix,
+            fixed=None if fixed is None else _example(fixed),
             runs_on_unreadable=runs_on_unreadable,
+            messages=messages or {},
         )
 
     return decorate
@@ -227,6 +258,8 @@ def render_rule(
     rationale: str,
     bad: Example,
     good: Example,
+    *,
+    messages: Mapping[str, str] | None = None,
 ) -> RenderRule:
     """Declare a problem the renderer reports (SK7xx): no check function, and examples that are
     projects (`Example.files`) run through the real renderer by the tests."""
@@ -238,6 +271,7 @@ def render_rule(
         rationale=rationale,
         bad=bad,
         good=good,
+        messages=messages or {},
     )
 
 
@@ -250,7 +284,8 @@ def engine_rule(
     bad: Example | str | bytes | None,
     good: Example | str | bytes | None,
     *,
-    fixable: bool = False,
+    fix: FixAvailability = FixAvailability.NEVER,
+    messages: Mapping[str, str] | None = None,
 ) -> EngineRule:
     """Declare a problem the engine reports itself (discovery, suppression comments, a rule that
     crashed): it has a code, a severity and docs like every rule, and no check."""
@@ -262,5 +297,6 @@ def engine_rule(
         rationale=rationale,
         bad=None if bad is None else _example(bad),
         good=None if good is None else _example(good),
-        fixable=fixable,
+        fix=fix,
+        messages=messages or {},
     )

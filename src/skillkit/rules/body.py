@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from skillkit.diagnostics import Edit, Finding, Fix, Severity
 from skillkit.model import ProblemKind, Skill, Span
 from skillkit.rules._common import parse_problems
-from skillkit.rules.base import Context, RuleOption, rule
+from skillkit.rules.base import Context, FixAvailability, RuleOption, rule
 
 _FRONT = (
     "---\nname: demo\ndescription: Formats CSV files. Use when the user asks to tidy a CSV.\n---\n"
@@ -47,6 +47,10 @@ def _body_usable(skill: Skill) -> bool:
     "that was never finished.",
     bad=_FRONT,
     good=GOOD,
+    messages={
+        "empty": "the skill has no body after the front matter; add the instructions an agent "
+        "follows",
+    },
 )
 def body_empty(skill: Skill, context: Context) -> Iterator[Finding]:
     if not _body_usable(skill):
@@ -56,7 +60,7 @@ def body_empty(skill: Skill, context: Context) -> Iterator[Finding]:
     closing = skill.body_start_line - 1
     yield Finding(
         Span.whole_line(closing, skill.line_text(closing)),
-        "the skill has no body after the front matter; add the instructions an agent follows",
+        body_empty.message("empty"),
     )
 
 
@@ -86,6 +90,11 @@ MAX_TOKENS_OPTION = RuleOption(
     bad=_FRONT + "\n# Demo\n\n" + "".join(f"{n}. Step {n}.\n" for n in range(1, 502)),
     good=GOOD,
     options=(MAX_LINES_OPTION, MAX_TOKENS_OPTION),
+    messages={
+        "too-long": "the body is {over}; move detail into files under `references/`",
+        "lines": "{lines:,} lines (at most {limit:,})",
+        "tokens": "about {tokens:,} tokens (at most {limit:,})",
+    },
 )
 def body_too_long(skill: Skill, context: Context) -> Iterator[Finding]:
     if not _body_usable(skill):
@@ -111,12 +120,12 @@ def body_too_long(skill: Skill, context: Context) -> Iterator[Finding]:
                 break
     parts = []
     if over_lines:
-        parts.append(f"{len(body):,} lines (at most {max_lines:,})")
+        parts.append(body_too_long.message("lines", lines=len(body), limit=max_lines))
     if over_tokens:
-        parts.append(f"about {tokens:,} tokens (at most {max_tokens:,})")
+        parts.append(body_too_long.message("tokens", tokens=tokens, limit=max_tokens))
     yield Finding(
         Span.whole_line(crossing, skill.line_text(crossing)),
-        f"the body is {' and '.join(parts)}; move detail into files under `references/`",
+        body_too_long.message("too-long", over=" and ".join(parts)),
     )
 
 
@@ -145,7 +154,11 @@ def code_fence_unclosed(skill: Skill, context: Context) -> Iterator[Finding]:
     "The fix adds the line break (in the file's own line-end style).",
     bad=GOOD.rstrip("\n"),
     good=GOOD,
-    fixable=True,
+    fix=FixAvailability.ALWAYS,
+    messages={
+        "no-newline": "the file does not end with a line break",
+        "fix": "add a line break at the end of the file",
+    },
 )
 def missing_final_newline(skill: Skill, context: Context) -> Iterator[Finding]:
     if skill.ends_with_newline or not skill.lines:
@@ -158,8 +171,6 @@ def missing_final_newline(skill: Skill, context: Context) -> Iterator[Finding]:
     newline = "\n" if ends_in_cr or not skill.crlf else "\r\n"
     yield Finding(
         Span(line, len(last) + 1, line, len(last) + 1),
-        "the file does not end with a line break",
-        fix=Fix(
-            "add a line break at the end of the file", (Edit(Span.at(line, column, 0), newline),)
-        ),
+        missing_final_newline.message("no-newline"),
+        fix=Fix(missing_final_newline.message("fix"), (Edit(Span.at(line, column, 0), newline),)),
     )

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from skillkit.diagnostics import Edit, Finding, Fix, Related, Severity
 from skillkit.model import Field, Skill, Span, Value, kind_name
-from skillkit.rules.base import Context, Example, RuleOption, rule
+from skillkit.rules.base import Context, Example, FixAvailability, RuleOption, rule
 from skillkit.rules.frontmatter import model_sees, yaml_boolean
 from skillkit.targets import targets_where
 
@@ -55,7 +55,7 @@ def _is_null(value: Value) -> bool:
     bad=Example(HEAD + 'disable-model-invocation: "true"\n' + BODY, target=CC),
     good=Example(HEAD + "disable-model-invocation: true\n" + BODY, target=CC),
     targets=targets_where(lambda target: bool(target.boolean_fields)),
-    fixable=True,
+    fix=FixAvailability.SOMETIMES,
 )
 def invocation_flag_not_boolean(skill: Skill, context: Context) -> Iterator[Finding]:
     for item in _fields(skill):
@@ -147,7 +147,8 @@ def skill_unreachable(skill: Skill, context: Context) -> Iterator[Finding]:
     bad=Example(HEAD + "context: forked\n" + BODY, target=CC),
     good=Example(HEAD + "context: fork\n" + BODY, target=CC),
     targets=targets_where(lambda target: bool(target.field_choices or target.string_fields)),
-    fixable=True,
+    fix=FixAvailability.SOMETIMES,
+    fixed=Example(HEAD + "argument-hint: [issue-number]\n" + BODY, target=CC),
 )
 def field_value_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
     target = context.target

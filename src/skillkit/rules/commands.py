@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 from skillkit.diagnostics import Edit, Finding, Fix, Severity
 from skillkit.model import Skill, Span
-from skillkit.rules.base import Context, rule
+from skillkit.rules.base import Context, FixAvailability, rule
 from skillkit.rules.invocations import Run, grammar_problems, runs
 from skillkit.tools import GrammarProblem
 from skillkit.tools.mise import RUNNERS
@@ -156,14 +156,18 @@ def flag_repeated(skill: Skill, context: Context) -> Iterator[Finding]:
     "its own `--arg`.",
     bad=_block('vrctl service add web --cmd "npm run dev" --cwd /home/viberun/app'),
     good=_block("vrctl service add web --cmd npm --arg run --arg dev --cwd /home/viberun/app"),
-    fixable=True,
+    fix=FixAvailability.SOMETIMES,
+    messages={
+        "shell-string": "{problem}: vrctl runs one executable without a shell; give each "
+        "argument its own `--arg` (a shell string is the form of older viberun releases)",
+        "fix": "split into `{replacement}`",
+    },
 )
 def cmd_shell_string(skill: Skill, context: Context) -> Iterator[Finding]:
     for run, problem in _problems(skill, "whitespace"):
         yield Finding(
             problem.span,
-            problem.message + ": vrctl runs one executable without a shell; give each "
-            "argument its own `--arg` (a shell string is the form of older viberun releases)",
+            cmd_shell_string.message("shell-string", problem=problem.message),
             fix=_split_cmd(run, problem.span),
         )
 
@@ -189,7 +193,8 @@ def _split_cmd(run: Run, span: Span) -> Fix | None:
     quoted = [shlex.quote(word) for word in words]
     replacement = " ".join(["--cmd", quoted[0], *(f"--arg {word}" for word in quoted[1:])])
     where = Span(use.word.span.line, use.word.span.column, span.end_line, span.end_column)
-    return Fix(f"split into `{replacement}`", (Edit(where, replacement),), safe=False)
+    message = cmd_shell_string.message("fix", replacement=replacement)
+    return Fix(message, (Edit(where, replacement),), safe=False)
 
 
 @rule(
@@ -241,10 +246,12 @@ def env_not_expanded(skill: Skill, context: Context) -> Iterator[Finding]:
     f"supervisor runs, not the app. App code lives in `{APP_DIR}`.",
     bad=_block("vrctl service add web --cmd python --arg app.py --cwd app"),
     good=_block("vrctl service add web --cmd python --arg app.py --cwd /home/viberun/app"),
+    messages={"relative": "{problem} (app code lives in {app_dir})"},
 )
 def cwd_relative(skill: Skill, context: Context) -> Iterator[Finding]:
     for _, problem in _problems(skill, "relative-path"):
-        yield Finding(problem.span, problem.message + f" (app code lives in {APP_DIR})")
+        message = cwd_relative.message("relative", problem=problem.message, app_dir=APP_DIR)
+        yield Finding(problem.span, message)
 
 
 @rule(
@@ -259,7 +266,12 @@ def cwd_relative(skill: Skill, context: Context) -> Iterator[Finding]:
     "no project (`supercronic /home/viberun/app/cron.tab`) needs no working folder.",
     bad=_block("vrctl service add web --cmd python --arg app.py"),
     good=_block("vrctl service add web --cmd python --arg app.py --cwd /home/viberun/app"),
-    fixable=True,
+    fix=FixAvailability.ALWAYS,
+    messages={
+        "missing": "`vrctl service add {name}` has no `--cwd`: the process would run in the "
+        "service folder (~/.local/services/{name}); add `--cwd {app_dir}`",
+        "fix": "add `--cwd {app_dir}`",
+    },
 )
 def cwd_missing(skill: Skill, context: Context) -> Iterator[Finding]:
     programs: dict[int, list[Run]] = {}  # the programs each command runs, outermost first
@@ -277,10 +289,9 @@ def cwd_missing(skill: Skill, context: Context) -> Iterator[Finding]:
         last = run.argv[-1].span
         yield Finding(
             _words_span(run),
-            f"`vrctl service add {name}` has no `--cwd`: the process would run in the service "
-            f"folder (~/.local/services/{name}); add `--cwd {APP_DIR}`",
+            cwd_missing.message("missing", name=name, app_dir=APP_DIR),
             fix=Fix(
-                f"add `--cwd {APP_DIR}`",
+                cwd_missing.message("fix", app_dir=APP_DIR),
                 (Edit(Span.at(last.end_line, last.end_column, 0), f" --cwd {APP_DIR}"),),
                 safe=False,
             ),
@@ -412,6 +423,15 @@ _MISE_SHAPE = "mise exec [-C <dir>] [TOOL@VERSION]... -- <program> [<arg>]..."
         "vrctl service add web --cmd mise --arg exec --arg -C --arg /home/viberun/app \\",
         "  --arg -- --arg redis-server --cwd /home/viberun/app",
     ),
+    messages={
+        "runs-mise": "`--cmd mise` runs mise itself: the first `--arg` must be `exec` (then "
+        "`--arg -- --arg <program>`){instead}",
+        "instead": ", not `{subcommand}`",
+        "vrctl-separator": "`--cmd mise --arg exec` needs `--arg --` before the program: "
+        "without it mise reads `{word}` as a tool to load",
+        "vrctl-command": "`--cmd mise --arg exec` needs `--arg -- --arg <program>`",
+        "separator": "{problem} (`{shape}`)",
+    },
 )
 def mise_exec_shape(skill: Skill, context: Context) -> Iterator[Finding]:
     for run in runs(skill):
@@ -426,8 +446,14 @@ def mise_exec_shape(skill: Skill, context: Context) -> Iterator[Finding]:
             where = run.argv[1].span if len(run.argv) > 1 else run.argv[0].span
             yield Finding(
                 where,
-                "`--cmd mise` runs mise itself: the first `--arg` must be `exec` (then "
-                "`--arg -- --arg <program>`)" + (f", not `{subcommand}`" if subcommand else ""),
+                mise_exec_shape.message(
+                    "runs-mise",
+                    instead=(
+                        mise_exec_shape.message("instead", subcommand=subcommand)
+                        if subcommand
+                        else ""
+                    ),
+                ),
             )
             continue
         if run.invocation is None:
@@ -437,14 +463,13 @@ def mise_exec_shape(skill: Skill, context: Context) -> Iterator[Finding]:
                 continue
             if through_vrctl:
                 message = (
-                    "`--cmd mise --arg exec` needs `--arg --` before the program: without it "
-                    f"mise reads `{_word_at(run, problem.span)}` as a tool to load"
+                    mise_exec_shape.message("vrctl-separator", word=_word_at(run, problem.span))
                     if problem.kind == "missing-separator"
-                    else "`--cmd mise --arg exec` needs `--arg -- --arg <program>`"
+                    else mise_exec_shape.message("vrctl-command")
                 )
             else:
                 message = (
-                    problem.message + f" (`{_MISE_SHAPE}`)"
+                    mise_exec_shape.message("separator", problem=problem.message, shape=_MISE_SHAPE)
                     if problem.kind == "missing-separator"
                     else problem.message
                 )
@@ -475,6 +500,10 @@ def _same_folder(first: str, second: str) -> bool:
         "vrctl service add web --cmd mise --arg exec --arg -C --arg /home/viberun/app \\",
         "  --arg -- --arg uvicorn --arg main:app --cwd /home/viberun/app",
     ),
+    messages={
+        "mismatch": "mise runs with the config of `{config}` (`-C`) but the service runs in "
+        "`{cwd}` (`--cwd`); make them the same",
+    },
 )
 def mise_dir_mismatch(skill: Skill, context: Context) -> Iterator[Finding]:
     # The program each command runs through vrctl, looked up once (a scan of every run for
@@ -498,8 +527,7 @@ def mise_dir_mismatch(skill: Skill, context: Context) -> Iterator[Finding]:
         if not _same_folder(folder.text, where.text):
             yield Finding(
                 folder.span,
-                f"mise runs with the config of `{folder.text}` (`-C`) but the service runs in "
-                f"`{where.text}` (`--cwd`); make them the same",
+                mise_dir_mismatch.message("mismatch", config=folder.text, cwd=where.text),
             )
 
 
@@ -533,6 +561,10 @@ _STALE_APP_PATH = re.compile(r"(?<![\w.~/-])/workspace(?=/|$|[\s\"'`])")
     "Only skills that run vrctl are checked: elsewhere `/workspace` may be a real folder.",
     bad=_block("vrctl service add web --cmd python --arg app.py --cwd /workspace/web"),
     good=_block("vrctl service add web --cmd python --arg app.py --cwd /home/viberun/app"),
+    messages={
+        "stale": "`{text}` uses `/workspace/<app>`, the app path of older viberun releases; app "
+        "code now lives in {app_dir}",
+    },
 )
 def stale_app_path(skill: Skill, context: Context) -> Iterator[Finding]:
     if not any(run.tool == "vrctl" for run in runs(skill)):
@@ -555,10 +587,7 @@ def stale_app_path(skill: Skill, context: Context) -> Iterator[Finding]:
 
 
 def _stale_message(text: str) -> str:
-    return (
-        f"`{text}` uses `/workspace/<app>`, the app path of older viberun releases; app code "
-        f"now lives in {APP_DIR}"
-    )
+    return stale_app_path.message("stale", text=text, app_dir=APP_DIR)
 
 
 _NAMES_VIBERUN = re.compile(r"vrctl|viberun", re.IGNORECASE)
@@ -580,6 +609,7 @@ _NAMES_VIBERUN = re.compile(r"vrctl|viberun", re.IGNORECASE)
         "the user to re-run `viberun <app>`.\n"
     ),
     good=_skill("Roll back with `vrctl host restore <ref>`; the session reconnects by itself.\n"),
+    messages={"stale": "stale guidance ({stale}): {why}; today: {now}"},
 )
 def stale_guidance(skill: Skill, context: Context) -> Iterator[Finding]:
     if not any(_NAMES_VIBERUN.search(line) for line in skill.lines):
@@ -595,5 +625,5 @@ def stale_guidance(skill: Skill, context: Context) -> Iterator[Finding]:
             if found:
                 yield Finding(
                     Span(number, found.start() + 1, number, found.end() + 1),
-                    f"stale guidance ({fact.stale}): {fact.why}; today: {fact.now}",
+                    stale_guidance.message("stale", stale=fact.stale, why=fact.why, now=fact.now),
                 )

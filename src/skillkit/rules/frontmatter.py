@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from skillkit.diagnostics import Edit, Finding, Fix, Related, Severity
 from skillkit.model import Field, ProblemKind, Skill, Span, Value, kind_name
 from skillkit.rules._common import parse_problems
-from skillkit.rules.base import Context, Example, RuleOption, rule
+from skillkit.rules.base import Context, Example, FixAvailability, RuleOption, rule
 from skillkit.targets import Target, targets_where
 
 GOOD = (
@@ -88,6 +88,11 @@ def front_matter_not_mapping(skill: Skill, context: Context) -> Iterator[Finding
     "value is lost without a word. Strict loaders reject the file.",
     bad="---\nname: demo\ndescription: Formats CSV files.\ndescription: Tidies CSV files.\n---\n",
     good=GOOD,
+    messages={
+        "duplicate": "duplicate key `{key}` (first given on line {first}); YAML loaders keep "
+        "only this last value",
+        "first": "first given here",
+    },
 )
 def duplicate_key(skill: Skill, context: Context) -> Iterator[Finding]:
     yield from _duplicates(skill.front_matter.fields, "")
@@ -100,9 +105,10 @@ def _duplicates(fields: tuple[Field, ...], prefix: str) -> Iterator[Finding]:
             earlier = first[item.key]
             yield Finding(
                 item.key_span,
-                f"duplicate key `{prefix}{item.key}` (first given on line "
-                f"{earlier.key_span.line}); YAML loaders keep only this last value",
-                related=(Related("first given here", earlier.key_span),),
+                duplicate_key.message(
+                    "duplicate", key=prefix + item.key, first=earlier.key_span.line
+                ),
+                related=(Related(duplicate_key.message("first"), earlier.key_span),),
             )
         else:
             first[item.key] = item
@@ -119,7 +125,7 @@ _SURPRISE_KINDS = {"bool", "int", "float", "null", "other"}
 
 def _quote_fix(value: Value) -> Fix:
     quoted = '"' + value.text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    return Fix(f"quote the value as {quoted}", (Edit(value.span, quoted),))
+    return Fix(yaml_not_a_string.message("fix", quoted=quoted), (Edit(value.span, quoted),))
 
 
 def _surprise(path: str, value: Value) -> Finding | None:
@@ -127,17 +133,17 @@ def _surprise(path: str, value: Value) -> Finding | None:
         return None
     if value.kind == "null" and not value.text.strip():
         return None  # an empty value: the field rules say "empty"
-    read_as = {
-        "bool": f"the boolean {str(value.scalar).lower()}",
-        "int": "a number",
-        "float": "a number",
-        "null": "null (no value)",
-        "other": "a date or other non-string value",
-    }[value.kind]
+    if value.kind == "bool":
+        read_as = yaml_not_a_string.message("as-bool", value=str(value.scalar).lower())
+    elif value.kind in ("int", "float"):
+        read_as = yaml_not_a_string.message("as-number")
+    elif value.kind == "null":
+        read_as = yaml_not_a_string.message("as-null")
+    else:
+        read_as = yaml_not_a_string.message("as-other")
     return Finding(
         value.span,
-        f"`{path}: {value.text}` is read by YAML 1.1 loaders as {read_as}, not the string "
-        f'"{value.text}"; quote it',
+        yaml_not_a_string.message("not-string", path=path, text=value.text, read_as=read_as),
         fix=_quote_fix(value),
     )
 
@@ -151,7 +157,16 @@ def _surprise(path: str, value: Value) -> Finding | None:
     "`1.0` into a number; the skill then has `name: false`. Quoting keeps the text.",
     bad=Example("---\nname: no\ndescription: Formats CSV files.\n---\n", folder="no"),
     good=Example('---\nname: "no"\ndescription: Formats CSV files.\n---\n', folder="no"),
-    fixable=True,
+    fix=FixAvailability.ALWAYS,
+    messages={
+        "not-string": "`{path}: {text}` is read by YAML 1.1 loaders as {read_as}, not the string "
+        '"{text}"; quote it',
+        "as-bool": "the boolean {value}",
+        "as-number": "a number",
+        "as-null": "null (no value)",
+        "as-other": "a date or other non-string value",
+        "fix": "quote the value as {quoted}",
+    },
 )
 def yaml_not_a_string(skill: Skill, context: Context) -> Iterator[Finding]:
     if not _front_matter_usable(skill):
@@ -192,6 +207,13 @@ def yaml_not_a_string(skill: Skill, context: Context) -> Iterator[Finding]:
     "checked for Claude Code unless the config says otherwise.",
     bad="---\nname: demo\ndescription: Formats CSV files.\nversion: 1.0\n---\n",
     good=GOOD,
+    messages={
+        "unknown": "unknown field `{key}` for target {target}",
+        "near-miss": "{unknown}; did you mean `{meant}`? (as written, {client} ignores it)",
+        "ignored": "{unknown}: {client} ignores it",
+        "close": "{unknown}; did you mean `{close}`?",
+        "accepted": "{unknown} (accepted: {accepted})",
+    },
 )
 def unknown_field(skill: Skill, context: Context) -> Iterator[Finding]:
     if not _front_matter_usable(skill):
@@ -203,26 +225,29 @@ def unknown_field(skill: Skill, context: Context) -> Iterator[Finding]:
         if item.key in accepted:
             continue
         meant = near_miss(item.key, target)
-        message = f"unknown field `{item.key}` for target {target.name}"
+        unknown = unknown_field.message("unknown", key=item.key, target=target.name)
         if meant is not None:
             yield Finding(
                 item.key_span,
-                f"{message}; did you mean `{meant}`? (as written, {target.title} ignores it)",
+                unknown_field.message(
+                    "near-miss", unknown=unknown, meant=meant, client=target.title
+                ),
                 severity=Severity.ERROR,
             )
             continue
         if lenient:
             yield Finding(
                 item.key_span,
-                f"{message}: {target.title} ignores it",
+                unknown_field.message("ignored", unknown=unknown, client=target.title),
                 severity=Severity.WARNING,
             )
             continue
         close = difflib.get_close_matches(item.key, sorted(accepted), n=1, cutoff=0.6)
         if close:
-            message += f"; did you mean `{close[0]}`?"
+            message = unknown_field.message("close", unknown=unknown, close=close[0])
         else:
-            message += f" (accepted: {', '.join(sorted(accepted))})"
+            accepted_keys = ", ".join(sorted(accepted))
+            message = unknown_field.message("accepted", unknown=unknown, accepted=accepted_keys)
         yield Finding(item.key_span, message)
 
 
@@ -276,6 +301,7 @@ def yaml_unsupported(skill: Skill, context: Context) -> Iterator[Finding]:
     "when present.",
     bad="---\nname: demo\n---\n\nBody.\n",
     good=GOOD,
+    messages={"missing": "required field `{key}` is missing (target {target})"},
 )
 def required_field_missing(skill: Skill, context: Context) -> Iterator[Finding]:
     if not _front_matter_usable(skill):
@@ -285,7 +311,8 @@ def required_field_missing(skill: Skill, context: Context) -> Iterator[Finding]:
     for key in sorted(context.target.required):
         if fm.get(key) is None:
             yield Finding(
-                where, f"required field `{key}` is missing (target {context.target.name})"
+                where,
+                required_field_missing.message("missing", key=key, target=context.target.name),
             )
 
 
@@ -346,6 +373,7 @@ def name_problem(name: str, chars_only: bool = False) -> str | None:
     good=Example(
         "---\nname: csv-tools\ndescription: Formats CSV files.\n---\n", folder="csv-tools"
     ),
+    messages={"empty": "`name` is empty"},
 )
 def name_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
     if not _front_matter_usable(skill):
@@ -358,7 +386,7 @@ def name_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
         yield type_error
         return
     if item.value.kind == "null" and not item.value.text.strip():
-        yield Finding(item.key_span, "`name` is empty")
+        yield Finding(item.key_span, name_invalid.message("empty"))
         return
     if item.value.kind != "str":
         return  # SK106 reports values that YAML reads as another type
@@ -381,7 +409,11 @@ def name_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
         "---\nname: csv-tools\ndescription: Formats CSV files.\n---\n", folder="csv-tools"
     ),
     targets=targets_where(lambda target: target.name_matches_folder),
-    fixable=True,
+    fix=FixAvailability.SOMETIMES,
+    messages={
+        "mismatch": "`name` is `{name}` but the folder is `{folder}`; they must be equal",
+        "fix": "set `name` to `{folder}`",
+    },
 )
 def name_folder_mismatch(skill: Skill, context: Context) -> Iterator[Finding]:
     if not _front_matter_usable(skill) or not context.target.name_matches_folder:
@@ -395,10 +427,11 @@ def name_folder_mismatch(skill: Skill, context: Context) -> Iterator[Finding]:
         return
     fix = None
     if name_problem(folder) is None:
-        fix = Fix(f"set `name` to `{folder}`", (Edit(item.value.span, folder),))
+        message = name_folder_mismatch.message("fix", folder=folder)
+        fix = Fix(message, (Edit(item.value.span, folder),))
     yield Finding(
         item.value.span,
-        f"`name` is `{name}` but the folder is `{folder}`; they must be equal",
+        name_folder_mismatch.message("mismatch", name=name, folder=folder),
         fix=fix,
     )
 
@@ -419,6 +452,10 @@ def description_text(value: Value) -> str:
     "Code sets no such limit: it cuts a long entry in its skill listing (SK124).",
     bad="---\nname: demo\ndescription: ''\n---\n",
     good=GOOD,
+    messages={
+        "empty": "`description` is empty",
+        "too-long": "`description` is {length:,} characters long; at most {limit:,}",
+    },
 )
 def description_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
     if not _front_matter_usable(skill):
@@ -431,17 +468,17 @@ def description_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
         yield type_error
         return
     if item.value.kind == "null" and not item.value.text.strip():
-        yield Finding(item.key_span, "`description` is empty")
+        yield Finding(item.key_span, description_invalid.message("empty"))
         return
     if item.value.kind != "str":
         return
     text = description_text(item.value)
     if not text.strip():
-        yield Finding(item.value.span, "`description` is empty")
+        yield Finding(item.value.span, description_invalid.message("empty"))
     elif (limit := context.target.description_limit) is not None and len(text) > limit:
         yield Finding(
             item.value.span,
-            f"`description` is {len(text):,} characters long; at most {limit:,}",
+            description_invalid.message("too-long", length=len(text), limit=limit),
         )
 
 
@@ -500,6 +537,10 @@ MIN_DESCRIPTION_OPTION = RuleOption(
     bad="---\nname: demo\ndescription: CSV helper.\n---\n",
     good=GOOD,
     options=(MIN_DESCRIPTION_OPTION,),
+    messages={
+        "too-short": "`description` is {length} characters long; say what the skill does and "
+        "when to use it in at least {minimum}",
+    },
 )
 def description_too_short(skill: Skill, context: Context) -> Iterator[Finding]:
     seen = model_sees(skill, context.target)
@@ -511,8 +552,7 @@ def description_too_short(skill: Skill, context: Context) -> Iterator[Finding]:
     if text and len(text) < minimum:
         yield Finding(
             item.value.span,
-            f"`description` is {len(text)} characters long; say what the skill does and when "
-            f"to use it in at least {minimum}",
+            description_too_short.message("too-short", length=len(text), minimum=minimum),
         )
 
 
@@ -556,6 +596,10 @@ def _mostly_latin(text: str) -> bool:
     "code.claude.com/docs/en/skills).",
     bad="---\nname: demo\ndescription: Formats and validates comma-separated value files.\n---\n",
     good=GOOD,
+    messages={
+        "no-trigger": '`description` says what the skill does but not when to use it (add "Use '
+        'when ...")',
+    },
 )
 def description_no_trigger(skill: Skill, context: Context) -> Iterator[Finding]:
     seen = model_sees(skill, context.target)
@@ -567,7 +611,7 @@ def description_no_trigger(skill: Skill, context: Context) -> Iterator[Finding]:
     if text.strip() and not _TRIGGER.search(text) and _mostly_latin(text):
         yield Finding(
             item.value.span,
-            '`description` says what the skill does but not when to use it (add "Use when ...")',
+            description_no_trigger.message("no-trigger"),
         )
 
 
@@ -584,6 +628,10 @@ COMPATIBILITY_MAX = 500
     good=(
         "---\nname: demo\ndescription: Formats CSV files.\ncompatibility: Needs Python 3.11+\n---\n"
     ),
+    messages={
+        "empty": "`compatibility` is empty",
+        "too-long": "`compatibility` is {length:,} characters long; at most {limit}",
+    },
 )
 def compatibility_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
     item = skill.front_matter.get("compatibility") if _front_matter_usable(skill) else None
@@ -599,12 +647,12 @@ def compatibility_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
     if not text.strip():
         yield Finding(
             item.value.span if item.value.kind == "str" else item.key_span,
-            "`compatibility` is empty",
+            compatibility_invalid.message("empty"),
         )
     elif len(text) > COMPATIBILITY_MAX:
         yield Finding(
             item.value.span,
-            f"`compatibility` is {len(text):,} characters long; at most {COMPATIBILITY_MAX}",
+            compatibility_invalid.message("too-long", length=len(text), limit=COMPATIBILITY_MAX),
         )
 
 
@@ -617,6 +665,10 @@ def compatibility_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
     "reject nested values and lists.",
     bad="---\nname: demo\ndescription: Formats CSV files.\nmetadata:\n  tags: [csv, data]\n---\n",
     good="---\nname: demo\ndescription: Formats CSV files.\nmetadata:\n  tags: csv data\n---\n",
+    messages={
+        "not-mapping": "`metadata` must be a mapping of strings, not a {kind}",
+        "not-string": "`metadata.{key}` must be a string, not a {kind}",
+    },
 )
 def metadata_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
     item = skill.front_matter.get("metadata") if _front_matter_usable(skill) else None
@@ -625,14 +677,16 @@ def metadata_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
     if item.value.kind != "map":
         yield Finding(
             item.value.span if item.value.text or item.value.kind != "null" else item.key_span,
-            f"`metadata` must be a mapping of strings, not a {kind_name(item.value.kind)}",
+            metadata_invalid.message("not-mapping", kind=kind_name(item.value.kind)),
         )
         return
     for entry in item.value.fields:
         if entry.value.kind in ("seq", "map"):
             yield Finding(
                 entry.value.span,
-                f"`metadata.{entry.key}` must be a string, not a {kind_name(entry.value.kind)}",
+                metadata_invalid.message(
+                    "not-string", key=entry.key, kind=kind_name(entry.value.kind)
+                ),
             )
 
 
@@ -667,7 +721,17 @@ def license_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
     "joining it. A number, a boolean or a mapping names no tool: an error.",
     bad="---\nname: demo\ndescription: Formats CSV files.\nallowed-tools: true\n---\n",
     good="---\nname: demo\ndescription: Formats CSV files.\nallowed-tools: Read Bash\n---\n",
-    fixable=True,
+    fix=FixAvailability.SOMETIMES,
+    fixed="---\nname: demo\ndescription: Formats CSV files.\nallowed-tools: [Read, Bash]\n---\n",
+    messages={
+        "entry": "each `allowed-tools` entry must be a string",
+        "list": "`allowed-tools` is a list; target {target} expects one space-separated string "
+        "(the reference validator and Claude Code accept both)",
+        "mapping": "`allowed-tools` must be a string, not a mapping",
+        "scalar": "`allowed-tools: {text}` is a {kind}, not tool names; write the tools as a "
+        "space-separated string such as `Read Bash(git diff *)`",
+        "fix": "join the list: `allowed-tools: {joined}`",
+    },
 )
 def allowed_tools_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
     item = skill.front_matter.get("allowed-tools") if _front_matter_usable(skill) else None
@@ -678,22 +742,20 @@ def allowed_tools_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
         strings = [entry for entry in value.items if entry.kind == "str"]
         for entry in value.items:
             if entry.kind != "str":
-                yield Finding(entry.span, "each `allowed-tools` entry must be a string")
+                yield Finding(entry.span, allowed_tools_invalid.message("entry"))
         if not context.target.allowed_tools_list and len(strings) == len(value.items):
             yield Finding(
                 value.span,
-                f"`allowed-tools` is a list; target {context.target.name} expects one "
-                "space-separated string (the reference validator and Claude Code accept both)",
+                allowed_tools_invalid.message("list", target=context.target.name),
                 fix=_join_list_fix(item),
                 severity=Severity.WARNING,
             )
     elif value.kind == "map":
-        yield Finding(value.span, "`allowed-tools` must be a string, not a mapping")
+        yield Finding(value.span, allowed_tools_invalid.message("mapping"))
     elif value.kind in ("bool", "int", "float") and not value.style:
         yield Finding(
             value.span,
-            f"`allowed-tools: {value.text}` is a {kind_name(value.kind)}, not tool names; write "
-            "the tools as a space-separated string such as `Read Bash(git diff *)`",
+            allowed_tools_invalid.message("scalar", text=value.text, kind=kind_name(value.kind)),
         )
 
 
@@ -717,7 +779,8 @@ def _join_list_fix(item: Field) -> Fix:
     )
     ends_line = span.end_column == 1 and span.end_line > item.key_span.end_line
     replacement = f": {_yaml_string(joined)}" + ("\n" if ends_line else "")
-    return Fix(f"join the list: `allowed-tools: {joined}`", (Edit(after_key, replacement),))
+    message = allowed_tools_invalid.message("fix", joined=joined)
+    return Fix(message, (Edit(after_key, replacement),))
 
 
 @rule(
@@ -737,6 +800,11 @@ def _join_list_fix(item: Field) -> Fix:
         "  short-description: Tidy CSV files\n---\n",
         target="codex",
     ),
+    messages={
+        "empty": "`metadata.short-description` is empty",
+        "too-long": "`metadata.short-description` is {length:,} characters long; at most {limit} "
+        "for target {target}",
+    },
 )
 def short_description_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
     if not _front_matter_usable(skill):
@@ -750,10 +818,11 @@ def short_description_invalid(skill: Skill, context: Context) -> Iterator[Findin
     text = description_text(item.value)
     limit = context.target.short_description_limit
     if not text.strip():
-        yield Finding(item.value.span, "`metadata.short-description` is empty")
+        yield Finding(item.value.span, short_description_invalid.message("empty"))
     elif limit is not None and len(text) > limit:
         yield Finding(
             item.value.span,
-            f"`metadata.short-description` is {len(text):,} characters long; at most {limit} "
-            f"for target {context.target.name}",
+            short_description_invalid.message(
+                "too-long", length=len(text), limit=limit, target=context.target.name
+            ),
         )

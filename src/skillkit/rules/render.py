@@ -49,6 +49,7 @@ TEMPLATE_SYNTAX_ERROR = render_rule(
         _HEAD + "{% if formal %}\nGood day.\n{% endif %}\n",
         plan="variables = { formal = true }\n",
     ),
+    messages={"syntax": "template syntax error: {jinja}"},
 )
 
 UNDEFINED_NAME = render_rule(
@@ -61,6 +62,7 @@ UNDEFINED_NAME = render_rule(
     "`variables` (or `matrix`), or fix its spelling.",
     bad=_project(_HEAD + "Say hello to {{ user }}.\n"),
     good=_project(_HEAD + "Say hello to {{ user }}.\n", plan='variables = { user = "Ada" }\n'),
+    messages={"undefined": "undefined: {jinja}"},
 )
 
 IMPOSSIBLE_COMMAND = render_rule(
@@ -73,6 +75,11 @@ IMPOSSIBLE_COMMAND = render_rule(
     "never starts), so a rendered skill never teaches a broken command.",
     bad=_project(_HEAD + "```sh\n{{ vrctl.service_add('web', 'uv run app') }}\n```\n"),
     good=_project(_HEAD + "```sh\n{{ vrctl.service_add('web', 'uv', ['run', 'app']) }}\n```\n"),
+    messages={
+        "refused": "impossible command: {why}",
+        "continued-in-backticks": "impossible command: a command continued with ` \\` inside "
+        'backticks; an inline span needs one line (call the helper with layout="one-line")',
+    },
 )
 
 INVALID_RENDERED_COMMAND = render_rule(
@@ -101,6 +108,11 @@ OUTPUT_PATH_UNSAFE = render_rule(
     "is written.",
     bad=_project(_HEAD + "Say hello.\n", path="../demo/SKILL.md"),
     good=_project(_HEAD + "Say hello.\n", path="demo/SKILL.md"),
+    messages={
+        "root-outside": "the output root `{root}` leads outside the project through a symlink; "
+        "nothing is written there",
+        "unreadable": "output path {path!r} holds something skillkit does not replace: {why}",
+    },
 )
 
 TEMPLATE_ERROR = render_rule(
@@ -116,6 +128,14 @@ TEMPLATE_ERROR = render_rule(
         _HEAD + "{% include 'partials/greeting.md.j2' %}\n",
         partials={"partials/greeting.md.j2": "Say hello.\n"},
     ),
+    messages={
+        "refused": "refused: {why}",
+        "sandbox": "refused by the sandbox: {why}",
+        "not-found": "template not found: {name}",
+        "failed": "template failed: {error}: {why}",
+        "too-large": "the output is {size:,} bytes, over the limit of {limit:,} (option "
+        "`max-file-bytes`); it was not written",
+    },
 )
 
 OUTPUT_PATH_CONFLICT = render_rule(
@@ -131,4 +151,8 @@ OUTPUT_PATH_CONFLICT = render_rule(
         path="{{ target }}/demo/SKILL.md",
         plan='matrix = { target = ["spec", "claude-code"] }\n',
     ),
+    messages={
+        "conflict": "renders to {path}, as {first} already does; give each combination its own "
+        "path (use the matrix values in `path`)",
+    },
 )

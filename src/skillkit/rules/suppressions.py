@@ -7,7 +7,7 @@ covered); these declarations give them a code, a severity and documentation like
 from __future__ import annotations
 
 from skillkit.diagnostics import Severity
-from skillkit.rules.base import engine_rule
+from skillkit.rules.base import FixAvailability, engine_rule
 
 _FRONT = "---\nname: demo\ndescription: CSV helper.\n---\n\n"
 
@@ -22,7 +22,7 @@ UNUSED_SUPPRESSION = engine_rule(
     "`--fix` removes it (or just its unused codes).",
     bad=_FRONT + "<!-- skillkit: disable-next-line SK201 -->\n# Demo\n\nSteps.\n",
     good=_FRONT + "# Demo\n\nSteps.\n",
-    fixable=True,
+    fix=FixAvailability.ALWAYS,
 )
 
 
