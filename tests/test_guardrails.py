@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from skillkit.diagnostics import Severity
-from skillkit.rules.guardrails import guardrail_problems
+from skillkit.rules.guardrails.custom import guardrail_problems
 from tests.helpers import lint_text, triples
 
 FRONT = "---\nname: demo\ndescription: Runs the demo app. Use when the user asks to run it.\n---\n"
