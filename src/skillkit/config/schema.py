@@ -17,6 +17,8 @@ def _schema_of(spec: Spec) -> dict[str, Any]:
         out["type"] = "string"
         if spec.choices is not None:
             out["enum"] = list(spec.choices)
+        if spec.nonblank:
+            out["pattern"] = r"\S"
         if spec.string_kind == "selector":
             out.update(_selector_schema())
         elif spec.string_kind == "regex":

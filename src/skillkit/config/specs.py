@@ -14,7 +14,7 @@ from skillkit.registry import OPTIONS, all_rules, resolve_code
 from skillkit.settings import DEFAULT_SETTINGS
 from skillkit.targets import TARGET_NAMES
 
-SEVERITIES = ("error", "warning", "info")
+SEVERITIES = tuple(severity.label for severity in sorted(Severity, reverse=True))  # error first
 # The largest `max-file-bytes`: 1 GB is far past any skill, and within what a read can ask for.
 MAX_FILE_BYTES_LIMIT = 1_000_000_000
 
@@ -42,6 +42,7 @@ class Spec:
     values: Spec | None = None
     key_kind: str = "any"  # for tables with free keys: "selector" | "glob" | "any"
     string_kind: str = "text"  # "text" | "selector" | "regex" | "gitignore"
+    nonblank: bool = False  # a string with something in it besides white space
     one_of: tuple[str, ...] = ()  # a record must have exactly one of these fields
     required: tuple[str, ...] = ()
     free: bool = False  # a table whose content another module validates (render)
@@ -52,16 +53,22 @@ def _selector_list(help: str) -> Spec:
     return Spec("array", help, items=Spec("string", string_kind="selector"), default=[])
 
 
+# One custom guardrail: the config validates each entry of `guardrails` with it, and SK307
+# each entry it is given (Settings made in code skip the config).
 GUARDRAIL = Spec(
     "table",
     "A forbidden command: `prefix` (the command's words start with these) or `pattern` (a "
     "regular expression over the command line), the `message` a finding shows, its `severity`.",
     fields={
-        "prefix": Spec("string", "The command's words start with these words (`rm -rf`)."),
+        "prefix": Spec(
+            "string", "The command's words start with these words (`rm -rf`).", nonblank=True
+        ),
         "pattern": Spec(
             "string", "A regular expression searched in the command line.", string_kind="regex"
         ),
-        "message": Spec("string", "What the finding says (why the command is forbidden)."),
+        "message": Spec(
+            "string", "What the finding says (why the command is forbidden).", nonblank=True
+        ),
         "severity": Spec("string", "The finding's severity.", choices=SEVERITIES),
     },
     one_of=("prefix", "pattern"),

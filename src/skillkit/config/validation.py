@@ -73,6 +73,8 @@ def check_value(spec: Spec, given: Any, path: KeyPath) -> None:
             f"`{_dotted(path)}` must be {_kind_phrase(spec)}, not {_type_name(value)}",
         )
     if spec.kind == "string":
+        if spec.nonblank and not value.strip():
+            raise InvalidValue(path, f"`{_dotted(path)}` cannot be blank")
         if spec.choices is not None and value not in spec.choices:
             choices = ", ".join(spec.choices)
             hint = _did_you_mean(value, spec.choices) or f" (one of {choices})"

@@ -1,19 +1,23 @@
 """SK307: the team's own forbidden commands, from the config (`guardrails = [...]`).
 
 Custom guardrails (`Settings.custom_guardrails`) are mappings:
-    prefix   = "rm -rf"          # the command's words start with these (a string or a list)
+    prefix   = "rm -rf"          # the command's words start with these
     pattern  = "curl .*\\| *sh"   # or: a regular expression searched in the command line
     message  = "why it is forbidden"                  (required)
     severity = "error" | "warning" | "info"           (default "error")
-A malformed entry is reported as a finding (SK307) on line 1 rather than silently ignored.
+They are validated against the config's declaration (`config.specs.GUARDRAIL`): a config file
+is refused at load time; a malformed entry of Settings made in code is reported as a finding
+(SK307) on line 1 rather than silently ignored.
 """
 
 from __future__ import annotations
 
 import shlex
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from typing import Any
 
+from skillkit.config.specs import GUARDRAIL
+from skillkit.config.validation import InvalidValue, check_value
 from skillkit.diagnostics import Finding, Severity
 from skillkit.model import Skill, Span
 from skillkit.registry import Context, Example, rule
@@ -21,57 +25,26 @@ from skillkit.rules._common import example_skill
 from skillkit.rules.guardrails.classify import Predicate, prefix_predicate
 from skillkit.rules.guardrails.run_text import command_line, logical_lines, run_start, shown_run
 from skillkit.rules.invocations import Run, policy_runs
-from skillkit.user_regex import UserRegex, UserRegexError, compile_user_regex
-
-_GUARDRAIL_KEYS = frozenset({"prefix", "pattern", "message", "severity"})
+from skillkit.user_regex import UserRegex, compile_user_regex
 
 
-def guardrail_problems(entry: Any) -> list[str]:
-    """What is wrong with one custom guardrail mapping (empty when it is well formed)."""
-    if not isinstance(entry, Mapping):
-        return [f"must be a table with `prefix` or `pattern` and `message`, not {entry!r}"]
-    problems: list[str] = []
-    unknown = sorted(set(map(str, entry)) - _GUARDRAIL_KEYS)
-    if unknown:
-        problems.append(
-            f"unknown key(s) {', '.join(unknown)}; it takes {', '.join(sorted(_GUARDRAIL_KEYS))}"
-        )
-    prefix, pattern = entry.get("prefix"), entry.get("pattern")
-    if (prefix is None) == (pattern is None):
-        problems.append("needs exactly one of `prefix` and `pattern`")
-    if prefix is not None and not (
-        (isinstance(prefix, str) and prefix.strip())
-        or (
-            isinstance(prefix, (list, tuple))
-            and prefix
-            and all(isinstance(word, str) and word for word in prefix)
-        )
-    ):
-        problems.append("`prefix` must be a non-empty string or list of words")
-    if pattern is not None:
-        if not isinstance(pattern, str):
-            problems.append("`pattern` must be a string")
-        else:
-            try:
-                compile_user_regex(pattern)
-            except UserRegexError as error:
-                problems.append(f"`pattern` is not a valid regular expression: {error}")
-    message = entry.get("message")
-    if not isinstance(message, str) or not message.strip():
-        problems.append("needs a `message` (a non-empty string)")
-    severity = entry.get("severity", "error")
-    if not isinstance(severity, str) or severity.lower() not in ("error", "warning", "info"):
-        problems.append(f"`severity` must be error, warning or info, not {severity!r}")
-    return problems
+def guardrail_problem(entry: Any, index: int) -> str | None:
+    """What is wrong with `guardrails[index]`, in the words the config uses for it (None when it
+    is well formed): one validator, the config's declaration of a guardrail, for the entries of
+    a config file and for those of Settings made in code."""
+    try:
+        value = dict(entry) if isinstance(entry, Mapping) else entry
+        check_value(GUARDRAIL, value, ("guardrails", index))
+    except InvalidValue as error:
+        return error.message
+    return None
 
 
-def _prefix_words(prefix: str | Sequence[str]) -> list[str]:
-    if isinstance(prefix, str):
-        try:
-            return shlex.split(prefix)
-        except ValueError:
-            return prefix.split()
-    return list(prefix)
+def _prefix_words(prefix: str) -> list[str]:
+    try:
+        return shlex.split(prefix)
+    except ValueError:
+        return prefix.split()
 
 
 def _pattern_predicate(pattern: UserRegex, skill: Skill) -> Predicate:
@@ -110,11 +83,11 @@ def custom_guardrail(skill: Skill, context: Context) -> Iterator[Finding]:
     source = str(context.settings.config_path) if context.settings.config_path else "the config"
     checks: list[tuple[Predicate, str, Severity]] = []
     for number, entry in enumerate(entries, 1):
-        problems = guardrail_problems(entry)
-        if problems:
+        problem = guardrail_problem(entry, number - 1)
+        if problem is not None:
             yield Finding(
                 Span.at(1),
-                f"custom guardrail #{number} in {source} is ignored: {'; '.join(problems)}",
+                f"custom guardrail #{number} in {source} is ignored: {problem}",
                 severity=Severity.ERROR,
             )
             continue
