@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from skillkit.reading import read_file_bytes
+from skillkit.render.plan import TEMPLATE_SUFFIX
 from skillkit.rules.frontmatter import name_problem
 from skillkit.targets import Target
 
@@ -123,8 +124,6 @@ def create_skill(
 
 # ---------------------------------------------------------------------------------------------
 # A template and its render-plan entry (`skillkit new NAME --template`)
-
-TEMPLATE_SUFFIX = ".md.j2"
 
 
 def _toml_string(text: str) -> str:

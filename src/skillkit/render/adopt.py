@@ -24,9 +24,9 @@ import yaml
 
 from skillkit.model import Section
 from skillkit.render.frontmatter import adapt, front_matter_block
+from skillkit.render.plan import TEMPLATE_SUFFIX
 from skillkit.targets import get_target
 
-TEMPLATE_SUFFIX = ".md.j2"
 PARTIALS = "partials"
 
 # The starts of Jinja's tags; in a template, `{` before one of these is written as an expression.
