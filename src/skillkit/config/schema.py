@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from skillkit.config.specs import Spec, keys, root_spec
+from skillkit.config.keys import keys, root_spec
+from skillkit.config.specs import Spec
 from skillkit.registry import LINT, all_rules
 
 

@@ -14,8 +14,8 @@ from collections.abc import Iterator
 
 from skillkit.diagnostics import Edit, Finding, Fix, Severity
 from skillkit.model import Skill, Span
-from skillkit.registry import Context, rule
 from skillkit.rules._common import example_skill as _skill
+from skillkit.rules.base import Context, rule
 from skillkit.rules.invocations import Run, grammar_problems, runs
 from skillkit.tools import GrammarProblem
 from skillkit.tools.mise import RUNNERS

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 
 from skillkit.diagnostics import Edit, Finding, Fix, Related, Severity
 from skillkit.model import Field, ProblemKind, Skill, Span, Value, kind_name
-from skillkit.registry import Context, Example, RuleOption, rule
 from skillkit.rules._common import parse_problems
+from skillkit.rules.base import Context, Example, RuleOption, rule
 from skillkit.targets import Target, targets_where
 
 GOOD = (
@@ -479,6 +479,14 @@ def model_sees(skill: Skill, target: Target) -> tuple[Field, str] | None:
     return item, text
 
 
+MIN_DESCRIPTION_OPTION = RuleOption(
+    "min-description-length",
+    40,
+    int,
+    "Descriptions shorter than this many characters get SK121.",
+)
+
+
 @rule(
     "SK121",
     "description-too-short",
@@ -491,14 +499,7 @@ def model_sees(skill: Skill, target: Target) -> tuple[Field, str] | None:
     "context (code.claude.com/docs/en/skills).",
     bad="---\nname: demo\ndescription: CSV helper.\n---\n",
     good=GOOD,
-    options=(
-        RuleOption(
-            "min-description-length",
-            40,
-            int,
-            "Descriptions shorter than this many characters get SK121.",
-        ),
-    ),
+    options=(MIN_DESCRIPTION_OPTION,),
 )
 def description_too_short(skill: Skill, context: Context) -> Iterator[Finding]:
     seen = model_sees(skill, context.target)
@@ -506,7 +507,7 @@ def description_too_short(skill: Skill, context: Context) -> Iterator[Finding]:
         return
     item, text = seen
     text = text.strip()
-    minimum = int(context.option("min-description-length"))
+    minimum = int(context.option(MIN_DESCRIPTION_OPTION))
     if text and len(text) < minimum:
         yield Finding(
             item.value.span,

@@ -23,9 +23,9 @@ from urllib.parse import unquote
 
 from skillkit.diagnostics import Finding, Severity
 from skillkit.model import InlineCode, Skill
-from skillkit.registry import Context, Example, rule
 from skillkit.rules._common import CODE_SPAN, SENTENCE_WINDOW
 from skillkit.rules._common import CSV_EXAMPLE_FRONT as _FRONT
+from skillkit.rules.base import Context, Example, rule
 
 # A directory modified this recently is listed afresh on every call (see `_names`).
 RACY_NS = 2_000_000_000

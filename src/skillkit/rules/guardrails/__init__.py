@@ -8,17 +8,28 @@ and skip an inline command that its sentence says not to run (`never use \\`pip 
 
 The parts: `sections` (section titles and bullets; SK301), `classify` (what a command run is),
 `run_text` (a run as a finding shows it), `policies` (SK302-SK305), `root_only` (SK308),
-`contradiction` (reading what a guardrail forbids; SK306) and `custom` (SK307). Importing this
-package registers the rules, in this order.
+`contradiction` (reading what a guardrail forbids; SK306) and `custom` (SK307). The package
+holds the family's rules, which the registry reads off it (`registry.FAMILIES`).
 """
 
-# The rules register in import order, as they did in one module: keep this order.
-# isort: off
-from skillkit.rules.guardrails import sections  # SK301
-from skillkit.rules.guardrails import policies  # SK302-SK305
-from skillkit.rules.guardrails import root_only  # SK308
-from skillkit.rules.guardrails import contradiction  # SK306
-from skillkit.rules.guardrails import custom  # SK307
-# isort: on
+from skillkit.rules.guardrails.contradiction import guardrail_contradiction
+from skillkit.rules.guardrails.custom import custom_guardrail
+from skillkit.rules.guardrails.policies import (
+    destructive_unguarded,
+    supervisor_call,
+    typescript_policy,
+    uv_policy,
+)
+from skillkit.rules.guardrails.root_only import root_only_command
+from skillkit.rules.guardrails.sections import required_section_missing
 
-__all__ = ["contradiction", "custom", "policies", "root_only", "sections"]
+__all__ = [
+    "custom_guardrail",
+    "destructive_unguarded",
+    "guardrail_contradiction",
+    "required_section_missing",
+    "root_only_command",
+    "supervisor_call",
+    "typescript_policy",
+    "uv_policy",
+]

@@ -10,8 +10,8 @@ from collections.abc import Iterator, Sequence
 
 from skillkit.diagnostics import Finding, Related, Severity
 from skillkit.model import InlineCode, Skill, Span
-from skillkit.registry import Context, rule
 from skillkit.rules._common import example_skill
+from skillkit.rules.base import Context, rule
 from skillkit.rules.guardrails.classify import (
     Predicate,
     is_pip_install,

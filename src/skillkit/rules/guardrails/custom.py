@@ -20,8 +20,8 @@ from skillkit.config.specs import GUARDRAIL
 from skillkit.config.validation import InvalidValue, check_value
 from skillkit.diagnostics import Finding, Severity
 from skillkit.model import Skill, Span
-from skillkit.registry import Context, Example, rule
 from skillkit.rules._common import example_skill
+from skillkit.rules.base import Context, Example, rule
 from skillkit.rules.guardrails.classify import Predicate, prefix_predicate
 from skillkit.rules.guardrails.run_text import command_line, logical_lines, run_start, shown_run
 from skillkit.rules.invocations import Run, policy_runs

@@ -10,8 +10,8 @@ from collections.abc import Iterator
 
 from skillkit.diagnostics import Finding, Severity
 from skillkit.model import Skill
-from skillkit.registry import Context, rule
 from skillkit.rules._common import example_skill
+from skillkit.rules.base import Context, rule
 from skillkit.rules.guardrails.classify import (
     DESTRUCTIVE_TOOLS,
     is_destructive,
@@ -36,6 +36,7 @@ from skillkit.rules.invocations import Run, policy_runs
     bad=example_skill("```sh\ns6-svc -r ~/.local/services/web\n```\n"),
     good=example_skill("```sh\nvrctl service restart web\n```\n"),
     default=False,
+    enabled_by=("viberun",),
 )
 def supervisor_call(skill: Skill, context: Context) -> Iterator[Finding]:
     for run in policy_runs(skill):
@@ -58,6 +59,7 @@ def supervisor_call(skill: Skill, context: Context) -> Iterator[Finding]:
     bad=example_skill("```sh\npip install fastapi\n```\n"),
     good=example_skill("```sh\nuv add fastapi\n```\n"),
     default=False,
+    enabled_by=("viberun",),
 )
 def uv_policy(skill: Skill, context: Context) -> Iterator[Finding]:
     for run in policy_runs(skill):
@@ -94,6 +96,7 @@ def uv_policy(skill: Skill, context: Context) -> Iterator[Finding]:
         "```sh\nvrctl service add web --cmd node --arg server.ts --cwd /home/viberun/app\n```\n"
     ),
     default=False,
+    enabled_by=("viberun",),
 )
 def typescript_policy(skill: Skill, context: Context) -> Iterator[Finding]:
     for run in policy_runs(skill):
@@ -206,6 +209,7 @@ def _guarded_everywhere(skill: Skill) -> bool:
         "```sh\nvrctl host snapshot\nvrctl service remove web\n```\n"
     ),
     default=False,
+    enabled_by=("viberun",),
 )
 def destructive_unguarded(skill: Skill, context: Context) -> Iterator[Finding]:
     adds: dict[str, list[tuple[int, int]]] | None = None

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 
 from skillkit.diagnostics import Finding, Severity
 from skillkit.model import Skill
-from skillkit.registry import Context, Example, rule
 from skillkit.rules._common import example_skill
+from skillkit.rules.base import Context, Example, rule
 from skillkit.rules.guardrails.run_text import command_line, logical_lines, run_start, shown_run
 from skillkit.rules.invocations import Run, policy_runs
 

@@ -9,8 +9,8 @@ from functools import lru_cache
 
 from skillkit.diagnostics import Finding, Severity
 from skillkit.model import Section, Skill, Span
-from skillkit.registry import Context, Example, rule
 from skillkit.rules._common import example_skill
+from skillkit.rules.base import Context, Example, rule
 from skillkit.rules.invocations import runs_vrctl
 
 _BULLET = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\S")
