@@ -13,8 +13,8 @@ from skillkit.config.specs import GUARDRAIL, MAX_FILE_BYTES_LIMIT, SEVERITIES, S
 from skillkit.diagnostics import Severity
 from skillkit.discover import compile_ignore_lines
 from skillkit.registry import OPTIONS, all_rules, render_only, resolve_code, unknown_rule_hint
-from skillkit.settings import DEFAULT_SETTINGS
-from skillkit.targets import TARGET_NAMES
+from skillkit.settings import DEFAULT_SETTINGS, Settings
+from skillkit.targets import TARGET_NAMES, get_target
 
 
 def selector_problem(text: str, _key: str) -> str | None:
@@ -54,11 +54,18 @@ def _options_spec() -> Spec:
 
 @dataclass(frozen=True)
 class Key:
-    """A top-level key: its spec and the Settings field it sets (with a converter)."""
+    """A top-level key: its spec, the Settings field it sets (`convert` makes the field's value
+    from the config's), and how `skillkit config` shows the value in force (`shown` makes the
+    config's form back from the field's, given all the settings)."""
 
     spec: Spec
     setting: str
     convert: Callable[[Any, Path], Any] = lambda value, _root: value
+    shown: Callable[[Any, Settings], Any] = lambda value, _settings: value
+
+    def value_in(self, settings: Settings) -> Any:
+        """The value in force in `settings`, shaped as the config file writes it."""
+        return self.shown(getattr(settings, self.setting), settings)
 
 
 def _codes(value: Any, _root: Path) -> tuple[str, ...]:
@@ -81,6 +88,41 @@ def _guardrails(value: Any, _root: Path) -> tuple[Mapping[str, Any], ...]:
     return tuple(dict(item) for item in value)
 
 
+# The converters back, from a Settings field to the config's form (for `skillkit config`).
+
+
+def _listed(value: Any, _settings: Settings) -> list[Any]:
+    return list(value)
+
+
+def _shown_select(value: Any, _settings: Settings) -> list[str] | None:
+    return list(value) if value is not None else None
+
+
+def _shown_per_file(value: Any, _settings: Settings) -> dict[str, list[str]]:
+    return {glob: list(codes) for glob, codes in value}
+
+
+def _shown_severity(value: Any, _settings: Settings) -> dict[str, str]:
+    return {code: severity.label for code, severity in sorted(value.items())}
+
+
+def _shown_options(value: Any, _settings: Settings) -> dict[str, Any]:
+    return {name: value.get(name, OPTIONS[name].default) for name in sorted(OPTIONS)}
+
+
+def _shown_shared_sections(value: Any, settings: Settings) -> list[str]:
+    return list(value if value is not None else get_target(settings.target).shared_sections)
+
+
+def _shown_guardrails(value: Any, _settings: Settings) -> list[dict[str, Any]]:
+    return [dict(item) for item in value]
+
+
+def _shown_table(value: Any, _settings: Settings) -> dict[str, Any]:
+    return dict(value)
+
+
 def keys() -> dict[str, Key]:
     """Every top-level config key, in the order `skillkit config` shows them."""
     return {
@@ -94,14 +136,18 @@ def keys() -> dict[str, Key]:
             "target",
         ),
         "select": Key(
-            _selector_list("Only these rules (codes, prefixes, names or ALL)."), "select", _codes
+            _selector_list("Only these rules (codes, prefixes, names or ALL)."),
+            "select",
+            _codes,
+            _shown_select,
         ),
         "extend-select": Key(
             _selector_list("These rules in addition to the selected ones."),
             "extend_select",
             _codes,
+            _listed,
         ),
-        "ignore": Key(_selector_list("Not these rules."), "ignore", _codes),
+        "ignore": Key(_selector_list("Not these rules."), "ignore", _codes, _listed),
         "per-file-ignores": Key(
             Spec(
                 "table",
@@ -112,6 +158,7 @@ def keys() -> dict[str, Key]:
             ),
             "per_file_ignores",
             _per_file,
+            _shown_per_file,
         ),
         "severity": Key(
             Spec(
@@ -124,8 +171,11 @@ def keys() -> dict[str, Key]:
             ),
             "severity",
             _severity,
+            _shown_severity,
         ),
-        "options": Key(_options_spec(), "options", lambda value, _root: dict(value)),
+        "options": Key(
+            _options_spec(), "options", lambda value, _root: dict(value), _shown_options
+        ),
         "exclude": Key(
             Spec(
                 "array",
@@ -135,6 +185,7 @@ def keys() -> dict[str, Key]:
             ),
             "exclude",
             _codes,
+            _listed,
         ),
         "required-sections": Key(
             Spec(
@@ -145,6 +196,7 @@ def keys() -> dict[str, Key]:
             ),
             "required_sections",
             _codes,
+            _listed,
         ),
         "shared-sections": Key(
             Spec(
@@ -157,11 +209,13 @@ def keys() -> dict[str, Key]:
             ),
             "shared_sections",
             _codes,
+            _shown_shared_sections,
         ),
         "guardrails": Key(
             Spec("array", "The team's own forbidden commands.", items=GUARDRAIL, default=[]),
             "custom_guardrails",
             _guardrails,
+            _shown_guardrails,
         ),
         "max-file-bytes": Key(
             Spec(
@@ -177,6 +231,7 @@ def keys() -> dict[str, Key]:
             Spec("table", "The render plan (see `skillkit render`).", free=True, default={}),
             "render",
             lambda value, _root: dict(value),
+            _shown_table,
         ),
     }
 
