@@ -164,6 +164,13 @@ BAD_CONFIGS = [
         3,
         "`guardrails[1].pattern` is not a regular expression",
     ),
+    (
+        '[[guardrails]]\nprefix = "a"\nmessage = "x"\n\n'
+        '[[guardrails]]\nprefix = " "\nmessage = "y"\n',
+        6,
+        "`guardrails[1].prefix` cannot be blank",
+    ),
+    ('[[guardrails]]\nprefix = "rm"\nmessage = ""\n', 3, "`guardrails[0].message` cannot be blank"),
     ("render = 3\n", 1, "`render` must be a table, not an integer"),
     ('select = "SK1"\n', 1, "`select` must be an array of strings, not a string"),
     ('[per-file-ignores]\n"a/*" = ["SK1", "bogus"]\n', 2, "unknown rule code or prefix `bogus`"),
@@ -237,6 +244,8 @@ def test_config_schema_is_valid_and_matches_the_validator(
         {"severity": {"SK121": "eror"}},
         {"options": {"min-description-length": "3"}},
         {"guardrails": [{"message": "no prefix nor pattern"}]},
+        {"guardrails": [{"prefix": " ", "message": "a blank prefix"}]},
+        {"guardrails": [{"prefix": "rm", "message": ""}]},
         {"render": 3},
     ):
         with pytest.raises(jsonschema.ValidationError):

@@ -4,10 +4,14 @@ custom guardrails."""
 from __future__ import annotations
 
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
+import pytest
+
+from skillkit.cli import main
 from skillkit.diagnostics import Severity
-from skillkit.rules.guardrails import guardrail_problems
+from skillkit.rules.guardrails.custom import guardrail_problem
 from tests.helpers import lint_text, triples
 
 FRONT = "---\nname: demo\ndescription: Runs the demo app. Use when the user asks to run it.\n---\n"
@@ -275,32 +279,63 @@ def test_a_malformed_custom_guardrail_is_a_clear_error(tmp_path: Path) -> None:
         (
             "SK307",
             1,
-            "custom guardrail #1 in the config is ignored: needs a `message` (a non-empty string)",
+            "custom guardrail #1 in the config is ignored: `guardrails[0]` needs `message`",
         ),
         (
             "SK307",
             1,
-            "custom guardrail #2 in the config is ignored: must be a table with `prefix` or "
-            "`pattern` and `message`, not 'rm'",
+            "custom guardrail #2 in the config is ignored: `guardrails[1]` must be a table, not a "
+            "string",
         ),
         (
             "SK307",
             1,
-            "custom guardrail #3 in the config is ignored: `pattern` is not a valid regular "
-            "expression: missing ), unterminated subpattern at position 0",
+            "custom guardrail #3 in the config is ignored: `guardrails[2].pattern` is not a "
+            "regular expression: missing ), unterminated subpattern at position 0",
         ),
     ]
 
 
 def test_guardrail_shape_validation() -> None:
-    assert guardrail_problems({"prefix": ["rm", "-rf"], "message": "no"}) == []
-    assert guardrail_problems(
-        {"prefix": "x", "pattern": "y", "message": "m", "severity": "fatal", "colour": 1}
-    ) == [
-        "unknown key(s) colour; it takes message, pattern, prefix, severity",
-        "needs exactly one of `prefix` and `pattern`",
-        "`severity` must be error, warning or info, not 'fatal'",
+    """Settings made in code are held to what a config file may say (one validator): a prefix
+    is a string, a severity is lower case, a prefix or message is not blank."""
+    assert guardrail_problem({"prefix": "rm -rf", "message": "no", "severity": "info"}, 0) is None
+    assert guardrail_problem(MappingProxyType({"pattern": "rm", "message": "no"}), 0) is None
+    assert [
+        guardrail_problem(entry, 3)
+        for entry in (
+            {"prefix": ["rm", "-rf"], "message": "no"},
+            {"prefix": "x", "pattern": "y", "message": "m"},
+            {"prefix": "x", "message": "m", "severity": "fatal"},
+            {"prefix": "x", "message": "m", "severity": "ERROR"},
+            {"prefix": "x", "message": "m", "colour": 1},
+            {"prefix": " ", "message": "m"},
+            {"prefix": "x", "message": ""},
+        )
+    ] == [
+        "`guardrails[3].prefix` must be a string, not an array",
+        "`guardrails[3]` needs exactly one of `prefix` or `pattern`",
+        "`guardrails[3].severity` cannot be `fatal` (one of error, warning, info)",
+        "`guardrails[3].severity` cannot be `ERROR` (one of error, warning, info)",
+        "unknown key `colour` in `guardrails[3]` (known: message, pattern, prefix, severity)",
+        "`guardrails[3].prefix` cannot be blank",
+        "`guardrails[3].message` cannot be blank",
     ]
+
+
+def test_the_config_and_the_rule_say_the_same_of_a_guardrail(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One validator: a config file's guardrail is refused with the message that SK307 gives for
+    the same entry in Settings made in code."""
+    entry = {"prefix": "rm", "message": "m", "severity": "fatal"}
+    (in_tmp / "skillkit.toml").write_text(
+        '[[guardrails]]\nprefix = "rm"\nmessage = "m"\nseverity = "fatal"\n'
+    )
+    assert main(["lint", "."]) == 2
+    assert capsys.readouterr().err == (
+        f"skillkit: error: skillkit.toml:4: {guardrail_problem(entry, 0)}\n"
+    )
 
 
 def test_a_pattern_sees_the_whole_command_line_once(tmp_path: Path) -> None:

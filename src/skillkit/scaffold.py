@@ -20,7 +20,7 @@ from skillkit.atomic import write_atomic
 from skillkit.config.files import CONFIG_FILE, find_config, load_config
 from skillkit.reading import read_file_bytes
 from skillkit.render import plan_for
-from skillkit.render.plan import PlanError, PlanSource, build_plan
+from skillkit.render.plan import TEMPLATE_SUFFIX, PlanError, PlanSource, build_plan
 from skillkit.rules.frontmatter import name_problem
 from skillkit.targets import Target, get_target
 
@@ -129,8 +129,6 @@ def create_skill(
 
 # ---------------------------------------------------------------------------------------------
 # A template and its render-plan entry (`skillkit new NAME --template`)
-
-TEMPLATE_SUFFIX = ".md.j2"
 
 
 def _toml_string(text: str) -> str:

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 from skillkit.diagnostics import Severity
 from skillkit.hashing import digest
+from skillkit.reading import DEFAULT_MAX_BYTES
 
 T = TypeVar("T")
 
@@ -36,7 +37,7 @@ class Settings:
     # skills carry word for word); None: the target's (`Target.shared_sections`).
     shared_sections: tuple[str, ...] | None = None
     custom_guardrails: tuple[Mapping[str, Any], ...] = ()
-    max_file_bytes: int = 1_000_000
+    max_file_bytes: int = DEFAULT_MAX_BYTES
     # The `[render]` table as written; skillkit.render validates and reads it.
     render: Mapping[str, Any] = field(default_factory=dict)
     config_path: Path | None = None  # where these came from (None: defaults)

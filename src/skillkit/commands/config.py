@@ -9,11 +9,12 @@ from pathlib import Path
 from typing import Any
 
 from skillkit.commands.lint import add_config_arguments, resolver_from_args
+from skillkit.config.keys import keys
 from skillkit.engine.discover import discover
 from skillkit.engine.selection import active_rules
 from skillkit.errors import require_path, shown_path
-from skillkit.registry import OPTIONS
-from skillkit.targets import TARGET_NAMES, get_target
+from skillkit.settings import Settings
+from skillkit.targets import TARGET_NAMES
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -25,29 +26,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_config_arguments(parser)
 
 
-def _values(settings: Any) -> dict[str, Any]:
+def _values(settings: Settings) -> dict[str, Any]:
     """The settings in force, keyed and shaped as the config file writes them."""
-    return {
-        "target": settings.target,
-        "select": list(settings.select) if settings.select is not None else None,
-        "extend-select": list(settings.extend_select),
-        "ignore": list(settings.ignore),
-        "per-file-ignores": {glob: list(codes) for glob, codes in settings.per_file_ignores},
-        "severity": {code: severity.label for code, severity in sorted(settings.severity.items())},
-        "options": {
-            name: settings.options.get(name, OPTIONS[name].default) for name in sorted(OPTIONS)
-        },
-        "exclude": list(settings.exclude),
-        "required-sections": list(settings.required_sections),
-        "shared-sections": list(
-            settings.shared_sections
-            if settings.shared_sections is not None
-            else get_target(settings.target).shared_sections
-        ),
-        "guardrails": [dict(item) for item in settings.custom_guardrails],
-        "max-file-bytes": settings.max_file_bytes,
-        "render": dict(settings.render),
-    }
+    return {name: key.value_in(settings) for name, key in keys().items()}
 
 
 def run(args: argparse.Namespace) -> int:

@@ -12,7 +12,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from skillkit.config.specs import Key, KeyPath, keys, root_spec
+from skillkit.config.keys import Key, keys, root_spec
+from skillkit.config.specs import KeyPath
 from skillkit.config.toml_positions import KeyLines
 from skillkit.config.validation import InvalidValue, check_value
 from skillkit.errors import ConfigError

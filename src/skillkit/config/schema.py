@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from skillkit.config.specs import Spec, keys, root_spec
+from skillkit.config.keys import keys, root_spec
+from skillkit.config.specs import Spec
 from skillkit.registry import LINT, all_rules
 
 
@@ -17,6 +18,8 @@ def _schema_of(spec: Spec) -> dict[str, Any]:
         out["type"] = "string"
         if spec.choices is not None:
             out["enum"] = list(spec.choices)
+        if spec.nonblank:
+            out["pattern"] = r"\S"
         if spec.string_kind == "selector":
             out.update(_selector_schema())
         elif spec.string_kind == "regex":

@@ -1,6 +1,8 @@
-"""Validation of config values against their declaration (`config.specs`): the first value
-that does not fit raises `InvalidValue`, with where it is and a message that names the key (and
-a did-you-mean for a misspelt key, choice or rule code)."""
+"""Validation of config values against their declaration (`config.specs`, `config.keys`): the
+first value that does not fit raises `InvalidValue`, with where it is and a message that names
+the key (and a did-you-mean for a misspelt key, choice or rule code). What refines a string (a
+rule selector, a regular expression) is the declaration's own `check`, so this module knows no
+rule: the guardrail rule validates with it too."""
 
 from __future__ import annotations
 
@@ -10,9 +12,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from skillkit.config.specs import KeyPath, Spec
-from skillkit.engine.discover import compile_ignore_lines
-from skillkit.registry import render_only, resolve_code, unknown_rule_hint
-from skillkit.user_regex import UserRegexError, compile_user_regex
 
 
 class InvalidValue(Exception):
@@ -46,15 +45,6 @@ def _did_you_mean(word: str, choices: Sequence[str]) -> str:
     return f"; did you mean `{close[0]}`?" if close else ""
 
 
-def _check_selector(text: str, path: KeyPath) -> None:
-    if resolve_code(text):
-        problem = render_only(text)
-        if problem is not None:
-            raise InvalidValue(path, problem)
-        return
-    raise InvalidValue(path, f"unknown rule code or prefix `{text}`{unknown_rule_hint(text)}")
-
-
 def check_value(spec: Spec, given: Any, path: KeyPath) -> None:
     """Raise `InvalidValue` (with the path and a message that names it) unless `given` fits
     `spec`; `path` is where `given` is, for the messages."""
@@ -73,21 +63,16 @@ def check_value(spec: Spec, given: Any, path: KeyPath) -> None:
             f"`{_dotted(path)}` must be {_kind_phrase(spec)}, not {_type_name(value)}",
         )
     if spec.kind == "string":
+        if spec.nonblank and not value.strip():
+            raise InvalidValue(path, f"`{_dotted(path)}` cannot be blank")
         if spec.choices is not None and value not in spec.choices:
             choices = ", ".join(spec.choices)
             hint = _did_you_mean(value, spec.choices) or f" (one of {choices})"
             raise InvalidValue(path, f"`{_dotted(path)}` cannot be `{value}`{hint}")
-        if spec.string_kind == "selector":
-            _check_selector(value, path)
-        elif spec.string_kind == "regex":
-            try:
-                compile_user_regex(value)
-            except UserRegexError as error:
-                message = f"`{_dotted(path)}` is not a regular expression: {error}"
-                raise InvalidValue(path, message) from None
-        elif spec.string_kind == "gitignore":
-            for _number, _pattern, reason in compile_ignore_lines([value])[1]:
-                raise InvalidValue(path, f"`{_dotted(path)}` is not a gitignore pattern: {reason}")
+        if spec.check is not None:
+            problem = spec.check(value, _dotted(path))
+            if problem is not None:
+                raise InvalidValue(path, problem)
     elif spec.kind == "integer" and spec.minimum is not None and value < spec.minimum:
         raise InvalidValue(path, f"`{_dotted(path)}` must be at least {spec.minimum}")
     elif spec.kind == "integer" and spec.maximum is not None and value > spec.maximum:
@@ -119,8 +104,10 @@ def _check_table(spec: Spec, value: dict[str, Any], path: KeyPath) -> None:
                 raise InvalidValue(path, f"`{_dotted(path)}` needs `{name}`")
         return
     for key, item in value.items():
-        if spec.key_kind == "selector":
-            _check_selector(key, (*path, key))
+        if spec.key_check is not None:
+            problem = spec.key_check(key, _dotted((*path, key)))
+            if problem is not None:
+                raise InvalidValue((*path, key), problem)
         if spec.values is not None:
             check_value(spec.values, item, (*path, key))
 

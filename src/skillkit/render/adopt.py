@@ -33,11 +33,10 @@ from skillkit.parse import parse_text
 from skillkit.render import plan_for
 from skillkit.render.engine import UNCHANGED, outputs_reached, render_plan
 from skillkit.render.frontmatter import adapt, front_matter_block
-from skillkit.render.plan import PlanError, PlanSource, build_plan
+from skillkit.render.plan import TEMPLATE_SUFFIX, PlanError, PlanSource, build_plan
 from skillkit.settings import Settings
 from skillkit.targets import get_target
 
-TEMPLATE_SUFFIX = ".md.j2"
 PARTIALS = "partials"
 
 # The starts of Jinja's tags; in a template, `{` before one of these is written as an expression.

@@ -39,9 +39,8 @@ from jinja2.loaders import split_template_path
 from jinja2.sandbox import SandboxedEnvironment
 from jinja2.visitor import NodeTransformer
 
-from skillkit.reading import UnreadableFile, read_regular_file
+from skillkit.reading import DEFAULT_MAX_BYTES, UnreadableFile, read_regular_file
 from skillkit.render.helpers import (
-    APP_DIR,
     CRON_HELPERS,
     MISE_HELPERS,
     VRCTL_HELPERS,
@@ -50,6 +49,7 @@ from skillkit.render.helpers import (
 )
 from skillkit.rules import render as render_rules
 from skillkit.rules.base import RenderRule
+from skillkit.tools.vrctl import APP_DIR
 
 
 @dataclass(frozen=True)
@@ -126,13 +126,12 @@ class TemplateLoader(FileSystemLoader):
         return data.decode("utf-8"), os.path.normpath(filename), uptodate
 
 
-# The CPU time one render (one output, or one string of the plan) may take, and the default
-# size of what it makes (`max-file-bytes` of the settings when the engine makes the
-# environment). CPU time of the rendering thread, read with `time.thread_time`: it works in any
-# thread (the language server renders outside the main thread, where no signal can be used),
-# and a loaded machine does not make a render fail.
+# The CPU time one render (one output, or one string of the plan) may take. CPU time of the
+# rendering thread, read with `time.thread_time`: it works in any thread (the language server
+# renders outside the main thread, where no signal can be used), and a loaded machine does not
+# make a render fail. (The size of what it makes is bounded by `max-file-bytes` of the
+# settings when the engine makes the environment, else by its default, `DEFAULT_MAX_BYTES`.)
 RENDER_SECONDS = 5.0
-DEFAULT_MAX_BYTES = 1_000_000
 # How often a loop checks the clock (every this many items).
 _CHECK_EVERY = 256
 _LOOP_FILTER = "skillkit_counted_loop"

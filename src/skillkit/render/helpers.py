@@ -20,8 +20,9 @@ from jinja2 import Undefined
 from skillkit.model import Span, Token
 from skillkit.parse.shell import commands_of_text
 from skillkit.tools import matched_programs
+from skillkit.tools.grammar import SHELL_VARIABLE
+from skillkit.tools.vrctl import APP_DIR
 
-APP_DIR = "/home/viberun/app"
 INDENT = "  "
 
 # A documentation placeholder (`<name>`, or inside a word: `<entry>.ts`) is written as is: the
@@ -32,7 +33,6 @@ _PLACEHOLDER_IN_WORD = re.compile(r"<[^<>\s]+>")
 # or hide the service (vrctl.md).
 _SERVICE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _ENV_KEY = re.compile(r"^[A-Za-z0-9_]+$")
-_VARIABLE = re.compile(r"\$\{?[A-Za-z_][A-Za-z0-9_]*\}?")
 _MISE_TOOL = re.compile(r"^[A-Za-z0-9][^\s]*$")
 
 
@@ -178,7 +178,7 @@ def _env(env: object) -> list[str]:
             )
         if not value:
             raise HelperError(f"env {key} has an empty value; vrctl refuses `--env {key}=`")
-        variable = _VARIABLE.search(value)
+        variable = SHELL_VARIABLE.search(value)
         if variable:
             raise HelperError(
                 f"env {key} holds `{variable.group(0)}`: vrctl stores env values literally, so "

@@ -21,6 +21,7 @@ from skillkit.targets import TARGETS
 DEFAULT_TEMPLATES = "templates"
 DEFAULT_OUTPUT_ROOT = "skills"
 MANIFEST_NAME = ".skillkit-manifest.json"
+TEMPLATE_SUFFIX = ".md.j2"  # a skill's template: `templates/NAME.md.j2`
 
 _PLAN_KEYS = frozenset({"templates", "output-root", "target", "variables", "outputs"})
 _OUTPUT_KEYS = frozenset(

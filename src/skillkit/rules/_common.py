@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from skillkit.diagnostics import Finding
@@ -13,3 +14,23 @@ def parse_problems(skill: Skill, *kinds: ProblemKind) -> Iterator[Finding]:
     for problem in skill.problems:
         if problem.kind in kinds:
             yield Finding(problem.span, problem.message)
+
+
+# How far around an inline span its sentence is looked for: a sentence is not longer than this,
+# and reading the whole line for each span is quadratic on a long line of them.
+SENTENCE_WINDOW = 1_000
+# A code span in a line of prose, to take it out of the words around it.
+CODE_SPAN = re.compile(r"(`+).*?\1")
+
+# The front matter of the rules' examples: a CSV tool's skill, and a web app's.
+CSV_EXAMPLE_FRONT = (
+    "---\nname: demo\ndescription: Formats CSV files. Use when the user asks to tidy a CSV.\n---\n"
+)
+_EXAMPLE_FRONT = (
+    "---\nname: demo\ndescription: Runs the demo web app. Use when the user asks to run it.\n---\n"
+)
+
+
+def example_skill(body: str) -> str:
+    """A skill for a rule's example: a web app's front matter, a title, then `body`."""
+    return _EXAMPLE_FRONT + "\n# Demo\n\n" + body

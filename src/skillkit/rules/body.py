@@ -6,12 +6,10 @@ from collections.abc import Iterator
 
 from skillkit.diagnostics import Edit, Finding, Fix, Severity
 from skillkit.model import ProblemKind, Skill, Span
+from skillkit.rules._common import CSV_EXAMPLE_FRONT as _FRONT
 from skillkit.rules._common import parse_problems
 from skillkit.rules.base import Context, FixAvailability, RuleOption, rule
 
-_FRONT = (
-    "---\nname: demo\ndescription: Formats CSV files. Use when the user asks to tidy a CSV.\n---\n"
-)
 GOOD = _FRONT + "\n# Demo\n\nRun `csvfix` on the file.\n"
 
 # The token estimate: one token per four characters of body text (line ends counted as one

@@ -14,19 +14,12 @@ from collections.abc import Iterator
 
 from skillkit.diagnostics import Edit, Finding, Fix, Severity
 from skillkit.model import Skill, Span
+from skillkit.rules._common import example_skill as _skill
 from skillkit.rules.base import Context, FixAvailability, rule
 from skillkit.rules.invocations import Run, grammar_problems, runs
 from skillkit.tools import GrammarProblem
 from skillkit.tools.mise import RUNNERS
 from skillkit.tools.vrctl import APP_DIR, STALE_GUIDANCE
-
-FRONT = (
-    "---\nname: demo\ndescription: Runs the demo web app. Use when the user asks to run it.\n---\n"
-)
-
-
-def _skill(body: str) -> str:
-    return FRONT + "\n# Demo\n\n" + body
 
 
 def _block(*lines: str) -> str:

@@ -37,7 +37,7 @@ from typing import Any
 from skillkit.diagnostics import Finding, Related, Severity
 from skillkit.model import Skill, Span
 from skillkit.rules.base import Context, Example, ProjectRule
-from skillkit.rules.guardrails import normalize_title
+from skillkit.rules.guardrails.sections import normalize_title
 from skillkit.settings import Settings
 
 ALL_TITLES = "*"

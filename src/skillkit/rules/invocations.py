@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from skillkit.model import Command, Skill, Token
+from skillkit.rules._common import CODE_SPAN, SENTENCE_WINDOW
 from skillkit.tools import (
     GRAMMARS,
     PREFIX_COMMANDS,
@@ -60,9 +61,6 @@ class Run:
         return known
 
 
-SENTENCE_WINDOW = 1_000
-
-
 # Words that, right after an inline command, say it does not exist or does not work
 # ("`vrctl service logs -f` does not exist").
 _DOES_NOT_WORK = re.compile(
@@ -90,7 +88,6 @@ def is_negated(skill: Skill, command: Command) -> bool:
     return bool(_DOES_NOT_WORK.match(after))
 
 
-_CODE_SPAN = re.compile(r"(`+).*?\1")
 _WORD = re.compile(r"[^\W\d_]{2,}")
 
 
@@ -109,7 +106,7 @@ def in_sentence(skill: Skill, command: Command) -> bool:
     known = _last_sentences[1]
     line = command.line
     if line not in known:  # once a line: a line may hold thousands of spans
-        known[line] = bool(_WORD.search(_CODE_SPAN.sub(" ", skill.line_text(line))))
+        known[line] = bool(_WORD.search(CODE_SPAN.sub(" ", skill.line_text(line))))
     return known[line]
 
 

@@ -23,12 +23,9 @@ from urllib.parse import unquote
 
 from skillkit.diagnostics import Finding, Severity
 from skillkit.model import InlineCode, Skill
+from skillkit.rules._common import CODE_SPAN, SENTENCE_WINDOW
+from skillkit.rules._common import CSV_EXAMPLE_FRONT as _FRONT
 from skillkit.rules.base import Context, Example, rule
-
-_FRONT = (
-    "---\nname: demo\ndescription: Formats CSV files. Use when the user asks to tidy a CSV.\n---\n"
-)
-
 
 # A directory modified this recently is listed afresh on every call (see `_names`).
 RACY_NS = 2_000_000_000
@@ -235,7 +232,6 @@ _EXAMPLE = re.compile(
     r"|\b(?:create|write|put|save|generate|output|produce|place|store|emit)(?:s|d|ed|ing)?\b",
     re.IGNORECASE,
 )
-_CODE_SPAN = re.compile(r"(`+).*?\1")
 _STOPS = (". ", "! ", "? ", "; ")
 _ABBREVIATION = re.compile(r"\b(?:e\.g|i\.e|etc|vs|cf)\.", re.IGNORECASE)
 
@@ -255,9 +251,6 @@ def code_path(text: str) -> str | None:
     return text
 
 
-SENTENCE_WINDOW = 1_000
-
-
 def _sentence(text: str, start: int, end: int) -> str:
     """The sentence of `text` around the columns start..end (0-based), code spans removed."""
     # "e.g. " and "i.e. " do not end a sentence (same length, so the columns still hold).
@@ -270,7 +263,7 @@ def _sentence(text: str, start: int, end: int) -> str:
     left = max(masked.rfind(stop, 0, start) for stop in _STOPS)
     rights = [found for stop in _STOPS if (found := masked.find(stop, end)) >= 0]
     right = min(rights) if rights else len(text)
-    return _CODE_SPAN.sub("", text[left + 1 : right + 1])
+    return CODE_SPAN.sub("", text[left + 1 : right + 1])
 
 
 def _speaks_of_examples(skill: Skill, code: InlineCode) -> bool:
@@ -292,7 +285,7 @@ def _speaks_of_examples(skill: Skill, code: InlineCode) -> bool:
     while lead >= skill.body_start_line and not skill.line_text(lead).strip():
         lead -= 1
     if lead >= skill.body_start_line and skill.line_text(lead).rstrip().endswith(":"):
-        texts.append(_CODE_SPAN.sub("", skill.line_text(lead)))
+        texts.append(CODE_SPAN.sub("", skill.line_text(lead)))
     return any(_EXAMPLE.search(text) for text in texts)
 
 

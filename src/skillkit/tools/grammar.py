@@ -231,7 +231,8 @@ def _suggest(word: str, options: Sequence[str]) -> str:
     return f"; did you mean `{close[0]}`?" if close else ""
 
 
-_VARIABLE = re.compile(r"\$\{?[A-Za-z_][A-Za-z0-9_]*\}?")
+# A shell variable reference, `$NAME` or `${NAME}`.
+SHELL_VARIABLE = re.compile(r"\$\{?[A-Za-z_][A-Za-z0-9_]*\}?")
 
 
 def literal_variable(raw: str) -> str | None:
@@ -243,13 +244,13 @@ def literal_variable(raw: str) -> str | None:
     while index < len(raw):
         char = raw[index]
         if state == "'":
-            found = _VARIABLE.match(raw, index) if char == "$" else None
+            found = SHELL_VARIABLE.match(raw, index) if char == "$" else None
             if found:
                 return found.group(0)
             if char == "'":
                 state = ""
         elif char == "\\":
-            found = _VARIABLE.match(raw, index + 1)
+            found = SHELL_VARIABLE.match(raw, index + 1)
             if found:
                 return found.group(0)
             index += 1

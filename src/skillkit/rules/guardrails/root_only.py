@@ -1,0 +1,162 @@
+"""SK308: what the non-root viberun container user cannot do (install with apt, `sudo`, write
+under /etc, start the system cron daemon)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from skillkit.diagnostics import Finding, Severity
+from skillkit.model import Skill
+from skillkit.rules._common import example_skill
+from skillkit.rules.base import Context, Example, rule
+from skillkit.rules.guardrails.run_text import command_line, logical_lines, run_start, shown_run
+from skillkit.rules.invocations import Run, policy_runs
+
+_PACKAGE_MANAGERS = {
+    "apt-get": frozenset(
+        {
+            "install",
+            "update",
+            "upgrade",
+            "dist-upgrade",
+            "full-upgrade",
+            "remove",
+            "purge",
+            "autoremove",
+            "build-dep",
+            "reinstall",
+        }
+    ),
+    "apt": frozenset(
+        {
+            "install",
+            "update",
+            "upgrade",
+            "full-upgrade",
+            "remove",
+            "purge",
+            "autoremove",
+            "reinstall",
+        }
+    ),
+    "aptitude": frozenset({"install", "update", "upgrade", "remove", "purge"}),
+    "dpkg": frozenset({"-i", "--install", "-r", "--remove", "-P", "--purge"}),
+}
+# Tools that write the path they are given.
+_WRITERS = frozenset(
+    {"tee", "cp", "mv", "install", "ln", "touch", "mkdir", "rm", "chmod", "chown", "crontab"}
+)
+_ETC_REDIRECT = re.compile(r"(?:^|[^<&\d])>{1,2}\|?\s*[\"']?/etc/")
+# The system cron daemons (Debian's `cron`, the `crond` of /usr/sbin): they start as root.
+_SYSTEM_CRON = frozenset({"cron", "/usr/sbin/cron", "/usr/sbin/crond", "/etc/init.d/cron"})
+# A command given for the user's own machine, not the container.
+_USER_MACHINE = re.compile(
+    r"\b(?:laptop|your (?:own )?(?:machine|computer|mac)|their (?:own )?(?:machine|computer)|"
+    r"on the host|host machine|locally)\b",
+    re.IGNORECASE,
+)
+_INSTEAD_OF_APT = (
+    "install system packages with Homebrew (`brew install <formula>`) and language toolchains "
+    "with mise"
+)
+
+
+def _root_only(skill: Skill, run: Run) -> str | None:
+    """Why a run cannot work as the container's non-root user without sudo, or None."""
+    tool, words = run.tool, run.words
+    if tool == "sudo":
+        inner = words[1:]
+        if inner and inner[0] in _PACKAGE_MANAGERS:
+            return f"the image has no sudo and the container user is not root; {_INSTEAD_OF_APT}"
+        if inner and inner[0] in _WRITERS and any(w.startswith("/etc/") for w in inner):
+            return "the image has no sudo, and " + _ETC_WRITE
+        return (
+            "the image has no sudo and the container user `viberun` is not root; run it as the "
+            "user, on files under /home/viberun"
+        )
+    verbs = _PACKAGE_MANAGERS.get(tool)
+    if verbs is not None and any(word in verbs for word in words[1:3]):
+        return f"it needs root, and the container user `viberun` has no sudo; {_INSTEAD_OF_APT}"
+    if tool == "cron" or words[0] in _SYSTEM_CRON:
+        return (
+            "the system cron daemon must start as root, which the container user is not; run a "
+            "user-space runner under vrctl instead (`brew install supercronic`, then "
+            "`vrctl service add cron --cmd supercronic --arg /home/viberun/app/cron.tab`)"
+        )
+    if tool in _WRITERS and tool != "crontab":
+        targets = [w for w in words[1:] if w.startswith("/etc/")]
+        if targets and (tool not in ("cp", "mv", "install", "ln") or words[-1].startswith("/etc/")):
+            return _ETC_WRITE
+    if (
+        run.command.source != "inline"
+        and not run.via
+        and _ETC_REDIRECT.search(command_line(skill, run))
+    ):
+        return _ETC_WRITE
+    return None
+
+
+_ETC_WRITE = (
+    "it writes under /etc, which the non-root container user cannot; keep the file under "
+    "/home/viberun (a crontab: `/home/viberun/app/cron.tab`, run by supercronic under vrctl)"
+)
+
+
+def _for_the_users_machine(skill: Skill, run: Run, known: dict[int, bool]) -> bool:
+    """Whether the command is given for the user's own machine ("on your laptop, run ...").
+    `known`: the answer for each line asked before (a line may hold thousands of commands)."""
+    line = run.command.block_line or run.command.line
+    if line not in known:
+        known[line] = _lead_names_the_users_machine(skill, line)
+    return known[line]
+
+
+def _lead_names_the_users_machine(skill: Skill, line: int) -> bool:
+    lead = [skill.line_text(line)]
+    number = line - 1
+    while number >= skill.body_start_line and len(lead) < 3:
+        text = skill.line_text(number)
+        if text.startswith("#"):
+            break
+        if text.strip():
+            lead.append(text)
+        number -= 1
+    return any(_USER_MACHINE.search(text) for text in lead)
+
+
+@rule(
+    "SK308",
+    "root-only-command",
+    Severity.ERROR,
+    "A command needs root (`apt-get install`, `sudo`, writing under /etc, the system cron "
+    "daemon), which the viberun container user does not have.",
+    "viberun app containers run as the non-root user `viberun` and the image has no `sudo` "
+    "(`../shared/docs/vrctl.md`, The container user), so these commands fail in a current "
+    "container; older skill versions used all of them. What works: Homebrew on Linux "
+    "(`brew install ...`) for system packages, mise for language toolchains, files under "
+    "`/home/viberun`, and for cron a user-space runner (`supercronic`) under vrctl. A command "
+    'given for the user\'s own machine ("on your laptop") is not reported.',
+    bad=Example(
+        example_skill("```sh\nsudo apt-get install -y cron\n```\n"), target="viberun", folder="demo"
+    ),
+    good=Example(example_skill("```sh\nbrew install supercronic\n```\n"), target="viberun"),
+    targets=("viberun",),
+)
+def root_only_command(skill: Skill, context: Context) -> Iterator[Finding]:
+    done: set[int] = set()  # one finding a shell line: `sudo apt-get update && sudo ...`
+    users_machine: dict[int, bool] = {}
+    for run in policy_runs(skill):
+        if run.mention:
+            continue
+        line = logical_lines(skill, run)[0] if run.command.source != "inline" else -id(run.command)
+        if line in done:
+            continue
+        why = _root_only(skill, run)
+        if why is None or _for_the_users_machine(skill, run, users_machine):
+            continue
+        done.add(line)
+        shown = command_line(skill, run) if why == _ETC_WRITE and not run.via else shown_run(run)
+        if len(shown) > 60:
+            shown = shown[:57] + "..."
+        yield Finding(run_start(run), f"`{shown}` cannot work in the container: {why}")
