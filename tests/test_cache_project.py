@@ -17,9 +17,10 @@ import pytest
 
 from skillkit import cache as cache_module
 from skillkit import cache_project
+from skillkit.context import ProjectContext
 from skillkit.diagnostics import Finding, Severity
 from skillkit.lint import LintResult, lint_paths
-from skillkit.registry import RULES, Context
+from skillkit.registry import RULES
 from skillkit.settings import Settings
 from tests.helpers import write_skill
 
@@ -256,7 +257,7 @@ def test_a_project_rule_that_raises_reports_as_in_a_full_run(
     _same_as_full(root, cache)
 
     def broken(
-        collected: Sequence[tuple[str, Any]], context: Context
+        collected: Sequence[tuple[str, Any]], context: ProjectContext
     ) -> Iterator[tuple[str, Finding]]:
         raise RuntimeError("boom")
         yield  # pragma: no cover

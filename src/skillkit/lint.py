@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from skillkit.context import Context, ProjectContext
 from skillkit.diagnostics import Diagnostic, Finding, Severity
 from skillkit.discover import Lister, Missing, discover, list_folder
 from skillkit.model import ProblemKind, Skill, Span
-from skillkit.registry import LINT, Context, Rule, all_rules, resolve_code
+from skillkit.registry import LINT, Rule, all_rules, resolve_code
 from skillkit.settings import DEFAULT_SETTINGS, Settings
 from skillkit.targets import get_target
 
@@ -37,22 +38,33 @@ def _expand(selectors: Iterable[str]) -> set[str]:
     return codes
 
 
-# active_rules per Settings object (a run has one, or one per config): computing it per file cost
-# more than some rules. Keyed by id, holding the object so that the id is not reused.
-_ACTIVE: dict[int, tuple[Settings, int, tuple[Rule, ...]]] = {}
+# The active rules and the project context of each Settings object (a run has one, or one per
+# config): computing them per file cost more than some rules, and the context holds what rules
+# derive from the settings. Keyed by id, holding the object so that the id is not reused.
+_ACTIVE: dict[int, tuple[Settings, int, tuple[Rule, ...], ProjectContext]] = {}
+
+
+def _prepared(settings: Settings) -> tuple[tuple[Rule, ...], ProjectContext]:
+    known = _ACTIVE.get(id(settings))
+    rules = all_rules()
+    if known is not None and known[0] is settings and known[1] == len(rules):
+        return known[2], known[3]
+    active = _active_rules(settings, rules)
+    context = ProjectContext(get_target(settings.target), settings)
+    if len(_ACTIVE) > 64:
+        _ACTIVE.clear()
+    _ACTIVE[id(settings)] = (settings, len(rules), active, context)
+    return active, context
 
 
 def active_rules(settings: Settings) -> tuple[Rule, ...]:
     """The rules that run under these settings, in code order."""
-    known = _ACTIVE.get(id(settings))
-    rules = all_rules()
-    if known is not None and known[0] is settings and known[1] == len(rules):
-        return known[2]
-    active = _active_rules(settings, rules)
-    if len(_ACTIVE) > 64:
-        _ACTIVE.clear()
-    _ACTIVE[id(settings)] = (settings, len(rules), active)
-    return active
+    return _prepared(settings)[0]
+
+
+def project_context(settings: Settings) -> ProjectContext:
+    """The context of the rules under these settings (one for all the files of a run)."""
+    return _prepared(settings)[1]
 
 
 def _active_rules(settings: Settings, rules: dict[str, Rule]) -> tuple[Rule, ...]:
@@ -137,15 +149,21 @@ class FileResult:
         return None
 
 
-def check_skill(skill: Skill, settings: Settings, path: str | None = None) -> FileResult:
-    """Run the per-file rules on one parsed skill, and collect the facts for project rules."""
+def check_skill(
+    skill: Skill, settings: Settings, path: str | None = None, *, context: Context | None = None
+) -> FileResult:
+    """Run the per-file rules on one parsed skill, and collect the facts for project rules.
+    `context`: the skill's context (`ProjectContext.for_skill`), given by a caller that reads
+    what the rules looked at (the lint cache); else one is made."""
     shown = path if path is not None else str(skill.path)
-    context = Context(get_target(settings.target), settings)
+    active, project = _prepared(settings)
+    if context is None:
+        context = project.for_skill(skill)
     ignored = per_file_ignored_codes(skill.path, settings)
     fatal = any(problem.kind in FATAL_PROBLEMS for problem in skill.problems)
     diagnostics: list[Diagnostic] = []
     facts: list[tuple[str, Any]] = []
-    for rule in active_rules(settings):
+    for rule in active:
         if (ignored and rule.code in ignored) or (fatal and not rule.code.startswith(FILE_FAMILY)):
             continue
         try:
@@ -196,7 +214,7 @@ def check_project_part(
     """One cross-file rule's findings over `collected` (every skill's facts, or one part of
     them); a rule that raises raises here."""
     assert rule.check_project is not None
-    context = Context(get_target(settings.target), settings)
+    context = project_context(settings)
     return [
         diagnostic_from_finding(path, rule, finding, settings)
         for path, finding in rule.check_project(collected, context)

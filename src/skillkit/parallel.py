@@ -18,14 +18,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from skillkit.cache import Dependencies, Signature, digest, folder_state
+from skillkit.cache import Signature, digest, folder_state, with_recorded
 from skillkit.reading import read_regular_file
 
 if TYPE_CHECKING:
     from multiprocessing.context import BaseContext
 
     from skillkit.lint import FileResult
-    from skillkit.model import Skill
     from skillkit.settings import Settings
 
 PARALLEL_THRESHOLD = 128
@@ -36,7 +35,7 @@ Outcome = tuple["FileResult", Signature | None]
 
 def lint_one(path: Path, settings: Settings, sign: bool) -> Outcome:
     """Lint one file; with `sign`, also say what the result depended on (for the cache)."""
-    from skillkit.lint import check_skill, lint_file
+    from skillkit.lint import check_skill, lint_file, project_context
     from skillkit.parse import parse_bytes
 
     if not sign:
@@ -51,25 +50,11 @@ def lint_one(path: Path, settings: Settings, sign: bool) -> Outcome:
         # The engine's own path reports what is wrong; such a file is not cached.
         return lint_file(path, settings), None
     skill = parse_bytes(data, path)
-    if folders is not None:
-        folders = _with_outside_folders(folders, skill)
-    result = check_skill(skill, settings, str(path))
-    return result, Signature(status.st_mtime_ns, status.st_size, digest(data), folders)
-
-
-def _with_outside_folders(folders: Dependencies, skill: Skill) -> Dependencies | None:
-    """`folders` plus the folders outside the skill's that its links lead through, stated
-    before the rules look (None, not cached, if one of them cannot be stated: a link into a
-    folder that does not exist yet would not show its creation)."""
-    from skillkit.rules.references import outside_folders
-
-    outside = outside_folders(skill)
-    if not outside:
-        return folders
-    try:
-        return folders + tuple((folder, os.stat(folder).st_mtime_ns) for folder in outside)
-    except (OSError, ValueError):
-        return None
+    # The rules look at the file system through the context, which records what they saw.
+    context = project_context(settings).for_skill(skill)
+    result = check_skill(skill, settings, str(path), context=context)
+    dependencies = with_recorded(folders, context.files)
+    return result, Signature(status.st_mtime_ns, status.st_size, digest(data), dependencies)
 
 
 @contextmanager

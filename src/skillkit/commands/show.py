@@ -32,8 +32,8 @@ def _value_to_data(value: Any) -> Any:
 def _grammar_data(command: Any, skill: Any) -> dict[str, Any]:
     """What the tool grammars make of a command: its subcommand, flags, arguments, the program
     it runs. Empty for a tool skillkit has no grammar for."""
+    from skillkit.analysis import in_sentence
     from skillkit.model import Command
-    from skillkit.rules.invocations import in_sentence
     from skillkit.tools import GRAMMARS, match
 
     assert isinstance(command, Command)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from skillkit.context import Context
 from skillkit.diagnostics import Edit, Finding, Fix, Severity
 from skillkit.model import ProblemKind, Skill, Span
-from skillkit.registry import Context, RuleOption, rule
+from skillkit.registry import RuleOption, rule
 from skillkit.rules._common import parse_problems
 
 _FRONT = (

@@ -34,9 +34,10 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from skillkit.context import Context, ProjectContext
 from skillkit.diagnostics import Finding, Related, Severity
 from skillkit.model import Skill, Span
-from skillkit.registry import Context, Example, Rule, register
+from skillkit.registry import Example, Rule, register
 from skillkit.rules.guardrails import normalize_title
 from skillkit.settings import Settings
 
@@ -554,7 +555,7 @@ class _Copy:
         self.own = own
 
 
-def shared_titles(context: Context) -> tuple[frozenset[str], bool]:
+def shared_titles(context: ProjectContext) -> tuple[frozenset[str], bool]:
     """The normalized titles listed as shared, and whether `"*"` (every title) is among them."""
     listed = context.settings.shared_sections
     if listed is None:
@@ -564,7 +565,7 @@ def shared_titles(context: Context) -> tuple[frozenset[str], bool]:
 
 
 def check_drift(
-    collected: Sequence[tuple[str, Any]], context: Context
+    collected: Sequence[tuple[str, Any]], context: ProjectContext
 ) -> Iterator[tuple[str, Finding]]:
     listed, every = shared_titles(context)
     found: dict[str, list[tuple[str, str, Identity, SectionFacts]]] = {}

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from skillkit.context import Context
 from skillkit.diagnostics import Finding, Severity
 from skillkit.model import ProblemKind, Skill
-from skillkit.registry import Context, Example, rule
+from skillkit.registry import Example, rule
 from skillkit.rules._common import parse_problems
 
 _GOOD = (

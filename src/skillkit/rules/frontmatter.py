@@ -6,9 +6,10 @@ import difflib
 import re
 from collections.abc import Iterator
 
+from skillkit.context import Context
 from skillkit.diagnostics import Edit, Finding, Fix, Related, Severity
 from skillkit.model import Field, ProblemKind, Skill, Span, Value, kind_name
-from skillkit.registry import Context, Example, RuleOption, rule
+from skillkit.registry import Example, RuleOption, rule
 from skillkit.rules._common import parse_problems
 from skillkit.targets import Target, targets_where
 

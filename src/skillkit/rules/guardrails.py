@@ -23,10 +23,11 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
+from skillkit.analysis import Run
+from skillkit.context import Context
 from skillkit.diagnostics import Finding, Related, Severity
 from skillkit.model import InlineCode, Section, Skill, Span
-from skillkit.registry import Context, Example, rule
-from skillkit.rules.invocations import Run, policy_runs, runs_vrctl
+from skillkit.registry import Example, rule
 from skillkit.tools import PREFIX_COMMANDS
 from skillkit.user_regex import UserRegex, UserRegexError, compile_user_regex
 
@@ -89,7 +90,7 @@ def _first_heading(skill: Skill) -> Span:
 )
 def required_section_missing(skill: Skill, context: Context) -> Iterator[Finding]:
     wanted: list[tuple[str, bool, str]] = []  # (title, needs a bullet, why)
-    vrctl = runs_vrctl(skill) if context.target.required_sections_with_vrctl else None
+    vrctl = context.analysis.vrctl_run if context.target.required_sections_with_vrctl else None
     if vrctl is not None:
         why = f"this skill runs `vrctl` (line {vrctl.command.line})"
         wanted += [(title, True, why) for title in context.target.required_sections_with_vrctl]
@@ -279,7 +280,7 @@ def _where(run: Run) -> Span:
     default=False,
 )
 def supervisor_call(skill: Skill, context: Context) -> Iterator[Finding]:
-    for run in policy_runs(skill):
+    for run in context.analysis.policy_runs:
         if is_supervisor_call(run):
             yield Finding(
                 _where(run),
@@ -301,7 +302,7 @@ def supervisor_call(skill: Skill, context: Context) -> Iterator[Finding]:
     default=False,
 )
 def uv_policy(skill: Skill, context: Context) -> Iterator[Finding]:
-    for run in policy_runs(skill):
+    for run in context.analysis.policy_runs:
         if is_pip_install(run):
             yield Finding(
                 _where(run),
@@ -337,7 +338,7 @@ def uv_policy(skill: Skill, context: Context) -> Iterator[Finding]:
     default=False,
 )
 def typescript_policy(skill: Skill, context: Context) -> Iterator[Finding]:
-    for run in policy_runs(skill):
+    for run in context.analysis.policy_runs:
         entry = js_entry(run)
         if entry:
             token = next((t for t in run.argv if t.text == entry), run.argv[0])
@@ -411,9 +412,9 @@ def _re_added(
     return bool(later) and later[0][0] <= last and later[0][0] >= first
 
 
-def _adds_by_name(skill: Skill) -> dict[str, list[tuple[int, int]]]:
+def _adds_by_name(context: Context) -> dict[str, list[tuple[int, int]]]:
     found: dict[str, list[tuple[int, int]]] = {}
-    for run in policy_runs(skill):
+    for run in context.analysis.policy_runs:
         name = _service_name(run, "add")
         if name is not None:
             found.setdefault(name, []).append((run.command.span.line, run.command.span.column))
@@ -461,11 +462,11 @@ def destructive_unguarded(skill: Skill, context: Context) -> Iterator[Finding]:
     block_ends: dict[int, int] = {}
     guarded: dict[int, bool] = {}  # whether each section (by its first line) has a safeguard
     skill_wide: bool | None = None
-    for run in policy_runs(skill):
+    for run in context.analysis.policy_runs:
         if run.tool not in DESTRUCTIVE_TOOLS or not is_destructive(run):
             continue
         if adds is None:  # gathered once, for the first destructive command
-            adds = _adds_by_name(skill)
+            adds = _adds_by_name(context)
             block_ends = {block.span.line: block.span.end_line for block in skill.code_blocks}
         if _re_added(skill, run, adds, block_ends):
             continue
@@ -622,7 +623,7 @@ def _lead_names_the_users_machine(skill: Skill, line: int) -> bool:
 def root_only_command(skill: Skill, context: Context) -> Iterator[Finding]:
     done: set[int] = set()  # one finding a shell line: `sudo apt-get update && sudo ...`
     users_machine: dict[int, bool] = {}
-    for run in policy_runs(skill):
+    for run in context.analysis.policy_runs:
         if run.mention:
             continue
         line = logical_lines(skill, run)[0] if run.command.source != "inline" else -id(run.command)
@@ -830,7 +831,7 @@ def guardrail_contradiction(skill: Skill, context: Context) -> Iterator[Finding]
         return
     guarded = [(s.start_line, s.end_line) for s in _guardrail_sections(skill)]
     reported: set[tuple[int, int]] = set()
-    for run in policy_runs(skill):
+    for run in context.analysis.policy_runs:
         if any(start <= run.command.line <= end for start, end in guarded):
             continue
         for line, text, what, predicate in bans:
@@ -974,7 +975,7 @@ def custom_guardrail(skill: Skill, context: Context) -> Iterator[Finding]:
         checks[-1] = (checks[-1][0], f"{checks[-1][1]}: {entry['message']}", severity)
     reported: set[tuple[int, int]] = set()
     lines: set[tuple[str, int]] = set()  # a guardrail reports a command line once (`a | b`)
-    for run in policy_runs(skill):
+    for run in context.analysis.policy_runs:
         for predicate, message, severity in checks:
             key = (run.argv[0].span.line, run.argv[0].span.column)
             line = (message, logical_lines(skill, run)[0])

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from skillkit.context import Context
 from skillkit.diagnostics import Finding, Severity
 from skillkit.model import Skill
-from skillkit.registry import Context, rule
+from skillkit.registry import rule
 
 _FRONT = "---\nname: demo\ndescription: CSV helper.\n---\n\n"
 
