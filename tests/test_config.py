@@ -245,7 +245,7 @@ def test_config_schema_is_valid_and_matches_the_validator(
 
 def test_readme_config_example_loads(tmp_path: Path) -> None:
     """The configuration example in the README is a valid config."""
-    from skillkit.config import load_config
+    from skillkit.config.files import load_config
 
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     start = readme.index("```toml\n# skillkit.toml") + len("```toml\n")

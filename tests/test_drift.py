@@ -9,7 +9,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from skillkit.config import load_config
+from skillkit.config.files import load_config
 from skillkit.lint import lint_paths
 from skillkit.render import render
 from skillkit.rules.drift import drifted_lines, path_matches, shown_change

@@ -512,7 +512,7 @@ def test_cross_skill_findings_on_open_and_save(
     alpha, beta = _drift_project(tmp_path)
     # What `skillkit lint` reports for the drifted skill, run in the project root.
     monkeypatch.chdir(tmp_path)
-    from skillkit.config import Resolver
+    from skillkit.config.resolver import Resolver
     from skillkit.lint import lint_paths
 
     resolver = Resolver()
@@ -585,7 +585,7 @@ def test_cross_skill_facts_come_from_the_lint_cache(
     import os
 
     from skillkit import parallel
-    from skillkit.config import Resolver
+    from skillkit.config.resolver import Resolver
     from skillkit.lint import check_skill
     from skillkit.lsp import project
     from skillkit.parse import parse_text
@@ -631,7 +631,7 @@ def test_cross_skill_findings_equal_lint_on_the_corpus(
     is linted for viberun, with one more skill whose shared "Snapshot guidance" drifted."""
     import shutil
 
-    from skillkit.config import Resolver
+    from skillkit.config.resolver import Resolver
     from skillkit.lint import check_skill, lint_paths
     from skillkit.lsp.project import project_findings
     from skillkit.parse import parse_text

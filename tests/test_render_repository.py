@@ -7,7 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import skillkit
-from skillkit.config import load_config
+from skillkit.config.files import load_config
 from skillkit.lint import lint_paths
 from tests.helpers import SEED, needs_shared
 

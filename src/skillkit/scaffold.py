@@ -168,7 +168,7 @@ def create_template(
     config must still give a valid plan, else nothing is written. Returns (template, config)."""
     import tomllib
 
-    from skillkit.config import CONFIG_FILE, find_config, load_config
+    from skillkit.config.files import CONFIG_FILE, find_config, load_config
     from skillkit.render import plan_for
     from skillkit.render.plan import PlanError, PlanSource, build_plan
     from skillkit.targets import get_target

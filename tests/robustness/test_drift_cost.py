@@ -22,7 +22,7 @@ TITLES = ("Guardrails", "Snapshot guidance", "Version freshness", "Reload guidan
 RUNNER = """
 import json, sys
 from pathlib import Path
-from skillkit.config import Resolver
+from skillkit.config.resolver import Resolver
 from skillkit.lint import lint_paths
 resolver = Resolver()
 root = Path(sys.argv[1])

@@ -14,7 +14,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from skillkit.config import json_schema
+    from skillkit.config.schema import json_schema
     from skillkit.errors import check_output_file, write_output_file
 
     if args.output:

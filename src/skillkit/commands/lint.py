@@ -14,7 +14,7 @@ from skillkit.targets import TARGET_NAMES
 from skillkit.text import plural
 
 if TYPE_CHECKING:
-    from skillkit.config import Resolver
+    from skillkit.config.resolver import Resolver
     from skillkit.diagnostics import Diagnostic
     from skillkit.lint import FileResult, LintResult
     from skillkit.settings import Settings
@@ -118,7 +118,7 @@ def add_config_arguments(parser: argparse.ArgumentParser) -> None:
 def resolver_from_args(args: argparse.Namespace) -> Resolver:
     """The settings per file: the nearest config (or --config, or none) plus the flags."""
     from skillkit.cli import UsageError
-    from skillkit.config import Overrides, Resolver
+    from skillkit.config.resolver import Overrides, Resolver
     from skillkit.registry import render_only, resolve_code, unknown_rule_hint
 
     for selector in (

@@ -70,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _settings(folder: Path) -> Settings:
     """The settings of the nearest config (its target and required sections shape the skill)."""
-    from skillkit.config import find_config, load_config
+    from skillkit.config.files import find_config, load_config
 
     found = find_config(folder if folder.is_dir() else Path.cwd())
     return load_config(found).settings if found is not None else Settings()

@@ -82,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--root {args.root}: not a folder")
     # A ConfigError is a UsageError: exit 2 with the file and line.
     if args.config:
-        from skillkit.config import load_config
+        from skillkit.config.files import load_config
 
         settings = load_config(Path(args.config)).settings
     else:

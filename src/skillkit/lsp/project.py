@@ -41,7 +41,7 @@ def project_findings(
     on disk and the settings of each file's nearest config, as `skillkit lint` gives them.
     A document that discovery skips (excluded, ignored by git) gets none, as in lint."""
     from skillkit.cache import CACHE_FOLDER, LintCache
-    from skillkit.config import Resolver
+    from skillkit.config.resolver import Resolver
     from skillkit.discover import list_folder
     from skillkit.lint import discover_skills, file_project_diagnostics
     from skillkit.parallel import lint_one

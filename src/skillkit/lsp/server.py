@@ -58,7 +58,7 @@ class SkillServer(LanguageServer):
     def settings(self, path: Path) -> tuple[Settings, list[Diagnostic]]:
         """The settings of the nearest config; a config that cannot be read becomes a finding
         on the document (and the defaults apply), never a crash of the server."""
-        from skillkit.config import Resolver
+        from skillkit.config.resolver import Resolver
 
         try:
             return Resolver().settings_for(path), []

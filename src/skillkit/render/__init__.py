@@ -38,7 +38,7 @@ __all__ = [
 
 def settings_for(root: Path | str = ".") -> Settings:
     """The settings of the nearest config from `root` up (defaults when there is none)."""
-    from skillkit.config import find_config, load_config
+    from skillkit.config.files import find_config, load_config
 
     found = find_config(Path(root))
     return load_config(found).settings if found is not None else Settings()

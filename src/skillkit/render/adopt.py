@@ -307,7 +307,7 @@ def adopt(
     import tomllib
 
     from skillkit.atomic import write_atomic
-    from skillkit.config import CONFIG_FILE, find_config, load_config
+    from skillkit.config.files import CONFIG_FILE, find_config, load_config
     from skillkit.discover import discover
     from skillkit.render.engine import UNCHANGED, outputs_reached, render_plan
     from skillkit.render.plan import PlanError, PlanSource, build_plan

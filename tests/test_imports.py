@@ -1,0 +1,391 @@
+"""The import structure of `src/skillkit`: no import cycle, and no import inside a function except
+the CLI's deliberate lazy ones, each with a comment saying why.
+
+An import cycle hidden behind function-level imports is still a cycle: it only moves the failure
+from import time to the first call. So both are checked from the source (with `ast`, nothing is
+imported): the module-level imports must form no cycle, and a function-level import is allowed only
+in the CLI (`cli.py`, `__main__.py`, `commands/`), where it keeps `skillkit lint FILE` from loading
+what another command needs, and must say so in a comment on its line or the line above.
+
+Files not yet clean are listed in `NOT_YET_CLEAN` with their current count of offending imports:
+the test fails when a count grows, and when it shrinks (lower the count, or drop the file).
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import tokenize
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+PACKAGE = "skillkit"
+
+# The command line, where a lazy import is a deliberate choice (with a comment saying why).
+CLI_FILES = frozenset({"cli.py", "__main__.py"})
+CLI_FOLDERS = ("commands/",)
+
+# Files (relative to src/skillkit) → their count of function-level imports not allowed there
+# (outside the CLI: any; in the CLI: those without a comment). Shrink it as files are cleaned.
+NOT_YET_CLEAN: dict[str, int] = {
+    "__init__.py": 4,
+    "cache.py": 4,
+    "cache_project.py": 1,
+    "commands/adopt.py": 3,
+    "commands/config.py": 8,
+    "commands/config_schema.py": 2,
+    "commands/lint.py": 34,
+    "commands/lsp.py": 1,
+    "commands/new.py": 4,
+    "commands/prompt.py": 7,
+    "commands/render.py": 7,
+    "commands/rule.py": 3,
+    "commands/rules.py": 2,
+    "commands/show.py": 8,
+    "discover.py": 3,
+    "errors.py": 3,
+    "fix.py": 3,
+    "lint.py": 6,
+    "lsp/features.py": 3,
+    "lsp/project.py": 5,
+    "lsp/server.py": 4,
+    "lsp/templates.py": 5,
+    "model.py": 3,
+    "parallel.py": 8,
+    "prompt.py": 4,
+    "registry.py": 3,
+    "render/__init__.py": 3,
+    "render/adopt.py": 11,
+    "render/engine.py": 5,
+    "render/environment.py": 2,
+    "render/helpers.py": 1,
+    "render/owned.py": 2,
+    "render/plan.py": 1,
+    "report/__init__.py": 6,
+    "report/sarif.py": 2,
+    "report/text.py": 1,
+    "rules/clients.py": 1,
+    "rules/drift.py": 3,
+    "scaffold.py": 7,
+    "suppress.py": 9,
+    "tools/__init__.py": 1,
+    "user_regex.py": 1,
+    "watch.py": 6,
+}
+
+
+@dataclass(frozen=True)
+class FunctionImport:
+    """An import statement inside a function or method."""
+
+    file: str  # relative to the package folder, with forward slashes
+    line: int
+    text: str
+    commented: bool  # a comment on one of its lines, or on the line above
+
+
+@dataclass
+class PackageImports:
+    """What the source of a package imports: module → the package's modules it imports at module
+    level (outside `if TYPE_CHECKING:`), and every import inside a function."""
+
+    graph: dict[str, set[str]]
+    function_imports: list[FunctionImport]
+
+
+def module_files(package_folder: Path) -> dict[str, Path]:
+    """Dotted module name → its file (a package is named by its `__init__.py`)."""
+    modules: dict[str, Path] = {}
+    for path in sorted(package_folder.rglob("*.py")):
+        parts = [package_folder.name, *path.relative_to(package_folder).with_suffix("").parts]
+        if parts[-1] == "__init__":
+            parts.pop()
+        modules[".".join(parts)] = path
+    return modules
+
+
+def imported_names(module: str, is_package: bool, node: ast.Import | ast.ImportFrom) -> list[str]:
+    """The dotted names an import statement brings in: for `from X import a`, `X.a` (which may be
+    a module or a name inside X; the caller keeps the longest prefix that is a module)."""
+    if isinstance(node, ast.Import):
+        return [alias.name for alias in node.names]
+    if node.level:
+        base = module.split(".") if is_package else module.split(".")[:-1]
+        base = base[: len(base) - (node.level - 1)]
+        source = ".".join([*base, *([node.module] if node.module else [])])
+    else:
+        source = node.module or ""
+    return [f"{source}.{alias.name}" for alias in node.names]
+
+
+def owning_module(name: str, modules: Mapping[str, Path]) -> str | None:
+    """The longest prefix of `name` that is one of the package's modules."""
+    while name not in modules and "." in name:
+        name = name.rsplit(".", 1)[0]
+    return name if name in modules else None
+
+
+def is_type_checking(test: ast.expr) -> bool:
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
+
+
+def comment_lines(source: str) -> set[int]:
+    """Lines that carry a comment that says something (not only a `noqa` or `type:` pragma)."""
+    lines: set[int] = set()
+    for token in tokenize.generate_tokens(io.StringIO(source).readline):
+        if token.type != tokenize.COMMENT:
+            continue
+        text = token.string.lstrip("#").strip()
+        if text and not text.startswith(("noqa", "type:", "pragma")):
+            lines.add(token.start[0])
+    return lines
+
+
+def scan_package(package_folder: Path) -> PackageImports:
+    modules = module_files(package_folder)
+    result = PackageImports({module: set() for module in modules}, [])
+    for module, path in modules.items():
+        ModuleScan(module, path, package_folder, modules, result).run()
+    return result
+
+
+@dataclass
+class ModuleScan:
+    """One module's imports, added to the package's: module-level ones to the graph, the others
+    to the function-level list."""
+
+    module: str
+    path: Path
+    package_folder: Path
+    modules: Mapping[str, Path]
+    result: PackageImports
+    comments: set[int] = field(default_factory=set)
+
+    def run(self) -> None:
+        source = self.path.read_text(encoding="utf-8")
+        self.comments = comment_lines(source)
+        self.visit(ast.parse(source, filename=str(self.path)), in_function=False)
+
+    def visit(self, node: ast.AST, in_function: bool) -> None:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            in_function = True
+        elif isinstance(node, ast.If) and is_type_checking(node.test):
+            # Imports only for the type checker never run: no cycle, no cost. Their `else:`
+            # branch does run.
+            for statement in node.orelse:
+                self.visit(statement, in_function)
+            return
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            self.record(node, in_function)
+            return
+        for child in ast.iter_child_nodes(node):
+            self.visit(child, in_function)
+
+    def record(self, node: ast.Import | ast.ImportFrom, in_function: bool) -> None:
+        if in_function:
+            end = node.end_lineno or node.lineno
+            commented = any(line in self.comments for line in range(node.lineno - 1, end + 1))
+            file = self.path.relative_to(self.package_folder).as_posix()
+            self.result.function_imports.append(
+                FunctionImport(file, node.lineno, ast.unparse(node), commented)
+            )
+            return
+        is_package = self.path.name == "__init__.py"
+        for name in imported_names(self.module, is_package, node):
+            target = owning_module(name, self.modules)
+            if target is not None and target != self.module:
+                self.result.graph[self.module].add(target)
+
+
+def import_cycles(graph: Mapping[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components of more than one module (Tarjan's algorithm, iterative so
+    that a deep chain of imports cannot overflow the stack), each sorted, in a stable order."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    cycles: list[list[str]] = []
+    for root in sorted(graph):
+        if root in index:
+            continue
+        work: list[tuple[str, Iterator[str]]] = [(root, iter(sorted(graph[root])))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, successors = work[-1]
+            successor = next(successors, None)
+            if successor is not None:
+                if successor not in index:
+                    index[successor] = low[successor] = len(index)
+                    stack.append(successor)
+                    on_stack.add(successor)
+                    work.append((successor, iter(sorted(graph.get(successor, ())))))
+                elif successor in on_stack:
+                    low[node] = min(low[node], index[successor])
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == index[node]:
+                component: list[str] = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                if len(component) > 1:
+                    cycles.append(sorted(component))
+    return sorted(cycles)
+
+
+def is_cli(file: str) -> bool:
+    return file in CLI_FILES or file.startswith(CLI_FOLDERS)
+
+
+def offending_imports(imports: PackageImports) -> dict[str, list[FunctionImport]]:
+    """File → its function-level imports that are not allowed: all of them outside the CLI, the
+    uncommented ones in it."""
+    offending: dict[str, list[FunctionImport]] = {}
+    for site in imports.function_imports:
+        if is_cli(site.file) and site.commented:
+            continue
+        offending.setdefault(site.file, []).append(site)
+    return offending
+
+
+def allowlist_problems(
+    offending: Mapping[str, list[FunctionImport]], allowed: Mapping[str, int]
+) -> tuple[list[str], list[str]]:
+    """(imports beyond what the allowlist allows, allowlist entries to shrink)."""
+    beyond: list[str] = []
+    shrink: list[str] = []
+    for file, sites in sorted(offending.items()):
+        if len(sites) > allowed.get(file, 0):
+            where = "in the CLI without a comment saying why" if is_cli(file) else "in a function"
+            beyond.append(
+                f"{file}: {len(sites)} imports {where} (allowed: {allowed.get(file, 0)}):\n"
+                + "\n".join(f"    line {site.line}: {site.text}" for site in sites)
+            )
+    for file, count in sorted(allowed.items()):
+        actual = len(offending.get(file, []))
+        if actual < count:
+            change = f"lower its count to {actual}" if actual else "remove it: the file is clean"
+            shrink.append(f"{file}: {actual} left of {count}: {change}")
+    return beyond, shrink
+
+
+@pytest.fixture(scope="module")
+def package_imports() -> PackageImports:
+    return scan_package(SRC / PACKAGE)
+
+
+def test_no_import_cycle(package_imports: PackageImports) -> None:
+    cycles = import_cycles(package_imports.graph)
+    assert not cycles, "modules that import each other at module level:\n" + "\n".join(
+        " <-> ".join(cycle) for cycle in cycles
+    )
+
+
+def test_no_new_function_level_import(package_imports: PackageImports) -> None:
+    beyond, _ = allowlist_problems(offending_imports(package_imports), NOT_YET_CLEAN)
+    assert not beyond, (
+        "import at module level (restructure if that makes a cycle); in the CLI, a deliberate "
+        "lazy import needs a comment saying why, on its line or the line above:\n"
+        + "\n".join(beyond)
+    )
+
+
+def test_allowlist_shrinks_as_files_are_cleaned(package_imports: PackageImports) -> None:
+    _, shrink = allowlist_problems(offending_imports(package_imports), NOT_YET_CLEAN)
+    assert not shrink, "update NOT_YET_CLEAN in tests/test_imports.py:\n" + "\n".join(shrink)
+
+
+# The checker itself, on small packages written for the purpose: each must catch what it is for.
+
+
+def write_package(root: Path, files: Mapping[str, str]) -> Path:
+    package = root / "pkg"
+    for name, source in files.items():
+        path = package / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(source, encoding="utf-8")
+    return package
+
+
+def test_a_module_level_cycle_is_found(tmp_path: Path) -> None:
+    package = write_package(
+        tmp_path,
+        {
+            "__init__.py": "",
+            "a.py": "from pkg.b import thing\n",
+            "b.py": "from . import c\n",
+            "c.py": "import pkg.a\n",
+            "d.py": "from pkg import a\n",
+        },
+    )
+    assert import_cycles(scan_package(package).graph) == [["pkg.a", "pkg.b", "pkg.c"]]
+
+
+def test_a_package_importing_its_submodule_counts(tmp_path: Path) -> None:
+    package = write_package(
+        tmp_path,
+        {"__init__.py": "from pkg.sub import name\n", "sub.py": "from pkg import other\n"},
+    )
+    assert import_cycles(scan_package(package).graph) == [["pkg", "pkg.sub"]]
+
+
+def test_type_checking_and_function_imports_make_no_cycle(tmp_path: Path) -> None:
+    package = write_package(
+        tmp_path,
+        {
+            "__init__.py": "",
+            "a.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from pkg import b\n",
+            "b.py": "def f() -> None:\n    from pkg import a\n",
+        },
+    )
+    imports = scan_package(package)
+    assert import_cycles(imports.graph) == []
+    assert [(site.file, site.line) for site in imports.function_imports] == [("b.py", 2)]
+
+
+def test_function_imports_are_allowed_only_in_the_cli_with_a_comment(tmp_path: Path) -> None:
+    package = write_package(
+        tmp_path,
+        {
+            "__init__.py": "",
+            "engine.py": "class C:\n    def m(self) -> None:\n        import json  # why\n",
+            "cli.py": "def main() -> None:\n    import json  # noqa: PLC0415\n",
+            "commands/__init__.py": "",
+            "commands/lint.py": (
+                "def run() -> None:\n"
+                "    # jinja2 is heavy: only `render` pays for it\n"
+                "    import json\n"
+                "    import os  # os: needed by nothing else\n"
+                "    from pkg import (\n"
+                "        engine,  # the engine, once a command runs\n"
+                "    )\n"
+                "    import sys\n"
+            ),
+        },
+    )
+    offending = offending_imports(scan_package(package))
+    assert {file: [site.line for site in sites] for file, sites in offending.items()} == {
+        "engine.py": [3],
+        "cli.py": [2],
+        "commands/lint.py": [8],
+    }
+    beyond, shrink = allowlist_problems(offending, {"engine.py": 1, "cli.py": 2, "gone.py": 1})
+    assert [entry.split(":")[0] for entry in beyond] == ["commands/lint.py"]
+    assert shrink == [
+        "cli.py: 1 left of 2: lower its count to 1",
+        "gone.py: 0 left of 1: remove it: the file is clean",
+    ]
