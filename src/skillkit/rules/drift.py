@@ -34,10 +34,12 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+import skillkit.render as render_package
 from skillkit.context import Context, ProjectContext
 from skillkit.diagnostics import Finding, Related, Severity
 from skillkit.model import Skill, Span
 from skillkit.registry import Example, Rule, register
+from skillkit.render.plan import build_plan
 from skillkit.rules.guardrails import normalize_title
 from skillkit.settings import Settings
 
@@ -73,21 +75,13 @@ _Pattern = tuple[str, ...]  # an output path's literal pieces, split at each `{{
 # The plan's output root, the templates of its literal output paths by path, and the patterns
 # of its paths that hold Jinja (one per plan entry: the variants of a matrix share theirs).
 _OutputPatterns = tuple[Path | None, dict[str, str], tuple[tuple[_Pattern, str], ...]]
-# The patterns, built once per render table: a run lints thousands of skills under the same
-# plan (and `skillkit render` each output under settings of its own target), and building the
-# plan per skill cost outputs x outputs. The value keeps the table alive, so an id is never
-# reused while its entry exists.
-_PATTERNS: dict[tuple[int, Path], tuple[Any, _OutputPatterns]] = {}
 _PLACEHOLDER_IN_PATH = re.compile(r"\{\{.*?\}\}")
 
 
 def _output_patterns(settings: Settings) -> _OutputPatterns:
-    key = (id(settings.render), settings.root)
-    cached = _PATTERNS.get(key)
-    if cached is not None and cached[0] is settings.render:
-        return cached[1]
-    from skillkit.render.plan import build_plan
-
+    """The patterns of the plan's outputs. Built once per settings (`ProjectContext.derived`): a
+    run lints thousands of skills under the same plan, and building the plan per skill cost
+    outputs x outputs."""
     try:
         plan = build_plan(settings.render, settings.root, settings.target)
         literal: dict[str, str] = {}
@@ -106,9 +100,6 @@ def _output_patterns(settings: Settings) -> _OutputPatterns:
         )
     except Exception:  # a broken plan is for `skillkit render` to report, not this rule
         patterns = (None, {}, ())
-    if len(_PATTERNS) > 32:  # long-lived processes (watch, lsp) reload settings
-        _PATTERNS.clear()
-    _PATTERNS[key] = (settings.render, patterns)
     return patterns
 
 
@@ -136,11 +127,13 @@ def rendered_from(skill: Skill, context: Context) -> str:
     """The template of the render plan that outputs this skill, or "" (hand-written)."""
     if not context.settings.render:
         return ""
-    output_root, literal, patterns = _output_patterns(context.settings)
+    output_root, literal, patterns = context.derived(_output_patterns)
     if output_root is None:
         return ""
     try:
-        relative = skill.path.resolve().relative_to(output_root).as_posix()
+        relative = (
+            Path(context.files.real_path(str(skill.path))).relative_to(output_root).as_posix()
+        )
     except (ValueError, OSError):
         return ""
     if relative in literal:
@@ -714,13 +707,11 @@ class _LineOrigins:
         self.outputs: dict[str, tuple[list[str], tuple[str | None, ...]]] | None = None
 
     def _render(self) -> dict[str, tuple[list[str], tuple[str | None, ...]]]:
-        from skillkit.render.engine import rendered_outputs
-        from skillkit.render.plan import build_plan
-
         outputs: dict[str, tuple[list[str], tuple[str | None, ...]]] = {}
         try:
             plan = build_plan(self.settings.render, self.settings.root, self.settings.target)
-            for output in rendered_outputs(plan, self.settings):
+            # (the render engine, and Jinja with it, loads here only: see skillkit.render)
+            for output in render_package.rendered_outputs(plan, self.settings):
                 outputs[str(output.path.resolve())] = (
                     (output.text or "").split("\n"),
                     tuple(origin.template if origin else None for origin in output.origins),
