@@ -101,8 +101,9 @@ def state_problems(source: str) -> list[str]:
                     for bound in ast.walk(function)
                 ) or target.id in {a.arg for a in function.args.args}
                 if not local:
+                    line = getattr(node, "lineno", 0)
                     problems.append(
-                        f"line {node.lineno}: {function.name}() changes the module's `{target.id}`"
+                        f"line {line}: {function.name}() changes the module's `{target.id}`"
                     )
     return problems
 
