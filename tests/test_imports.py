@@ -68,6 +68,7 @@ NOT_YET_CLEAN: dict[str, int] = {
     "report/__init__.py": 6,
     "report/sarif.py": 2,
     "report/text.py": 1,
+    "rules/clients.py": 1,
     "scaffold.py": 7,
     "suppress.py": 9,
     "tools/__init__.py": 1,

@@ -17,7 +17,6 @@ from pathlib import Path
 from skillkit.context import FILE, FOLDER, Context, Files
 from skillkit.diagnostics import Edit, Finding, Fix, Related, Severity
 from skillkit.model import Field, Skill, Span, Value, kind_name
-from skillkit.parse.frontmatter import parse_front_matter
 from skillkit.reading import UnreadableFile
 from skillkit.registry import Example, RuleOption, rule
 from skillkit.rules.frontmatter import model_sees, yaml_boolean
@@ -641,6 +640,10 @@ def openai_yaml_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
     except UnicodeDecodeError:
         yield _sidecar(path, 1, "is not UTF-8; Codex ignores the whole file")
         return
+    # Not at the top: importing the rules (`skillkit rules`, a warm cached lint) must not load the
+    # YAML parser, which only a skill with a sidecar needs.
+    from skillkit.parse.frontmatter import parse_front_matter
+
     lines = text.splitlines()
     fm, _body, problems = parse_front_matter(["---", *lines, "---"])
     if problems or fm.root_kind not in ("map", "empty"):
