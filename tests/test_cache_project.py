@@ -21,6 +21,7 @@ from skillkit.context import ProjectContext
 from skillkit.diagnostics import Finding, Severity
 from skillkit.lint import LintResult, lint_paths
 from skillkit.registry import RULES
+from skillkit.rules.drift import SECTION_DRIFT
 from skillkit.settings import Settings
 from tests.helpers import write_skill
 
@@ -262,7 +263,7 @@ def test_a_project_rule_that_raises_reports_as_in_a_full_run(
         raise RuntimeError("boom")
         yield  # pragma: no cover
 
-    monkeypatch.setitem(RULES, "SK601", dataclasses.replace(RULES["SK601"], check_project=broken))
+    monkeypatch.setitem(RULES, "SK601", dataclasses.replace(SECTION_DRIFT, check_project=broken))
     _write(root, "delta", _skill("delta", EDITED))
     settings = Settings()  # a new object: the rules in force are looked up again
     cached = _same_as_full(root, cache, settings)

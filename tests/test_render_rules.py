@@ -15,7 +15,8 @@ import skillkit
 from skillkit.cli import main
 from skillkit.diagnostics import Severity
 from skillkit.lint import active_rules
-from skillkit.registry import RENDER, RULES, Example, Rule, all_rules, register
+from skillkit.registry import RULES, Example, FileRule, RenderRule, Rule, all_rules
+from skillkit.rules import render as render_rules
 from skillkit.settings import Settings
 from tests.helpers import write_skill
 
@@ -25,7 +26,9 @@ SKILL = "---\nname: demo\ndescription: Greet the user. Use when the user asks to
 
 def test_the_render_codes_are_declared_as_render_rules() -> None:
     rules = all_rules()
-    assert sorted(code for code, rule in rules.items() if rule.phase == RENDER) == RENDER_CODES
+    assert sorted(code for code, rule in rules.items() if isinstance(rule, RenderRule)) == (
+        RENDER_CODES
+    )
     assert [rules[code].name for code in RENDER_CODES] == [
         "template-syntax-error",
         "undefined-name",
@@ -58,40 +61,48 @@ def test_the_renderer_takes_name_and_severity_from_the_registry(
         6,
         "undefined: 'user' is undefined",
     )
-    changed = dataclasses.replace(RULES["SK702"], name="name-undefined", severity=Severity.WARNING)
-    monkeypatch.setitem(RULES, "SK702", changed)
+    # The renderer refers to the rule by its symbol: a changed declaration is what it reports.
+    changed = dataclasses.replace(
+        render_rules.UNDEFINED_NAME, name="name-undefined", severity=Severity.WARNING
+    )
+    monkeypatch.setattr(render_rules, "UNDEFINED_NAME", changed)
     (finding,) = skillkit.render(tmp_path, check=True).diagnostics
     assert (finding.name, finding.severity) == ("name-undefined", Severity.WARNING)
 
 
 def _render_rule(**changes: object) -> Rule:
-    rule = dataclasses.replace(RULES["SK702"], code="SK799", name="test-only-render-rule")
+    rule = dataclasses.replace(
+        render_rules.UNDEFINED_NAME, code="SK799", name="test-only-render-rule"
+    )
     return dataclasses.replace(rule, **changes)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({"check": lambda skill, context: ()}, "render rule SK799 has a check"),
         ({"fixable": True}, "render rule SK799 cannot have targets, options or a fix"),
         ({"targets": frozenset({"spec"})}, "render rule SK799 cannot have targets"),
         ({"bad": Example("# demo\n")}, "render rule SK799: each example is files with"),
         ({"code": "SK299"}, "rule SK299: SK7xx codes, and only they, are render rules"),
-        ({"phase": "lnt"}, "rule SK799 has phase 'lnt', not one of ('lint', 'render')"),
     ],
 )
-def test_register_refuses_a_malformed_render_rule(changes: dict[str, object], message: str) -> None:
+def test_a_malformed_render_rule_is_refused(changes: dict[str, object], message: str) -> None:
     with pytest.raises(ValueError, match="^" + re.escape(message)):
-        register(_render_rule(**changes))
+        _render_rule(**changes)
     assert "SK799" not in RULES and "SK299" not in RULES
 
 
-def test_register_refuses_a_lint_rule_in_the_render_family() -> None:
-    lint_rule = dataclasses.replace(
-        RULES["SK111"], code="SK799", name="test-only-lint-rule", phase="lint"
-    )
+def test_a_render_rule_has_no_check() -> None:
+    # A kind of its own: there is no check to give it (the renderer reports it).
+    with pytest.raises(TypeError, match="check"):
+        _render_rule(check=lambda skill, context: ())
+
+
+def test_a_lint_rule_in_the_render_family_is_refused() -> None:
+    lint_rule = RULES["SK111"]
+    assert isinstance(lint_rule, FileRule)
     with pytest.raises(ValueError, match=re.escape("rule SK799: SK7xx codes, and only they")):
-        register(lint_rule)
+        dataclasses.replace(lint_rule, code="SK799", name="test-only-lint-rule")
 
 
 def test_rule_explains_a_render_code(capsys: pytest.CaptureFixture[str]) -> None:

@@ -237,6 +237,7 @@ def test_statistics_marks_a_rule_with_an_unsafe_fix(
     from skillkit.registry import all_rules
 
     example = all_rules()["SK407"].bad
+    assert example is not None
     write_skill(in_tmp, example.text, example.folder)
     code, out, _ = run(capsys, "lint", "--no-cache", "--select", "SK407", "--statistics", ".")
     assert (code, out) == (1, "1\tSK407\t[*] cmd-shell-string\n")

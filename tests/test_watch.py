@@ -22,7 +22,7 @@ from skillkit.context import Context, ProjectContext
 from skillkit.diagnostics import Finding, Severity
 from skillkit.lint import LintResult
 from skillkit.model import Span
-from skillkit.registry import CODES_BY_NAME, RULES, Example, Rule, register
+from skillkit.registry import CODES_BY_NAME, RULES, Example, ProjectRule, Rule, register
 from skillkit.settings import Settings
 from skillkit.watch import IncrementalLinter, watch_lint
 from tests.helpers import write_skill
@@ -250,7 +250,7 @@ def duplicate_name_rule() -> Iterator[Rule]:
                     )
 
     rule = register(
-        Rule(
+        ProjectRule(
             code="SK699",
             name="test-duplicate-name",
             severity=Severity.ERROR,

@@ -26,10 +26,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from skillkit.analysis import Analysis
 from skillkit.reading import read_regular_file
-from skillkit.registry import OPTIONS
 
 if TYPE_CHECKING:
     from skillkit.model import Skill
+    from skillkit.rules.base import RuleOption
     from skillkit.settings import Settings
     from skillkit.targets import Target
 
@@ -48,10 +48,9 @@ class ProjectContext:
         default_factory=dict, repr=False, compare=False
     )
 
-    def option(self, name: str) -> Any:
-        if name in self.settings.options:
-            return self.settings.options[name]
-        return OPTIONS[name].default
+    def option(self, option: RuleOption) -> Any:
+        """The value of one of the rule's declared options: the settings' own, else its default."""
+        return self.settings.options.get(option.name, option.default)
 
     def derived(self, derive: Callable[[Settings], T]) -> T:
         """`derive(settings)`, computed once for these settings."""

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from skillkit.reading import UnreadableFile, read_file_bytes
+from skillkit.rules.files import IGNORE_FILE_UNUSABLE, file_unreadable
 
 if TYPE_CHECKING:  # imported when a .gitignore or an exclude needs it (start-up speed)
     import pathspec
@@ -48,7 +49,6 @@ Listing = tuple[tuple[str, bool], ...]
 Lister = Callable[[str], Listing]
 _MARKERS = frozenset({SKILL_FILE, VIRTUALENV_MARKER, IGNORE_FILE})
 IGNORE_FILE_MAX_BYTES = 1_000_000  # (a real .gitignore is a few kB)
-BAD_IGNORE_CODE = "SK005"
 # pathspec matches with RE2 (google-re2), in time linear in the path: with Python's `re`, a
 # hostile `.gitignore` line such as `*a*a*a*a*a*a*a*a*a*a*b` takes seconds to minutes on one
 # folder name of 30-40 characters.
@@ -76,7 +76,7 @@ class Missing:
 
     path: Path
     reason: str
-    code: str = "SK001"
+    code: str = file_unreadable.code
     line: int = 1
 
 
@@ -124,7 +124,9 @@ def _ignore_spec(folder: str, problems: list[Missing]) -> pathspec.GitIgnoreSpec
         data = read_file_bytes(path, IGNORE_FILE_MAX_BYTES)
     except UnreadableFile as refused:
         problems.append(
-            Missing(_shown(path), f"{refused.reason}; it is skipped", code=BAD_IGNORE_CODE)
+            Missing(
+                _shown(path), f"{refused.reason}; it is skipped", code=IGNORE_FILE_UNUSABLE.code
+            )
         )
         return None
     except OSError:
@@ -138,7 +140,7 @@ def _ignore_spec(folder: str, problems: list[Missing]) -> pathspec.GitIgnoreSpec
             Missing(
                 _shown(path),
                 f"pattern `{pattern}` is skipped: {reason}",
-                code=BAD_IGNORE_CODE,
+                code=IGNORE_FILE_UNUSABLE.code,
                 line=number,
             )
         )

@@ -7,7 +7,7 @@ when it is stale).
 
 from __future__ import annotations
 
-from skillkit.registry import RENDER, Example, Rule, all_rules
+from skillkit.registry import Example, RenderRule, Rule, all_rules
 
 FAMILIES = {
     "SK0": "The file itself",
@@ -40,7 +40,7 @@ def _fence(text: str) -> str:
 def rule_markdown(rule: Rule, heading: str = "###") -> str:
     """One rule as Markdown: summary, facts, rationale, options and both examples."""
     facts = [f"severity **{rule.severity.label}**"]
-    if rule.phase == RENDER:
+    if isinstance(rule, RenderRule):
         facts.append("reported by `skillkit render` (lint settings do not apply)")
     else:
         facts += [
@@ -62,8 +62,8 @@ def rule_markdown(rule: Rule, heading: str = "###") -> str:
     ]
     for option in rule.options:
         lines += ["", f"Option `{option.name}` (default `{option.default!r}`): {option.help}"]
-    for title, example in (("Fails", rule.bad), ("Passes", rule.good)):
-        if rule.phase == RENDER:
+    for title, example in rule.examples:
+        if isinstance(rule, RenderRule):
             lines += ["", f"{title} (`skillkit render` in a project with these files):"]
             for name, content in example.files.items():
                 inner = _fence(content)

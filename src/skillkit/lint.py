@@ -16,7 +16,15 @@ from skillkit.context import Context, ProjectContext
 from skillkit.diagnostics import Diagnostic, Finding, Severity
 from skillkit.discover import Lister, Missing, discover, list_folder
 from skillkit.model import ProblemKind, Skill, Span
-from skillkit.registry import LINT, Rule, all_rules, resolve_code
+from skillkit.registry import (
+    FileRule,
+    ProjectRule,
+    RenderRule,
+    Rule,
+    all_rules,
+    resolve_code,
+)
+from skillkit.rules.files import INTERNAL_ERROR, file_unreadable
 from skillkit.settings import DEFAULT_SETTINGS, Settings
 from skillkit.targets import get_target
 
@@ -26,7 +34,6 @@ if TYPE_CHECKING:
 
 # A file with one of these problems has no model worth checking: only the file rules run.
 FATAL_PROBLEMS = frozenset({ProblemKind.UNREADABLE, ProblemKind.NOT_UTF8, ProblemKind.TOO_LARGE})
-FILE_FAMILY = "SK0"
 
 SettingsFor = Callable[[Path], Settings]
 
@@ -68,9 +75,12 @@ def project_context(settings: Settings) -> ProjectContext:
 
 
 def _active_rules(settings: Settings, rules: dict[str, Rule]) -> tuple[Rule, ...]:
-    target = get_target(settings.target)
     if settings.select is None:
-        chosen = {code for code, rule in rules.items() if rule.default} | set(target.enables)
+        chosen = {
+            code
+            for code, rule in rules.items()
+            if rule.default or settings.target in rule.enabled_by
+        }
     else:
         chosen = _expand(settings.select)
     chosen |= _expand(settings.extend_select)
@@ -79,7 +89,7 @@ def _active_rules(settings: Settings, rules: dict[str, Rule]) -> tuple[Rule, ...
     return tuple(
         rules[code]
         for code in sorted(chosen)
-        if rules[code].phase == LINT and rules[code].applies_to(settings.target)
+        if not isinstance(rules[code], RenderRule) and rules[code].applies_to(settings.target)
     )
 
 
@@ -123,9 +133,9 @@ def _crash(path: str, rule: Rule, error: BaseException) -> Diagnostic:
     return Diagnostic(
         path=path,
         span=Span.at(1),
-        code="SK000",
-        name="internal-error",
-        severity=Severity.ERROR,
+        code=INTERNAL_ERROR.code,
+        name=INTERNAL_ERROR.name,
+        severity=INTERNAL_ERROR.severity,
         message=f"rule {rule.code} ({rule.name}) failed: {type(error).__name__}: {error}; "
         "please report this",
     )
@@ -164,17 +174,17 @@ def check_skill(
     diagnostics: list[Diagnostic] = []
     facts: list[tuple[str, Any]] = []
     for rule in active:
-        if (ignored and rule.code in ignored) or (fatal and not rule.code.startswith(FILE_FAMILY)):
+        if (ignored and rule.code in ignored) or (fatal and rule.checks_content):
             continue
         try:
-            if rule.check is not None:
+            if isinstance(rule, FileRule):
                 # A plain loop: most rules find nothing, and a generator expression per rule and
                 # file cost more than the loop.
                 for finding in rule.check(skill, context):
                     diagnostics.append(
                         diagnostic_from_finding(shown, rule, finding, settings, skill)
                     )
-            elif rule.collect is not None:
+            elif isinstance(rule, ProjectRule):
                 facts.append((rule.code, rule.collect(skill, context)))
         except Exception as error:
             diagnostics.append(_crash(shown, rule, error))
@@ -193,27 +203,26 @@ def lint_file(path: Path, settings: Settings) -> FileResult:
     return check_skill(read_skill(path, settings.max_file_bytes), settings, str(path))
 
 
-def project_rules(settings: Settings) -> dict[str, Rule]:
+def project_rules(settings: Settings) -> dict[str, ProjectRule]:
     """The cross-file rules that run under these settings, by code."""
-    return {rule.code: rule for rule in active_rules(settings) if rule.check_project is not None}
+    return {rule.code: rule for rule in active_rules(settings) if isinstance(rule, ProjectRule)}
 
 
 # The key of the one part of a project rule without a partition.
 WHOLE_PART = ""
 
 
-def project_parts(rule: Rule, facts: Any) -> Iterable[tuple[str, Any]]:
+def project_parts(rule: ProjectRule, facts: Any) -> Iterable[tuple[str, Any]]:
     """One file's facts for a project rule as independent parts, by key (`Rule.partition`: the
     rule's findings over every file are the union of its findings over each part)."""
     return ((WHOLE_PART, facts),) if rule.partition is None else rule.partition(facts)
 
 
 def check_project_part(
-    rule: Rule, collected: Sequence[tuple[str, Any]], settings: Settings
+    rule: ProjectRule, collected: Sequence[tuple[str, Any]], settings: Settings
 ) -> list[Diagnostic]:
     """One cross-file rule's findings over `collected` (every skill's facts, or one part of
     them); a rule that raises raises here."""
-    assert rule.check_project is not None
     context = project_context(settings)
     return [
         diagnostic_from_finding(path, rule, finding, settings)
@@ -340,7 +349,7 @@ def unreadable_diagnostics(
     active = {rule.code for rule in active_rules(settings)}
     found: list[Diagnostic] = []
     for gone in missing:
-        if gone.code == "SK001":
+        if gone.code == file_unreadable.code:
             message = f"cannot lint: {gone.reason}"
         elif gone.code in active:
             message = gone.reason

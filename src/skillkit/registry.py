@@ -1,106 +1,90 @@
-"""The rule registry: each rule declared once, with everything that docs, `skillkit rule CODE`,
-config validation and the tests read from it.
+"""The rule registry: every rule family listed once, and each declared rule registered from it,
+with what docs, `skillkit rule CODE`, config validation and the tests read from it.
+
+Each rule is declared in its family module (see skillkit.rules.base for the kinds of rule).
 
 Code families (the first digit after `SK`):
-  SK0xx  the file itself (unreadable, not UTF-8, too large)
+  SK0xx  the file itself (unreadable, not UTF-8, too large) and skillkit's internal error
   SK1xx  front matter (delimiters, YAML, fields and their limits per target)
   SK2xx  body and structure (length, fences, sections)
   SK3xx  guardrails and policies (required sections, forbidden commands, contradictions)
   SK4xx  commands (vrctl, mise, uv, npx grammar)
   SK5xx  references and files (links and paths that must exist)
   SK6xx  across skills (drifted copies of shared sections)
-  SK7xx  render and templates (reported by `skillkit render`, not by lint: see `render_rule`)
+  SK7xx  render and templates (reported by `skillkit render`, not by lint: see `RenderRule`)
   SK9xx  skillkit itself (suppressions that suppress nothing)
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+import difflib
+import re
+from collections.abc import Iterable
+from types import ModuleType
 
-from skillkit.diagnostics import Finding, Severity
+from skillkit.rules import (
+    body,
+    clients,
+    commands,
+    drift,
+    files,
+    frontmatter,
+    guardrails,
+    listing,
+    references,
+    render,
+    suppressions,
+)
+from skillkit.rules.base import (
+    LINT,
+    RENDER,
+    RENDER_PLAN,
+    EngineRule,
+    Example,
+    FileRule,
+    ProjectRule,
+    RenderRule,
+    Rule,
+    RuleOption,
+)
 
-if TYPE_CHECKING:
-    from skillkit.context import Context, ProjectContext
-    from skillkit.model import Skill
-
-
-# A file rule sees one skill and its `Context` (skillkit.context); a project rule the facts of
-# every skill and the `ProjectContext` alone.
-FileCheck = Callable[["Skill", "Context"], Iterable[Finding]]
-# A project rule first collects picklable facts from each skill (so that the cache and the worker
-# pool never hold every model at once), then checks the facts of all skills together and yields
-# (path, finding) pairs.
-Collect = Callable[["Skill", "Context"], Any]
-ProjectCheck = Callable[
-    [Sequence[tuple[str, Any]], "ProjectContext"], Iterable[tuple[str, Finding]]
+__all__ = [
+    "CODES_BY_NAME",
+    "FAMILIES",
+    "LINT",
+    "OPTIONS",
+    "RENDER",
+    "RENDER_PLAN",
+    "RULES",
+    "EngineRule",
+    "Example",
+    "FileRule",
+    "ProjectRule",
+    "RenderRule",
+    "Rule",
+    "RuleOption",
+    "all_rules",
+    "declared_in",
+    "register",
+    "render_only",
+    "resolve_code",
+    "unknown_rule_hint",
 ]
-# Optional, for a project rule whose check is a union of independent checks: splits one skill's
-# facts into (key, part) pairs such that check_project over every skill's facts yields exactly
-# the findings of check_project over each key's parts, key by key (with each part's path). The
-# cache then re-checks only the keys that a changed skill had or has.
-Partition = Callable[[Any], Iterable[tuple[str, Any]]]
 
-
-@dataclass(frozen=True)
-class Example:
-    """A whole SKILL.md (text, or bytes for encoding examples), placed in a folder named
-    `folder`, with optional sibling files.
-
-    The example of a render rule is a project instead: `files` alone, by path from the project
-    root (a `skillkit.toml` with the `[render]` plan, and its `templates/...`); `text` is empty."""
-
-    text: str | bytes = ""
-    folder: str = "demo"
-    files: Mapping[str, str] = field(default_factory=dict)
-    target: str | None = None  # the target to lint it with (default: the rule's first target)
-    # Settings fields the example needs (a rule driven by the config: `custom_guardrails`).
-    settings: Mapping[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class RuleOption:
-    name: str
-    default: Any
-    type: type
-    help: str
-
-
-# What reports a rule: the lint engine (a check on skill files), or the renderer (a problem of a
-# template or of the render plan, found while rendering; no skill file has it).
-LINT, RENDER = "lint", "render"
-PHASES = (LINT, RENDER)
-RENDER_FAMILY = "SK7"
-RENDER_PLAN = "skillkit.toml"  # the file every render example holds
-
-
-@dataclass(frozen=True)
-class Rule:
-    code: str
-    name: str
-    severity: Severity
-    summary: str
-    rationale: str
-    bad: Example
-    good: Example
-    check: FileCheck | None = None
-    collect: Collect | None = None
-    check_project: ProjectCheck | None = None
-    partition: Partition | None = None
-    targets: frozenset[str] | None = None  # None: every target
-    default: bool = True  # off-by-default rules run when selected or enabled by the target
-    options: tuple[RuleOption, ...] = ()
-    fixable: bool = False
-    phase: str = LINT
-
-    @property
-    def family(self) -> str:
-        return self.code[:3]
-
-    def applies_to(self, target: str) -> bool:
-        return self.targets is None or target in self.targets
-
+# Every rule family, in code order of their rules' first digit.
+FAMILIES: tuple[ModuleType, ...] = (
+    files,
+    frontmatter,
+    clients,
+    body,
+    guardrails,
+    commands,
+    references,
+    drift,
+    listing,
+    render,
+    suppressions,
+)
 
 RULES: dict[str, Rule] = {}
 OPTIONS: dict[str, RuleOption] = {}
@@ -110,27 +94,11 @@ suppression comments may name a rule instead of giving its code."""
 
 
 def register(rule: Rule) -> Rule:
+    """Add a declared rule to the registry (its declaration checked itself when made)."""
     if rule.code in RULES:
         raise ValueError(f"rule code {rule.code} registered twice")
     if rule.name in CODES_BY_NAME:
         raise ValueError(f"rule name {rule.name} registered twice ({CODES_BY_NAME[rule.name]})")
-    if rule.phase not in PHASES:
-        raise ValueError(f"rule {rule.code} has phase {rule.phase!r}, not one of {PHASES}")
-    if (rule.phase == RENDER) != rule.code.startswith(RENDER_FAMILY):
-        raise ValueError(
-            f"rule {rule.code}: {RENDER_FAMILY}xx codes, and only they, are render rules"
-        )
-    if rule.phase == RENDER:
-        if rule.check or rule.collect or rule.check_project:
-            raise ValueError(f"render rule {rule.code} has a check: the renderer reports it")
-        if rule.targets is not None or not rule.default or rule.options or rule.fixable:
-            raise ValueError(f"render rule {rule.code} cannot have targets, options or a fix")
-        if any(RENDER_PLAN not in e.files or e.text for e in (rule.bad, rule.good)):
-            raise ValueError(f"render rule {rule.code}: each example is files with {RENDER_PLAN}")
-    elif (rule.check is None) == (rule.check_project is None):
-        raise ValueError(f"rule {rule.code} needs exactly one of check and check_project")
-    elif rule.partition is not None and rule.check_project is None:
-        raise ValueError(f"rule {rule.code} has a partition but no check_project")
     RULES[rule.code] = rule
     CODES_BY_NAME[rule.name] = rule.code
     for option in rule.options:
@@ -138,62 +106,23 @@ def register(rule: Rule) -> Rule:
     return rule
 
 
-def rule(
-    code: str,
-    name: str,
-    severity: Severity,
-    summary: str,
-    rationale: str,
-    bad: Example | str | bytes,
-    good: Example | str | bytes,
-    *,
-    targets: Iterable[str] | None = None,
-    default: bool = True,
-    options: tuple[RuleOption, ...] = (),
-    fixable: bool = False,
-) -> Callable[[FileCheck], FileCheck]:
-    """Declare a per-file rule: decorate its check function."""
-
-    def decorate(check: FileCheck) -> FileCheck:
-        register(
-            Rule(
-                code=code,
-                name=name,
-                severity=severity,
-                summary=summary,
-                rationale=rationale,
-                bad=bad if isinstance(bad, Example) else Example(bad),
-                good=good if isinstance(good, Example) else Example(good),
-                check=check,
-                targets=frozenset(targets) if targets is not None else None,
-                default=default,
-                options=options,
-                fixable=fixable,
-            )
-        )
-        return check
-
-    return decorate
+def declared_in(families: Iterable[ModuleType]) -> list[Rule]:
+    """The rules the family modules declare: the rule objects their names hold, each once (a
+    family may import a rule another declares)."""
+    found: dict[int, Rule] = {}
+    for family in families:
+        for value in vars(family).values():
+            if isinstance(value, Rule):
+                found.setdefault(id(value), value)
+    return sorted(found.values(), key=lambda rule: rule.code)
 
 
-def render_rule(
-    code: str,
-    name: str,
-    severity: Severity,
-    summary: str,
-    rationale: str,
-    bad: Example,
-    good: Example,
-) -> Rule:
-    """Declare a problem the renderer reports (SK7xx): no check function, and examples that are
-    projects (`Example.files`) run through the real renderer by the tests."""
-    return register(Rule(code, name, severity, summary, rationale, bad, good, phase=RENDER))
+for _rule in declared_in(FAMILIES):
+    register(_rule)
 
 
 def all_rules() -> dict[str, Rule]:
-    """Every registered rule, by code (importing the rule families on first use)."""
-    import skillkit.rules  # noqa: F401  (registers the families)
-
+    """Every registered rule, by code."""
     return RULES
 
 
@@ -211,11 +140,9 @@ def resolve_code(text: str) -> list[str]:
 
 def unknown_rule_hint(text: str) -> str:
     """What to try instead of a selector that names no rule, as "; ..." to follow the message.
-    For a code (`SK999`), the rules of its family: a code that merely looks like another
-    (SK999 and SK902) is no hint. For a name, the closest name; else where to look."""
-    import difflib
-    import re
-
+    For a code that names no rule, the rules of its family: a code that merely looks like
+    another (one digit apart from SK902) is no hint. For a name, the closest name; else where
+    to look."""
     rules = all_rules()
     code = text.upper()
     if re.fullmatch(r"SK\d{1,3}", code):
@@ -236,7 +163,7 @@ def render_only(selector: str) -> str | None:
     """Why a lint selector (select, ignore, per-file-ignores, severity) is wrong when it names
     only render rules: the lint engine never runs them, so it would silently do nothing."""
     codes = resolve_code(selector)
-    if not codes or any(RULES[code].phase != RENDER for code in codes):
+    if not codes or any(not isinstance(RULES[code], RenderRule) for code in codes):
         return None
     named = codes[0] if len(codes) == 1 else f"{codes[0]}..{codes[-1]}"
     return (

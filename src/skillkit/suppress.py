@@ -25,12 +25,20 @@ from typing import Any
 
 from skillkit.diagnostics import Diagnostic, Edit, Finding, Fix
 from skillkit.model import Skill, Span, Value
+from skillkit.registry import (
+    CODES_BY_NAME,
+    ProjectRule,
+    RenderRule,
+    all_rules,
+    unknown_rule_hint,
+)
+from skillkit.rules.suppressions import INVALID_SUPPRESSION, UNUSED_SUPPRESSION
 from skillkit.settings import Settings
 
 # The key of a file's suppression ranges among its project-rule facts (see lint.FileResult).
 SUPPRESSIONS_FACT = "suppressions"
-UNUSED = "SK901"
-INVALID = "SK902"
+UNUSED = UNUSED_SUPPRESSION.code
+INVALID = INVALID_SUPPRESSION.code
 _SELF = frozenset({UNUSED, INVALID})
 
 _HTML = re.compile(
@@ -113,8 +121,6 @@ class _Parsed:
 
 
 def _resolve(word: str) -> str | None:
-    from skillkit.registry import CODES_BY_NAME, all_rules
-
     rules = all_rules()
     upper = word.upper()
     if upper in rules:
@@ -123,9 +129,7 @@ def _resolve(word: str) -> str | None:
 
 
 def _is_render(code: str) -> bool:
-    from skillkit.registry import RENDER, all_rules
-
-    return all_rules()[code].phase == RENDER
+    return isinstance(all_rules()[code], RenderRule)
 
 
 def _codes(text: str, span: Span, parsed: _Parsed) -> tuple[str, ...] | None:
@@ -139,8 +143,6 @@ def _codes(text: str, span: Span, parsed: _Parsed) -> tuple[str, ...] | None:
     for word in words:
         code = _resolve(word)
         if code is None:
-            from skillkit.registry import unknown_rule_hint
-
             hint = unknown_rule_hint(word)
             parsed.invalid.append(
                 Finding(span, f"suppression names `{word}`, which is not a rule code{hint}")
@@ -362,7 +364,6 @@ def apply_suppressions(
     """Drop the findings that a suppression covers; add SK901 for suppressions that covered
     nothing and SK902 for malformed ones (when those rules are on)."""
     from skillkit.lint import active_rules, diagnostic_from_finding, per_file_ignored_codes
-    from skillkit.registry import all_rules
 
     found = list(diagnostics)
     parsed = _parse(skill)
@@ -372,16 +373,15 @@ def apply_suppressions(
     ignored = per_file_ignored_codes(skill.path, settings)
     enabled = {rule.code for rule in active_rules(settings)} - ignored
     kept, used = _drop_suppressed(found, parsed.directives)
-    every = all_rules()
     own: list[Diagnostic] = []
     if UNUSED in enabled:
         own.extend(
-            diagnostic_from_finding(shown, every[UNUSED], finding, settings, skill)
+            diagnostic_from_finding(shown, UNUSED_SUPPRESSION, finding, settings, skill)
             for finding in _unused_findings(skill, parsed.directives, used, enabled)
         )
     if INVALID in enabled:
         own.extend(
-            diagnostic_from_finding(shown, every[INVALID], finding, settings, skill)
+            diagnostic_from_finding(shown, INVALID_SUPPRESSION, finding, settings, skill)
             for finding in parsed.invalid
         )
     # SK901/SK902 can be suppressed too (by a directive that then counts as used).
@@ -432,9 +432,7 @@ def _by_comment(directives: Sequence[Directive]) -> dict[Span, list[tuple[int, D
 def _judged_here(code: str) -> bool:
     """Whether a file's own findings say if a suppression of `code` is used: not for the
     project rules (judged after them) nor for SK901/SK902 (about suppressions themselves)."""
-    from skillkit.registry import all_rules
-
-    return code not in _SELF and all_rules()[code].check_project is None
+    return code not in _SELF and not isinstance(all_rules()[code], ProjectRule)
 
 
 def _unused_reason(code: str, directive: Directive, enabled: set[str]) -> str:
@@ -518,7 +516,10 @@ def suppression_text(
     first line, say) gets `disable-file` instead. When even that would change the document,
     the text is left as it is (0 added).
     """
-    wanted = [d for d in diagnostics if not (d.code in _SELF or d.code.startswith("SK0"))]
+    # Not the findings about the file itself (unreadable, too large), nor those of the engine
+    # (suppressions, discovery, an internal error): no line of the file is theirs to suppress.
+    rules = all_rules()
+    wanted = [d for d in diagnostics if rules[d.code].checks_content]
     forced: set[str] = set()
     for _ in range(3):
         text, added = _with_suppressions(skill, wanted, forced)

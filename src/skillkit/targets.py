@@ -199,8 +199,6 @@ class Target:
     # files in a folder above it): used when neither the config nor a flag names a target.
     inferred_from_folders: tuple[str, ...] = ()
     inferred_from_files: tuple[str, ...] = ()
-    # Rule codes that this target turns on although they are off by default (policies).
-    enables: frozenset[str] = frozenset()
     # Sections a skill must have when it runs vrctl (title → why).
     required_sections_with_vrctl: tuple[str, ...] = ()
     discovery: tuple[str, ...] = ()
@@ -277,10 +275,11 @@ TARGETS: dict[str, Target] = {
         fields=SPEC_FIELDS,
         required=frozenset({"name", "description"}),
         short_description_limit=500,
-        # The viberun skills' own policies: vrctl owns the supervisor, uv owns Python
+        # The viberun skills' own policies (vrctl owns the supervisor, uv owns Python
         # environments, TypeScript only, and destructive commands only with a snapshot or the
-        # user's consent; and competing descriptions (SK603), tuned on the viberun skills.
-        enables=frozenset({"SK302", "SK303", "SK304", "SK305", "SK603"}),
+        # user's consent) and competing descriptions (SK603), tuned on the viberun skills, are
+        # rules off by default that declare this target among those that turn them on
+        # (`Rule.enabled_by`).
         required_sections_with_vrctl=("Guardrails",),
         # The policy sections every viberun skill carries, copied on purpose; the others
         # (Workflow, templates, notes) are written for each skill.

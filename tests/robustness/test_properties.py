@@ -22,7 +22,7 @@ CORPUS_FILES = sorted(CORPUS.rglob("SKILL.md"))
 EXAMPLE_TEXTS = [
     example.text if isinstance(example.text, bytes) else example.text.encode()
     for rule in sorted(all_rules().values(), key=lambda rule: rule.code)
-    for example in (rule.bad, rule.good)
+    for _, example in rule.examples
     if example.text
 ]
 SEED_BYTES = [

@@ -15,12 +15,12 @@ def _example_text(text: str | bytes) -> str:
 
 def explain(code: str) -> str:
     """The explanation of one rule, as `skillkit rule` prints it and docs/rules.md shows it."""
-    from skillkit.registry import RENDER, all_rules, resolve_code
+    from skillkit.registry import RenderRule, all_rules, resolve_code
 
     rules = all_rules()
     rule = rules[resolve_code(code)[0]] if code not in rules else rules[code]
     lines = [f"{rule.code} {rule.name}", "", rule.summary, ""]
-    if rule.phase == RENDER:
+    if isinstance(rule, RenderRule):
         lines += [
             f"Severity: {rule.severity.label}",
             "Reported by: skillkit render (lint settings do not apply)",
@@ -35,8 +35,8 @@ def explain(code: str) -> str:
     lines += ["", "Why:", f"  {rule.rationale}"]
     for option in rule.options:
         lines += ["", f"Option `{option.name}` (default {option.default!r}): {option.help}"]
-    for title, example in (("Fails", rule.bad), ("Passes", rule.good)):
-        if rule.phase == RENDER:
+    for title, example in rule.examples:
+        if isinstance(rule, RenderRule):
             lines += ["", f"{title} (skillkit render in a project with these files):"]
             for name, content in example.files.items():
                 lines += [

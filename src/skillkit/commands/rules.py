@@ -17,7 +17,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from skillkit.registry import RENDER, all_rules
+    from skillkit.registry import RenderRule, all_rules
 
     rules = all_rules()
     if args.format == "markdown":
@@ -49,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
         rule = rules[code]
         flags = " (fixable)" if rule.fixable else ""
         flags += "" if rule.default else " (off by default)"
-        flags += " (render)" if rule.phase == RENDER else ""
+        flags += " (render)" if isinstance(rule, RenderRule) else ""
         scope = f" [{', '.join(sorted(rule.targets))}]" if rule.targets else ""
         print(f"{code}  {rule.name:<32} {rule.severity.label:<8} {rule.summary}{scope}{flags}")
     return 0

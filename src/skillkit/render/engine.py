@@ -44,6 +44,8 @@ from skillkit.render.files import (
 )
 from skillkit.render.frontmatter import adapt, front_matter_block
 from skillkit.render.plan import Plan, Variant
+from skillkit.rules import render as render_rules
+from skillkit.rules.base import RenderRule
 from skillkit.settings import Settings
 from skillkit.targets import get_target
 from skillkit.text import printable, printable_line
@@ -148,7 +150,7 @@ def _relative(path: Path, root: Path) -> str:
 
 
 def _diagnostic(
-    code: str,
+    rule: RenderRule,
     display: str,
     span: Span,
     message: str,
@@ -156,13 +158,10 @@ def _diagnostic(
     source_line: str = "",
 ) -> Diagnostic:
     """A render problem (SK7xx): its name and severity are declared in skillkit.rules.render."""
-    from skillkit.registry import all_rules
-
-    rule = all_rules()[code]
     return Diagnostic(
         path=display,
         span=span,
-        code=code,
+        code=rule.code,
         name=rule.name,
         severity=rule.severity,
         message=message,
@@ -176,7 +175,7 @@ _UNDEFINED_NAME = re.compile(r"'([A-Za-z_][A-Za-z0-9_]*)' (?:is undefined|$)|att
 
 def _undefined_span(failure: TemplateFailure, source_line: str) -> Span:
     """The span of the undefined name on its template line (SK702), else the line's start."""
-    if failure.code != "SK702":
+    if failure.rule is not render_rules.UNDEFINED_NAME:
         return Span.at(failure.line)
     found = _UNDEFINED_NAME.search(failure.message)
     name = (found.group(1) or found.group(2)) if found else None
@@ -267,9 +266,9 @@ class _Run:
                 return number
         return 1
 
-    def plan_failure(self, variant: Variant, code: str, message: str) -> Diagnostic:
+    def plan_failure(self, variant: Variant, rule: RenderRule, message: str) -> Diagnostic:
         line = Span.at(self._plan_line(variant))
-        return _diagnostic(code, self.plan_display, line, f"{variant.describe()}: {message}")
+        return _diagnostic(rule, self.plan_display, line, f"{variant.describe()}: {message}")
 
     def _render_value(self, value: Any, variables: Mapping[str, Any]) -> Any:
         if isinstance(value, str):
@@ -284,18 +283,18 @@ class _Run:
         try:
             relative = render_string(self.env, variant.path, variant.variables)
         except TemplateFailure as failure:
-            return self.plan_failure(variant, failure.code, f"path: {failure.message}")
+            return self.plan_failure(variant, failure.rule, f"path: {failure.message}")
         if not self.output_root_inside:
             return self.plan_failure(
                 variant,
-                "SK705",
+                render_rules.OUTPUT_PATH_UNSAFE,
                 f"the output root `{self.plan.output_root.name}` leads outside the project "
                 "through a symlink; nothing is written there",
             )
         try:
             path = output_path(self.plan.output_root, relative)
         except UnsafePath as error:
-            return self.plan_failure(variant, "SK705", str(error))
+            return self.plan_failure(variant, render_rules.OUTPUT_PATH_UNSAFE, str(error))
         output = Output(variant, relative, path, _relative(path, self.plan.root))
         self._outputs.append(output)
         return output
@@ -315,7 +314,7 @@ class _Run:
                 data = self._render_value(dict(variant.front_matter), variant.variables)
             except TemplateFailure as failure:
                 return [
-                    self.plan_failure(variant, failure.code, f"front-matter: {failure.message}")
+                    self.plan_failure(variant, failure.rule, f"front-matter: {failure.message}")
                 ]
             adapted = adapt(data, get_target(variant.target))
             output.dropped = adapted.dropped
@@ -329,13 +328,13 @@ class _Run:
             if failure.template is None:
                 return [
                     self.plan_failure(
-                        variant, failure.code, f"template `{variant.template}`: {failure.message}"
+                        variant, failure.rule, f"template `{variant.template}`: {failure.message}"
                     )
                 ]
             source_line = self.template_line(failure.template, failure.line)
             return [
                 _diagnostic(
-                    failure.code,
+                    failure.rule,
                     self.template_display(failure.template),
                     _undefined_span(failure, source_line),
                     failure.message,
@@ -348,7 +347,7 @@ class _Run:
             return [
                 self.plan_failure(
                     variant,
-                    "SK706",
+                    render_rules.TEMPLATE_ERROR,
                     f"the output is {size:,} bytes, over the limit of "
                     f"{self.settings.max_file_bytes:,} (option `max-file-bytes`); "
                     "it was not written",
@@ -546,7 +545,7 @@ class _Run:
             if line.count("`") % 2 == 1:
                 found.append(
                     _diagnostic(
-                        "SK703",
+                        render_rules.IMPOSSIBLE_COMMAND,
                         display,
                         Span.at(number, line.rfind("`") + 1),
                         "impossible command: a command continued with ` \\` inside backticks; "
@@ -572,7 +571,12 @@ class _Run:
                 source_line = lines[line - 1] if 0 < line <= len(lines) else ""
                 found.append(
                     _diagnostic(
-                        "SK704", output.display, problem.span, problem.message, (), source_line
+                        render_rules.INVALID_RENDERED_COMMAND,
+                        output.display,
+                        problem.span,
+                        problem.message,
+                        (),
+                        source_line,
                     )
                 )
         return found
@@ -698,7 +702,7 @@ def render_plan(
             result.diagnostics.append(
                 run.plan_failure(
                     variant,
-                    "SK707",
+                    render_rules.OUTPUT_PATH_CONFLICT,
                     f"renders to {resolved.display}, as {first.describe()} already does; "
                     "give each combination its own path (use the matrix values in `path`)",
                 )
@@ -721,7 +725,9 @@ def render_plan(
         except UnreadableOutput as refused:
             message = f"output path {output.relative!r} holds something skillkit does not "
             message += f"replace: {refused}"
-            result.diagnostics.append(run.plan_failure(output.variant, "SK705", message))
+            result.diagnostics.append(
+                run.plan_failure(output.variant, render_rules.OUTPUT_PATH_UNSAFE, message)
+            )
             unreadable += 1
     if unreadable:
         result.diagnostics.sort(key=lambda d: d.sort_key)

@@ -46,6 +46,8 @@ from skillkit.render.helpers import (
     HelperError,
     shell_quote,
 )
+from skillkit.rules import render as render_rules
+from skillkit.rules.base import RenderRule
 
 
 @dataclass(frozen=True)
@@ -60,12 +62,16 @@ class Origin:
 class TemplateFailure(Exception):
     """A template could not be rendered; the engine reports it as a finding."""
 
-    def __init__(self, code: str, message: str, template: str | None, line: int) -> None:
+    def __init__(self, rule: RenderRule, message: str, template: str | None, line: int) -> None:
         super().__init__(message)
-        self.code = code
+        self.rule = rule
         self.message = message
         self.template = template
         self.line = line
+
+    @property
+    def code(self) -> str:
+        return self.rule.code
 
 
 # A template over this is not a template (real ones are a few kB); it is refused unread.
@@ -394,23 +400,34 @@ def _failure(error: Exception, env: Environment, fallback: str | None) -> Templa
     template = template or fallback
     if isinstance(error, TemplateSyntaxError):
         return TemplateFailure(
-            "SK701",
+            render_rules.TEMPLATE_SYNTAX_ERROR,
             f"template syntax error: {error.message}",
             error.name or fallback,
             error.lineno,
         )
     if isinstance(error, UndefinedError):
-        return TemplateFailure("SK702", f"undefined: {error.message}", template, line)
+        return TemplateFailure(
+            render_rules.UNDEFINED_NAME, f"undefined: {error.message}", template, line
+        )
     if isinstance(error, HelperError):
-        return TemplateFailure("SK703", f"impossible command: {error}", template, line)
+        return TemplateFailure(
+            render_rules.IMPOSSIBLE_COMMAND, f"impossible command: {error}", template, line
+        )
     if isinstance(error, RenderLimit):
-        return TemplateFailure("SK706", f"refused: {error}", template, line)
+        return TemplateFailure(render_rules.TEMPLATE_ERROR, f"refused: {error}", template, line)
     if isinstance(error, SecurityError):
-        return TemplateFailure("SK706", f"refused by the sandbox: {error}", template, line)
+        return TemplateFailure(
+            render_rules.TEMPLATE_ERROR, f"refused by the sandbox: {error}", template, line
+        )
     if isinstance(error, TemplateNotFound):
-        return TemplateFailure("SK706", f"template not found: {_missing(error)}", template, line)
+        return TemplateFailure(
+            render_rules.TEMPLATE_ERROR, f"template not found: {_missing(error)}", template, line
+        )
     return TemplateFailure(
-        "SK706", f"template failed: {type(error).__name__}: {error}", template, line
+        render_rules.TEMPLATE_ERROR,
+        f"template failed: {type(error).__name__}: {error}",
+        template,
+        line,
     )
 
 
@@ -418,7 +435,9 @@ def load(env: SandboxedEnvironment, name: str) -> Template:
     try:
         return env.get_template(name)
     except TemplateNotFound as error:
-        raise TemplateFailure("SK706", f"template not found: {_missing(error)}", None, 1) from None
+        raise TemplateFailure(
+            render_rules.TEMPLATE_ERROR, f"template not found: {_missing(error)}", None, 1
+        ) from None
     except Exception as error:
         raise _failure(error, env, name) from None
 
@@ -495,7 +514,10 @@ def render_with_origins(
                 except RenderLimit as error:  # at the line being written
                     here = origins[-1] or Origin(template.name, 1)
                     raise TemplateFailure(
-                        "SK706", f"refused: {error}", here.template or template.name, here.line
+                        render_rules.TEMPLATE_ERROR,
+                        f"refused: {error}",
+                        here.template or template.name,
+                        here.line,
                     ) from None
                 budget.check_time()
     except TemplateFailure:
@@ -556,4 +578,4 @@ def render_string(env: SandboxedEnvironment, source: str, variables: Mapping[str
             return text
     except Exception as error:
         failure = _failure(error, env, None)
-        raise TemplateFailure(failure.code, failure.message, None, 1) from None
+        raise TemplateFailure(failure.rule, failure.message, None, 1) from None

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from skillkit.context import Context
 from skillkit.diagnostics import Edit, Finding, Fix, Severity
 from skillkit.model import ProblemKind, Skill, Span
-from skillkit.registry import RuleOption, rule
 from skillkit.rules._common import parse_problems
+from skillkit.rules.base import RuleOption, rule
 
 _FRONT = (
     "---\nname: demo\ndescription: Formats CSV files. Use when the user asks to tidy a CSV.\n---\n"
@@ -63,6 +63,15 @@ def body_empty(skill: Skill, context: Context) -> Iterator[Finding]:
 
 MAX_BODY_LINES = 500
 MAX_BODY_TOKENS = 5_000
+MAX_LINES_OPTION = RuleOption(
+    "max-body-lines", MAX_BODY_LINES, int, "Bodies longer than this get SK202."
+)
+MAX_TOKENS_OPTION = RuleOption(
+    "max-body-tokens",
+    MAX_BODY_TOKENS,
+    int,
+    "Bodies of more estimated tokens (characters / 4) than this get SK202.",
+)
 
 
 @rule(
@@ -77,21 +86,13 @@ MAX_BODY_TOKENS = 5_000
     "flags). The finding points at the line where the body goes over the first limit.",
     bad=_FRONT + "\n# Demo\n\n" + "".join(f"{n}. Step {n}.\n" for n in range(1, 502)),
     good=GOOD,
-    options=(
-        RuleOption("max-body-lines", MAX_BODY_LINES, int, "Bodies longer than this get SK202."),
-        RuleOption(
-            "max-body-tokens",
-            MAX_BODY_TOKENS,
-            int,
-            "Bodies of more estimated tokens (characters / 4) than this get SK202.",
-        ),
-    ),
+    options=(MAX_LINES_OPTION, MAX_TOKENS_OPTION),
 )
 def body_too_long(skill: Skill, context: Context) -> Iterator[Finding]:
     if not _body_usable(skill):
         return
-    max_lines = int(context.option("max-body-lines"))
-    max_tokens = int(context.option("max-body-tokens"))
+    max_lines = int(context.option(MAX_LINES_OPTION))
+    max_tokens = int(context.option(MAX_TOKENS_OPTION))
     body = skill.body_lines
     # The length of the body joined by line ends, without building it.
     tokens = _tokens_of(sum(map(len, body)) + max(len(body) - 1, 0))

@@ -18,7 +18,7 @@ from skillkit.context import FILE, FOLDER, Context, Files
 from skillkit.diagnostics import Edit, Finding, Fix, Related, Severity
 from skillkit.model import Field, Skill, Span, Value, kind_name
 from skillkit.reading import UnreadableFile
-from skillkit.registry import Example, RuleOption, rule
+from skillkit.rules.base import Example, RuleOption, rule
 from skillkit.rules.frontmatter import model_sees, yaml_boolean
 from skillkit.targets import targets_where
 
@@ -475,6 +475,12 @@ def description_xml_tag(skill: Skill, context: Context) -> Iterator[Finding]:
 UPLOAD_LIMIT = 8 * 1024 * 1024
 # Entries walked at most: a folder with more is reported as too large to check, not walked on.
 MAX_UPLOAD_ENTRIES = 20_000
+UPLOAD_LIMIT_OPTION = RuleOption(
+    "max-upload-bytes",
+    UPLOAD_LIMIT,
+    int,
+    "The most a skill folder may weigh, in bytes, for an uploading target (SK004).",
+)
 
 
 @rule(
@@ -494,17 +500,11 @@ MAX_UPLOAD_ENTRIES = 20_000
     ),
     good=Example(HEAD + BODY, target=API),
     targets=targets_where(lambda target: target.uploaded),
-    options=(
-        RuleOption(
-            "max-upload-bytes",
-            UPLOAD_LIMIT,
-            int,
-            "The most a skill folder may weigh, in bytes, for an uploading target (SK004).",
-        ),
-    ),
+    options=(UPLOAD_LIMIT_OPTION,),
+    runs_on_unreadable=True,
 )
 def skill_folder_too_large(skill: Skill, context: Context) -> Iterator[Finding]:
-    limit = int(context.option("max-upload-bytes"))
+    limit = int(context.option(UPLOAD_LIMIT_OPTION))
     total, complete = folder_bytes(context.files, skill.path.parent, limit)
     if total > limit:
         size = f"{total / 1_048_576:.1f} MB" if complete else f"over {limit / 1_048_576:.1f} MB"

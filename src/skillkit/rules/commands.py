@@ -16,7 +16,7 @@ from skillkit.analysis import Run
 from skillkit.context import Context
 from skillkit.diagnostics import Edit, Finding, Fix, Severity
 from skillkit.model import Skill, Span
-from skillkit.registry import rule
+from skillkit.rules.base import rule
 from skillkit.tools import GrammarProblem
 from skillkit.tools.mise import RUNNERS
 from skillkit.tools.vrctl import APP_DIR, STALE_GUIDANCE

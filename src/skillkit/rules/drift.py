@@ -38,8 +38,8 @@ import skillkit.render as render_package
 from skillkit.context import Context, ProjectContext
 from skillkit.diagnostics import Finding, Related, Severity
 from skillkit.model import Skill, Span
-from skillkit.registry import Example, Rule, register
 from skillkit.render.plan import build_plan
+from skillkit.rules.base import Example, ProjectRule
 from skillkit.rules.guardrails import normalize_title
 from skillkit.settings import Settings
 
@@ -751,37 +751,35 @@ def _demo(name: str, guidance: str) -> str:
     )
 
 
-register(
-    Rule(
-        code="SK601",
-        name="section-drift",
-        severity=Severity.INFO,
-        summary="A section that skills share has drifted apart (same title, a line edited).",
-        rationale="Skills of one project repeat sections (the viberun skills all carry "
-        '"Snapshot guidance" and "Guardrails"). When one copy is edited and the others are '
-        "not, agents get different orders from different skills. The finding shows the words "
-        "that differ; a shared partial in the templates keeps one copy. The sections compared "
-        "are the config's `shared-sections` (default: the target's; `*` compares a title "
-        "wherever two skills carry it word for word). A copy adapted on purpose is not drift: "
-        "added lines or words, another placeholder (`<name>`, `<app>`), a moved ` \\` "
-        "continuation, the skill's own name in place of the other's, a line rewritten for "
-        "another tool, or lines `skillkit render` writes from one partial.",
-        bad=Example(
-            _demo("demo", _SHARED),
-            files={
-                "other/SKILL.md": _demo("other", _SHARED.replace("before risky", "after risky")),
-                "third/SKILL.md": _demo("third", _SHARED),
-            },
-        ),
-        good=Example(
-            _demo("demo", _SHARED),
-            files={
-                "other/SKILL.md": _demo("other", _SHARED + "- Report the snapshot ref.\n"),
-                "third/SKILL.md": _demo("third", _SHARED),
-            },
-        ),
-        collect=collect_sections,
-        check_project=check_drift,
-        partition=split_by_title,
-    )
+SECTION_DRIFT = ProjectRule(
+    code="SK601",
+    name="section-drift",
+    severity=Severity.INFO,
+    summary="A section that skills share has drifted apart (same title, a line edited).",
+    rationale="Skills of one project repeat sections (the viberun skills all carry "
+    '"Snapshot guidance" and "Guardrails"). When one copy is edited and the others are '
+    "not, agents get different orders from different skills. The finding shows the words "
+    "that differ; a shared partial in the templates keeps one copy. The sections compared "
+    "are the config's `shared-sections` (default: the target's; `*` compares a title "
+    "wherever two skills carry it word for word). A copy adapted on purpose is not drift: "
+    "added lines or words, another placeholder (`<name>`, `<app>`), a moved ` \\` "
+    "continuation, the skill's own name in place of the other's, a line rewritten for "
+    "another tool, or lines `skillkit render` writes from one partial.",
+    bad=Example(
+        _demo("demo", _SHARED),
+        files={
+            "other/SKILL.md": _demo("other", _SHARED.replace("before risky", "after risky")),
+            "third/SKILL.md": _demo("third", _SHARED),
+        },
+    ),
+    good=Example(
+        _demo("demo", _SHARED),
+        files={
+            "other/SKILL.md": _demo("other", _SHARED + "- Report the snapshot ref.\n"),
+            "third/SKILL.md": _demo("third", _SHARED),
+        },
+    ),
+    collect=collect_sections,
+    check_project=check_drift,
+    partition=split_by_title,
 )

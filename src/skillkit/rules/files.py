@@ -1,4 +1,5 @@
-"""SK0xx: the file itself. A file these rules fire on gets no other findings."""
+"""SK0xx: the file itself (a file these rules fire on gets no other findings), and skillkit's own
+internal error."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ from collections.abc import Iterator
 from skillkit.context import Context
 from skillkit.diagnostics import Finding, Severity
 from skillkit.model import ProblemKind, Skill
-from skillkit.registry import Example, rule
 from skillkit.rules._common import parse_problems
+from skillkit.rules.base import Example, engine_rule, rule
 
 _GOOD = (
     "---\nname: demo\ndescription: Formats CSV files. Use when the user asks to tidy a CSV.\n"
@@ -25,6 +26,7 @@ _GOOD = (
     "folder, a broken symlink or lack read permission.",
     bad=Example("", folder="demo", files={"SKILL.md/README": "a folder named SKILL.md"}),
     good=_GOOD,
+    runs_on_unreadable=True,
 )
 def file_unreadable(skill: Skill, context: Context) -> Iterator[Finding]:
     yield from parse_problems(skill, ProblemKind.UNREADABLE)
@@ -39,6 +41,7 @@ def file_unreadable(skill: Skill, context: Context) -> Iterator[Finding]:
     "rejected. The finding names the first bad byte's offset.",
     bad=b"---\nname: demo\ndescription: caf\xe9\n---\n",
     good=_GOOD,
+    runs_on_unreadable=True,
 )
 def file_not_utf8(skill: Skill, context: Context) -> Iterator[Finding]:
     yield from parse_problems(skill, ProblemKind.NOT_UTF8)
@@ -53,12 +56,26 @@ def file_not_utf8(skill: Skill, context: Context) -> Iterator[Finding]:
     "one huge file cannot stall a run.",
     bad=Example("---\nname: demo\ndescription: x\n---\n" + "x" * 1_000_100 + "\n"),
     good=_GOOD,
+    runs_on_unreadable=True,
 )
 def file_too_large(skill: Skill, context: Context) -> Iterator[Finding]:
     yield from parse_problems(skill, ProblemKind.TOO_LARGE)
 
 
-@rule(
+INTERNAL_ERROR = engine_rule(
+    "SK000",
+    "internal-error",
+    Severity.ERROR,
+    "A rule failed while checking a file: a bug in skillkit.",
+    "A rule that raises an exception is a bug in skillkit, not a problem of the skill; the engine "
+    "reports it here (with the rule and the error, to report upstream), whatever rules are "
+    "selected, and still gives every other rule's findings. No skill triggers it on purpose, "
+    "so it has no examples.",
+    bad=None,
+    good=None,
+)
+
+IGNORE_FILE_UNUSABLE = engine_rule(
     "SK005",
     "ignore-file-unusable",
     Severity.WARNING,
@@ -70,6 +87,4 @@ def file_too_large(skill: Skill, context: Context) -> Iterator[Finding]:
     "not on a skill.",
     bad=Example(_GOOD, files={".gitignore": "build/\n[z-a]\n"}),
     good=Example(_GOOD, files={".gitignore": "build/\n[a-z]\n"}),
-)
-def ignore_file_unusable(skill: Skill, context: Context) -> Iterator[Finding]:
-    return iter(())  # discovery reports it (skillkit.discover), before any skill is read
+)  # discovery reports it (skillkit.discover), before any skill is read

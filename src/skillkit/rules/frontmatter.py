@@ -9,8 +9,8 @@ from collections.abc import Iterator
 from skillkit.context import Context
 from skillkit.diagnostics import Edit, Finding, Fix, Related, Severity
 from skillkit.model import Field, ProblemKind, Skill, Span, Value, kind_name
-from skillkit.registry import Example, RuleOption, rule
 from skillkit.rules._common import parse_problems
+from skillkit.rules.base import Example, RuleOption, rule
 from skillkit.targets import Target, targets_where
 
 GOOD = (
@@ -480,6 +480,14 @@ def model_sees(skill: Skill, target: Target) -> tuple[Field, str] | None:
     return item, text
 
 
+MIN_DESCRIPTION_OPTION = RuleOption(
+    "min-description-length",
+    40,
+    int,
+    "Descriptions shorter than this many characters get SK121.",
+)
+
+
 @rule(
     "SK121",
     "description-too-short",
@@ -492,14 +500,7 @@ def model_sees(skill: Skill, target: Target) -> tuple[Field, str] | None:
     "context (code.claude.com/docs/en/skills).",
     bad="---\nname: demo\ndescription: CSV helper.\n---\n",
     good=GOOD,
-    options=(
-        RuleOption(
-            "min-description-length",
-            40,
-            int,
-            "Descriptions shorter than this many characters get SK121.",
-        ),
-    ),
+    options=(MIN_DESCRIPTION_OPTION,),
 )
 def description_too_short(skill: Skill, context: Context) -> Iterator[Finding]:
     seen = model_sees(skill, context.target)
@@ -507,7 +508,7 @@ def description_too_short(skill: Skill, context: Context) -> Iterator[Finding]:
         return
     item, text = seen
     text = text.strip()
-    minimum = int(context.option("min-description-length"))
+    minimum = int(context.option(MIN_DESCRIPTION_OPTION))
     if text and len(text) < minimum:
         yield Finding(
             item.value.span,

@@ -27,7 +27,7 @@ from skillkit.analysis import Run
 from skillkit.context import Context
 from skillkit.diagnostics import Finding, Related, Severity
 from skillkit.model import InlineCode, Section, Skill, Span
-from skillkit.registry import Example, rule
+from skillkit.rules.base import Example, rule
 from skillkit.tools import PREFIX_COMMANDS
 from skillkit.user_regex import UserRegex, UserRegexError, compile_user_regex
 
@@ -278,6 +278,7 @@ def _where(run: Run) -> Span:
     bad=_skill("```sh\ns6-svc -r ~/.local/services/web\n```\n"),
     good=_skill("```sh\nvrctl service restart web\n```\n"),
     default=False,
+    enabled_by=("viberun",),
 )
 def supervisor_call(skill: Skill, context: Context) -> Iterator[Finding]:
     for run in context.analysis.policy_runs:
@@ -300,6 +301,7 @@ def supervisor_call(skill: Skill, context: Context) -> Iterator[Finding]:
     bad=_skill("```sh\npip install fastapi\n```\n"),
     good=_skill("```sh\nuv add fastapi\n```\n"),
     default=False,
+    enabled_by=("viberun",),
 )
 def uv_policy(skill: Skill, context: Context) -> Iterator[Finding]:
     for run in context.analysis.policy_runs:
@@ -336,6 +338,7 @@ def uv_policy(skill: Skill, context: Context) -> Iterator[Finding]:
         "```sh\nvrctl service add web --cmd node --arg server.ts --cwd /home/viberun/app\n```\n"
     ),
     default=False,
+    enabled_by=("viberun",),
 )
 def typescript_policy(skill: Skill, context: Context) -> Iterator[Finding]:
     for run in context.analysis.policy_runs:
@@ -456,6 +459,7 @@ def _guarded_everywhere(skill: Skill) -> bool:
         "```sh\nvrctl host snapshot\nvrctl service remove web\n```\n"
     ),
     default=False,
+    enabled_by=("viberun",),
 )
 def destructive_unguarded(skill: Skill, context: Context) -> Iterator[Finding]:
     adds: dict[str, list[tuple[int, int]]] | None = None

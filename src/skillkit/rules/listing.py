@@ -16,13 +16,19 @@ from typing import Any
 from skillkit.context import Context, Files, ProjectContext
 from skillkit.diagnostics import Finding, Related, Severity
 from skillkit.model import Skill, Span
-from skillkit.registry import Example, Rule, RuleOption, register
+from skillkit.rules.base import Example, ProjectRule, RuleOption
 from skillkit.rules.drift import rendered_from
 from skillkit.rules.frontmatter import model_sees
 
 # 1% of a 200,000-token context window at about 4 characters a token: Claude Code's setting
 # `skillListingBudgetFraction` (default 0.01) and the 8,000-character fallback.
 LISTING_BUDGET = 8_000
+BUDGET_OPTION = RuleOption(
+    "skill-listing-budget",
+    LISTING_BUDGET,
+    int,
+    "Characters of skill names and descriptions Claude Code lists (SK602).",
+)
 
 
 def listing_group(files: Files, skill_folder: str) -> str:
@@ -98,7 +104,7 @@ def entry_chars(name: str, text: str) -> int:
 def check_budget(
     collected: Sequence[tuple[str, Any]], context: ProjectContext
 ) -> Iterator[tuple[str, Finding]]:
-    budget = int(context.option("skill-listing-budget"))
+    budget = int(context.option(BUDGET_OPTION))
     for _group, entries in sorted(_entries(collected).items()):
         sizes = sorted(
             (
@@ -143,42 +149,33 @@ def _demo(name: str, description: str) -> str:
 
 _LONG = "Use when the user asks to tidy, check or convert CSV files of any size. " * 7
 
-register(
-    Rule(
-        code="SK602",
-        name="listing-over-budget",
-        severity=Severity.WARNING,
-        summary="The skills listed together overflow Claude Code's skill-listing budget.",
-        rationale="Claude Code lists the name and description (with `when_to_use`) of every "
-        "skill the model may invoke in one block of its system prompt, within a budget: "
-        "`skillListingBudgetFraction` of the context window (default 0.01, about 8,000 "
-        "characters for a 200k-token window; Claude Code settings schema), each entry cut at "
-        "1,536 characters. Past the budget Claude Code shortens descriptions, down to names "
-        "only, without an error, and the model can no longer choose skills by what they do. "
-        "Counted per plugin (a `.claude-plugin/` folder) or `.claude` folder, for skills checked "
-        "for Claude Code and not `disable-model-invocation: true`. The option "
-        "`skill-listing-budget` sets another budget.",
-        bad=Example(
-            _demo("demo", _LONG),
-            target="claude-code",
-            files={f"s{i}/SKILL.md": _demo(f"s{i}", _LONG) for i in range(16)},
-        ),
-        good=Example(
-            _demo("demo", _LONG),
-            target="claude-code",
-            files={"other/SKILL.md": _demo("other", _LONG)},
-        ),
-        collect=collect_listing,
-        check_project=check_budget,
-        options=(
-            RuleOption(
-                "skill-listing-budget",
-                LISTING_BUDGET,
-                int,
-                "Characters of skill names and descriptions Claude Code lists (SK602).",
-            ),
-        ),
-    )
+LISTING_OVER_BUDGET = ProjectRule(
+    code="SK602",
+    name="listing-over-budget",
+    severity=Severity.WARNING,
+    summary="The skills listed together overflow Claude Code's skill-listing budget.",
+    rationale="Claude Code lists the name and description (with `when_to_use`) of every "
+    "skill the model may invoke in one block of its system prompt, within a budget: "
+    "`skillListingBudgetFraction` of the context window (default 0.01, about 8,000 "
+    "characters for a 200k-token window; Claude Code settings schema), each entry cut at "
+    "1,536 characters. Past the budget Claude Code shortens descriptions, down to names "
+    "only, without an error, and the model can no longer choose skills by what they do. "
+    "Counted per plugin (a `.claude-plugin/` folder) or `.claude` folder, for skills checked "
+    "for Claude Code and not `disable-model-invocation: true`. The option "
+    "`skill-listing-budget` sets another budget.",
+    bad=Example(
+        _demo("demo", _LONG),
+        target="claude-code",
+        files={f"s{i}/SKILL.md": _demo(f"s{i}", _LONG) for i in range(16)},
+    ),
+    good=Example(
+        _demo("demo", _LONG),
+        target="claude-code",
+        files={"other/SKILL.md": _demo("other", _LONG)},
+    ),
+    collect=collect_listing,
+    check_project=check_budget,
+    options=(BUDGET_OPTION,),
 )
 
 
@@ -371,47 +368,46 @@ def _competing(
         )
 
 
-register(
-    Rule(
-        code="SK603",
-        name="competing-triggers",
-        severity=Severity.WARNING,
-        summary="Two skills listed together have descriptions so alike that the model cannot "
-        "tell which to load.",
-        rationale="An agent picks a skill from the names and descriptions alone (the spec's "
-        "progressive disclosure; Claude Code's skill listing). When most of the content words "
-        "of one description (at least 50% of the shorter one's, and at least 3) are also "
-        "another's, after dropping function words and words every description uses (`use`, "
-        "`skill`, `when`) and meeting a few synonyms (a long-lived process and a long-running "
-        "service), the model may load either. Tuned on real skill sets: it fires on viberun's "
-        "background-service, web-service and service-management, and on no pair of "
-        "Anthropic's or OpenAI's skills. Compared within one plugin, `.claude` folder or folder "
-        "of skills; each skill against at most 20 others sharing its rarer words. Outputs "
-        "that `skillkit render` makes from one template (variants per language or client) are "
-        "not compared with each other. Off by default (on for `--target viberun`, or with "
-        "`extend-select`): on skills from the wild, sibling skills of one author that share "
-        "boilerplate (`ALWAYS use this skill when ...`) and serve distinct tasks read as alike.",
-        default=False,
-        bad=Example(
-            _demo("demo", "Run a long-lived background process under vrctl."),
-            files={
-                "other/SKILL.md": _demo(
-                    "other",
-                    "Manage long-running services under vrctl. Use when the user asks to run "
-                    "or supervise background services.",
-                )
-            },
-        ),
-        good=Example(
-            _demo("demo", "Run a long-lived background process under vrctl."),
-            files={
-                "other/SKILL.md": _demo(
-                    "other", "Format CSV files. Use when the user asks to tidy a CSV file."
-                )
-            },
-        ),
-        collect=collect_triggers,
-        check_project=check_triggers,
-        partition=split_by_group,
-    )
+COMPETING_TRIGGERS = ProjectRule(
+    code="SK603",
+    name="competing-triggers",
+    severity=Severity.WARNING,
+    summary="Two skills listed together have descriptions so alike that the model cannot "
+    "tell which to load.",
+    rationale="An agent picks a skill from the names and descriptions alone (the spec's "
+    "progressive disclosure; Claude Code's skill listing). When most of the content words "
+    "of one description (at least 50% of the shorter one's, and at least 3) are also "
+    "another's, after dropping function words and words every description uses (`use`, "
+    "`skill`, `when`) and meeting a few synonyms (a long-lived process and a long-running "
+    "service), the model may load either. Tuned on real skill sets: it fires on viberun's "
+    "background-service, web-service and service-management, and on no pair of "
+    "Anthropic's or OpenAI's skills. Compared within one plugin, `.claude` folder or folder "
+    "of skills; each skill against at most 20 others sharing its rarer words. Outputs "
+    "that `skillkit render` makes from one template (variants per language or client) are "
+    "not compared with each other. Off by default (on for `--target viberun`, or with "
+    "`extend-select`): on skills from the wild, sibling skills of one author that share "
+    "boilerplate (`ALWAYS use this skill when ...`) and serve distinct tasks read as alike.",
+    default=False,
+    enabled_by=frozenset({"viberun"}),
+    bad=Example(
+        _demo("demo", "Run a long-lived background process under vrctl."),
+        files={
+            "other/SKILL.md": _demo(
+                "other",
+                "Manage long-running services under vrctl. Use when the user asks to run "
+                "or supervise background services.",
+            )
+        },
+    ),
+    good=Example(
+        _demo("demo", "Run a long-lived background process under vrctl."),
+        files={
+            "other/SKILL.md": _demo(
+                "other", "Format CSV files. Use when the user asks to tidy a CSV file."
+            )
+        },
+    ),
+    collect=collect_triggers,
+    check_project=check_triggers,
+    partition=split_by_group,
 )

@@ -20,7 +20,7 @@ from urllib.parse import unquote
 from skillkit.context import Context, Files
 from skillkit.diagnostics import Finding, Severity
 from skillkit.model import InlineCode, Skill
-from skillkit.registry import Example, rule
+from skillkit.rules.base import Example, rule
 
 _FRONT = (
     "---\nname: demo\ndescription: Formats CSV files. Use when the user asks to tidy a CSV.\n---\n"

@@ -8,7 +8,7 @@ its templates) that the tests render with the real renderer.
 from __future__ import annotations
 
 from skillkit.diagnostics import Severity
-from skillkit.registry import RENDER_PLAN, Example, render_rule
+from skillkit.rules.base import RENDER_PLAN, Example, render_rule
 
 _HEAD = """\
 ---
@@ -37,7 +37,7 @@ def _project(
     return Example(files=files)
 
 
-render_rule(
+TEMPLATE_SYNTAX_ERROR = render_rule(
     "SK701",
     "template-syntax-error",
     Severity.ERROR,
@@ -51,7 +51,7 @@ render_rule(
     ),
 )
 
-render_rule(
+UNDEFINED_NAME = render_rule(
     "SK702",
     "undefined-name",
     Severity.ERROR,
@@ -63,7 +63,7 @@ render_rule(
     good=_project(_HEAD + "Say hello to {{ user }}.\n", plan='variables = { user = "Ada" }\n'),
 )
 
-render_rule(
+IMPOSSIBLE_COMMAND = render_rule(
     "SK703",
     "impossible-command",
     Severity.ERROR,
@@ -75,7 +75,7 @@ render_rule(
     good=_project(_HEAD + "```sh\n{{ vrctl.service_add('web', 'uv', ['run', 'app']) }}\n```\n"),
 )
 
-render_rule(
+INVALID_RENDERED_COMMAND = render_rule(
     "SK704",
     "invalid-rendered-command",
     Severity.ERROR,
@@ -91,7 +91,7 @@ render_rule(
     ),
 )
 
-render_rule(
+OUTPUT_PATH_UNSAFE = render_rule(
     "SK705",
     "output-path-unsafe",
     Severity.ERROR,
@@ -103,7 +103,7 @@ render_rule(
     good=_project(_HEAD + "Say hello.\n", path="demo/SKILL.md"),
 )
 
-render_rule(
+TEMPLATE_ERROR = render_rule(
     "SK706",
     "template-error",
     Severity.ERROR,
@@ -118,7 +118,7 @@ render_rule(
     ),
 )
 
-render_rule(
+OUTPUT_PATH_CONFLICT = render_rule(
     "SK707",
     "output-path-conflict",
     Severity.ERROR,

@@ -6,17 +6,13 @@ these declarations give them a code, a severity and documentation like every oth
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from skillkit.context import Context
-from skillkit.diagnostics import Finding, Severity
-from skillkit.model import Skill
-from skillkit.registry import rule
+from skillkit.diagnostics import Severity
+from skillkit.rules.base import engine_rule
 
 _FRONT = "---\nname: demo\ndescription: CSV helper.\n---\n\n"
 
 
-@rule(
+UNUSED_SUPPRESSION = engine_rule(
     "SK901",
     "unused-suppression",
     Severity.WARNING,
@@ -28,11 +24,9 @@ _FRONT = "---\nname: demo\ndescription: CSV helper.\n---\n\n"
     good=_FRONT + "# Demo\n\nSteps.\n",
     fixable=True,
 )
-def unused_suppression(skill: Skill, context: Context) -> Iterator[Finding]:
-    return iter(())  # made by skillkit.suppress.apply_suppressions
 
 
-@rule(
+INVALID_SUPPRESSION = engine_rule(
     "SK902",
     "invalid-suppression",
     Severity.WARNING,
@@ -42,5 +36,3 @@ def unused_suppression(skill: Skill, context: Context) -> Iterator[Finding]:
     bad=_FRONT + "<!-- skillkit: disable-next-line SK9999 -->\n# Demo\n\nSteps.\n",
     good=_FRONT + "<!-- skillkit: disable-next-line SK121 -->\n# Demo\n\nSteps.\n",
 )
-def invalid_suppression(skill: Skill, context: Context) -> Iterator[Finding]:
-    return iter(())  # made by skillkit.suppress.apply_suppressions
