@@ -12,8 +12,11 @@ alike, and reports medians:
   near-copies of each other (every other skill edits one line of each), cold: the cost of the
   cross-skill rule SK601 where it has the most to compare (such a project once took minutes);
 - baselines: the official validator's Python API (`skills_ref.validator.validate`) looping over
-  the same skill folders in one process, and the import floor
-  `python -c "import yaml, markdown_it"`.
+  the same skill folders in one process, the import floor `python -c "import yaml, markdown_it"`,
+  and the fastest peer, agnix (Rust, from PyPI through `uv tool run`), cold (it keeps no cache)
+  with every rule on (its default target, `generic`), on a copy of the same skills that holds
+  their SKILL.md files only (it refuses a folder of more than 10,000 files). Where agnix cannot
+  be installed (no uv, no network), its baseline is skipped with a line that says why.
 
 Peak memory is the largest resident set of any one process of a run (`wait4`'s `ru_maxrss`, which
 covers the pool's workers too). CPU seconds (user + system, workers included) are printed too:
@@ -63,6 +66,10 @@ TARGETS = {  # measurement: (baseline, most it may take as a multiple of the bas
     "single file": ("import floor", 2.5),
     "near copies": ("cold", 1.5),
 }
+# The second baseline: measurement → most it may take as a multiple of agnix cold (None: the
+# ratio is reported, with no target).
+AGNIX = "agnix==0.59.3"  # pinned, so that runs months apart compare against the same peer
+AGNIX_TARGETS: dict[str, float | None] = {"cold": 1.0, "warm": None}
 MEMORY_TARGET_MIB = 100.0
 
 
@@ -157,6 +164,40 @@ def build_near_copies(target: Path, count: int, lines: int = 10) -> list[Path]:
     return skills
 
 
+def build_skills_only(skills: Sequence[Path], source: Path, target: Path) -> None:
+    """Copies of the SKILL.md files alone, in the same folders: agnix refuses a folder of more
+    than 10,000 files, which the scaled corpus's sibling files exceed. Real copies, not links:
+    the benchmark edits two of the originals."""
+    for skill in skills:
+        copy = target / skill.relative_to(source)
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(skill, copy)
+
+
+def find_agnix(env: dict[str, str]) -> tuple[str | None, str]:
+    """The agnix executable (installed by `uv tool run` into uv's cache on first use) and its
+    version line; or None and why it cannot be had."""
+    uv = shutil.which("uv")
+    if uv is None:
+        return None, "uv is not on PATH"
+    where = [uv, "tool", "run", "--from", AGNIX, "python", "-c"]
+    found = subprocess.run(
+        [*where, "import shutil; print(shutil.which('agnix') or '')"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    executable = found.stdout.strip()
+    if found.returncode != 0 or not executable:
+        reason = (found.stderr.strip().splitlines() or ["no agnix executable"])[-1].strip()
+        return None, f"`uv tool run --from {AGNIX}` failed: {reason}"
+    version = subprocess.run(
+        [executable, "--version"], env=env, capture_output=True, text=True, check=False
+    )
+    return executable, version.stdout.strip() or AGNIX
+
+
 def child_environment() -> dict[str, str]:
     env = dict(os.environ)
     env.pop("PYTHONDONTWRITEBYTECODE", None)
@@ -227,6 +268,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         single_original = single.read_bytes()
         near = work / "near-copies"
         build_near_copies(near, len(skills))
+        agnix, agnix_version = find_agnix(env)
+        skills_only = work / "skills-only"
+        if agnix is not None:
+            build_skills_only(skills, root, skills_only)
 
         def change(path: Path, text: bytes) -> Callable[[int], None]:
             def edit(index: int) -> None:
@@ -265,11 +310,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             ),
             Measurement("near copies", [*skillkit, "--no-cache", str(near)]),
         ]
+        if agnix is not None:
+            measurements.append(Measurement("agnix", [agnix, str(skills_only)]))
         print(
             f"corpus: {len(skills):,} skills ({size / MIB:.1f} MiB of SKILL.md) in {root}; "
             f"{args.runs} runs each, {os.cpu_count()} cores, Python {platform.python_version()}",
             flush=True,
         )
+        if agnix is None:
+            print(f"agnix baseline skipped: {agnix_version}", flush=True)
+        else:
+            print(f"second baseline: {agnix_version}, cold, on {skills_only}", flush=True)
         # Untimed: compile bytecode, fill the cache, warm the page cache; and check that the
         # cache changes nothing in what is reported.
         cold_output = output_of(measurements[2].command, work, env)
@@ -296,7 +347,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         single.write_bytes(single_original)
 
     by_name = {measurement.name: measurement for measurement in measurements}
+
+    def compare(measurement: Measurement, baseline: str, target: float | None) -> dict[str, object]:
+        base = by_name[baseline]
+        ratio = measurement.median / base.median
+        comparison: dict[str, object] = {
+            "baseline": baseline,
+            "ratio": ratio,
+            "target": target,
+            "met": None if target is None else ratio <= target,
+        }
+        cpu, base_cpu = measurement.median_cpu, base.median_cpu
+        if cpu is not None and base_cpu:
+            comparison["cpu_ratio"] = cpu / base_cpu
+        return comparison
+
     rows: list[dict[str, object]] = []
+    against_agnix: list[tuple[str, dict[str, object]]] = []
     for measurement in measurements:
         row: dict[str, object] = {
             "name": measurement.name,
@@ -308,17 +375,27 @@ def main(argv: Sequence[str] | None = None) -> int:
             "peak_mib": measurement.peak_mib,
         }
         if measurement.name in TARGETS:
-            baseline, target = TARGETS[measurement.name]
-            ratio = measurement.median / by_name[baseline].median
-            row.update(baseline=baseline, ratio=ratio, target=target, met=ratio <= target)
-            cpu, base_cpu = measurement.median_cpu, by_name[baseline].median_cpu
-            if cpu is not None and base_cpu:
-                row["cpu_ratio"] = cpu / base_cpu
+            row.update(compare(measurement, *TARGETS[measurement.name]))
+        if "agnix" in by_name and measurement.name in AGNIX_TARGETS:
+            versus = compare(measurement, "agnix", AGNIX_TARGETS[measurement.name])
+            row["against_agnix"] = versus
+            against_agnix.append((measurement.name, versus))
         rows.append(row)
     skillkit_peak = max(
         (m.peak_mib or 0.0) for m in measurements if m.name in TARGETS and m.peak_mib is not None
     )
     memory_met = skillkit_peak <= MEMORY_TARGET_MIB
+
+    def ratio_columns(comparison: dict[str, object]) -> str:
+        short = {"import floor": "floor"}.get(str(comparison["baseline"]))
+        ratio_text = f"{comparison['ratio']:.3f}x {short or comparison['baseline']:<12}"
+        target = comparison["target"]
+        target_text = f"{target:<6}" if target is not None else "-     "
+        met = comparison["met"]
+        met_text = "-" if met is None else "yes" if met else "NO"
+        cpu_ratio = comparison.get("cpu_ratio")
+        cpu_ratio_text = f"{cpu_ratio:8.3f}x" if isinstance(cpu_ratio, float) else " " * 9
+        return f"| {ratio_text} | {target_text} | {met_text:<3} | {cpu_ratio_text} |"
 
     print()
     print(
@@ -329,25 +406,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     for row in rows:
         row_peak = row["peak_mib"]
         peak_text = f"{row_peak:8.1f}" if isinstance(row_peak, float) else "       -"
-        if "ratio" in row:
-            short = {"import floor": "floor"}.get(str(row["baseline"]), str(row["baseline"]))
-            ratio_text = f"{row['ratio']:.3f}x {short:<12}"
-            target_text = f"{row['target']:<6}"
-            met_text = "yes" if row["met"] else "NO"
-        else:
-            ratio_text, target_text, met_text = "baseline".ljust(19), "".ljust(6), "   "
         row_cpu = row["median_cpu_seconds"]
         cpu_text = f"{row_cpu:6.2f}" if isinstance(row_cpu, float) else "     -"
-        cpu_ratio = row.get("cpu_ratio")
-        cpu_ratio_text = f"{cpu_ratio:8.3f}x" if isinstance(cpu_ratio, float) else " " * 9
+        ratio_text = (
+            ratio_columns(row)
+            if "ratio" in row
+            else f"| {'baseline':<19} | {'':<6} | {'':<3} | {'':<9} |"
+        )
         print(
             f"| {row['name']:<13} | {row['median_seconds']:8.3f} | {cpu_text} | {peak_text} "
-            f"| {ratio_text} | {target_text} | {met_text:<3} | {cpu_ratio_text} |"
+            + ratio_text
         )
+    for name, versus in against_agnix:
+        print(f"| {name:<13} | {'':<8} | {'':<6} | {'':<8} " + ratio_columns(versus))
     print(
         f"\npeak memory of skillkit: {skillkit_peak:.1f} MiB (target <= {MEMORY_TARGET_MIB:.0f}): "
         f"{'met' if memory_met else 'NOT met'}"
     )
+    if "agnix" not in by_name:
+        print(f"agnix baseline skipped: {agnix_version}")
     results = {
         "corpus": {"skills": len(skills), "copies": args.copies, "skill_md_bytes": size},
         "machine": {
@@ -360,7 +437,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "peak_mib": skillkit_peak,
         "memory_target_mib": MEMORY_TARGET_MIB,
         "memory_met": memory_met,
-        "all_met": memory_met and all(row.get("met", True) for row in rows),
+        "agnix": agnix_version if agnix is not None else None,
+        "agnix_skipped": None if agnix is not None else agnix_version,
+        "all_met": memory_met
+        and all(row.get("met", True) for row in rows)
+        and all(versus["met"] is not False for _name, versus in against_agnix),
     }
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")

@@ -82,6 +82,7 @@ def test_diff_shows_without_writing(in_tmp: Path, capsys: pytest.CaptureFixture[
 @pytest.fixture
 def lint_calls(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     """How many times each skill (by its path) was linted: `check_skill` counted."""
+    import skillkit.fix
     import skillkit.lint
 
     calls: dict[str, int] = {}
@@ -91,7 +92,9 @@ def lint_calls(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
         calls[str(skill.path)] = calls.get(str(skill.path), 0) + 1
         return real(skill, settings, path)
 
+    # Counted wherever it is called from: the lint and the fix loop each import it.
     monkeypatch.setattr(skillkit.lint, "check_skill", counting)
+    monkeypatch.setattr(skillkit.fix, "check_skill", counting)
     return calls
 
 

@@ -53,7 +53,8 @@ __all__ = [
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The parser; with `only`, the arguments of that one command alone (the others are listed
-    but their modules not imported: `skillkit lint FILE` loads only what linting needs)."""
+    but their modules not imported: `skillkit lint FILE` loads only what linting needs; "" names
+    none, for the top-level help and errors, which need the commands' names only)."""
     parser = argparse.ArgumentParser(
         prog="skillkit",
         description="Lint, render and keep in sync agent skill files (SKILL.md).",
@@ -77,7 +78,9 @@ def _command_named(argv: Sequence[str]) -> str | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser(_command_named(sys.argv[1:] if argv is None else argv))
+    # Each command module brings its dependencies at import (Jinja for render, pygls for lsp):
+    # only the one named is imported, none when none is named.
+    parser = build_parser(_command_named(sys.argv[1:] if argv is None else argv) or "")
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -29,6 +29,8 @@ from skillkit.reading import read_regular_file
 
 if TYPE_CHECKING:
     from skillkit.model import Skill
+    from skillkit.render.engine import Output
+    from skillkit.render.plan import Plan
     from skillkit.rules.base import RuleOption
     from skillkit.settings import Settings
     from skillkit.targets import Target
@@ -37,35 +39,50 @@ T = TypeVar("T")
 
 
 @dataclass(frozen=True)
+class RenderView:
+    """What rules may learn of the project's render plan (SK601: which output a skill is, which
+    partial wrote a line of it). The engine gives it: the renderer lints its outputs with the
+    rules, so a rule cannot import the renderer itself."""
+
+    plan: Callable[[Settings], Plan]  # the settings' plan (raises PlanError for a broken one)
+    outputs: Callable[[Plan, Settings], Iterable[Output]]  # each output rendered in memory
+
+
+@dataclass(frozen=True)
 class ProjectContext:
     """What a rule may know besides the skill: the target profile and the settings in force."""
 
     target: Target
     settings: Settings
+    render: RenderView | None = field(default=None, repr=False, compare=False)
     # What rules derive from the settings alone, by the function that derives it: built once
     # for the many files checked under the same settings (see `derived`).
-    memo: dict[Callable[[Settings], Any], Any] = field(
-        default_factory=dict, repr=False, compare=False
-    )
+    memo: dict[Callable[[Any], Any], Any] = field(default_factory=dict, repr=False, compare=False)
 
     def option(self, option: RuleOption) -> Any:
         """The value of one of the rule's declared options: the settings' own, else its default."""
         return self.settings.options.get(option.name, option.default)
 
-    def derived(self, derive: Callable[[Settings], T]) -> T:
-        """`derive(settings)`, computed once for these settings."""
+    def derived(self, derive: Callable[[ProjectContext], T]) -> T:
+        """`derive(context)`, a function of the settings (and of the render view), computed
+        once for these settings."""
         memo = self.memo
         if derive in memo:
             value: T = memo[derive]
             return value
-        value = memo[derive] = derive(self.settings)
+        value = memo[derive] = derive(self)
         return value
 
     def for_skill(self, skill: Skill) -> Context:
         """The context of one skill's rules: this one's, with a file system view and an
         analysis of its own."""
         return Context(
-            self.target, self.settings, self.memo, files=Files(), analysis=Analysis(skill)
+            self.target,
+            self.settings,
+            self.render,
+            self.memo,
+            files=Files(),
+            analysis=Analysis(skill),
         )
 
 

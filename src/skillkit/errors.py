@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 
 class UsageError(Exception):
     """A problem with what the user asked for (exit 2, no traceback)."""
@@ -22,8 +24,6 @@ class ConfigError(UsageError):
 def shown_path(path: object) -> str:
     """A path as the user is shown it: relative to the working folder when it is inside it
     (`skillkit.toml:3`, as lint shows files), else as it is."""
-    import os
-
     text = os.fspath(path) if isinstance(path, (str, os.PathLike)) else str(path)
     try:
         if os.path.isabs(text):
@@ -38,8 +38,6 @@ def shown_path(path: object) -> str:
 def require_path(text: str) -> None:
     """A path named on the command line must exist (a broken symlink does: linting it is a
     finding); else the command is a usage error, as a typo should be."""
-    import os
-
     if not os.path.lexists(text):
         raise UsageError(f"{text}: no such file or folder")
 
@@ -47,8 +45,6 @@ def require_path(text: str) -> None:
 def check_output_file(text: str, option: str = "--output") -> None:
     """`--output FILE` must name a file in a folder that exists: checked before any work, so that
     a typo costs no lint run, and said in one line."""
-    import os
-
     if os.path.isdir(text):
         raise UsageError(f"{option} {text}: is a folder; name a file to write")
     folder = os.path.dirname(text) or "."

@@ -22,17 +22,14 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from skillkit.diagnostics import Diagnostic, Edit, Fix
 from skillkit.intervals import Disjoint
+from skillkit.lint import FileResult, check_skill
 from skillkit.model import Skill, Span
 from skillkit.parse import parse_text, read_skill
 from skillkit.settings import Settings
 from skillkit.text import printable_line
-
-if TYPE_CHECKING:
-    from skillkit.lint import FileResult
 
 MAX_PASSES = 10
 BOM = "\ufeff"
@@ -171,8 +168,6 @@ def _fix_passes(
     A pass is kept only when it makes the file better (`_better`); otherwise the fixes of each
     rule are tried on their own, and a rule whose fixes make it worse is not fixed in this file
     at all: its findings stay, and the file never gets worse, never churns without end."""
-    from skillkit.lint import check_skill
-
     fixed = 0
     first = result = check_skill(skill, settings, shown)
     refused: set[str] = set()  # rules whose fixes made this file worse
@@ -212,8 +207,6 @@ def _attempt(
 ) -> tuple[Skill, FileResult, int] | None:
     """Apply the fixes that do not overlap; the new skill, its lint and the count, or None
     when that does not make the file better."""
-    from skillkit.lint import check_skill
-
     lines = _Lines(skill.text)
     edits, count = choose_fixes([fix for _, fix in fixes], lines)
     text = _splice(skill.text, edits, skill.crlf)
@@ -239,8 +232,6 @@ def _better(before: FileResult, after: FileResult, fixed_codes: set[str]) -> boo
 
 
 def fix_file(path: Path, settings: Settings, unsafe: bool = False) -> FileFix:
-    from skillkit.lint import check_skill
-
     skill = read_skill(path, settings.max_file_bytes)
     before = (BOM if skill.has_bom else "") + skill.text
     if not skill.text:

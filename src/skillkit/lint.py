@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from skillkit.context import Context, ProjectContext
+import skillkit.render as render_package
+from skillkit.context import Context, ProjectContext, RenderView
 from skillkit.diagnostics import Diagnostic, Finding, Severity
 from skillkit.discover import Lister, Missing, discover, list_folder
 from skillkit.model import ProblemKind, Skill, Span
@@ -24,12 +25,14 @@ from skillkit.registry import (
     all_rules,
     resolve_code,
 )
+from skillkit.render.plan import Plan, build_plan
 from skillkit.rules.files import INTERNAL_ERROR, file_unreadable
 from skillkit.settings import DEFAULT_SETTINGS, Settings
 from skillkit.targets import get_target
 
 if TYPE_CHECKING:
     from skillkit.cache import LintCache
+    from skillkit.render.engine import Output
     from skillkit.suppress import Suppressions
 
 # A file with one of these problems has no model worth checking: only the file rules run.
@@ -45,6 +48,20 @@ def _expand(selectors: Iterable[str]) -> set[str]:
     return codes
 
 
+def _render_plan(settings: Settings) -> Plan:
+    return build_plan(settings.render, settings.root, settings.target)
+
+
+def _rendered_outputs(plan: Plan, settings: Settings) -> Iterable[Output]:
+    # (the render engine, and Jinja with it, loads here only: see skillkit.render)
+    return render_package.rendered_outputs(plan, settings)
+
+
+# What rules may learn of the render plan (SK601): the renderer lints with the rules, so the
+# engine, not a rule, knows it.
+RENDER_VIEW = RenderView(_render_plan, _rendered_outputs)
+
+
 # The active rules and the project context of each Settings object (a run has one, or one per
 # config): computing them per file cost more than some rules, and the context holds what rules
 # derive from the settings. Keyed by id, holding the object so that the id is not reused.
@@ -57,7 +74,7 @@ def _prepared(settings: Settings) -> tuple[tuple[Rule, ...], ProjectContext]:
     if known is not None and known[0] is settings and known[1] == len(rules):
         return known[2], known[3]
     active = _active_rules(settings, rules)
-    context = ProjectContext(get_target(settings.target), settings)
+    context = ProjectContext(get_target(settings.target), settings, RENDER_VIEW)
     if len(_ACTIVE) > 64:
         _ACTIVE.clear()
     _ACTIVE[id(settings)] = (settings, len(rules), active, context)

@@ -13,9 +13,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from skillkit.discover import discover
 from skillkit.model import Skill, Value
 from skillkit.rules.body import estimate_tokens
-from skillkit.rules.frontmatter import description_text
+from skillkit.rules.frontmatter import description_text, model_sees
+from skillkit.rules.listing import entry_chars
+from skillkit.targets import TARGETS
 
 
 @dataclass(frozen=True)
@@ -107,10 +110,6 @@ def cost_of(skill: Skill, entry: PromptEntry) -> SkillCost:
 def listing_chars_of(skill: Skill, entry: PromptEntry) -> int:
     """The characters the skill takes in the listing of a client that lists skills within a
     budget (Claude Code), as SK602 counts them."""
-    from skillkit.rules.frontmatter import model_sees
-    from skillkit.rules.listing import entry_chars
-    from skillkit.targets import TARGETS
-
     listing = next((t for t in TARGETS.values() if t.listing_entry_limit is not None), None)
     if listing is None or listing.listing_entry_limit is None:
         return 0
@@ -134,8 +133,6 @@ def available_skills_block(entries: Sequence[PromptEntry]) -> str:
 
 def skill_files(paths: Sequence[Path | str]) -> tuple[list[Path], list[PromptProblem]]:
     """The SKILL.md files under `paths` (a file, a skill folder, or any folder searched)."""
-    from skillkit.discover import discover
-
     # In the order given (as `to-prompt` keeps its arguments' order), each file once.
     files: dict[str, Path] = {}
     problems: list[PromptProblem] = []

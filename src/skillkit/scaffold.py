@@ -9,14 +9,20 @@ from the start; the tests lint it under every target.
 
 from __future__ import annotations
 
+import json
 import os
+import tomllib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from skillkit.atomic import write_atomic
+from skillkit.config.files import CONFIG_FILE, find_config, load_config
 from skillkit.reading import read_file_bytes
+from skillkit.render import plan_for
+from skillkit.render.plan import PlanError, PlanSource, build_plan
 from skillkit.rules.frontmatter import name_problem
-from skillkit.targets import Target
+from skillkit.targets import Target, get_target
 
 # The prompts are visible text, not comments: an author who forgets one sees it in the skill.
 DESCRIPTION_PROMPT = (
@@ -129,8 +135,6 @@ TEMPLATE_SUFFIX = ".md.j2"
 
 def _toml_string(text: str) -> str:
     # A TOML basic string: JSON's escapes are TOML's for the characters json.dumps escapes.
-    import json
-
     return json.dumps(text, ensure_ascii=False)
 
 
@@ -166,13 +170,6 @@ def create_template(
     """Write `templates/NAME.md.j2` and add its entry to the render plan of the project's config
     (creating `skillkit.toml` when the project has none). Nothing is overwritten, and the new
     config must still give a valid plan, else nothing is written. Returns (template, config)."""
-    import tomllib
-
-    from skillkit.config.files import CONFIG_FILE, find_config, load_config
-    from skillkit.render import plan_for
-    from skillkit.render.plan import PlanError, PlanSource, build_plan
-    from skillkit.targets import get_target
-
     check_name(name)
     config = find_config(project)
     if config is None:
@@ -229,8 +226,6 @@ def create_template(
         raise ScaffoldError(f"{template} already exists; not overwriting it") from None
     with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
         handle.write(body_text(name, target, required_sections))
-    from skillkit.atomic import write_atomic
-
     # Atomically: a crash or a full disk must not leave the project's config half written.
     write_atomic(config, after)
     return template, config

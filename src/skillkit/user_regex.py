@@ -8,9 +8,31 @@ backreferences or lookaround; a pattern using them is refused when the config is
 
 from __future__ import annotations
 
+import importlib.util
 import re
+import sys
 from functools import lru_cache
+from types import ModuleType
 from typing import Protocol
+
+
+def _lazy_module(name: str) -> ModuleType:
+    """The module `name`, loaded on its first attribute access (the standard library's
+    `LazyLoader`): declared at module level, paid for only when used."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.find_spec(name)
+    if spec is None or spec.loader is None:
+        raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+    spec.loader = importlib.util.LazyLoader(spec.loader)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+# RE2 loads when the first user pattern is compiled: only a config with patterns pays for it.
+re2 = _lazy_module("re2")
 
 
 class UserRegex(Protocol):
@@ -24,8 +46,6 @@ class UserRegexError(ValueError):
 @lru_cache(maxsize=256)
 def compile_user_regex(pattern: str) -> UserRegex:
     """The compiled pattern; raises `UserRegexError` for one RE2 refuses."""
-    import re2  # only when a config has a pattern (start-up time)
-
     options = re2.Options()
     options.log_errors = False  # the reason goes into our message, not to stderr
     try:

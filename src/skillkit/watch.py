@@ -243,9 +243,9 @@ def lint_watch_command(args: argparse.Namespace, load: Callable[[], SettingsFor]
     """`skillkit lint --watch`, with the lint command's parsed arguments; `load` reads the
     config afresh (it is called again when a config file changes)."""
     from skillkit.cli import use_colour
-    from skillkit.report import get_formatter
+    from skillkit.commands.lint import formatter as formatter_named
 
-    formatter = get_formatter(args.format)
+    formatter = formatter_named(args.format)
 
     def write_report(result: LintResult, stream: TextIO) -> None:
         formatter(result.diagnostics, result.files, stream, use_colour(stream))

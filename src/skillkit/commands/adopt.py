@@ -6,7 +6,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from skillkit.errors import UsageError
+from skillkit.render.adopt import AdoptError, adopt
 from skillkit.targets import TARGET_NAMES
+from skillkit.text import plural
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -40,10 +43,6 @@ def _shown(path: Path) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from skillkit.cli import UsageError
-    from skillkit.render.adopt import AdoptError, adopt
-    from skillkit.text import plural
-
     try:
         report = adopt(
             Path(args.folder), Path(args.root), templates=args.templates, target=args.target

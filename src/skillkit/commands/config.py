@@ -5,9 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
-from skillkit.commands.lint import add_config_arguments
+from skillkit.commands.lint import add_config_arguments, resolver_from_args
+from skillkit.discover import discover
+from skillkit.errors import require_path, shown_path
+from skillkit.lint import active_rules
+from skillkit.registry import OPTIONS
 from skillkit.targets import TARGET_NAMES, get_target
 
 
@@ -22,8 +27,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _values(settings: Any) -> dict[str, Any]:
     """The settings in force, keyed and shaped as the config file writes them."""
-    from skillkit.registry import OPTIONS
-
     return {
         "target": settings.target,
         "select": list(settings.select) if settings.select is not None else None,
@@ -48,12 +51,6 @@ def _values(settings: Any) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
-    from skillkit.commands.lint import resolver_from_args
-    from skillkit.errors import require_path
-    from skillkit.lint import active_rules
-
     require_path(args.path)
     resolver = resolver_from_args(args)
     path = Path(args.path)
@@ -83,7 +80,6 @@ def run(args: argparse.Namespace) -> int:
         )
         sys.stdout.write("\n")
         return 0
-    from skillkit.errors import shown_path
 
     print(f"# settings in force for {path}")
     print(f"# config: {shown_path(loaded.path) if loaded else 'none (defaults)'}")
@@ -103,8 +99,6 @@ def run(args: argparse.Namespace) -> int:
 def _targets_of_files(resolver: Any, path: Any, settings: Any) -> list[tuple[Any, str, str]]:
     """Each skill file under `path` with the target it is checked for and where that came
     from: the config, a flag, or where the file lives (a Claude Code plugin, `.claude/skills`)."""
-    from skillkit.discover import discover
-
     if not path.exists():
         return []
     files, _missing = discover([path], exclude=settings.exclude, exclude_root=settings.root)
@@ -118,8 +112,6 @@ def _targets_of_files(resolver: Any, path: Any, settings: Any) -> list[tuple[Any
 def _shown_origin(origin: str) -> str:
     """`FILE:LINE` with the file relative to the working folder when inside it (as the README
     shows `skillkit.toml:3`); a flag or `default` as it is."""
-    from skillkit.errors import shown_path
-
     file, colon, line = origin.rpartition(":")
     if not colon or not line.isdigit():
         return origin

@@ -6,6 +6,9 @@ import argparse
 import json
 import sys
 
+from skillkit.config.schema import json_schema
+from skillkit.errors import check_output_file, write_output_file
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
@@ -14,9 +17,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from skillkit.config.schema import json_schema
-    from skillkit.errors import check_output_file, write_output_file
-
     if args.output:
         check_output_file(args.output)
     text = json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"

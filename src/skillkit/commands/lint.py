@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from skillkit.report import FORMATS
+from skillkit.report import FORMATS, Formatter
 from skillkit.targets import TARGET_NAMES
 from skillkit.text import plural
 
@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     from skillkit.config.resolver import Resolver
     from skillkit.diagnostics import Diagnostic
     from skillkit.lint import FileResult, LintResult
+    from skillkit.render.engine import RenderResult
+    from skillkit.render.plan import Plan
     from skillkit.settings import Settings
 
 
@@ -359,9 +361,7 @@ def _report(args: argparse.Namespace, result: LintResult) -> None:
 
             write_statistics(result.diagnostics, stream, as_json=args.format == "json")
             return
-        from skillkit.report import get_formatter
-
-        get_formatter(args.format)(result.diagnostics, result.files, stream, colour)
+        formatter(args.format)(result.diagnostics, result.files, stream, colour)
 
     if args.output:
         from skillkit.errors import write_output_file
@@ -374,6 +374,44 @@ def _report(args: argparse.Namespace, result: LintResult) -> None:
         buffer = io.StringIO()
         write(buffer, use_colour(sys.stdout))
         sys.stdout.write(buffer.getvalue())
+
+
+def _render_in_memory(plan: Plan, settings: Settings) -> RenderResult:
+    """The plan rendered in memory, to say which template line a rendered file's line is from."""
+    # The engine (and Jinja) only when a fix lands in a rendered output: lint stays light.
+    from skillkit.render.engine import render_plan
+
+    return render_plan(plan, settings, check=True, allow_errors=True)
+
+
+def formatter(name: str) -> Formatter:
+    """The writer of a format (one of `FORMATS`). Each import is lazy: a run loads the module
+    of its own format only (SARIF's rule help and JUnit's XML cost start-up time)."""
+    if name == "full":
+        from skillkit.report.text import write_full  # lazy: the format asked for only
+
+        return write_full
+    if name == "concise":
+        from skillkit.report.text import write_concise  # lazy: the format asked for only
+
+        return write_concise
+    if name == "json":
+        from skillkit.report.json_format import write_json  # lazy: the format asked for only
+
+        return write_json
+    if name == "sarif":
+        from skillkit.report.sarif import write_sarif  # lazy: the format asked for only
+
+        return write_sarif
+    if name == "github":
+        from skillkit.report.github import write_github  # lazy: the format asked for only
+
+        return write_github
+    if name == "junit":
+        from skillkit.report.junit import write_junit  # lazy: the format asked for only
+
+        return write_junit
+    raise KeyError(name)
 
 
 class _RenderedOutputs:
@@ -396,7 +434,9 @@ class _RenderedOutputs:
             return False
         for diagnostic in findings.diagnostics:
             if applicable(diagnostic, self.unsafe):
-                where = self.owners.source_of(owner, settings, diagnostic.span.line)
+                where = self.owners.source_of(
+                    owner, settings, diagnostic.span.line, _render_in_memory
+                )
                 self.notes.append(
                     f"{diagnostic.path}:{diagnostic.span.line}: {diagnostic.code} not fixed: "
                     f"the file is rendered; fix {where} instead"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from skillkit.lsp.server import serve
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.description = (
@@ -12,7 +14,5 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from skillkit.lsp.server import serve
-
     serve()
     return 0

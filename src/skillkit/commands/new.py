@@ -5,8 +5,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from skillkit.config.files import find_config, load_config
+from skillkit.errors import UsageError
+from skillkit.scaffold import ScaffoldError, create_skill, create_template
 from skillkit.settings import Settings
-from skillkit.targets import TARGET_NAMES
+from skillkit.targets import TARGET_NAMES, get_target
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -36,10 +39,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from skillkit.cli import UsageError
-    from skillkit.scaffold import ScaffoldError, create_skill, create_template
-    from skillkit.targets import get_target
-
     settings = _settings(Path(args.dir))
     if args.template is not None:
         try:
@@ -70,8 +69,6 @@ def run(args: argparse.Namespace) -> int:
 
 def _settings(folder: Path) -> Settings:
     """The settings of the nearest config (its target and required sections shape the skill)."""
-    from skillkit.config.files import find_config, load_config
-
     found = find_config(folder if folder.is_dir() else Path.cwd())
     return load_config(found).settings if found is not None else Settings()
 

@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING, TextIO
+import json
+import sys
+from typing import TextIO
 
+from skillkit.cli import EXIT_FINDINGS, EXIT_OK
+from skillkit.errors import require_path
+from skillkit.parse import read_skill
+from skillkit.prompt import (
+    PromptEntry,
+    PromptProblem,
+    SkillCost,
+    available_skills_block,
+    cost_of,
+    entry_of,
+    skill_files,
+)
+from skillkit.rules.listing import LISTING_BUDGET
 from skillkit.text import plural
-
-if TYPE_CHECKING:
-    from skillkit.prompt import SkillCost
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -29,21 +41,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import json
-    import sys
-
-    from skillkit.cli import EXIT_FINDINGS, EXIT_OK
-    from skillkit.errors import require_path
-    from skillkit.parse import read_skill
-    from skillkit.prompt import (
-        PromptEntry,
-        PromptProblem,
-        available_skills_block,
-        cost_of,
-        entry_of,
-        skill_files,
-    )
-
     for text in args.paths:
         require_path(text)
     files, problems = skill_files(args.paths)
@@ -84,8 +81,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _write_costs(costs: list[SkillCost], out: TextIO) -> None:
-    from skillkit.rules.listing import LISTING_BUDGET
-
     if not costs:
         return
     width = max(len("skill"), *(len(cost.entry.name) for cost in costs))

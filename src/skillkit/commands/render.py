@@ -6,7 +6,25 @@ import argparse
 import sys
 from pathlib import Path
 
+from skillkit.cli import UsageError, use_colour
+from skillkit.config.files import load_config
+from skillkit.errors import require_path
+from skillkit.render import PlanError, plan_for, settings_for
+from skillkit.render.engine import (
+    EDITED,
+    MISSING,
+    STALE,
+    UNMANAGED,
+    changed_sources,
+    format_listing,
+    plan_listing,
+    render_plan,
+)
+from skillkit.report import Formatter
+from skillkit.report.text import write_concise, write_full
 from skillkit.text import plural
+
+FORMATTERS: dict[str, Formatter] = {"full": write_full, "concise": write_concise}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -49,7 +67,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="compare and write the outputs even when they have error findings (reported; exit 1)",
     )
     parser.add_argument(
-        "--format", choices=("full", "concise"), default="full", help="format of findings"
+        "--format", choices=tuple(FORMATTERS), default="full", help="format of findings"
     )
     parser.add_argument(
         "--watch", action="store_true", help="render again on every template change, until Ctrl-C"
@@ -58,35 +76,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     if getattr(args, "watch", False):
+        # Lazy: watchfiles is for --watch alone, not for every render.
         from skillkit.watch import render_watch_command
 
         once = argparse.Namespace(**{**vars(args), "watch": False})
         return render_watch_command(args, lambda: run(once))
-    from skillkit.cli import UsageError, use_colour
-    from skillkit.errors import require_path
-    from skillkit.render import PlanError, plan_for, settings_for
-    from skillkit.render.engine import (
-        EDITED,
-        MISSING,
-        STALE,
-        UNMANAGED,
-        changed_sources,
-        format_listing,
-        plan_listing,
-        render_plan,
-    )
-    from skillkit.report import get_formatter
-
     require_path(args.root)
     if not Path(args.root).is_dir():
         raise UsageError(f"--root {args.root}: not a folder")
     # A ConfigError is a UsageError: exit 2 with the file and line.
-    if args.config:
-        from skillkit.config.files import load_config
-
-        settings = load_config(Path(args.config)).settings
-    else:
-        settings = settings_for(args.root)
+    settings = load_config(Path(args.config)).settings if args.config else settings_for(args.root)
     try:
         plan = plan_for(args.root, settings)
     except PlanError as error:
@@ -121,7 +120,8 @@ def run(args: argparse.Namespace) -> int:
     out = sys.stdout
     if result.diagnostics:
         rendered = [output.display for output in result.outputs]
-        get_formatter(args.format)(result.diagnostics, rendered, out, use_colour(out))
+        write = FORMATTERS[args.format]
+        write(result.diagnostics, rendered, out, use_colour(out))
     if result.errors and not args.allow_errors:
         out.write(
             f"Nothing {'compared' if args.check else 'written'}: "

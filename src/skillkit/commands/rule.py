@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import argparse
 
+from skillkit.errors import UsageError
+from skillkit.registry import RenderRule, all_rules, resolve_code, unknown_rule_hint
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("code", metavar="CODE", help="a rule code (SK111) or name (name-invalid)")
@@ -15,8 +18,6 @@ def _example_text(text: str | bytes) -> str:
 
 def explain(code: str) -> str:
     """The explanation of one rule, as `skillkit rule` prints it and docs/rules.md shows it."""
-    from skillkit.registry import RenderRule, all_rules, resolve_code
-
     rules = all_rules()
     rule = rules[resolve_code(code)[0]] if code not in rules else rules[code]
     lines = [f"{rule.code} {rule.name}", "", rule.summary, ""]
@@ -58,9 +59,6 @@ def explain(code: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from skillkit.cli import UsageError
-    from skillkit.registry import all_rules, resolve_code, unknown_rule_hint
-
     rules = all_rules()
     if args.code not in rules:
         matches = resolve_code(args.code)

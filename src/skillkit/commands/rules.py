@@ -6,6 +6,9 @@ import argparse
 import json
 import sys
 
+from skillkit.docs import rules_markdown
+from skillkit.registry import RenderRule, all_rules
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
@@ -17,12 +20,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from skillkit.registry import RenderRule, all_rules
-
     rules = all_rules()
     if args.format == "markdown":
-        from skillkit.docs import rules_markdown
-
         sys.stdout.write(rules_markdown())
         return 0
     if args.format == "json":

@@ -6,9 +6,15 @@ import argparse
 import json
 import math
 import sys
+from pathlib import Path
 from typing import Any
 
+from skillkit.analysis import in_sentence
+from skillkit.errors import UsageError
+from skillkit.model import Command, Skill, Value
+from skillkit.parse import read_skill
 from skillkit.text import printable, without_surrogates
+from skillkit.tools import GRAMMARS, match
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -17,8 +23,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _value_to_data(value: Any) -> Any:
-    from skillkit.model import Value
-
     assert isinstance(value, Value)
     if value.kind == "map":
         return {f.key: _value_to_data(f.value) for f in value.fields}
@@ -32,10 +36,6 @@ def _value_to_data(value: Any) -> Any:
 def _grammar_data(command: Any, skill: Any) -> dict[str, Any]:
     """What the tool grammars make of a command: its subcommand, flags, arguments, the program
     it runs. Empty for a tool skillkit has no grammar for."""
-    from skillkit.analysis import in_sentence
-    from skillkit.model import Command
-    from skillkit.tools import GRAMMARS, match
-
     assert isinstance(command, Command)
     grammar = GRAMMARS.get(command.tool)
     if grammar is None or not command.argv:
@@ -61,8 +61,6 @@ def _grammar_data(command: Any, skill: Any) -> dict[str, Any]:
 
 def model_to_data(skill: Any) -> dict[str, Any]:
     """The model as plain data (what `show --format json` prints)."""
-    from skillkit.model import Skill
-
     assert isinstance(skill, Skill)
     return {
         "path": str(skill.path),
@@ -145,11 +143,6 @@ def _grammar_summary(command: dict[str, Any]) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
-    from skillkit.cli import UsageError
-    from skillkit.parse import read_skill
-
     path = Path(args.path)
     if path.is_dir():
         path = path / "SKILL.md"

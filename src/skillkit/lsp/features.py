@@ -11,13 +11,16 @@ from typing import Any
 
 from lsprotocol import types as lsp
 
+from skillkit.commands.rule import explain
 from skillkit.diagnostics import Diagnostic, Edit, Severity
 from skillkit.intervals import Disjoint
 from skillkit.lint import check_skill
 from skillkit.lsp.positions import UTF16, from_lsp, to_lsp, units
+from skillkit.lsp.templates import template_findings
 from skillkit.model import Skill, Span
 from skillkit.parse import parse_text
 from skillkit.settings import DEFAULT_SETTINGS, Settings
+from skillkit.suppress import suppression_text
 from skillkit.targets import Target, get_target
 from skillkit.tools import VRCTL, CommandSpec
 
@@ -85,8 +88,6 @@ def analyse(
     found: tuple[Diagnostic, ...] = ()
     facts: tuple[tuple[str, Any], ...] = ()
     if lint and is_template_path(path):
-        from skillkit.lsp.templates import template_findings
-
         findings = template_findings(path, text)
         found = findings.diagnostics if findings is not None else ()
     elif lint:
@@ -208,8 +209,6 @@ def _suppressions(
 ) -> list[lsp.CodeAction]:
     """For each finding in the range, the comment that suppresses it (as `lint
     --add-suppressions` writes it), as an edit of the whole text."""
-    from skillkit.suppress import suppression_text
-
     if not is_skill_path(analysis.skill.path):
         return []  # a template's findings are about its outputs
     skill = analysis.skill
@@ -252,8 +251,6 @@ def _suppressions(
 
 def hover(analysis: Analysis, position: lsp.Position) -> lsp.Hover | None:
     """The explanation of the rule of each finding under the cursor."""
-    from skillkit.commands.rule import explain
-
     line, column = analysis.model_position(position)
     here = (line, column)
     found = [

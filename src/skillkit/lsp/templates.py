@@ -8,8 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from skillkit.diagnostics import Diagnostic, Related
+from skillkit.diagnostics import Diagnostic, Related, Severity
+from skillkit.errors import UsageError
 from skillkit.model import Span
+from skillkit.render import plan_for, settings_for
+from skillkit.render.engine import findings_with_text
+from skillkit.render.plan import PlanError
 
 TEMPLATE_SUFFIX = ".j2"
 
@@ -21,8 +25,6 @@ class TemplateFindings:
 
 
 def _template_problem(path: Path, error: Exception) -> Diagnostic:
-    from skillkit.diagnostics import Severity
-
     return Diagnostic(
         path=str(path),
         span=Span.at(1),
@@ -36,11 +38,6 @@ def _template_problem(path: Path, error: Exception) -> Diagnostic:
 def template_findings(path: Path, text: str) -> TemplateFindings | None:
     """The findings on template `path` (with `text` as its source), or None when the file is
     not a template of any render plan."""
-    from skillkit.errors import UsageError
-    from skillkit.render import plan_for, settings_for
-    from skillkit.render.engine import findings_with_text
-    from skillkit.render.plan import PlanError
-
     try:
         settings = settings_for(path.parent)
         plan = plan_for(settings.root if settings.config_path else path.parent, settings)

@@ -17,6 +17,7 @@ import types
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from skillkit.config.files import find_config, load_config
 from skillkit.render.plan import Plan, PlanError, PlanSource, build_plan
 from skillkit.settings import Settings
 
@@ -39,8 +40,6 @@ __all__ = [
 
 def settings_for(root: Path | str = ".") -> Settings:
     """The settings of the nearest config from `root` up (defaults when there is none)."""
-    from skillkit.config.files import find_config, load_config
-
     found = find_config(Path(root))
     return load_config(found).settings if found is not None else Settings()
 
@@ -80,6 +79,7 @@ def render(
     """Render every output of the project at `root`. With `check`, write nothing and report what
     is missing, stale or edited by hand. Raises `PlanError` (or `ConfigError`) for a plan or a
     config that is itself wrong; every other problem is a finding in the result."""
+    # As in `__getattr__`: the package stays light, for lint's readers of the plan.
     from skillkit.render.engine import render_plan
 
     return render_plan(plan_for(root, settings), settings, check=check, force=force, delete=delete)

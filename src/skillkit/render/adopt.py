@@ -14,16 +14,27 @@ compared with its file; a skill that would not come back byte for byte is left o
 
 from __future__ import annotations
 
+import os
 import re
+import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import tomli_w
 import yaml
 
+from skillkit.atomic import write_atomic
+from skillkit.config.files import CONFIG_FILE, find_config, load_config
+from skillkit.discover import discover
 from skillkit.model import Section
+from skillkit.parse import parse_text
+from skillkit.render import plan_for
+from skillkit.render.engine import UNCHANGED, outputs_reached, render_plan
 from skillkit.render.frontmatter import adapt, front_matter_block
+from skillkit.render.plan import PlanError, PlanSource, build_plan
+from skillkit.settings import Settings
 from skillkit.targets import get_target
 
 TEMPLATE_SUFFIX = ".md.j2"
@@ -166,8 +177,6 @@ def plan_adoption(
 ) -> Adoption:
     """The templates and plan entries for skill files, given as (output path relative to the
     output root, file). `template_names` are names already taken in the templates folder."""
-    from skillkit.parse import parse_text
-
     adoption = Adoption()
     parsed: list[tuple[SkillTemplate, str, list[str], int, tuple[Section, ...]]] = []
     taken = set(template_names)
@@ -257,8 +266,6 @@ def render_table(adoption: Adoption, templates: str, output_root: str) -> dict[s
 
 
 def config_text(table: Mapping[str, Any], config_name: str) -> str:
-    import tomli_w
-
     if config_name == "pyproject.toml":
         return tomli_w.dumps({"tool": {"skillkit": {"render": dict(table)}}})
     return tomli_w.dumps({"render": dict(table)})
@@ -275,8 +282,6 @@ class AdoptReport:
 
 
 def _write_new(path: Path, text: str) -> None:
-    import os
-
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
@@ -304,15 +309,6 @@ def adopt(
 ) -> AdoptReport:
     """Adopt the skills under `skills_folder` into the render plan of the project at `project`
     (its nearest config from there up, else a new `skillkit.toml` there)."""
-    import tomllib
-
-    from skillkit.atomic import write_atomic
-    from skillkit.config.files import CONFIG_FILE, find_config, load_config
-    from skillkit.discover import discover
-    from skillkit.render.engine import UNCHANGED, outputs_reached, render_plan
-    from skillkit.render.plan import PlanError, PlanSource, build_plan
-    from skillkit.settings import Settings
-
     if not skills_folder.is_dir():
         raise AdoptError(f"{skills_folder} is not a folder")
     config = find_config(project)
@@ -411,8 +407,6 @@ def adopt(
         ) from None
     write_atomic(config, after)
     settings = load_config(config).settings
-    from skillkit.render import plan_for
-
     plan = plan_for(root, settings)
     render_plan(plan, settings)  # every output is unchanged: this writes the manifest
     check = render_plan(plan, settings, check=True)

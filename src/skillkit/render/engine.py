@@ -22,7 +22,10 @@ from jinja2 import BaseLoader, Environment
 
 from skillkit.atomic import write_atomic
 from skillkit.diagnostics import Diagnostic, Related, Severity
+from skillkit.lint import check_skill
 from skillkit.model import Span
+from skillkit.parse import parse_text
+from skillkit.parse.shell import commands_of_text
 from skillkit.reading import read_file_bytes
 from skillkit.render.environment import (
     Origin,
@@ -49,6 +52,7 @@ from skillkit.rules.base import RenderRule
 from skillkit.settings import Settings
 from skillkit.targets import get_target
 from skillkit.text import printable, printable_line
+from skillkit.tools import GRAMMARS, match
 
 # What an output's file is, compared with what the plan renders. UNMANAGED: a file that differs
 # and that the manifest does not record (never rendered here, or written before adopting render).
@@ -519,9 +523,6 @@ class _Run:
         text = output.text or ""
         found: list[Diagnostic] = []
         if output.variant.kind == "skill":
-            from skillkit.lint import check_skill
-            from skillkit.parse import parse_text
-
             target = output.variant.target
             settings = self._target_settings.get(target)
             if settings is None:
@@ -557,9 +558,6 @@ class _Run:
         return found
 
     def check_script(self, output: Output) -> list[Diagnostic]:
-        from skillkit.parse.shell import commands_of_text
-        from skillkit.tools import GRAMMARS, match
-
         lines = (output.text or "").split("\n")
         found: list[Diagnostic] = []
         for command in commands_of_text(output.text or ""):

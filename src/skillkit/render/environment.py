@@ -35,9 +35,11 @@ from jinja2 import (
 )
 from jinja2.environment import Environment
 from jinja2.exceptions import SecurityError
+from jinja2.loaders import split_template_path
 from jinja2.sandbox import SandboxedEnvironment
 from jinja2.visitor import NodeTransformer
 
+from skillkit.reading import UnreadableFile, read_regular_file
 from skillkit.render.helpers import (
     APP_DIR,
     CRON_HELPERS,
@@ -98,10 +100,6 @@ class TemplateLoader(FileSystemLoader):
     def get_source(
         self, environment: Environment, template: str
     ) -> tuple[str, str, Callable[[], bool]]:
-        from jinja2.loaders import split_template_path
-
-        from skillkit.reading import UnreadableFile, read_regular_file
-
         pieces = split_template_path(template)  # refuses `..`
         if self.root is not None and not inside(self.folder, self.root):
             raise TemplateNotFound(

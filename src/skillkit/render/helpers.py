@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from jinja2 import Undefined
 
 from skillkit.model import Span, Token
+from skillkit.parse.shell import commands_of_text
 from skillkit.tools import matched_programs
 
 APP_DIR = "/home/viberun/app"
@@ -447,8 +448,6 @@ class CronHelpers:
         """One crontab line: the schedule, the command (a string such as `mise.exec(...)`
         returns, or a list of words to quote), and with `log` its output appended to that file
         (`>> LOG 2>&1`). The command is checked with lint's grammars."""
-        from skillkit.parse.shell import commands_of_text
-
         when = _no_newline(_text(schedule, "schedule"), "schedule").strip()
         fields = when.split()
         if not (

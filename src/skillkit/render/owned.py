@@ -4,10 +4,12 @@ the next render would undo it) and say which template line the change belongs in
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from skillkit.render import PlanError, plan_for
 from skillkit.render.files import read_manifest
 from skillkit.settings import Settings
 
@@ -31,8 +33,6 @@ class Owners:
         self._renders: dict[Path, RenderResult] = {}
 
     def _plan(self, settings: Settings) -> Plan | None:
-        from skillkit.render import PlanError, plan_for
-
         key = settings.config_path or settings.root
         if key not in self._plans:
             try:
@@ -54,16 +54,20 @@ class Owners:
             manifest = self._manifests[plan.manifest_path] = read_manifest(plan.manifest_path)
         return Owner(plan, relative) if relative in manifest else None
 
-    def source_of(self, owner: Owner, settings: Settings, line: int) -> str:
+    def source_of(
+        self,
+        owner: Owner,
+        settings: Settings,
+        line: int,
+        render: Callable[[Plan, Settings], RenderResult],
+    ) -> str:
         """Where the output's line is written: `templates/x.md.j2:LINE`, the plan's front-matter
-        (`pyproject.toml`), or the template when the line cannot be traced."""
-        from skillkit.render.engine import render_plan
-
+        (`pyproject.toml`), or the template when the line cannot be traced. `render` renders the
+        plan in memory (the caller's choice of when to load the engine, and Jinja with it)."""
         plan = owner.plan
         result = self._renders.get(plan.manifest_path)
         if result is None:
-            result = render_plan(plan, settings, check=True, allow_errors=True)
-            self._renders[plan.manifest_path] = result
+            result = self._renders[plan.manifest_path] = render(plan, settings)
         for output in result.outputs:
             if output.relative != owner.relative:
                 continue

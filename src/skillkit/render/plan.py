@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from skillkit.registry import RENDER, all_rules, resolve_code
 from skillkit.targets import TARGETS
 
 DEFAULT_TEMPLATES = "templates"
@@ -119,8 +120,6 @@ def _kind(value: Any, path: str, where: str) -> str:
 
 def _ignored_codes(value: Any, where: str) -> frozenset[str]:
     """The lint codes an entry's `ignore` names (codes, prefixes or rule names)."""
-    from skillkit.registry import RENDER, all_rules, resolve_code
-
     if value is None:
         return frozenset()
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):

@@ -12,7 +12,9 @@ from urllib.parse import quote
 
 from skillkit import __version__
 from skillkit.diagnostics import Diagnostic, Severity
+from skillkit.docs import rule_markdown
 from skillkit.model import Span
+from skillkit.registry import LINT, all_rules
 from skillkit.text import without_surrogates
 
 _LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
@@ -38,9 +40,6 @@ def _region(span: Span) -> dict[str, int]:
 
 
 def _rules() -> tuple[list[dict[str, Any]], dict[str, int]]:
-    from skillkit.docs import rule_markdown
-    from skillkit.registry import LINT, all_rules
-
     rules = {code: rule for code, rule in all_rules().items() if rule.phase == LINT}
     out: list[dict[str, Any]] = []
     index: dict[str, int] = {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from typing import TextIO
 
@@ -32,8 +33,6 @@ def _width(text: str) -> int:
     """Terminal columns of `text`: East Asian wide characters take two, combining marks none."""
     if text.isascii():
         return len(text)
-    import unicodedata
-
     return sum(
         0
         if unicodedata.combining(char)

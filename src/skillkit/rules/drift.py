@@ -34,14 +34,11 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-import skillkit.render as render_package
 from skillkit.context import Context, ProjectContext
 from skillkit.diagnostics import Finding, Related, Severity
 from skillkit.model import Skill, Span
-from skillkit.render.plan import build_plan
 from skillkit.rules.base import Example, ProjectRule
 from skillkit.rules.guardrails import normalize_title
-from skillkit.settings import Settings
 
 ALL_TITLES = "*"
 MIN_KEPT = 0.75  # of the shorter copy's lines, kept equal or edited (edits count by likeness)
@@ -78,12 +75,14 @@ _OutputPatterns = tuple[Path | None, dict[str, str], tuple[tuple[_Pattern, str],
 _PLACEHOLDER_IN_PATH = re.compile(r"\{\{.*?\}\}")
 
 
-def _output_patterns(settings: Settings) -> _OutputPatterns:
+def _output_patterns(context: ProjectContext) -> _OutputPatterns:
     """The patterns of the plan's outputs. Built once per settings (`ProjectContext.derived`): a
     run lints thousands of skills under the same plan, and building the plan per skill cost
     outputs x outputs."""
+    if context.render is None:  # (a context made without the engine's view of the plan)
+        return (None, {}, ())
     try:
-        plan = build_plan(settings.render, settings.root, settings.target)
+        plan = context.render.plan(context.settings)
         literal: dict[str, str] = {}
         templated: dict[_Pattern, str] = {}
         for variant in plan.variants:
@@ -568,7 +567,7 @@ def check_drift(
                 found.setdefault(facts[0], []).append((path, template, identity, facts))
     own_names: dict[Identity, tuple[str, ...]] = {}
     own_words: dict[Identity, frozenset[str]] = {}
-    lines_of = _LineOrigins(context.settings)
+    lines_of = _LineOrigins(context)
     for key in sorted(found):
         holders = found[key]
         if len({facts[5] for *_, facts in holders}) < 2 or len({h[0] for h in holders}) < 2:
@@ -702,16 +701,18 @@ class _LineOrigins:
     by hand: `skillkit render --check` reports that). The plan is rendered on first use only:
     when two outputs of different templates have drifted."""
 
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
+    def __init__(self, context: ProjectContext) -> None:
+        self.settings = context.settings
+        self.render = context.render
         self.outputs: dict[str, tuple[list[str], tuple[str | None, ...]]] | None = None
 
     def _render(self) -> dict[str, tuple[list[str], tuple[str | None, ...]]]:
         outputs: dict[str, tuple[list[str], tuple[str | None, ...]]] = {}
+        if self.render is None:
+            return outputs
         try:
-            plan = build_plan(self.settings.render, self.settings.root, self.settings.target)
-            # (the render engine, and Jinja with it, loads here only: see skillkit.render)
-            for output in render_package.rendered_outputs(plan, self.settings):
+            plan = self.render.plan(self.settings)
+            for output in self.render.outputs(plan, self.settings):
                 outputs[str(output.path.resolve())] = (
                     (output.text or "").split("\n"),
                     tuple(origin.template if origin else None for origin in output.origins),
