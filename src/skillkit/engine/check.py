@@ -1,0 +1,106 @@
+"""The rules of one file over its parsed model: pure (no I/O of its own), the step every lint of
+a file goes through, in the CLI, the watch, the editor and the fixer alike."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import skillkit.render as render_package
+from skillkit.context import Context, ProjectContext, RenderView
+from skillkit.diagnostics import Diagnostic
+from skillkit.engine.findings import diagnostic_from_finding, internal_error
+from skillkit.engine.selection import per_file_ignored_codes, prepared
+from skillkit.engine.suppress import (
+    SUPPRESSIONS_FACT,
+    Suppressions,
+    apply_suppressions,
+    suppressions_of,
+)
+from skillkit.model import ProblemKind, Skill
+from skillkit.registry import FileRule, ProjectRule
+from skillkit.render.plan import Plan, build_plan
+from skillkit.settings import Settings
+from skillkit.targets import get_target
+
+if TYPE_CHECKING:
+    from skillkit.render.engine import Output
+
+# A file with one of these problems has no model worth checking: only the file rules run.
+FATAL_PROBLEMS = frozenset({ProblemKind.UNREADABLE, ProblemKind.NOT_UTF8, ProblemKind.TOO_LARGE})
+
+
+@dataclass(frozen=True)
+class FileResult:
+    path: str
+    diagnostics: tuple[Diagnostic, ...]
+    facts: tuple[tuple[str, Any], ...] = ()  # (rule code, facts) for project rules
+
+    @property
+    def suppressions(self) -> Suppressions | None:
+        """The file's suppression comments, for the findings of project rules (kept among the
+        facts, so that they are cached and sent back from workers like the facts)."""
+        for code, value in self.facts:
+            if code == SUPPRESSIONS_FACT:
+                return Suppressions(tuple((str(c), int(a), int(b)) for c, a, b in value))
+        return None
+
+
+def _render_plan(settings: Settings) -> Plan:
+    return build_plan(settings.render, settings.root, settings.target)
+
+
+def _rendered_outputs(plan: Plan, settings: Settings) -> Iterable[Output]:
+    # (the render engine, and Jinja with it, loads here only: see skillkit.render)
+    return render_package.rendered_outputs(plan, settings)
+
+
+# What rules may learn of the render plan (SK601): the renderer lints with the rules, so the
+# engine, not a rule, knows it.
+RENDER_VIEW = RenderView(_render_plan, _rendered_outputs)
+
+
+def project_context(settings: Settings) -> ProjectContext:
+    """The context of the rules under these settings: made once for them (and kept with what
+    else is worked out once for them), so that what rules derive from the settings is too."""
+    known = prepared(settings)
+    if known.context is None:
+        known.context = ProjectContext(get_target(settings.target), settings, RENDER_VIEW)
+    return known.context
+
+
+def check_skill(
+    skill: Skill, settings: Settings, path: str | None = None, *, context: Context | None = None
+) -> FileResult:
+    """Run the per-file rules on one parsed skill, and collect the facts for project rules.
+    `context`: the skill's context (`ProjectContext.for_skill`), given by a caller that reads
+    what the rules looked at (the lint cache); else one is made."""
+    shown = path if path is not None else str(skill.path)
+    active = prepared(settings).active
+    if context is None:
+        context = project_context(settings).for_skill(skill)
+    ignored = per_file_ignored_codes(skill.path, settings)
+    fatal = any(problem.kind in FATAL_PROBLEMS for problem in skill.problems)
+    diagnostics: list[Diagnostic] = []
+    facts: list[tuple[str, Any]] = []
+    for rule in active:
+        if (ignored and rule.code in ignored) or (fatal and rule.checks_content):
+            continue
+        try:
+            if isinstance(rule, FileRule):
+                # A plain loop: most rules find nothing, and a generator expression per rule and
+                # file cost more than the loop.
+                for finding in rule.check(skill, context):
+                    diagnostics.append(
+                        diagnostic_from_finding(shown, rule, finding, settings, skill)
+                    )
+            elif isinstance(rule, ProjectRule):
+                facts.append((rule.code, rule.collect(skill, context)))
+        except Exception as error:
+            diagnostics.append(internal_error(shown, rule, error))
+    kept = apply_suppressions(skill, diagnostics, settings, shown)
+    kept.sort(key=lambda d: d.sort_key)
+    if facts:
+        facts.append((SUPPRESSIONS_FACT, suppressions_of(skill).ranges))
+    return FileResult(shown, tuple(kept), tuple(facts))
