@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from skillkit.context import FILE, LISTED, MISSING, PROBED, STATED, Files, stamp
-from skillkit.engine.runner import LintResult, lint_paths
+from skillkit.engine.library import lint_paths
+from skillkit.engine.runner import LintResult
 from skillkit.settings import Settings
 from tests.helpers import write_skill
 

@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 from skillkit.context import ProjectContext
-from skillkit.engine.runner import lint_paths
+from skillkit.engine.library import lint_paths
 from skillkit.rules.listing import MAX_CANDIDATES, _candidates, check_triggers, trigger_terms
 from skillkit.settings import Settings
 from skillkit.targets import get_target

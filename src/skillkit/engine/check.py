@@ -3,6 +3,7 @@ a file goes through, in the CLI, the watch, the editor and the fixer alike."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -11,7 +12,7 @@ import skillkit.render as render_package
 from skillkit.context import Context, ProjectContext, RenderView
 from skillkit.diagnostics import Diagnostic
 from skillkit.engine.findings import diagnostic_from_finding, internal_error
-from skillkit.engine.selection import per_file_ignored_codes, prepared
+from skillkit.engine.selection import active_rules, per_file_ignored_codes
 from skillkit.engine.suppress import (
     SUPPRESSIONS_FACT,
     Suppressions,
@@ -31,11 +32,15 @@ if TYPE_CHECKING:
 FATAL_PROBLEMS = frozenset({ProblemKind.UNREADABLE, ProblemKind.NOT_UTF8, ProblemKind.TOO_LARGE})
 
 
+# What a file's check collected for the project rules: (rule code, facts) pairs.
+Facts = tuple[tuple[str, Any], ...]
+
+
 @dataclass(frozen=True)
 class FileResult:
     path: str
     diagnostics: tuple[Diagnostic, ...]
-    facts: tuple[tuple[str, Any], ...] = ()  # (rule code, facts) for project rules
+    facts: Facts = ()
 
     @property
     def suppressions(self) -> Suppressions | None:
@@ -45,6 +50,29 @@ class FileResult:
             if code == SUPPRESSIONS_FACT:
                 return Suppressions(tuple((str(c), int(a), int(b)) for c, a, b in value))
         return None
+
+
+def shared_strings(value: Any) -> Any:
+    """`value` with its strings interned, tuples rebuilt: the sections that SK601 compares are
+    the same text in many skills, and one copy of each is enough (marshal keeps interned strings
+    shared in the file too)."""
+    if type(value) is str:
+        return sys.intern(value)
+    if type(value) is tuple:
+        # Leaves inline, a call only for a nested tuple: the parent does this for every file a
+        # worker linted, while the workers keep both cores busy.
+        intern = sys.intern
+        return tuple(
+            [
+                intern(item)
+                if type(item) is str
+                else shared_strings(item)
+                if type(item) is tuple
+                else item
+                for item in value
+            ]
+        )
+    return value
 
 
 def _render_plan(settings: Settings) -> Plan:
@@ -62,12 +90,13 @@ RENDER_VIEW = RenderView(_render_plan, _rendered_outputs)
 
 
 def project_context(settings: Settings) -> ProjectContext:
-    """The context of the rules under these settings: made once for them (and kept with what
-    else is worked out once for them), so that what rules derive from the settings is too."""
-    known = prepared(settings)
-    if known.context is None:
-        known.context = ProjectContext(get_target(settings.target), settings, RENDER_VIEW)
-    return known.context
+    """The context of the rules under these settings: made once for them (and kept with them),
+    so that what rules derive from the settings is too."""
+    return settings.derived("project context", _project_context)
+
+
+def _project_context(settings: Settings) -> ProjectContext:
+    return ProjectContext(get_target(settings.target), settings, RENDER_VIEW)
 
 
 def check_skill(
@@ -77,7 +106,7 @@ def check_skill(
     `context`: the skill's context (`ProjectContext.for_skill`), given by a caller that reads
     what the rules looked at (the lint cache); else one is made."""
     shown = path if path is not None else str(skill.path)
-    active = prepared(settings).active
+    active = active_rules(settings)
     if context is None:
         context = project_context(settings).for_skill(skill)
     ignored = per_file_ignored_codes(skill.path, settings)

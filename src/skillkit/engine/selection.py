@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,7 +11,7 @@ from skillkit.registry import ProjectRule, RenderRule, Rule, all_rules, resolve_
 from skillkit.settings import Settings
 
 if TYPE_CHECKING:
-    from skillkit.context import ProjectContext
+    pass
 
 
 def _expand(selectors: Iterable[str]) -> set[str]:
@@ -22,38 +21,12 @@ def _expand(selectors: Iterable[str]) -> set[str]:
     return codes
 
 
-@dataclass
-class Prepared:
-    """What the engine works out once for a Settings object: the rules that run, in code order,
-    and the rules' context (made by `skillkit.engine.check.project_context`, which may import
-    the renderer: this module may not, as the config's validation imports discovery)."""
-
-    settings: Settings
-    rule_count: int
-    active: tuple[Rule, ...]
-    context: ProjectContext | None = None
-
-
-# Per Settings object (a run has one, or one per config): computing the active rules per file
-# cost more than some rules. Keyed by id, holding the object so that the id is not reused.
-_PREPARED: dict[int, Prepared] = {}
-
-
-def prepared(settings: Settings) -> Prepared:
-    """What is worked out once for these settings (see `Prepared`)."""
-    known = _PREPARED.get(id(settings))
-    rules = all_rules()
-    if known is not None and known.settings is settings and known.rule_count == len(rules):
-        return known
-    if len(_PREPARED) > 64:
-        _PREPARED.clear()
-    known = _PREPARED[id(settings)] = Prepared(settings, len(rules), _active_rules(settings, rules))
-    return known
-
-
 def active_rules(settings: Settings) -> tuple[Rule, ...]:
-    """The rules that run under these settings, in code order."""
-    return prepared(settings).active
+    """The rules that run under these settings, in code order: computed once per settings
+    object (a run has one, or one per config; computing it per file cost more than some rules)
+    and kept with it. Keyed by the registry's size too: a test may register a rule meanwhile."""
+    rules = all_rules()
+    return settings.derived(("active rules", len(rules)), lambda s: _active_rules(s, rules))
 
 
 def _active_rules(settings: Settings, rules: dict[str, Rule]) -> tuple[Rule, ...]:
