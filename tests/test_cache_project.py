@@ -16,12 +16,13 @@ from typing import Any
 import pytest
 
 from skillkit import hashing
+from skillkit.context import ProjectContext
 from skillkit.diagnostics import Finding, Severity
 from skillkit.engine import cache as cache_module
 from skillkit.engine import cache_project
 from skillkit.engine.library import lint_paths
 from skillkit.engine.runner import LintResult
-from skillkit.registry import RULES, Context
+from skillkit.registry import RULES
 from skillkit.rules.drift import SECTION_DRIFT
 from skillkit.settings import Settings
 from tests.helpers import write_skill
@@ -259,7 +260,7 @@ def test_a_project_rule_that_raises_reports_as_in_a_full_run(
     _same_as_full(root, cache)
 
     def broken(
-        collected: Sequence[tuple[str, Any]], context: Context
+        collected: Sequence[tuple[str, Any]], context: ProjectContext
     ) -> Iterator[tuple[str, Finding]]:
         raise RuntimeError("boom")
         yield  # pragma: no cover

@@ -1,11 +1,11 @@
-"""The runs of a skill (rules.invocations): what the SK3xx and SK4xx rules read, per skill."""
+"""The runs of a skill (skillkit.analysis): what the SK3xx and SK4xx rules read, per skill."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from skillkit.analysis import Analysis
 from skillkit.parse import parse_bytes
-from skillkit.rules.invocations import grammar_problems, policy_runs, runs
 
 SKILL = (
     "---\nname: demo\ndescription: Runs the demo. Use when asked.\n---\n\n# Demo\n\n"
@@ -19,25 +19,25 @@ SKILL = (
 
 
 def test_runs_in_command_order_with_their_tools() -> None:
-    skill = parse_bytes(SKILL.encode(), Path("demo/SKILL.md"))
-    assert [(run.tool, run.via, run.negated, run.command.line) for run in runs(skill)] == [
+    analysis = Analysis(parse_bytes(SKILL.encode(), Path("demo/SKILL.md")))
+    assert [(run.tool, run.via, run.negated, run.command.line) for run in analysis.runs] == [
         ("pip", (), True, 8),
         ("vrctl", (), False, 11),
         ("git", (), False, 12),
         ("sudo", (), False, 13),
         ("vrctl", ("sudo",), False, 13),
     ]
-    assert runs(skill) is runs(skill)  # computed once per skill
+    assert analysis.runs is analysis.runs  # computed once per skill
 
 
 def test_policy_runs_leave_out_what_a_sentence_forbids() -> None:
-    skill = parse_bytes(SKILL.encode(), Path("demo/SKILL.md"))
-    assert [run.tool for run in policy_runs(skill)] == ["vrctl", "git", "sudo", "vrctl"]
+    analysis = Analysis(parse_bytes(SKILL.encode(), Path("demo/SKILL.md")))
+    assert [run.tool for run in analysis.policy_runs] == ["vrctl", "git", "sudo", "vrctl"]
 
 
 def test_grammar_problems_in_the_order_of_the_runs() -> None:
-    skill = parse_bytes(SKILL.encode(), Path("demo/SKILL.md"))
-    assert [(run.command.line, problem.kind) for run, problem in grammar_problems(skill)] == [
+    analysis = Analysis(parse_bytes(SKILL.encode(), Path("demo/SKILL.md")))
+    assert [(run.command.line, problem.kind) for run, problem in analysis.grammar_problems] == [
         (11, "unknown-subcommand"),
         (13, "not-a-number"),
     ]

@@ -6,8 +6,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from skillkit.context import ProjectContext
 from skillkit.engine.library import lint_paths
-from skillkit.registry import Context
 from skillkit.rules.listing import MAX_CANDIDATES, _candidates, check_triggers, trigger_terms
 from skillkit.settings import Settings
 from skillkit.targets import get_target
@@ -106,7 +106,7 @@ def test_the_comparisons_are_bounded() -> None:
         (f"s{i}/SKILL.md", ("g", f"s{i}", " ".join(words[i % 50 : i % 50 + 8]), 3, 14, ""))
         for i in range(2000)
     ]
-    context = Context(get_target("spec"), Settings())
+    context = ProjectContext(get_target("spec"), Settings())
     found = list(check_triggers(facts, context))
     assert found  # near-identical descriptions do compete
     assert time.perf_counter() - started < 10

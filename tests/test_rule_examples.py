@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
+from skillkit.context import Context
 from skillkit.diagnostics import Diagnostic, Finding
 from skillkit.fix import apply_edits
 from skillkit.model import Skill
 from skillkit.registry import (
     RULES,
-    Context,
     Example,
     FileRule,
     FixAvailability,

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from skillkit.context import LISTED, Files
 from skillkit.rules.references import code_path, exists_in, link_path
 from tests.helpers import lint_text
 
@@ -163,22 +164,24 @@ def test_a_file_added_between_runs_is_seen(tmp_path: Path) -> None:
 def test_exists_in_compares_every_name_exactly(tmp_path: Path) -> None:
     (tmp_path / "scripts").mkdir()
     (tmp_path / "scripts" / "run.py").write_text("")
-    assert exists_in(tmp_path, "scripts/run.py")
-    assert exists_in(tmp_path, "./scripts//run.py")
-    assert not exists_in(tmp_path, "scripts/Run.py")
-    assert not exists_in(tmp_path, "scripts/run.py/x")
+    assert exists_in(Files(), tmp_path, "scripts/run.py")
+    assert exists_in(Files(), tmp_path, "./scripts//run.py")
+    assert not exists_in(Files(), tmp_path, "scripts/Run.py")
+    assert not exists_in(Files(), tmp_path, "scripts/run.py/x")
 
 
 def test_exists_in_with_listings_remembers_each_directory(tmp_path: Path) -> None:
     (tmp_path / "scripts").mkdir()
     (tmp_path / "scripts" / "run.py").write_text("")
-    listings: dict[str, frozenset[str] | None] = {}
-    assert exists_in(tmp_path, "scripts/run.py", listings)
-    assert not exists_in(tmp_path, "scripts/Run.py", listings)
-    assert not exists_in(tmp_path, "assets/logo.png", listings)
-    assert listings == {
-        str(tmp_path): frozenset({"scripts"}),
-        str(tmp_path / "scripts"): frozenset({"run.py"}),
+    files = Files()
+    assert exists_in(files, tmp_path, "scripts/run.py")
+    assert not exists_in(files, tmp_path, "scripts/Run.py")
+    assert not exists_in(files, tmp_path, "assets/logo.png")
+    dependencies = files.dependencies()
+    assert dependencies is not None
+    assert {path for path, how, _stamp in dependencies if how == LISTED} == {
+        str(tmp_path),
+        str(tmp_path / "scripts"),
     }
 
 

@@ -18,10 +18,11 @@ from typing import Any
 
 import pytest
 
+from skillkit.context import Context, ProjectContext
 from skillkit.diagnostics import Finding, Severity
 from skillkit.engine.runner import LintResult
 from skillkit.model import Span
-from skillkit.registry import CODES_BY_NAME, RULES, Context, Example, ProjectRule, Rule, register
+from skillkit.registry import CODES_BY_NAME, RULES, Example, ProjectRule, Rule, register
 from skillkit.settings import Settings
 from skillkit.watch import IncrementalLinter, watch_lint
 from tests.helpers import write_skill
@@ -234,7 +235,7 @@ def duplicate_name_rule() -> Iterator[Rule]:
         return (str(item.value.scalar), item.value.span.line) if item else None
 
     def check_project(
-        collected: Sequence[tuple[str, Any]], context: Context
+        collected: Sequence[tuple[str, Any]], context: ProjectContext
     ) -> Iterator[tuple[str, Finding]]:
         by_name: dict[str, list[tuple[str, int]]] = {}
         for path, facts in collected:

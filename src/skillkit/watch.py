@@ -38,8 +38,8 @@ from skillkit.settings import DEFAULT_SETTINGS, Settings
 from skillkit.text import plural
 
 if TYPE_CHECKING:
+    from skillkit.context import Files
     from skillkit.engine.runner import SettingsFor
-    from skillkit.model import Skill
     from skillkit.parse import Source
 
 
@@ -128,7 +128,7 @@ class ContentSigner:
     def before_read(self, path: Path) -> None:
         return None
 
-    def signature(self, before: None, source: Source, skill: Skill, result: FileResult) -> bytes:
+    def signature(self, before: None, source: Source, files: Files, result: FileResult) -> bytes:
         return digest(source.data)
 
 

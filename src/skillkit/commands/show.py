@@ -9,10 +9,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from skillkit.analysis import in_sentence
 from skillkit.errors import UsageError
 from skillkit.model import Command, Skill, Value
 from skillkit.parse import read_skill
-from skillkit.rules.invocations import in_sentence
 from skillkit.text import printable, without_surrogates
 from skillkit.tools import GRAMMARS, match
 

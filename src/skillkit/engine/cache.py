@@ -2,9 +2,11 @@
 depend on has changed.
 
 An entry is valid for one file under one set of settings and one build of skillkit; it records
-what the result depended on: the file (stat, and a content hash to fall back on) and the folders
-of its skill (their mtimes, since reference rules ask what exists there). A warm run costs a few
-stats per file; a file whose stat changed is hashed, and re-linted only if its bytes changed.
+what the result depended on: the file (stat, and a content hash to fall back on), the folders of
+its skill (their mtimes), and whatever else the rules looked at through their context's file
+system view (`skillkit.context.Files`: folders listed elsewhere, paths probed, sibling files
+read). A warm run costs a few stats per file; a file whose stat changed is hashed, and re-linted
+only if its bytes changed.
 
 Files live in `.skillkit_cache/<version>/lint-<settings hash>` (one per settings in force), each a
 header, a checksum and a `marshal` payload of plain tuples (marshal, unlike pickle, builds no
@@ -26,6 +28,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from skillkit import __version__
+from skillkit.context import LISTED, PROBED, Dependency, Files, Stamp
+from skillkit.context import stamp as context_stamp
 from skillkit.diagnostics import Diagnostic
 from skillkit.engine.cache_codec import decode_diagnostic, encode_diagnostic
 from skillkit.engine.cache_project import project_findings
@@ -33,16 +37,14 @@ from skillkit.engine.check import Facts, FileResult, shared_strings
 from skillkit.engine.discover import CACHE_FOLDER, UNWATCHED_FOLDERS, Listing, list_folder
 from skillkit.hashing import DIGEST_SIZE, digest
 from skillkit.reading import read_file_bytes
-from skillkit.rules.references import outside_folders
 from skillkit.settings import Settings
 
 if TYPE_CHECKING:
     from skillkit.engine.runner import ProjectCheck, Relint
-    from skillkit.model import Skill
     from skillkit.parse import Source
 
 MAGIC = b"skillkit-lint-cache\n"
-FORMAT = 1
+FORMAT = 2
 # A cache file larger than this was not written by skillkit (2,800 skills make a few MB).
 CACHE_FILE_MAX_BYTES = 256 * 1024 * 1024
 # A file or folder changed this close to the run's start may change again within the same mtime
@@ -54,8 +56,10 @@ MAX_DEPENDENCY_FOLDERS = 64
 MAX_TEMPLATE_FILES = 1_000
 FACTS_SHARDS = 16
 
-# (folder, mtime_ns) for the skill folder and each folder below it.
-Dependencies = tuple[tuple[str, int], ...]
+# What a result depended on: (path, how, stamp) triples (see skillkit.context).
+Dependencies = tuple[Dependency, ...]
+# More dependencies than this (a rule that weighed every file of a large folder) are not cached.
+MAX_DEPENDENCIES = 1_024
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -65,7 +69,7 @@ class Signature:
     mtime_ns: int
     size: int
     content: bytes  # digest of the bytes that were linted
-    folders: Dependencies | None  # None: too many to track; the result is not cached
+    dependencies: Dependencies | None  # None: too many to track; the result is not cached
 
 
 class DependencySigner:
@@ -77,32 +81,20 @@ class DependencySigner:
         return folder_state(os.path.dirname(os.path.abspath(path)))
 
     def signature(
-        self, before: Dependencies | None, source: Source, skill: Skill, result: FileResult
+        self, before: Dependencies | None, source: Source, files: Files, result: FileResult
     ) -> Signature:
         assert source.status is not None  # (a source that was read)
-        folders = _with_outside_folders(before, skill) if before is not None else None
+        # The skill folder's, and what the rules looked at through their context.
+        dependencies = with_recorded(before, files)
         return Signature(
-            source.status.st_mtime_ns, source.status.st_size, digest(source.data), folders
+            source.status.st_mtime_ns, source.status.st_size, digest(source.data), dependencies
         )
-
-
-def _with_outside_folders(folders: Dependencies, skill: Skill) -> Dependencies | None:
-    """`folders` plus the folders outside the skill's that its links lead through, stated
-    before the rules look (None, not cached, if one of them cannot be stated: a link into a
-    folder that does not exist yet would not show its creation)."""
-    outside = outside_folders(skill)
-    if not outside:
-        return folders
-    try:
-        return folders + tuple((folder, os.stat(folder).st_mtime_ns) for folder in outside)
-    except (OSError, ValueError):
-        return None
 
 
 def folder_state(folder: str) -> Dependencies | None:
     """The mtime of the folder and every folder below it (the stat comes before the listing, so a
-    change during the walk shows next time)."""
-    found: list[tuple[str, int]] = []
+    change during the walk shows next time), as LISTED dependencies."""
+    found: list[Dependency] = []
     stack = [folder]
     seen: set[str] = set()  # real paths walked: a symlinked folder is walked once (no loop)
     targets: list[str] = []  # the folders of linked files' targets (stated, not walked)
@@ -111,7 +103,7 @@ def folder_state(folder: str) -> Dependencies | None:
         try:
             # (os.stat follows a symlinked folder: its target's mtime is what changes when a
             # file behind the link is added or deleted, which the reference rules see)
-            found.append((current, os.stat(current).st_mtime_ns))
+            found.append((current, LISTED, os.stat(current).st_mtime_ns))
             with os.scandir(current) as listing:
                 for entry in listing:
                     if entry.name in UNWATCHED_FOLDERS:
@@ -134,10 +126,22 @@ def folder_state(folder: str) -> Dependencies | None:
         if len(found) + len(targets) > MAX_DEPENDENCY_FOLDERS:
             return None
     try:
-        found.extend((target, os.stat(target).st_mtime_ns) for target in targets)
+        found.extend((target, LISTED, os.stat(target).st_mtime_ns) for target in targets)
     except OSError:
         return None
     return tuple(found)
+
+
+def with_recorded(folders: Dependencies | None, files: Files) -> Dependencies | None:
+    """The skill folder's dependencies and those the rules' file system view recorded, each
+    once; None (not cached) if either cannot be tracked."""
+    recorded = files.dependencies()
+    if folders is None or recorded is None:
+        return None
+    if not recorded:
+        return folders
+    merged = tuple(dict.fromkeys((*folders, *recorded)))
+    return merged if len(merged) <= MAX_DEPENDENCIES else None
 
 
 def _templates_state(settings: Settings) -> tuple[tuple[str, int, int], ...] | str | None:
@@ -209,9 +213,17 @@ def _marshalable(value: Any) -> bool:
     return True
 
 
-# An entry: (mtime_ns, size, stat trusted, content digest, folders, diagnostics, facts digest or
-# None); the facts themselves live in the `facts-` file of the same settings.
+# An entry: (mtime_ns, size, stat trusted, content digest, dependencies, diagnostics, facts digest
+# or None); the facts themselves live in the `facts-` file of the same settings.
 Entry = tuple[int, int, bool, bytes, Dependencies, tuple[Any, ...], tuple[Any, ...]]
+
+
+def _racy(how: int, recorded: Stamp, started_ns: int) -> bool:
+    """Whether a folder's or file's stamp is too recent to be trusted (see `RACY_NS`)."""
+    if how == PROBED:
+        return False
+    mtime = recorded if isinstance(recorded, int) else recorded[0]
+    return mtime >= started_ns - RACY_NS
 
 
 class _CacheFile:
@@ -300,6 +312,8 @@ class LintCache:
         self._stored_digests: dict[str, bytes] = {}
         # The mtime of each folder discovery listed in this run (each stat taken once).
         self.folder_mtimes: dict[str, int] = {}
+        # The stamp of each other dependency checked in this run (see `lookup`).
+        self._stamps: dict[tuple[str, int], Stamp | None] = {}
 
     def list_folder(self, folder: str) -> Listing:
         """Discovery's listing of a folder (by real path): remembered while its mtime holds, so
@@ -363,21 +377,31 @@ class LintCache:
             self.misses += 1
             return None
         try:
-            mtime_ns, size, trusted, content, folders, diagnostics, facts = entry
+            mtime_ns, size, trusted, content, dependencies, diagnostics, facts = entry
             if facts is not None and type(facts) is not bytes:
                 raise TypeError("facts digest")
             stat = os.stat(key)
             if not os.access(key, os.R_OK):  # (chmod keeps the mtime; a fresh run cannot read)
                 raise LookupError(key)
             seen = self.folder_mtimes
-            for folder, folder_mtime in folders:
-                if type(folder) is not str:
-                    raise TypeError("folder")
-                current = seen.get(folder)
-                if current is None:
-                    current = os.stat(folder).st_mtime_ns
-                if current != folder_mtime:
-                    raise LookupError(folder)
+            stamps = self._stamps
+            for dependency_path, how, recorded in dependencies:
+                if type(dependency_path) is not str:
+                    raise TypeError("dependency")
+                if how == LISTED:
+                    current: Stamp | None = seen.get(dependency_path)
+                    if current is None:
+                        current = os.stat(dependency_path).st_mtime_ns
+                else:
+                    # Many skills probe the same paths (`.claude-plugin` in each ancestor):
+                    # each is stated once a run.
+                    current = stamps.get((dependency_path, how))
+                    if current is None:
+                        current = stamps[(dependency_path, how)] = context_stamp(
+                            dependency_path, how
+                        )
+                if current != recorded:
+                    raise LookupError(dependency_path)
             if not (trusted and stat.st_mtime_ns == mtime_ns and stat.st_size == size):
                 # (over the recorded size, it cannot be the same bytes: refused unread)
                 if digest(read_file_bytes(key, size)) != content:
@@ -388,7 +412,7 @@ class LintCache:
                     stat.st_size,
                     stat.st_mtime_ns < self.started_ns - RACY_NS,
                     content,
-                    folders,
+                    dependencies,
                     diagnostics,
                     facts,
                 )
@@ -407,10 +431,12 @@ class LintCache:
         return result
 
     def store(self, path: Path, settings: Settings, result: FileResult, signature: Any) -> None:
-        if not isinstance(signature, Signature) or signature.folders is None:
+        if not isinstance(signature, Signature) or signature.dependencies is None:
             return
-        if any(mtime >= self.started_ns - RACY_NS for _folder, mtime in signature.folders):
-            return  # a folder that just changed may change again unseen: not cached this time
+        if any(
+            _racy(how, recorded, self.started_ns) for _path, how, recorded in signature.dependencies
+        ):
+            return  # a folder or file that just changed may change again unseen: not cached now
         facts = tuple((code, value) for code, value in result.facts)
         if not _marshalable(facts):
             return  # facts must be plain data (tuples, strings, numbers...) to be cached
@@ -431,7 +457,7 @@ class LintCache:
             signature.size,
             signature.mtime_ns < self.started_ns - RACY_NS,
             signature.content,
-            signature.folders,
+            signature.dependencies,
             tuple(encode_diagnostic(d) for d in result.diagnostics),
             facts_hash,
         )

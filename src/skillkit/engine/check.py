@@ -4,9 +4,12 @@ a file goes through, in the CLI, the watch, the editor and the fixer alike."""
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import skillkit.render as render_package
+from skillkit.context import Context, ProjectContext, RenderView
 from skillkit.diagnostics import Diagnostic
 from skillkit.engine.findings import diagnostic_from_finding, internal_error
 from skillkit.engine.selection import active_rules, per_file_ignored_codes
@@ -17,9 +20,13 @@ from skillkit.engine.suppress import (
     suppressions_of,
 )
 from skillkit.model import ProblemKind, Skill
-from skillkit.registry import Context, FileRule, ProjectRule
+from skillkit.registry import FileRule, ProjectRule
+from skillkit.render.plan import Plan, build_plan
 from skillkit.settings import Settings
 from skillkit.targets import get_target
+
+if TYPE_CHECKING:
+    from skillkit.render.engine import Output
 
 # A file with one of these problems has no model worth checking: only the file rules run.
 FATAL_PROBLEMS = frozenset({ProblemKind.UNREADABLE, ProblemKind.NOT_UTF8, ProblemKind.TOO_LARGE})
@@ -68,15 +75,45 @@ def shared_strings(value: Any) -> Any:
     return value
 
 
-def check_skill(skill: Skill, settings: Settings, path: str | None = None) -> FileResult:
-    """Run the per-file rules on one parsed skill, and collect the facts for project rules."""
+def _render_plan(settings: Settings) -> Plan:
+    return build_plan(settings.render, settings.root, settings.target)
+
+
+def _rendered_outputs(plan: Plan, settings: Settings) -> Iterable[Output]:
+    # (the render engine, and Jinja with it, loads here only: see skillkit.render)
+    return render_package.rendered_outputs(plan, settings)
+
+
+# What rules may learn of the render plan (SK601): the renderer lints with the rules, so the
+# engine, not a rule, knows it.
+RENDER_VIEW = RenderView(_render_plan, _rendered_outputs)
+
+
+def project_context(settings: Settings) -> ProjectContext:
+    """The context of the rules under these settings: made once for them (and kept with them),
+    so that what rules derive from the settings is too."""
+    return settings.derived("project context", _project_context)
+
+
+def _project_context(settings: Settings) -> ProjectContext:
+    return ProjectContext(get_target(settings.target), settings, RENDER_VIEW)
+
+
+def check_skill(
+    skill: Skill, settings: Settings, path: str | None = None, *, context: Context | None = None
+) -> FileResult:
+    """Run the per-file rules on one parsed skill, and collect the facts for project rules.
+    `context`: the skill's context (`ProjectContext.for_skill`), given by a caller that reads
+    what the rules looked at (the lint cache); else one is made."""
     shown = path if path is not None else str(skill.path)
-    context = Context(get_target(settings.target), settings)
+    active = active_rules(settings)
+    if context is None:
+        context = project_context(settings).for_skill(skill)
     ignored = per_file_ignored_codes(skill.path, settings)
     fatal = any(problem.kind in FATAL_PROBLEMS for problem in skill.problems)
     diagnostics: list[Diagnostic] = []
     facts: list[tuple[str, Any]] = []
-    for rule in active_rules(settings):
+    for rule in active:
         if (ignored and rule.code in ignored) or (fatal and rule.checks_content):
             continue
         try:

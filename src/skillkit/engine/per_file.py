@@ -8,7 +8,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from skillkit.engine.check import check_skill
+from skillkit.engine.check import check_skill, project_context
 from skillkit.engine.runner import Job, Outcome, Signer
 from skillkit.parse import parse_source, read_source
 from skillkit.settings import Settings
@@ -27,10 +27,12 @@ def lint_file(path: Path, settings: Settings, signer: Signer | None = None) -> O
     before = signer.before_read(path) if signer is not None else None
     source = read_source(path, settings.max_file_bytes)
     skill = parse_source(source)
-    result = check_skill(skill, settings, str(path))
+    # The rules look at the file system through their context, which records what they saw.
+    context = project_context(settings).for_skill(skill)
+    result = check_skill(skill, settings, str(path), context=context)
     if signer is None or source.problem is not None:
         return result, None
-    return result, signer.signature(before, source, skill, result)
+    return result, signer.signature(before, source, context.files, result)
 
 
 @contextmanager

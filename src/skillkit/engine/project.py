@@ -7,12 +7,11 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from skillkit.diagnostics import Diagnostic
-from skillkit.engine.check import FileResult
+from skillkit.engine.check import FileResult, project_context
 from skillkit.engine.findings import diagnostic_from_finding, internal_error
 from skillkit.engine.selection import project_rules
-from skillkit.registry import Context, ProjectRule
+from skillkit.registry import ProjectRule
 from skillkit.settings import Settings
-from skillkit.targets import get_target
 
 # The key of the one part of a project rule without a partition.
 WHOLE_PART = ""
@@ -29,7 +28,7 @@ def check_project_part(
 ) -> list[Diagnostic]:
     """One cross-file rule's findings over `collected` (every skill's facts, or one part of
     them); a rule that raises raises here."""
-    context = Context(get_target(settings.target), settings)
+    context = project_context(settings)
     return [
         diagnostic_from_finding(path, rule, finding, settings)
         for path, finding in rule.check_project(collected, context)

@@ -22,7 +22,7 @@ from skillkit.engine.project import project_diagnostics
 from skillkit.settings import DEFAULT_SETTINGS, Settings
 
 if TYPE_CHECKING:
-    from skillkit.model import Skill
+    from skillkit.context import Files
     from skillkit.parse import Source
 
 SettingsFor = Callable[[Path], Settings]
@@ -45,8 +45,9 @@ class Signer(Protocol):
         """What must be taken before the file is read (a change after it shows next time)."""
         ...
 
-    def signature(self, before: Any, source: Source, skill: Skill, result: FileResult) -> Any:
-        """What the result of a file that was read depended on."""
+    def signature(self, before: Any, source: Source, files: Files, result: FileResult) -> Any:
+        """What the result of a file that was read depended on (`files`: what its rules looked
+        at, see skillkit.context)."""
         ...
 
 

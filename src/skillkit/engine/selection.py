@@ -1,13 +1,17 @@
-"""Which rules run under given settings, and for which files."""
+"""Which rules run under given settings, for which files, and with what context."""
 
 from __future__ import annotations
 
 import fnmatch
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from skillkit.registry import ProjectRule, RenderRule, Rule, all_rules, resolve_code
 from skillkit.settings import Settings
+
+if TYPE_CHECKING:
+    pass
 
 
 def _expand(selectors: Iterable[str]) -> set[str]:

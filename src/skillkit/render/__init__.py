@@ -22,7 +22,7 @@ from skillkit.render.plan import Plan, PlanError, PlanSource, build_plan
 from skillkit.settings import Settings
 
 if TYPE_CHECKING:
-    from skillkit.render.engine import Output, RenderResult, render_plan
+    from skillkit.render.engine import Output, RenderResult, render_plan, rendered_outputs
 
 __all__ = [
     "Output",
@@ -33,6 +33,7 @@ __all__ = [
     "plan_for",
     "render",
     "render_plan",
+    "rendered_outputs",
     "settings_for",
 ]
 
@@ -60,7 +61,7 @@ def plan_for(root: Path | str = ".", settings: Settings | None = None) -> Plan:
 def __getattr__(name: str) -> Any:
     # The engine (and Jinja with it) loads on first use: the lint rules that only read the plan
     # (SK601 asks which template an output comes from) must not pay for Jinja.
-    if name in ("Output", "RenderResult", "render_plan"):
+    if name in ("Output", "RenderResult", "render_plan", "rendered_outputs"):
         from skillkit.render import engine
 
         return getattr(engine, name)

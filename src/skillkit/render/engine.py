@@ -231,6 +231,9 @@ class _Run:
         if edited is not None and self.env.loader is not None:
             self.env.loader = _Overlay(self.env.loader, *edited)
         self._outputs: list[Output] = []
+        # The settings each target's outputs are linted with, made once a target: what the
+        # rules derive from the settings is then derived once, not once an output.
+        self._target_settings: dict[str, Settings] = {}
         self.plan_display = (
             f"{_relative(plan.source.path, plan.root)}" if plan.source.path else "render plan"
         )
@@ -521,7 +524,10 @@ class _Run:
         text = output.text or ""
         found: list[Diagnostic] = []
         if output.variant.kind == "skill":
-            settings = replace(self.settings, target=output.variant.target)
+            target = output.variant.target
+            settings = self._target_settings.get(target)
+            if settings is None:
+                settings = self._target_settings[target] = replace(self.settings, target=target)
             skill = parse_text(text, output.path)
             found = list(check_skill(skill, settings, output.display).diagnostics)
             found += self._continued_inline_spans(skill, output.display)

@@ -23,9 +23,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from skillkit.diagnostics import Finding, Severity
 
 if TYPE_CHECKING:
+    from skillkit.context import Context, ProjectContext
     from skillkit.model import Skill
-    from skillkit.settings import Settings
-    from skillkit.targets import Target
 
 
 class FixAvailability(Enum):
@@ -46,24 +45,16 @@ class RuleOption:
     help: str
 
 
-@dataclass(frozen=True)
-class Context:
-    """What a rule may know besides the skill: the target profile and the settings in force."""
-
-    target: Target
-    settings: Settings
-
-    def option(self, option: RuleOption) -> Any:
-        """The value of one of the rule's declared options: the settings' own, else its default."""
-        return self.settings.options.get(option.name, option.default)
-
-
-FileCheck = Callable[["Skill", Context], Iterable[Finding]]
+# A file rule sees one skill and its `Context` (skillkit.context: the file system and the
+# analysis of that skill); a project rule the facts of every skill and the `ProjectContext`.
+FileCheck = Callable[["Skill", "Context"], Iterable[Finding]]
 # A project rule first collects picklable facts from each skill (so that the cache and the worker
 # pool never hold every model at once), then checks the facts of all skills together and yields
 # (path, finding) pairs.
-Collect = Callable[["Skill", Context], Any]
-ProjectCheck = Callable[[Sequence[tuple[str, Any]], Context], Iterable[tuple[str, Finding]]]
+Collect = Callable[["Skill", "Context"], Any]
+ProjectCheck = Callable[
+    [Sequence[tuple[str, Any]], "ProjectContext"], Iterable[tuple[str, Finding]]
+]
 # Optional, for a project rule whose check is a union of independent checks: splits one skill's
 # facts into (key, part) pairs such that check_project over every skill's facts yields exactly
 # the findings of check_project over each key's parts, key by key (with each part's path). The

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from skillkit.context import Context
 from skillkit.diagnostics import Edit, Finding, Fix, Severity
 from skillkit.model import ProblemKind, Skill, Span
 from skillkit.rules._common import CSV_EXAMPLE_FRONT as _FRONT
 from skillkit.rules._common import parse_problems
-from skillkit.rules.base import Context, FixAvailability, RuleOption, rule
+from skillkit.rules.base import FixAvailability, RuleOption, rule
 
 GOOD = _FRONT + "\n# Demo\n\nRun `csvfix` on the file.\n"
 

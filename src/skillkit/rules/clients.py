@@ -14,9 +14,11 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from skillkit.context import FILE, FOLDER, Context, Files
 from skillkit.diagnostics import Edit, Finding, Fix, Related, Severity
 from skillkit.model import Field, Skill, Span, Value, kind_name
-from skillkit.rules.base import Context, Example, FixAvailability, RuleOption, rule
+from skillkit.reading import UnreadableFile
+from skillkit.rules.base import Example, FixAvailability, RuleOption, rule
 from skillkit.rules.frontmatter import model_sees, yaml_boolean
 from skillkit.targets import targets_where
 
@@ -504,7 +506,7 @@ UPLOAD_LIMIT_OPTION = RuleOption(
 )
 def skill_folder_too_large(skill: Skill, context: Context) -> Iterator[Finding]:
     limit = int(context.option(UPLOAD_LIMIT_OPTION))
-    total, complete = folder_bytes(skill.path.parent, limit)
+    total, complete = folder_bytes(context.files, skill.path.parent, limit)
     if total > limit:
         size = f"{total / 1_048_576:.1f} MB" if complete else f"over {limit / 1_048_576:.1f} MB"
         yield Finding(
@@ -514,29 +516,24 @@ def skill_folder_too_large(skill: Skill, context: Context) -> Iterator[Finding]:
         )
 
 
-def folder_bytes(folder: Path, limit: int) -> tuple[int, bool]:
+def folder_bytes(files: Files, folder: Path, limit: int) -> tuple[int, bool]:
     """The bytes of the files under `folder` (symlinks not followed, `.git` skipped), counted
     until the total passes `limit`; and whether the count is complete."""
     total = 0
     entries = 0
     stack = [str(folder)]
     while stack:
-        current = stack.pop()
-        try:
-            with os.scandir(current) as listing:
-                for entry in listing:
-                    entries += 1
-                    if entries > MAX_UPLOAD_ENTRIES:
-                        return total, False
-                    if entry.is_dir(follow_symlinks=False):
-                        if entry.name != ".git":
-                            stack.append(entry.path)
-                    elif entry.is_file(follow_symlinks=False):
-                        total += entry.stat(follow_symlinks=False).st_size
-                        if total > limit:
-                            return total, False
-        except OSError:
-            continue
+        for entry in files.scan(stack.pop()):
+            entries += 1
+            if entries > MAX_UPLOAD_ENTRIES:
+                return total, False
+            if entry.kind == FOLDER:
+                if entry.name != ".git":
+                    stack.append(entry.path)
+            elif entry.kind == FILE:
+                total += entry.size
+                if total > limit:
+                    return total, False
     return total, True
 
 
@@ -625,21 +622,27 @@ _COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 def openai_yaml_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
     folder = skill.path.parent
     path = folder / SIDECAR
+    files = context.files
+    if not files.is_file(str(path)):
+        return
     try:
-        if not path.is_file():
-            return
-        data = path.read_bytes()[: SIDECAR_MAX_BYTES + 1]
+        data = files.read(str(path), SIDECAR_MAX_BYTES)
+    except UnreadableFile as error:
+        if error.too_large:
+            yield _sidecar(path, 1, "is larger than 256 KB; not checked")
+        else:  # (replaced by something else since it was stated)
+            yield _sidecar(path, 1, f"cannot be read ({error.reason}); Codex ignores it")
+        return
     except OSError as error:
         yield _sidecar(path, 1, f"cannot be read ({error.strerror}); Codex ignores it")
-        return
-    if len(data) > SIDECAR_MAX_BYTES:
-        yield _sidecar(path, 1, "is larger than 256 KB; not checked")
         return
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         yield _sidecar(path, 1, "is not UTF-8; Codex ignores the whole file")
         return
+    # Not at the top: importing the rules (`skillkit rules`, a warm cached lint) must not load the
+    # YAML parser, which only a skill with a sidecar needs.
     from skillkit.parse.frontmatter import parse_front_matter
 
     lines = text.splitlines()
@@ -649,7 +652,7 @@ def openai_yaml_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
         why = problems[0].message if problems else "it is not a mapping"
         yield _sidecar(path, line, f"cannot be read ({why}); Codex ignores the whole file")
         return
-    yield from _sidecar_fields(path, folder, fm.fields, "")
+    yield from _sidecar_fields(files, path, folder, fm.fields, "")
 
 
 def _sidecar(path: Path, line: int, message: str, severity: Severity | None = None) -> Finding:
@@ -663,7 +666,7 @@ def _sidecar(path: Path, line: int, message: str, severity: Severity | None = No
 
 
 def _sidecar_fields(
-    path: Path, folder: Path, fields: tuple[Field, ...], parent: str
+    files: Files, path: Path, folder: Path, fields: tuple[Field, ...], parent: str
 ) -> Iterator[Finding]:
     known = SIDECAR_KEYS.get(parent)
     for item in fields:
@@ -677,7 +680,7 @@ def _sidecar_fields(
             continue
         if item.key in ("interface", "policy") and not parent:
             if value.kind == "map":
-                yield from _sidecar_fields(path, folder, value.fields, item.key)
+                yield from _sidecar_fields(files, path, folder, value.fields, item.key)
             elif not _is_null(value):
                 yield _sidecar(
                     path, line, f"`{name}` must be a mapping; Codex ignores the whole file"
@@ -702,11 +705,11 @@ def _sidecar_fields(
             )
             continue
         text = " ".join(value.text.split()) if value.kind == "str" else ""
-        yield from _interface_value(path, folder, name, item.key, text, line)
+        yield from _interface_value(files, path, folder, name, item.key, text, line)
 
 
 def _interface_value(
-    path: Path, folder: Path, name: str, key: str, text: str, line: int
+    files: Files, path: Path, folder: Path, name: str, key: str, text: str, line: int
 ) -> Iterator[Finding]:
     if not text:
         yield _sidecar(path, line, f"`{name}` is empty; Codex ignores it")
@@ -732,12 +735,12 @@ def _interface_value(
     elif key == "brand_color" and not _COLOR.match(text):
         yield _sidecar(path, line, f"`{name}: {text}` is not a `#RRGGBB` colour; Codex ignores it")
     elif key in ("icon_small", "icon_large"):
-        problem = _icon_problem(folder, text)
+        problem = _icon_problem(files, folder, text)
         if problem:
             yield _sidecar(path, line, f"`{name}: {text}` {problem}")
 
 
-def _icon_problem(folder: Path, text: str) -> str | None:
+def _icon_problem(files: Files, folder: Path, text: str) -> str | None:
     parts = [part for part in text.replace("\\", "/").split("/") if part not in ("", ".")]
     if text.startswith("/") or re.match(r"^[A-Za-z]:", text):
         return "is an absolute path; Codex takes only a path under the skill's `assets/`"
@@ -745,6 +748,6 @@ def _icon_problem(folder: Path, text: str) -> str | None:
         return "leaves the skill folder (`..`); Codex ignores it"
     if not parts or parts[0] != "assets":
         return "is not under the skill's `assets/`; Codex ignores it"
-    if not (folder / Path(*parts)).is_file():
+    if not files.is_file(os.path.join(folder, *parts)):
         return "names a file that does not exist in the skill folder"
     return None

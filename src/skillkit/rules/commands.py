@@ -12,11 +12,12 @@ import re
 import shlex
 from collections.abc import Iterator
 
+from skillkit.analysis import Run
+from skillkit.context import Context
 from skillkit.diagnostics import Edit, Finding, Fix, Severity
 from skillkit.model import Skill, Span
 from skillkit.rules._common import example_skill as _skill
-from skillkit.rules.base import Context, FixAvailability, rule
-from skillkit.rules.invocations import Run, grammar_problems, runs
+from skillkit.rules.base import FixAvailability, rule
 from skillkit.tools import GrammarProblem
 from skillkit.tools.mise import RUNNERS
 from skillkit.tools.vrctl import APP_DIR, STALE_GUIDANCE
@@ -26,19 +27,19 @@ def _block(*lines: str) -> str:
     return _skill("```sh\n" + "\n".join(lines) + "\n```\n")
 
 
-def _problems(skill: Skill, *kinds: str) -> Iterator[tuple[Run, GrammarProblem]]:
-    for run, problem in grammar_problems(skill):
+def _problems(context: Context, *kinds: str) -> Iterator[tuple[Run, GrammarProblem]]:
+    for run, problem in context.analysis.grammar_problems:
         if problem.kind in kinds:
             yield run, problem
 
 
-def _report(skill: Skill, *kinds: str) -> Iterator[Finding]:
-    for _, problem in _problems(skill, *kinds):
+def _report(context: Context, *kinds: str) -> Iterator[Finding]:
+    for _, problem in _problems(context, *kinds):
         yield Finding(problem.span, problem.message)
 
 
-def _service_adds(skill: Skill) -> Iterator[Run]:
-    for run in runs(skill):
+def _service_adds(context: Context) -> Iterator[Run]:
+    for run in context.analysis.runs:
         invocation = run.invocation
         if invocation and invocation.spec and invocation.spec.path == ("service", "add"):
             yield run
@@ -56,7 +57,7 @@ def _service_adds(skill: Skill) -> Iterator[Run]:
     good=_block("vrctl service remove web"),
 )
 def unknown_subcommand(skill: Skill, context: Context) -> Iterator[Finding]:
-    yield from _report(skill, "unknown-subcommand", "missing-subcommand")
+    yield from _report(context, "unknown-subcommand", "missing-subcommand")
 
 
 @rule(
@@ -71,7 +72,7 @@ def unknown_subcommand(skill: Skill, context: Context) -> Iterator[Finding]:
     good=_block("vrctl service logs web -n 200"),
 )
 def unknown_flag(skill: Skill, context: Context) -> Iterator[Finding]:
-    yield from _report(skill, "unknown-flag")
+    yield from _report(context, "unknown-flag")
 
 
 @rule(
@@ -89,7 +90,7 @@ def unknown_flag(skill: Skill, context: Context) -> Iterator[Finding]:
     ),
 )
 def wrong_arguments(skill: Skill, context: Context) -> Iterator[Finding]:
-    yield from _report(skill, "too-many-arguments", "missing-argument", "bad-choice")
+    yield from _report(context, "too-many-arguments", "missing-argument", "bad-choice")
 
 
 @rule(
@@ -104,7 +105,7 @@ def wrong_arguments(skill: Skill, context: Context) -> Iterator[Finding]:
     good=_block("vrctl service logs web -n 50"),
 )
 def flag_missing_value(skill: Skill, context: Context) -> Iterator[Finding]:
-    yield from _report(skill, "missing-value")
+    yield from _report(context, "missing-value")
 
 
 @rule(
@@ -118,7 +119,7 @@ def flag_missing_value(skill: Skill, context: Context) -> Iterator[Finding]:
     good=_block("vrctl service add web --cmd python --arg app.py --cwd /home/viberun/app"),
 )
 def required_flag_missing(skill: Skill, context: Context) -> Iterator[Finding]:
-    yield from _report(skill, "missing-flag")
+    yield from _report(context, "missing-flag")
 
 
 @rule(
@@ -134,7 +135,7 @@ def required_flag_missing(skill: Skill, context: Context) -> Iterator[Finding]:
     good=_block("vrctl service add web --cmd uvicorn --arg app:app --cwd /home/viberun/app"),
 )
 def flag_repeated(skill: Skill, context: Context) -> Iterator[Finding]:
-    yield from _report(skill, "repeated-flag")
+    yield from _report(context, "repeated-flag")
 
 
 @rule(
@@ -157,7 +158,7 @@ def flag_repeated(skill: Skill, context: Context) -> Iterator[Finding]:
     },
 )
 def cmd_shell_string(skill: Skill, context: Context) -> Iterator[Finding]:
-    for run, problem in _problems(skill, "whitespace"):
+    for run, problem in _problems(context, "whitespace"):
         yield Finding(
             problem.span,
             cmd_shell_string.message("shell-string", problem=problem.message),
@@ -205,7 +206,7 @@ def _split_cmd(run: Run, span: Span) -> Fix | None:
     ),
 )
 def env_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
-    yield from _report(skill, "bad-env")
+    yield from _report(context, "bad-env")
 
 
 @rule(
@@ -227,7 +228,7 @@ def env_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
     ),
 )
 def env_not_expanded(skill: Skill, context: Context) -> Iterator[Finding]:
-    yield from _report(skill, "literal-env")
+    yield from _report(context, "literal-env")
 
 
 @rule(
@@ -242,7 +243,7 @@ def env_not_expanded(skill: Skill, context: Context) -> Iterator[Finding]:
     messages={"relative": "{problem} (app code lives in {app_dir})"},
 )
 def cwd_relative(skill: Skill, context: Context) -> Iterator[Finding]:
-    for _, problem in _problems(skill, "relative-path"):
+    for _, problem in _problems(context, "relative-path"):
         message = cwd_relative.message("relative", problem=problem.message, app_dir=APP_DIR)
         yield Finding(problem.span, message)
 
@@ -268,10 +269,10 @@ def cwd_relative(skill: Skill, context: Context) -> Iterator[Finding]:
 )
 def cwd_missing(skill: Skill, context: Context) -> Iterator[Finding]:
     programs: dict[int, list[Run]] = {}  # the programs each command runs, outermost first
-    for run in runs(skill):
+    for run in context.analysis.runs:
         if run.via:
             programs.setdefault(id(run.command), []).append(run)
-    for run in _service_adds(skill):
+    for run in _service_adds(context):
         invocation = run.invocation
         assert invocation is not None
         if run.mention or invocation.elided or invocation.uses("--cwd"):
@@ -364,7 +365,7 @@ def _words_span(run: Run) -> Span:
     good=_block("vrctl service add web --cmd python --arg app.py --cwd /home/viberun/app"),
 )
 def service_name_unsafe(skill: Skill, context: Context) -> Iterator[Finding]:
-    yield from _report(skill, "unsafe-name")
+    yield from _report(context, "unsafe-name")
 
 
 @rule(
@@ -377,7 +378,7 @@ def service_name_unsafe(skill: Skill, context: Context) -> Iterator[Finding]:
     good=_block("vrctl service logs web -n 200"),
 )
 def lines_not_number(skill: Skill, context: Context) -> Iterator[Finding]:
-    yield from _report(skill, "not-a-number")
+    yield from _report(context, "not-a-number")
 
 
 @rule(
@@ -392,7 +393,7 @@ def lines_not_number(skill: Skill, context: Context) -> Iterator[Finding]:
     good=_skill("Roll back with `vrctl host restore v3`.\n"),
 )
 def snapshot_ref_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
-    yield from _report(skill, "bad-ref")
+    yield from _report(context, "bad-ref")
 
 
 _MISE_SHAPE = "mise exec [-C <dir>] [TOOL@VERSION]... -- <program> [<arg>]..."
@@ -427,7 +428,7 @@ _MISE_SHAPE = "mise exec [-C <dir>] [TOOL@VERSION]... -- <program> [<arg>]..."
     },
 )
 def mise_exec_shape(skill: Skill, context: Context) -> Iterator[Finding]:
-    for run in runs(skill):
+    for run in context.analysis.runs:
         if run.tool != "mise" or run.mention:
             continue
         through_vrctl = run.via[-1:] == ("vrctl",)
@@ -502,10 +503,10 @@ def mise_dir_mismatch(skill: Skill, context: Context) -> Iterator[Finding]:
     # The program each command runs through vrctl, looked up once (a scan of every run for
     # each service is quadratic on a file of many).
     inner_of: dict[int, Run] = {}
-    for run in runs(skill):
+    for run in context.analysis.runs:
         if run.via == ("vrctl",):
             inner_of.setdefault(id(run.command), run)
-    for add in _service_adds(skill):
+    for add in _service_adds(context):
         assert add.invocation is not None
         cwd = add.invocation.values("--cwd")
         inner = inner_of.get(id(add.command))
@@ -538,7 +539,7 @@ def mise_dir_mismatch(skill: Skill, context: Context) -> Iterator[Finding]:
     good=_skill("Run `uv run uvicorn main:app --reload` and `npx -y tsx watch src/index.ts`.\n"),
 )
 def misplaced_flag(skill: Skill, context: Context) -> Iterator[Finding]:
-    yield from _report(skill, "flag-before-command", "flag-after-command")
+    yield from _report(context, "flag-before-command", "flag-after-command")
 
 
 # `/workspace/<app>`, not `/workspaces/...` (dev containers) or `/foo/workspace/`.
@@ -560,7 +561,7 @@ _STALE_APP_PATH = re.compile(r"(?<![\w.~/-])/workspace(?=/|$|[\s\"'`])")
     },
 )
 def stale_app_path(skill: Skill, context: Context) -> Iterator[Finding]:
-    if not any(run.tool == "vrctl" for run in runs(skill)):
+    if not any(run.tool == "vrctl" for run in context.analysis.runs):
         return
     seen: set[tuple[int, int]] = set()
     for command in skill.commands:

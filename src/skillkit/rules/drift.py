@@ -34,11 +34,11 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from skillkit.context import Context, ProjectContext
 from skillkit.diagnostics import Finding, Related, Severity
 from skillkit.model import Skill, Span
-from skillkit.rules.base import Context, Example, ProjectRule
+from skillkit.rules.base import Example, ProjectRule
 from skillkit.rules.guardrails.sections import normalize_title
-from skillkit.settings import Settings
 
 ALL_TITLES = "*"
 MIN_KEPT = 0.75  # of the shorter copy's lines, kept equal or edited (edits count by likeness)
@@ -73,23 +73,17 @@ _Pattern = tuple[str, ...]  # an output path's literal pieces, split at each `{{
 # The plan's output root, the templates of its literal output paths by path, and the patterns
 # of its paths that hold Jinja (one per plan entry: the variants of a matrix share theirs).
 _OutputPatterns = tuple[Path | None, dict[str, str], tuple[tuple[_Pattern, str], ...]]
-# The patterns, built once per render table: a run lints thousands of skills under the same
-# plan (and `skillkit render` each output under settings of its own target), and building the
-# plan per skill cost outputs x outputs. The value keeps the table alive, so an id is never
-# reused while its entry exists.
-_PATTERNS: dict[tuple[int, Path], tuple[Any, _OutputPatterns]] = {}
 _PLACEHOLDER_IN_PATH = re.compile(r"\{\{.*?\}\}")
 
 
-def _output_patterns(settings: Settings) -> _OutputPatterns:
-    key = (id(settings.render), settings.root)
-    cached = _PATTERNS.get(key)
-    if cached is not None and cached[0] is settings.render:
-        return cached[1]
-    from skillkit.render.plan import build_plan
-
+def _output_patterns(context: ProjectContext) -> _OutputPatterns:
+    """The patterns of the plan's outputs. Built once per settings (`ProjectContext.derived`): a
+    run lints thousands of skills under the same plan, and building the plan per skill cost
+    outputs x outputs."""
+    if context.render is None:  # (a context made without the engine's view of the plan)
+        return (None, {}, ())
     try:
-        plan = build_plan(settings.render, settings.root, settings.target)
+        plan = context.render.plan(context.settings)
         literal: dict[str, str] = {}
         templated: dict[_Pattern, str] = {}
         for variant in plan.variants:
@@ -106,9 +100,6 @@ def _output_patterns(settings: Settings) -> _OutputPatterns:
         )
     except Exception:  # a broken plan is for `skillkit render` to report, not this rule
         patterns = (None, {}, ())
-    if len(_PATTERNS) > 32:  # long-lived processes (watch, lsp) reload settings
-        _PATTERNS.clear()
-    _PATTERNS[key] = (settings.render, patterns)
     return patterns
 
 
@@ -136,11 +127,13 @@ def rendered_from(skill: Skill, context: Context) -> str:
     """The template of the render plan that outputs this skill, or "" (hand-written)."""
     if not context.settings.render:
         return ""
-    output_root, literal, patterns = _output_patterns(context.settings)
+    output_root, literal, patterns = context.derived(_output_patterns)
     if output_root is None:
         return ""
     try:
-        relative = skill.path.resolve().relative_to(output_root).as_posix()
+        relative = (
+            Path(context.files.real_path(str(skill.path))).relative_to(output_root).as_posix()
+        )
     except (ValueError, OSError):
         return ""
     if relative in literal:
@@ -555,7 +548,7 @@ class _Copy:
         self.own = own
 
 
-def shared_titles(context: Context) -> tuple[frozenset[str], bool]:
+def shared_titles(context: ProjectContext) -> tuple[frozenset[str], bool]:
     """The normalized titles listed as shared, and whether `"*"` (every title) is among them."""
     listed = context.settings.shared_sections
     if listed is None:
@@ -565,7 +558,7 @@ def shared_titles(context: Context) -> tuple[frozenset[str], bool]:
 
 
 def check_drift(
-    collected: Sequence[tuple[str, Any]], context: Context
+    collected: Sequence[tuple[str, Any]], context: ProjectContext
 ) -> Iterator[tuple[str, Finding]]:
     listed, every = shared_titles(context)
     found: dict[str, list[tuple[str, str, Identity, SectionFacts]]] = {}
@@ -575,7 +568,7 @@ def check_drift(
                 found.setdefault(facts[0], []).append((path, template, identity, facts))
     own_names: dict[Identity, tuple[str, ...]] = {}
     own_words: dict[Identity, frozenset[str]] = {}
-    lines_of = _LineOrigins(context.settings)
+    lines_of = _LineOrigins(context)
     for key in sorted(found):
         holders = found[key]
         if len({facts[5] for *_, facts in holders}) < 2 or len({h[0] for h in holders}) < 2:
@@ -709,18 +702,18 @@ class _LineOrigins:
     by hand: `skillkit render --check` reports that). The plan is rendered on first use only:
     when two outputs of different templates have drifted."""
 
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
+    def __init__(self, context: ProjectContext) -> None:
+        self.settings = context.settings
+        self.render = context.render
         self.outputs: dict[str, tuple[list[str], tuple[str | None, ...]]] | None = None
 
     def _render(self) -> dict[str, tuple[list[str], tuple[str | None, ...]]]:
-        from skillkit.render.engine import rendered_outputs
-        from skillkit.render.plan import build_plan
-
         outputs: dict[str, tuple[list[str], tuple[str | None, ...]]] = {}
+        if self.render is None:
+            return outputs
         try:
-            plan = build_plan(self.settings.render, self.settings.root, self.settings.target)
-            for output in rendered_outputs(plan, self.settings):
+            plan = self.render.plan(self.settings)
+            for output in self.render.outputs(plan, self.settings):
                 outputs[str(output.path.resolve())] = (
                     (output.text or "").split("\n"),
                     tuple(origin.template if origin else None for origin in output.origins),

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from skillkit.context import Context
 from skillkit.diagnostics import Finding, Severity
 from skillkit.model import ProblemKind, Skill
 from skillkit.rules._common import parse_problems
-from skillkit.rules.base import Context, Example, engine_rule, rule
+from skillkit.rules.base import Example, engine_rule, rule
 
 _GOOD = (
     "---\nname: demo\ndescription: Formats CSV files. Use when the user asks to tidy a CSV.\n"

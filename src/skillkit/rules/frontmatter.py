@@ -6,10 +6,11 @@ import difflib
 import re
 from collections.abc import Iterator
 
+from skillkit.context import Context
 from skillkit.diagnostics import Edit, Finding, Fix, Related, Severity
 from skillkit.model import Field, ProblemKind, Skill, Span, Value, kind_name
 from skillkit.rules._common import parse_problems
-from skillkit.rules.base import Context, Example, FixAvailability, RuleOption, rule
+from skillkit.rules.base import Example, FixAvailability, RuleOption, rule
 from skillkit.targets import Target, targets_where
 
 GOOD = (

@@ -11,12 +11,12 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from functools import lru_cache
 from typing import Any
 
+from skillkit.context import Context, Files, ProjectContext
 from skillkit.diagnostics import Finding, Related, Severity
 from skillkit.model import Skill, Span
-from skillkit.rules.base import Context, Example, ProjectRule, RuleOption
+from skillkit.rules.base import Example, ProjectRule, RuleOption
 from skillkit.rules.drift import rendered_from
 from skillkit.rules.frontmatter import model_sees
 
@@ -31,21 +31,20 @@ BUDGET_OPTION = RuleOption(
 )
 
 
-def listing_group(skill_folder: str) -> str:
+def listing_group(files: Files, skill_folder: str) -> str:
     """The set of skills a client lists together: the Claude Code plugin (the folder holding
     `.claude-plugin/`) or the `.claude` folder the skill is under; else the folder that holds
     the skill's folder (a folder of skills)."""
-    return _group(os.path.abspath(skill_folder))
+    return _group(files, os.path.abspath(skill_folder))
 
 
-@lru_cache(maxsize=4096)
-def _group(folder: str) -> str:
+def _group(files: Files, folder: str) -> str:
     marker = os.sep + ".claude" + os.sep
     if marker in folder + os.sep:
         return folder[: (folder + os.sep).index(marker) + len(marker) - 1]
     current = folder
     while True:
-        if os.path.isdir(os.path.join(current, ".claude-plugin")):
+        if files.is_dir(os.path.join(current, ".claude-plugin")):
             return current
         parent = os.path.dirname(current)
         if parent == current:
@@ -53,8 +52,8 @@ def _group(folder: str) -> str:
         current = parent
     # A folder of skills; a skill nested in another skill's folder belongs to the outer one's.
     parent = os.path.dirname(folder)
-    if parent != folder and os.path.isfile(os.path.join(parent, "SKILL.md")):
-        return _group(parent)
+    if parent != folder and files.is_file(os.path.join(parent, "SKILL.md")):
+        return _group(files, parent)
     return parent
 
 
@@ -75,7 +74,7 @@ def listed_entry(skill: Skill, context: Context, limit: int) -> ListingFacts:
     name = skill.path.parent.name
     if name_field is not None and name_field.value.kind == "str" and name_field.value.text:
         name = name_field.value.text
-    group = listing_group(str(skill.path.parent))
+    group = listing_group(context.files, str(skill.path.parent))
     span = item.value.span
     return (group, name, " ".join(text.split())[:limit], span.line, span.column)
 
@@ -103,7 +102,7 @@ def entry_chars(name: str, text: str) -> int:
 
 
 def check_budget(
-    collected: Sequence[tuple[str, Any]], context: Context
+    collected: Sequence[tuple[str, Any]], context: ProjectContext
 ) -> Iterator[tuple[str, Finding]]:
     budget = int(context.option(BUDGET_OPTION))
     for _group, entries in sorted(_entries(collected).items()):
@@ -321,7 +320,7 @@ def _surface(text: str) -> dict[str, str]:
 
 
 def check_triggers(
-    collected: Sequence[tuple[str, Any]], context: Context
+    collected: Sequence[tuple[str, Any]], context: ProjectContext
 ) -> Iterator[tuple[str, Finding]]:
     groups: dict[str, dict[str, tuple[str, str, str, int, int]]] = {}
     templates: dict[str, str] = {}

@@ -1,11 +1,10 @@
 """SK5xx: references — links and backticked paths in the body that must exist in the skill folder.
 
 These rules read one thing besides the model: which files the skill's folder holds. They ask it
-only through `exists_in`, which lists each directory once per state (the cache key holds the
-directory's modification time, so a file added between two runs in one process is seen; a
-directory changed in the last two seconds is listed afresh each time) and compares names
-exactly, so that `Scripts/fill.py` is missing on a case-insensitive disk too, as it will be on
-the Linux machine that runs the skill.
+through the context's file system view (`skillkit.context.Files`, which lists each folder once a
+file and records it for the lint cache), by `exists_in`, which compares names exactly, so that
+`Scripts/fill.py` is missing on a case-insensitive disk too, as it will be on the Linux machine
+that runs the skill.
 """
 
 from __future__ import annotations
@@ -14,88 +13,46 @@ import bisect
 import difflib
 import os
 import re
-import stat
-import time
 from collections.abc import Iterator
-from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote
 
+from skillkit.context import Context, Files
 from skillkit.diagnostics import Finding, Severity
 from skillkit.model import InlineCode, Skill
 from skillkit.rules._common import CODE_SPAN, SENTENCE_WINDOW
 from skillkit.rules._common import CSV_EXAMPLE_FRONT as _FRONT
-from skillkit.rules.base import Context, Example, rule
-
-# A directory modified this recently is listed afresh on every call (see `_names`).
-RACY_NS = 2_000_000_000
-
-
-@lru_cache(maxsize=4096)
-def _listing(directory: str, mtime_ns: int) -> frozenset[str]:
-    try:
-        return frozenset(os.listdir(directory))
-    except OSError:
-        return frozenset()
-
-
-def _names(directory: str | Path) -> frozenset[str] | None:
-    """The names in a directory, or None when it is not a readable directory."""
-    try:
-        info = os.stat(directory)
-    except (OSError, ValueError):  # ValueError: a NUL in the name
-        return None
-    if not stat.S_ISDIR(info.st_mode):
-        return None
-    if time.time_ns() - info.st_mtime_ns < RACY_NS:
-        # Changed moments ago: a second change within the same mtime tick would not show in
-        # the key, so such a listing is read afresh and not kept.
-        return _listing.__wrapped__(str(directory), info.st_mtime_ns)
-    return _listing(str(directory), info.st_mtime_ns)
+from skillkit.rules.base import Example, rule
 
 
 def _parts(relative: str) -> list[str]:
     return [part for part in relative.split("/") if part not in ("", ".")]
 
 
-# Directory listings one rule call has asked for (a skill names files of the same few folders
-# many times): the directory, with its names or None as `_names` gave them.
-Listings = dict[str, frozenset[str] | None]
-
-
-def _listed(directory: str, listings: Listings | None) -> frozenset[str] | None:
-    if listings is None:
-        return _names(directory)
-    if directory not in listings:
-        listings[directory] = _names(directory)
-    return listings[directory]
-
-
-def exists_in(folder: Path, relative: str, listings: Listings | None = None) -> bool:
+def exists_in(files: Files, folder: str | Path, relative: str) -> bool:
     """Whether the `/`-separated `relative` path names a file or folder under `folder`, with the
-    exact case of every name. `listings` remembers the directories listed, for a caller that
-    asks about many paths of one skill at one moment."""
+    exact case of every name."""
     parts = _parts(relative)
     if ".." in parts:  # outside the folder (or back into it): the filesystem decides case
-        return os.path.exists(os.path.join(folder, *parts))
-    current = str(folder)  # joined as strings: pathlib's joins cost more than the stat calls
+        return files.exists(os.path.join(folder, *parts))
+    current = str(folder)  # joined as strings: pathlib's joins cost more than the lookups
     for part in parts:
-        names = _listed(current, listings)
+        names = files.names(current)
         if names is None or part not in names:
             return False
         current = os.path.join(current, part)
-    return os.path.exists(current)  # a dangling symlink is listed but does not exist
+    return files.exists(current)  # a dangling symlink is listed but does not exist
 
 
-def suggestion(folder: Path, relative: str) -> str | None:
+def suggestion(files: Files, folder: Path, relative: str) -> str | None:
     """A close existing path for a missing one: the same path with its first missing name
     replaced by the closest name in that directory."""
     parts = _parts(relative)
     if ".." in parts:
         return None
-    current = folder
+    current = str(folder)
     for index, part in enumerate(parts):
-        names = _names(current)
+        names = files.names(current)
         if names is None:
             return None
         if part not in names:
@@ -104,14 +61,14 @@ def suggestion(folder: Path, relative: str) -> str | None:
                 return None
             fixed = [*parts[:index], close[0], *parts[index + 1 :]]
             candidate = "/".join(fixed)
-            return candidate if exists_in(folder, candidate) else None
-        current = current / part
+            return candidate if exists_in(files, folder, candidate) else None
+        current = os.path.join(current, part)
     return None
 
 
-def _missing_message(what: str, shown: str, folder: Path, relative: str) -> str:
+def _missing_message(files: Files, what: str, shown: str, folder: Path, relative: str) -> str:
     message = f"{what} `{shown}` does not exist in the skill folder"
-    close = suggestion(folder, relative)
+    close = suggestion(files, folder, relative)
     if close:
         message += f"; did you mean `{close}`?"
     return message
@@ -139,14 +96,14 @@ def link_path(target: str) -> str | None:
 _IN_PLACE = frozenset({".claude", ".agents", ".codex", ".github", ".cursor", ".opencode"})
 
 
-def install_root(folder: str, target: str) -> tuple[str | None, str]:
+def install_root(files: Files, folder: str, target: str) -> tuple[str | None, str]:
     """The folder a skill is installed with, and how it is: (None, "") for a skill read in place
     (`.claude/skills/x` of a repository), where any file its links reach is there; the root of
     the Claude Code plugin (or marketplace) above it, which is copied whole; else the skill
     folder itself, the unit every other distribution installs."""
-    path = Path(folder).resolve()
+    path = Path(files.real_path(folder))
     for parent in [path, *path.parents]:
-        if (parent / ".claude-plugin").is_dir():
+        if files.is_dir(os.path.join(parent, ".claude-plugin")):
             return str(parent), f"its plugin is installed by copying `{parent.name}/`"
     if (
         target != "viberun"
@@ -179,47 +136,29 @@ def install_root(folder: str, target: str) -> tuple[str | None, str]:
     ),
 )
 def link_target_missing(skill: Skill, context: Context) -> Iterator[Finding]:
-    listings: Listings = {}  # the directories listed for this skill (see exists_in)
+    files = context.files
     folder = skill.folder
     for link in skill.links:
         path = link_path(link.target)
         if path is None:
             continue
         what = "image" if link.image else "link target"
-        if not exists_in(folder, path, listings):
-            yield Finding(link.span, _missing_message(what, link.target, skill.folder, path))
+        if not exists_in(files, folder, path):
+            yield Finding(link.span, _missing_message(files, what, link.target, folder, path))
             continue
         if ".." not in _parts(path):
             continue
-        root, how = install_root(str(folder), context.target.name)
+        root, how = install_root(files, str(folder), context.target.name)
         if root is None:
             continue
         resolved = os.path.normpath(os.path.join(os.path.abspath(folder), *_parts(path)))
-        if os.path.commonpath([os.path.realpath(resolved), root]) != root:
+        if os.path.commonpath([files.real_path(resolved), root]) != root:
             yield Finding(
                 link.span,
                 f"{what} `{link.target}` is outside the skill folder: it resolves here, but "
                 f"{how}, without this file, so the link breaks once installed",
                 severity=Severity.WARNING,
             )
-
-
-def outside_folders(skill: Skill) -> tuple[str, ...]:
-    """The folders outside the skill's own that its relative links pass through
-    (`../shared/guide.md`: the parent and `../shared`): SK501's verdict on such a link depends
-    on them, so the lint cache watches their modification times as well as the skill folder's."""
-    base = os.path.abspath(skill.folder)
-    found: set[str] = set()
-    for link in skill.links:
-        path = link_path(link.target)
-        if path is None:
-            continue
-        parts = _parts(path)
-        if ".." in parts:
-            found.update(
-                os.path.normpath(os.path.join(base, *parts[:end])) for end in range(1, len(parts))
-            )
-    return tuple(sorted(found))
 
 
 _PATH = re.compile(r"^[A-Za-z0-9_.+-]+(?:/[A-Za-z0-9_.+-]+)+$")
@@ -313,9 +252,7 @@ def _in_label(labels: dict[int, list[tuple[int, int]]], code: InlineCode) -> boo
     return index >= 0 and ranges[index][0] <= code.span.column < ranges[index][1]
 
 
-def _checked_path(
-    folder: Path, text: str, has_folder: dict[str, bool], listings: Listings
-) -> str | None:
+def _checked_path(files: Files, folder: Path, text: str, has_folder: dict[str, bool]) -> str | None:
     """The path of a span that SK502 checks (before the sentence around it is read), or None."""
     path = code_path(text)
     if path is None:
@@ -327,7 +264,7 @@ def _checked_path(
     # skill has makes the claim that the file is in it.
     known = has_folder.get(first)
     if known is None:  # asked once a skill: a long skill names `scripts/...` many times
-        known = has_folder[first] = _listed(os.path.join(folder, first), listings) is not None
+        known = has_folder[first] = files.names(os.path.join(folder, first)) is not None
     if not known:
         return None
     return path
@@ -357,7 +294,7 @@ def _checked_path(
     ),
 )
 def path_missing(skill: Skill, context: Context) -> Iterator[Finding]:
-    listings: Listings = {}
+    files = context.files
     # Whether each path exists, asked once a skill (it names the same files many times). The
     # sentence around a span is read only for a missing path: it costs more than the lookup.
     exists: dict[str, bool] = {}
@@ -374,12 +311,12 @@ def path_missing(skill: Skill, context: Context) -> Iterator[Finding]:
         if text in checked:
             path = checked[text]
         else:
-            path = checked[text] = _checked_path(folder, text, has_folder, listings)
+            path = checked[text] = _checked_path(files, folder, text, has_folder)
         if path is None:
             continue
         found = exists.get(path)
         if found is None:
-            found = exists[path] = exists_in(folder, path, listings)
+            found = exists[path] = exists_in(files, folder, path)
         if found or _speaks_of_examples(skill, code):
             continue
-        yield Finding(code.span, _missing_message("path", code.text, folder, path))
+        yield Finding(code.span, _missing_message(files, "path", code.text, folder, path))

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from skillkit.rules.invocations import Run
+from skillkit.analysis import Run
 from skillkit.tools import PREFIX_COMMANDS
 
 _SERVICE_VERBS = frozenset({"start", "stop", "restart", "reload", "status", "force-reload"})

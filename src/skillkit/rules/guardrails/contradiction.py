@@ -8,10 +8,11 @@ import itertools
 import re
 from collections.abc import Iterator, Sequence
 
+from skillkit.context import Context
 from skillkit.diagnostics import Finding, Related, Severity
 from skillkit.model import InlineCode, Skill, Span
 from skillkit.rules._common import example_skill
-from skillkit.rules.base import Context, rule
+from skillkit.rules.base import rule
 from skillkit.rules.guardrails.classify import (
     Predicate,
     is_pip_install,
@@ -24,7 +25,6 @@ from skillkit.rules.guardrails.classify import (
 )
 from skillkit.rules.guardrails.run_text import run_start, shown_run
 from skillkit.rules.guardrails.sections import bullets, guardrail_sections
-from skillkit.rules.invocations import policy_runs
 
 # A guardrail forbids some things and often recommends others ("Do not call s6 directly; use
 # `vrctl service ...` instead."). It is read clause by clause: a clause that forbids has one of
@@ -190,7 +190,7 @@ def guardrail_contradiction(skill: Skill, context: Context) -> Iterator[Finding]
         return
     guarded = [(s.start_line, s.end_line) for s in guardrail_sections(skill)]
     reported: set[tuple[int, int]] = set()
-    for run in policy_runs(skill):
+    for run in context.analysis.policy_runs:
         if any(start <= run.command.line <= end for start, end in guarded):
             continue
         for line, text, what, predicate in bans:

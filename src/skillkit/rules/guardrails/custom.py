@@ -16,15 +16,16 @@ import shlex
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from skillkit.analysis import Run
 from skillkit.config.specs import GUARDRAIL
 from skillkit.config.validation import InvalidValue, check_value
+from skillkit.context import Context
 from skillkit.diagnostics import Finding, Severity
 from skillkit.model import Skill, Span
 from skillkit.rules._common import example_skill
-from skillkit.rules.base import Context, Example, rule
+from skillkit.rules.base import Example, rule
 from skillkit.rules.guardrails.classify import Predicate, prefix_predicate
 from skillkit.rules.guardrails.run_text import command_line, logical_lines, run_start, shown_run
-from skillkit.rules.invocations import Run, policy_runs
 from skillkit.user_regex import UserRegex, compile_user_regex
 
 
@@ -101,7 +102,7 @@ def custom_guardrail(skill: Skill, context: Context) -> Iterator[Finding]:
         checks[-1] = (checks[-1][0], f"{checks[-1][1]}: {entry['message']}", severity)
     reported: set[tuple[int, int]] = set()
     lines: set[tuple[str, int]] = set()  # a guardrail reports a command line once (`a | b`)
-    for run in policy_runs(skill):
+    for run in context.analysis.policy_runs:
         for predicate, message, severity in checks:
             key = (run.argv[0].span.line, run.argv[0].span.column)
             line = (message, logical_lines(skill, run)[0])

@@ -8,10 +8,12 @@ import bisect
 import re
 from collections.abc import Iterator
 
+from skillkit.analysis import Run
+from skillkit.context import Context
 from skillkit.diagnostics import Finding, Severity
 from skillkit.model import Skill
 from skillkit.rules._common import example_skill
-from skillkit.rules.base import Context, rule
+from skillkit.rules.base import rule
 from skillkit.rules.guardrails.classify import (
     DESTRUCTIVE_TOOLS,
     is_destructive,
@@ -22,7 +24,6 @@ from skillkit.rules.guardrails.classify import (
 )
 from skillkit.rules.guardrails.run_text import run_start, shown_run
 from skillkit.rules.guardrails.sections import section_text
-from skillkit.rules.invocations import Run, policy_runs
 
 
 @rule(
@@ -39,7 +40,7 @@ from skillkit.rules.invocations import Run, policy_runs
     enabled_by=("viberun",),
 )
 def supervisor_call(skill: Skill, context: Context) -> Iterator[Finding]:
-    for run in policy_runs(skill):
+    for run in context.analysis.policy_runs:
         if is_supervisor_call(run):
             yield Finding(
                 run_start(run),
@@ -62,7 +63,7 @@ def supervisor_call(skill: Skill, context: Context) -> Iterator[Finding]:
     enabled_by=("viberun",),
 )
 def uv_policy(skill: Skill, context: Context) -> Iterator[Finding]:
-    for run in policy_runs(skill):
+    for run in context.analysis.policy_runs:
         if is_pip_install(run):
             yield Finding(
                 run_start(run),
@@ -99,7 +100,7 @@ def uv_policy(skill: Skill, context: Context) -> Iterator[Finding]:
     enabled_by=("viberun",),
 )
 def typescript_policy(skill: Skill, context: Context) -> Iterator[Finding]:
-    for run in policy_runs(skill):
+    for run in context.analysis.policy_runs:
         entry = js_entry(run)
         if entry:
             token = next((t for t in run.argv if t.text == entry), run.argv[0])
@@ -165,9 +166,9 @@ def _re_added(
     return bool(later) and later[0][0] <= last and later[0][0] >= first
 
 
-def _adds_by_name(skill: Skill) -> dict[str, list[tuple[int, int]]]:
+def _adds_by_name(context: Context) -> dict[str, list[tuple[int, int]]]:
     found: dict[str, list[tuple[int, int]]] = {}
-    for run in policy_runs(skill):
+    for run in context.analysis.policy_runs:
         name = _service_name(run, "add")
         if name is not None:
             found.setdefault(name, []).append((run.command.span.line, run.command.span.column))
@@ -216,11 +217,11 @@ def destructive_unguarded(skill: Skill, context: Context) -> Iterator[Finding]:
     block_ends: dict[int, int] = {}
     guarded: dict[int, bool] = {}  # whether each section (by its first line) has a safeguard
     skill_wide: bool | None = None
-    for run in policy_runs(skill):
+    for run in context.analysis.policy_runs:
         if run.tool not in DESTRUCTIVE_TOOLS or not is_destructive(run):
             continue
         if adds is None:  # gathered once, for the first destructive command
-            adds = _adds_by_name(skill)
+            adds = _adds_by_name(context)
             block_ends = {block.span.line: block.span.end_line for block in skill.code_blocks}
         if _re_added(skill, run, adds, block_ends):
             continue

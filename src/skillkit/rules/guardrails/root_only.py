@@ -6,12 +6,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from skillkit.analysis import Run
+from skillkit.context import Context
 from skillkit.diagnostics import Finding, Severity
 from skillkit.model import Skill
 from skillkit.rules._common import example_skill
-from skillkit.rules.base import Context, Example, rule
+from skillkit.rules.base import Example, rule
 from skillkit.rules.guardrails.run_text import command_line, logical_lines, run_start, shown_run
-from skillkit.rules.invocations import Run, policy_runs
 
 _PACKAGE_MANAGERS = {
     "apt-get": frozenset(
@@ -146,7 +147,7 @@ def _lead_names_the_users_machine(skill: Skill, line: int) -> bool:
 def root_only_command(skill: Skill, context: Context) -> Iterator[Finding]:
     done: set[int] = set()  # one finding a shell line: `sudo apt-get update && sudo ...`
     users_machine: dict[int, bool] = {}
-    for run in policy_runs(skill):
+    for run in context.analysis.policy_runs:
         if run.mention:
             continue
         line = logical_lines(skill, run)[0] if run.command.source != "inline" else -id(run.command)

@@ -3,8 +3,8 @@ is on as written (`\\` continuations joined)."""
 
 from __future__ import annotations
 
+from skillkit.analysis import Run
 from skillkit.model import Skill, Span
-from skillkit.rules.invocations import Run
 
 
 def shown_run(run: Run) -> str:

@@ -7,11 +7,11 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
+from skillkit.context import Context
 from skillkit.diagnostics import Finding, Severity
 from skillkit.model import Section, Skill, Span
 from skillkit.rules._common import example_skill
-from skillkit.rules.base import Context, Example, rule
-from skillkit.rules.invocations import runs_vrctl
+from skillkit.rules.base import Example, rule
 
 _BULLET = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\S")
 
@@ -80,7 +80,7 @@ def _first_heading(skill: Skill) -> Span:
 )
 def required_section_missing(skill: Skill, context: Context) -> Iterator[Finding]:
     wanted: list[tuple[str, bool, str]] = []  # (title, needs a bullet, why)
-    vrctl = runs_vrctl(skill) if context.target.required_sections_with_vrctl else None
+    vrctl = context.analysis.vrctl_run if context.target.required_sections_with_vrctl else None
     if vrctl is not None:
         why = f"this skill runs `vrctl` (line {vrctl.command.line})"
         wanted += [(title, True, why) for title in context.target.required_sections_with_vrctl]

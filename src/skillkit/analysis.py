@@ -1,5 +1,6 @@
-"""Every program a skill runs, matched against its tool's grammar: what the SK3xx and SK4xx rules
-read. Not a rule family; computed once per skill (the rules of one skill run one after another).
+"""What several rules derive from one skill, computed once a file (`Analysis`, which the engine
+gives each file's rules in their context): every program the skill runs, matched against its
+tool's grammar, which the SK3xx and SK4xx rules read.
 
 A command as written may run other programs: `vrctl service add x --cmd mise --arg exec --arg --
 --arg uvicorn` runs `mise exec -- uvicorn`, which runs `uvicorn`. Each of these is a `Run`, so
@@ -91,26 +92,22 @@ def is_negated(skill: Skill, command: Command) -> bool:
 _WORD = re.compile(r"[^\W\d_]{2,}")
 
 
-_last_sentences: tuple[Skill, dict[int, bool]] | None = None
-
-
-def in_sentence(skill: Skill, command: Command) -> bool:
+def in_sentence(skill: Skill, command: Command, known: dict[int, bool] | None = None) -> bool:
     """An inline command with words of prose on its line ("Use `uv run --with` for one-off
     commands"): it names a command, and may leave out what a run needs. A span alone on its
-    line (or alone in a list item) is a command to run as written."""
-    global _last_sentences
+    line (or alone in a list item) is a command to run as written. `known` remembers each line's
+    answer (a line may hold thousands of spans)."""
     if command.source != "inline":
         return False
-    if _last_sentences is None or _last_sentences[0] is not skill:
-        _last_sentences = (skill, {})
-    known = _last_sentences[1]
     line = command.line
-    if line not in known:  # once a line: a line may hold thousands of spans
+    if known is None:
+        return bool(_WORD.search(CODE_SPAN.sub(" ", skill.line_text(line))))
+    if line not in known:
         known[line] = bool(_WORD.search(CODE_SPAN.sub(" ", skill.line_text(line))))
     return known[line]
 
 
-def _runs_of(skill: Skill, command: Command) -> list[Run]:
+def _runs_of(skill: Skill, command: Command, prose_lines: dict[int, bool]) -> list[Run]:
     negated = is_negated(skill, command)
     argv = command.argv
     if argv and (name := tool_name(argv[0])) not in GRAMMARS and name not in PREFIX_COMMANDS:
@@ -120,7 +117,7 @@ def _runs_of(skill: Skill, command: Command) -> list[Run]:
     via: list[str] = []
     outer: Invocation | None = None
     inline = command.source == "inline"
-    sentence = inline and in_sentence(skill, command)
+    sentence = inline and in_sentence(skill, command, prose_lines)
     for argv, invocation in matched_programs(command.argv, inline=inline, in_sentence=sentence):
         mention = invocation.mention if invocation is not None else False
         found.append(Run(command, argv, invocation, tuple(via), mention, negated, outer))
@@ -129,51 +126,53 @@ def _runs_of(skill: Skill, command: Command) -> list[Run]:
     return found
 
 
-_last: tuple[Skill, tuple[Run, ...]] | None = None
+class Analysis:
+    """What several rules derive from one skill, each part computed on first use and then
+    shared by the rules of that file (see `skillkit.context.Context.analysis`)."""
 
+    __slots__ = ("_grammar_problems", "_policy_runs", "_runs", "skill")
 
-def runs(skill: Skill) -> tuple[Run, ...]:
-    """Every program the skill's commands run, in the order of the commands."""
-    global _last
-    if _last is not None and _last[0] is skill:
-        return _last[1]
-    found = tuple(run for command in skill.commands for run in _runs_of(skill, command))
-    _last = (skill, found)
-    return found
+    def __init__(self, skill: Skill) -> None:
+        self.skill = skill
+        self._runs: tuple[Run, ...] | None = None
+        self._policy_runs: tuple[Run, ...] | None = None
+        self._grammar_problems: tuple[tuple[Run, GrammarProblem], ...] | None = None
 
+    @property
+    def runs(self) -> tuple[Run, ...]:
+        """Every program the skill's commands run, in the order of the commands."""
+        if self._runs is None:
+            skill = self.skill
+            prose_lines: dict[int, bool] = {}  # for `in_sentence`, once a line
+            self._runs = tuple(
+                run for command in skill.commands for run in _runs_of(skill, command, prose_lines)
+            )
+        return self._runs
 
-_last_policy: tuple[Skill, tuple[Run, ...]] | None = None
+    @property
+    def policy_runs(self) -> tuple[Run, ...]:
+        """The runs that policies judge: all but inline commands their sentence says not to
+        run."""
+        if self._policy_runs is None:
+            self._policy_runs = tuple(run for run in self.runs if not run.negated)
+        return self._policy_runs
 
+    @property
+    def grammar_problems(self) -> tuple[tuple[Run, GrammarProblem], ...]:
+        """Every grammar problem of the skill's runs, in the order of the runs. Most runs have
+        none: the SK4xx rules, which each pick some kinds, scan this short list rather than
+        every run."""
+        if self._grammar_problems is None:
+            self._grammar_problems = tuple(
+                (run, problem)
+                for run in self.runs
+                if run.invocation is not None and not run.negated  # (what it says not to run)
+                for problem in run.invocation.problems
+            )
+        return self._grammar_problems
 
-def policy_runs(skill: Skill) -> tuple[Run, ...]:
-    """The runs that policies judge: all but inline commands their sentence says not to run."""
-    global _last_policy
-    if _last_policy is not None and _last_policy[0] is skill:
-        return _last_policy[1]
-    found = tuple(run for run in runs(skill) if not run.negated)
-    _last_policy = (skill, found)
-    return found
-
-
-_last_problems: tuple[Skill, tuple[tuple[Run, GrammarProblem], ...]] | None = None
-
-
-def grammar_problems(skill: Skill) -> tuple[tuple[Run, GrammarProblem], ...]:
-    """Every grammar problem of the skill's runs, in the order of the runs. Most runs have none:
-    the SK4xx rules, which each pick some kinds, scan this short list rather than every run."""
-    global _last_problems
-    if _last_problems is not None and _last_problems[0] is skill:
-        return _last_problems[1]
-    found = tuple(
-        (run, problem)
-        for run in runs(skill)
-        if run.invocation is not None and not run.negated  # (what the skill says not to run)
-        for problem in run.invocation.problems
-    )
-    _last_problems = (skill, found)
-    return found
-
-
-def runs_vrctl(skill: Skill) -> Run | None:
-    """The first run of `vrctl` in the skill (mentions count: they tell the agent to use it)."""
-    return next((run for run in runs(skill) if run.tool == "vrctl"), None)
+    @property
+    def vrctl_run(self) -> Run | None:
+        """The first run of `vrctl` in the skill (mentions count: they tell the agent to use
+        it)."""
+        return next((run for run in self.runs if run.tool == "vrctl"), None)

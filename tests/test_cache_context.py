@@ -1,0 +1,165 @@
+"""The lint cache takes a file's dependencies from what its rules looked at through the context
+(skillkit.context.Files): a change to anything they looked at, and only that, lints it again."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from skillkit.context import FILE, LISTED, MISSING, PROBED, STATED, Files, stamp
+from skillkit.engine.library import lint_paths
+from skillkit.engine.runner import LintResult
+from skillkit.settings import Settings
+from tests.helpers import write_skill
+
+AN_HOUR = 3_600_000_000_000
+
+
+def _age(*paths: Path, walk: bool = False) -> None:
+    """The mtime of each path (with `walk`, of everything under it too) an hour into the past:
+    older than the cache's "racy" window, as in real use."""
+    for root in paths:
+        found = [Path(f) / n for f, _, ns in os.walk(root) for n in [*ns, "."]] if walk else [root]
+        for path in found:
+            status = os.stat(path)
+            os.utime(path, ns=(status.st_atime_ns, status.st_mtime_ns - AN_HOUR))
+
+
+def _lint(root: Path, settings: Settings, cache: Path | None) -> LintResult:
+    return lint_paths([root], settings, cache_dir=cache, workers=1)
+
+
+def _shown(result: LintResult) -> list[tuple[str, int, str]]:
+    return [(d.code, d.span.line, d.message) for d in result.diagnostics]
+
+
+def _cached_equals_fresh(root: Path, settings: Settings, cache: Path) -> LintResult:
+    cached = _lint(root, settings, cache)
+    fresh = _lint(root, settings, None)
+    assert cached.diagnostics == fresh.diagnostics
+    return cached
+
+
+HEAD = (
+    "---\nname: demo\ndescription: Formats CSV files. Use when the user asks to tidy a CSV.\n---\n"
+)
+
+
+def test_a_changed_sidecar_file_is_seen_through_the_cache(tmp_path: Path) -> None:
+    # SK150 reads `agents/openai.yaml`: rewriting it changes neither the skill file nor any
+    # folder's mtime, only the file's own stat, which the context recorded when it read it.
+    root = tmp_path / "skills"
+    sidecar = root / "demo" / "agents" / "openai.yaml"
+    write_skill(root, HEAD + "\n# Demo\n", files={"agents/openai.yaml": "interface: {}\n"})
+    _age(root, walk=True)
+    settings = Settings(target="codex", select=("SK150",))
+    cache = tmp_path / "cache"
+    assert _lint(root, settings, cache).diagnostics == []
+    assert _lint(root, settings, cache).cache_hits == 1
+    sidecar.write_text('interface:\n  brand_color: "blue"\n', encoding="utf-8")
+    _age(sidecar)
+    cached = _cached_equals_fresh(root, settings, cache)
+    assert cached.cache_hits == 0
+    assert _shown(cached) == [
+        (
+            "SK150",
+            1,
+            "agents/openai.yaml:2: `interface.brand_color: blue` is not a `#RRGGBB` "
+            "colour; Codex ignores it",
+        )
+    ]
+    # Unchanged since: a hit again.
+    assert _lint(root, settings, cache).cache_hits == 1
+
+
+def test_a_plugin_root_above_the_watched_folders_is_seen_through_the_cache(
+    tmp_path: Path,
+) -> None:
+    # SK501 asks each ancestor of the skill folder whether it holds `.claude-plugin/`: a
+    # marketplace root far above the folders the link passes through makes the link one that
+    # stays inside what is installed.
+    market = tmp_path / "market"
+    skill = write_skill(
+        market / "plugins" / "csv",
+        HEAD + "\n# Demo\n\nSee [the guide](../../shared/guide.md).\n",
+        folder="skills/demo",
+        files={},
+    )
+    guide = market / "plugins" / "csv" / "shared" / "guide.md"
+    guide.parent.mkdir()
+    guide.write_text("# Guide\n", encoding="utf-8")
+    _age(tmp_path, walk=True)
+    settings = Settings(select=("SK501",))
+    cache = tmp_path / "cache"
+    assert [d.message.split(":")[0] for d in _lint(market, settings, cache).diagnostics] == [
+        "link target `../../shared/guide.md` is outside the skill folder"
+    ]
+    assert _lint(market, settings, cache).cache_hits == 1
+    (market / ".claude-plugin").mkdir()
+    _age(market, market / ".claude-plugin")  # (only these changed)
+    cached = _cached_equals_fresh(market, settings, cache)
+    assert cached.cache_hits == 0
+    assert cached.diagnostics == []
+    assert str(skill) in cached.files
+
+
+def test_a_file_that_grows_is_weighed_again_through_the_cache(tmp_path: Path) -> None:
+    # SK004 adds up the sizes of the skill folder's files: a file rewritten larger changes no
+    # folder's mtime, only its own stat, which the context recorded when it scanned the folder.
+    root = tmp_path / "skills"
+    big = root / "demo" / "assets" / "data.bin"
+    write_skill(root, HEAD + "\n# Demo\n", files={"assets/data.bin": "x" * 10})
+    _age(root, walk=True)
+    settings = Settings(target="claude-api", select=("SK004",), options={"max-upload-bytes": 1024})
+    cache = tmp_path / "cache"
+    assert _lint(root, settings, cache).diagnostics == []
+    big.write_text("x" * 2048, encoding="utf-8")
+    _age(big)
+    cached = _cached_equals_fresh(root, settings, cache)
+    assert cached.cache_hits == 0
+    assert [d.code for d in cached.diagnostics] == ["SK004"]
+
+
+def test_an_unrelated_change_keeps_the_cached_result(tmp_path: Path) -> None:
+    # What the rules did not look at is no dependency: a new file beside the skills' folder.
+    root = tmp_path / "skills"
+    write_skill(root, HEAD + "\n# Demo\n\nSee [the guide](references/guide.md).\n")
+    _age(root, walk=True)
+    cache = tmp_path / "cache"
+    settings = Settings(select=("SK501",))
+    assert len(_lint(root, settings, cache).diagnostics) == 1
+    (tmp_path / "notes.txt").write_text("x\n", encoding="utf-8")
+    assert _lint(root, settings, cache).cache_hits == 1
+
+
+def test_files_records_each_answer_with_what_it_depended_on(tmp_path: Path) -> None:
+    (tmp_path / "scripts").mkdir()
+    (tmp_path / "scripts" / "run.py").write_text("print()\n", encoding="utf-8")
+    listed_mtime = os.stat(tmp_path).st_mtime_ns
+    files = Files()
+    assert files.names(str(tmp_path)) == frozenset({"scripts"})
+    assert files.is_file(str(tmp_path / "scripts" / "run.py"))
+    assert not files.exists(str(tmp_path / "gone.md"))
+    assert files.read(str(tmp_path / "scripts" / "run.py"), 100) == b"print()\n"
+    run = os.stat(tmp_path / "scripts" / "run.py")
+    assert files.dependencies() == (
+        (str(tmp_path), LISTED, listed_mtime),
+        (str(tmp_path / "scripts" / "run.py"), PROBED, FILE),
+        (str(tmp_path / "gone.md"), PROBED, MISSING),
+        (str(tmp_path / "scripts" / "run.py"), STATED, (run.st_mtime_ns, run.st_size)),
+    )
+    # Each recorded stamp is what `stamp` states now, until something changes.
+    for path, how, recorded in files.dependencies() or ():
+        assert stamp(path, how) == recorded
+    (tmp_path / "gone.md").write_text("", encoding="utf-8")
+    assert stamp(str(tmp_path / "gone.md"), PROBED) == FILE
+
+
+def test_an_answer_that_cannot_be_checked_again_is_not_cached(tmp_path: Path) -> None:
+    files = Files()
+    (tmp_path / "folder").mkdir()
+    with pytest.raises(OSError):
+        files.read(str(tmp_path / "folder"), 100)  # a folder is refused, not read
+    assert files.dependencies() is None
