@@ -10,9 +10,9 @@ from typing import Any
 
 from skillkit.commands.lint import add_config_arguments, resolver_from_args
 from skillkit.config.keys import keys
-from skillkit.discover import discover
+from skillkit.engine.discover import discover
+from skillkit.engine.selection import active_rules
 from skillkit.errors import require_path, shown_path
-from skillkit.lint import active_rules
 from skillkit.settings import Settings
 from skillkit.targets import TARGET_NAMES
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from skillkit.config.specs import GUARDRAIL, MAX_FILE_BYTES_LIMIT, SEVERITIES, Spec
 from skillkit.diagnostics import Severity
-from skillkit.discover import compile_ignore_lines
+from skillkit.engine.discover import compile_ignore_lines
 from skillkit.registry import OPTIONS, all_rules, render_only, resolve_code, unknown_rule_hint
 from skillkit.settings import DEFAULT_SETTINGS, Settings
 from skillkit.targets import TARGET_NAMES, get_target
