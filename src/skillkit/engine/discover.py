@@ -336,7 +336,7 @@ def unreadable_diagnostics(
     found: list[Diagnostic] = []
     for gone in missing:
         if gone.code == file_unreadable.code:
-            message = f"cannot lint: {gone.reason}"
+            message = file_unreadable.message("not-listed", why=gone.reason)
         elif gone.code in active:
             message = gone.reason
         else:

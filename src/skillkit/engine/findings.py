@@ -37,6 +37,7 @@ def internal_error(path: str, rule: Rule, error: BaseException) -> Diagnostic:
         code=INTERNAL_ERROR.code,
         name=INTERNAL_ERROR.name,
         severity=INTERNAL_ERROR.severity,
-        message=f"rule {rule.code} ({rule.name}) failed: {type(error).__name__}: {error}; "
-        "please report this",
+        message=INTERNAL_ERROR.message(
+            "crashed", code=rule.code, name=rule.name, error=type(error).__name__, why=error
+        ),
     )

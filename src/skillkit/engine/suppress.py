@@ -136,9 +136,7 @@ def _is_render(code: str) -> bool:
 def _codes(text: str, span: Span, parsed: _Parsed) -> tuple[str, ...] | None:
     words = [word for word in re.split(r"[\s,]+", text.strip()) if word]
     if not words:
-        parsed.invalid.append(
-            Finding(span, "suppression names no rule code (write the codes it suppresses)")
-        )
+        parsed.invalid.append(Finding(span, INVALID_SUPPRESSION.message("no-code")))
         return None
     codes: list[str] = []
     for word in words:
@@ -146,14 +144,13 @@ def _codes(text: str, span: Span, parsed: _Parsed) -> tuple[str, ...] | None:
         if code is None:
             hint = unknown_rule_hint(word)
             parsed.invalid.append(
-                Finding(span, f"suppression names `{word}`, which is not a rule code{hint}")
+                Finding(span, INVALID_SUPPRESSION.message("unknown-code", word=word, hint=hint))
             )
         elif _is_render(code):
             parsed.invalid.append(
                 Finding(
                     span,
-                    f"suppression names `{word}`, which `skillkit render` reports, not lint: "
-                    "a comment in a skill file cannot suppress it",
+                    INVALID_SUPPRESSION.message("render-code", word=word),
                 )
             )
         elif code not in codes:
@@ -174,8 +171,7 @@ def parse_directives(skill: Skill) -> _Parsed:
                 parsed.invalid.append(
                     Finding(
                         comment.span,
-                        "unknown suppression; write `skillkit: disable-next-line CODE`, "
-                        "`disable CODE`, `enable CODE` or `disable-file CODE`",
+                        INVALID_SUPPRESSION.message("unknown-directive"),
                     )
                 )
             continue
@@ -202,7 +198,7 @@ def parse_directives(skill: Skill) -> _Parsed:
             for code in codes:
                 if code not in open_ranges:
                     parsed.invalid.append(
-                        Finding(span, f"`enable {code}` without an earlier `disable {code}`")
+                        Finding(span, INVALID_SUPPRESSION.message("lone-enable", code=code))
                     )
                     continue
                 directive, start = open_ranges.pop(code)
@@ -436,8 +432,8 @@ def _judged_here(code: str) -> bool:
 
 def _unused_reason(code: str, directive: Directive, enabled: set[str]) -> str:
     if code not in enabled:
-        return f"{code} (not enabled)"
-    return f"{code} (no {code} finding {_where(directive)})"
+        return UNUSED_SUPPRESSION.message("not-enabled", code=code)
+    return UNUSED_SUPPRESSION.message("nothing-found", code=code, where=_where(directive))
 
 
 def _unused_findings(
@@ -474,17 +470,19 @@ def _unused_finding(
     written = [code for _, directive in group for code in directive.codes]
     remaining = [code for code in dict.fromkeys(written) if code not in unused]
     fix = Fix(
-        f"remove {', '.join(unused)} from the suppression"
+        UNUSED_SUPPRESSION.message("fix-codes", codes=", ".join(unused))
         if remaining
-        else "remove the unused suppression",
+        else UNUSED_SUPPRESSION.message("fix-comment"),
         (_removal(skill, group[0][1], remaining), *_closing_removals(skill, group, unused)),
     )
-    return Finding(span, f"unused suppression: {'; '.join(reasons)}", fix=fix)
+    return Finding(span, UNUSED_SUPPRESSION.message("unused", reasons="; ".join(reasons)), fix=fix)
 
 
 def _where(directive: Directive) -> str:
     if directive.kind == "disable-file":
-        return "in this file"
+        return UNUSED_SUPPRESSION.message("in-file")
     if directive.first_line == directive.last_line:
-        return f"on line {directive.first_line}"
-    return f"on lines {directive.first_line}-{directive.last_line}"
+        return UNUSED_SUPPRESSION.message("on-line", line=directive.first_line)
+    return UNUSED_SUPPRESSION.message(
+        "on-lines", first=directive.first_line, last=directive.last_line
+    )

@@ -27,6 +27,7 @@ _GOOD = (
     bad=Example("", folder="demo", files={"SKILL.md/README": "a folder named SKILL.md"}),
     good=_GOOD,
     runs_on_unreadable=True,
+    messages={"not-listed": "cannot lint: {why}"},
 )
 def file_unreadable(skill: Skill, context: Context) -> Iterator[Finding]:
     yield from parse_problems(skill, ProblemKind.UNREADABLE)
@@ -73,6 +74,9 @@ INTERNAL_ERROR = engine_rule(
     "so it has no examples.",
     bad=None,
     good=None,
+    messages={
+        "crashed": "rule {code} ({name}) failed: {error}: {why}; please report this",
+    },
 )
 
 IGNORE_FILE_UNUSABLE = engine_rule(

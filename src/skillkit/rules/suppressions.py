@@ -23,6 +23,16 @@ UNUSED_SUPPRESSION = engine_rule(
     bad=_FRONT + "<!-- skillkit: disable-next-line SK201 -->\n# Demo\n\nSteps.\n",
     good=_FRONT + "# Demo\n\nSteps.\n",
     fix=FixAvailability.ALWAYS,
+    messages={
+        "unused": "unused suppression: {reasons}",
+        "not-enabled": "{code} (not enabled)",
+        "nothing-found": "{code} (no {code} finding {where})",
+        "in-file": "in this file",
+        "on-line": "on line {line}",
+        "on-lines": "on lines {first}-{last}",
+        "fix-codes": "remove {codes} from the suppression",
+        "fix-comment": "remove the unused suppression",
+    },
 )
 
 
@@ -35,4 +45,13 @@ INVALID_SUPPRESSION = engine_rule(
     "was meant for still shows, or worse, a later one is hidden by a code that does exist.",
     bad=_FRONT + "<!-- skillkit: disable-next-line SK9999 -->\n# Demo\n\nSteps.\n",
     good=_FRONT + "<!-- skillkit: disable-next-line SK121 -->\n# Demo\n\nSteps.\n",
+    messages={
+        "no-code": "suppression names no rule code (write the codes it suppresses)",
+        "unknown-code": "suppression names `{word}`, which is not a rule code{hint}",
+        "render-code": "suppression names `{word}`, which `skillkit render` reports, not lint: a "
+        "comment in a skill file cannot suppress it",
+        "unknown-directive": "unknown suppression; write `skillkit: disable-next-line CODE`, "
+        "`disable CODE`, `enable CODE` or `disable-file CODE`",
+        "lone-enable": "`enable {code}` without an earlier `disable {code}`",
+    },
 )
