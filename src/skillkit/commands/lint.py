@@ -19,7 +19,6 @@ from skillkit.errors import UsageError, check_output_file, require_path, write_o
 from skillkit.lint import FileResult, LintResult, lint_paths
 from skillkit.registry import render_only, resolve_code, unknown_rule_hint
 from skillkit.report import FORMATS, Formatter
-from skillkit.report.statistics import write_statistics
 from skillkit.settings import Settings
 from skillkit.targets import TARGET_NAMES
 from skillkit.text import plural
@@ -341,6 +340,9 @@ def _misnamed_skill_file(folder: str) -> str | None:
 def _report(args: argparse.Namespace, result: LintResult) -> None:
     def write(stream: TextIO, colour: bool) -> None:
         if args.statistics:
+            # Lazy: --statistics alone needs it (and json with it).
+            from skillkit.report.statistics import write_statistics
+
             write_statistics(result.diagnostics, stream, as_json=args.format == "json")
             return
         formatter(args.format)(result.diagnostics, result.files, stream, colour)
