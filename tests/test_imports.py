@@ -35,18 +35,17 @@ CLI_FOLDERS = ("commands/",)
 # (outside the CLI: any; in the CLI: those without a comment). Shrink it as files are cleaned.
 NOT_YET_CLEAN: dict[str, int] = {
     "__init__.py": 4,
-    "cache.py": 4,
-    "cache_project.py": 1,
-    "discover.py": 3,
-    "lint.py": 6,
+    "engine/cache.py": 4,
+    "engine/cache_project.py": 1,
+    "engine/discover.py": 3,
+    "engine/pool.py": 9,
+    "engine/runner.py": 4,
     "lsp/project.py": 5,
     "lsp/server.py": 4,
     "model.py": 3,
-    "parallel.py": 8,
     "render/__init__.py": 2,
     "rules/clients.py": 1,
     "rules/drift.py": 3,
-    "suppress.py": 4,
     "tools/__init__.py": 1,
     "watch.py": 6,
 }

@@ -10,13 +10,14 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from skillkit.cache import default_cache_folder
 from skillkit.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, use_colour
 from skillkit.config.resolver import Overrides, Resolver
 from skillkit.diagnostics import Diagnostic, Severity
-from skillkit.discover import SKILL_FILE, SKIPPED_FOLDERS
+from skillkit.engine.cache import default_cache_folder
+from skillkit.engine.check import FileResult
+from skillkit.engine.discover import SKILL_FILE, SKIPPED_FOLDERS
+from skillkit.engine.runner import LintResult, lint_paths
 from skillkit.errors import UsageError, check_output_file, require_path, write_output_file
-from skillkit.lint import FileResult, LintResult, lint_paths
 from skillkit.registry import render_only, resolve_code, unknown_rule_hint
 from skillkit.report import FORMATS, Formatter
 from skillkit.settings import Settings

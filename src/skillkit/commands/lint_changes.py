@@ -8,15 +8,16 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from skillkit.add_suppressions import suppression_text
 from skillkit.atomic import ChangedOnDisk, write_atomic
 from skillkit.config.resolver import Resolver
 from skillkit.diagnostics import Diagnostic
+from skillkit.engine.check import FileResult
+from skillkit.engine.runner import LintResult
 from skillkit.fix import BOM, applicable, fix_file
-from skillkit.lint import FileResult, LintResult
 from skillkit.parse import read_skill
 from skillkit.render.owned import Owners
 from skillkit.settings import Settings
-from skillkit.suppress import suppression_text
 
 if TYPE_CHECKING:  # the render engine loads only when used (Jinja)
     from skillkit.render.engine import RenderResult
