@@ -13,10 +13,10 @@ from typing import TextIO
 from skillkit.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, use_colour
 from skillkit.config.resolver import Overrides, Resolver
 from skillkit.diagnostics import Diagnostic, Severity
-from skillkit.engine.cache import default_cache_folder
 from skillkit.engine.check import FileResult
 from skillkit.engine.discover import SKILL_FILE, SKIPPED_FOLDERS
-from skillkit.engine.runner import LintResult, lint_paths
+from skillkit.engine.runner import Job, LintResult, Outcome, ResultCache, Signer, each_file_in_turn
+from skillkit.engine.runner import run as run_engine
 from skillkit.errors import UsageError, check_output_file, require_path, write_output_file
 from skillkit.registry import render_only, resolve_code, unknown_rule_hint
 from skillkit.report import FORMATS, Formatter
@@ -286,22 +286,40 @@ def _lint(
             result.files = outputs
             return result
 
-    cache_dir = None
-    if not args.no_cache:
-        cache_dir = Path(args.cache_dir) if args.cache_dir else default_cache_folder(base)
-    result = lint_paths(
+    cache: ResultCache | None = None
+    if each_file is None and not args.no_cache:
+        # Lazy, as the pool in _lint_jobs: `lint --no-cache FILE` loads no cache code.
+        from skillkit.engine.cache import LintCache, default_cache_folder
+
+        cache = LintCache(Path(args.cache_dir) if args.cache_dir else default_cache_folder(base))
+    result = run_engine(
         paths,
         base,
+        _lint_jobs if each_file is None else each_file_in_turn(each_file),
         settings_for=resolver.settings_for,
         respect_gitignore=not args.no_gitignore,
-        cache_dir=cache_dir,
-        each_file=each_file,
+        cache=cache,
     )
     if rendered:
         result.diagnostics = sorted([*result.diagnostics, *rendered], key=lambda d: d.sort_key)
     _warn_folders_without_skills(paths, result.files)
     result.files = [*result.files, *(o for o in outputs if o not in result.files)]
     return result
+
+
+def _lint_jobs(jobs: Sequence[Job], signer: Signer | None) -> list[Outcome]:
+    """The files to lint, in this process, or on every core when there are many."""
+    if not jobs:
+        return []  # a warm cached run: nothing to parse, so the parser is not even loaded
+    # Lazy: the parser (and YAML) only for a run with files to lint.
+    from skillkit.engine.per_file import PARALLEL_THRESHOLD, lint_serially
+
+    if len(jobs) < PARALLEL_THRESHOLD:
+        return lint_serially(jobs, signer)
+    # Lazy: multiprocessing costs tens of milliseconds to load, paid by a large run alone.
+    from skillkit.engine.pool import lint_on_cores
+
+    return lint_on_cores(jobs, signer)
 
 
 def _warn_folders_without_skills(paths: Sequence[str], files: Sequence[str]) -> None:
