@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+import skillkit.commands.lint_changes
 import skillkit.fix
 from skillkit.cli import main
 from skillkit.fix import FileFix, fix_file
@@ -115,7 +116,8 @@ def test_a_save_during_fix_is_kept(
         path.write_text(saved)  # the user saves between the read and the rename
         return outcome
 
-    monkeypatch.setattr(skillkit.fix, "fix_file", fix_then_save)
+    # Where lint's --fix looks it up.
+    monkeypatch.setattr(skillkit.commands.lint_changes, "fix_file", fix_then_save)
     code, _out, err = lint(capsys, "--fix", ".")
     assert (code, err) == (
         2,
@@ -140,7 +142,8 @@ def test_a_save_during_add_suppressions_is_kept(
         path.write_text(saved)
         return out
 
-    monkeypatch.setattr(skillkit.add_suppressions, "suppression_text", add_then_save)
+    # Where lint's --add-suppressions looks it up.
+    monkeypatch.setattr(skillkit.commands.lint_changes, "suppression_text", add_then_save)
     code, _out, err = lint(capsys, "--add-suppressions", ".")
     assert code == 0
     assert err == (

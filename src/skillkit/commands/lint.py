@@ -4,23 +4,25 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TextIO
 
+from skillkit.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, use_colour
+from skillkit.config.resolver import Overrides, Resolver
+from skillkit.diagnostics import Diagnostic, Severity
+from skillkit.engine.check import FileResult
+from skillkit.engine.discover import SKILL_FILE, SKIPPED_FOLDERS
+from skillkit.engine.runner import Job, LintResult, Outcome, ResultCache, Signer, each_file_in_turn
+from skillkit.engine.runner import run as run_engine
+from skillkit.errors import UsageError, check_output_file, require_path, write_output_file
+from skillkit.registry import render_only, resolve_code, unknown_rule_hint
 from skillkit.report import FORMATS, Formatter
+from skillkit.settings import Settings
 from skillkit.targets import TARGET_NAMES
 from skillkit.text import plural
-
-if TYPE_CHECKING:
-    from skillkit.config.resolver import Resolver
-    from skillkit.diagnostics import Diagnostic
-    from skillkit.engine.check import FileResult
-    from skillkit.engine.runner import Job, LintResult, Outcome, ResultCache, Signer
-    from skillkit.render.engine import RenderResult
-    from skillkit.render.plan import Plan
-    from skillkit.settings import Settings
 
 
 def _codes(text: str) -> tuple[str, ...]:
@@ -120,10 +122,6 @@ def add_config_arguments(parser: argparse.ArgumentParser) -> None:
 
 def resolver_from_args(args: argparse.Namespace) -> Resolver:
     """The settings per file: the nearest config (or --config, or none) plus the flags."""
-    from skillkit.cli import UsageError
-    from skillkit.config.resolver import Overrides, Resolver
-    from skillkit.registry import render_only, resolve_code, unknown_rule_hint
-
     for selector in (
         *(getattr(args, "select", None) or ()),
         *getattr(args, "extend_select", ()),
@@ -148,20 +146,21 @@ def resolver_from_args(args: argparse.Namespace) -> Resolver:
 
 
 def run(args: argparse.Namespace) -> int:
-    from skillkit.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, UsageError
-    from skillkit.diagnostics import Severity
-
     if args.add_suppressions and (args.fix or args.diff):
         raise UsageError("--add-suppressions cannot be combined with --fix or --diff")
     _check_arguments(args)
     resolver = resolver_from_args(args)
     base = resolver.settings_for(Path(args.paths[0]))
     if args.watch:
+        # Lazy: watchfiles is for --watch alone.
         from skillkit.watch import lint_watch_command
 
         return lint_watch_command(args, lambda: resolver_from_args(args).settings_for)
     if args.diff:
-        differ = _Differ(args.unsafe_fixes)
+        # Lazy: the fixer, atomic writes and the render plan's ownership are for these modes.
+        from skillkit.commands.lint_changes import Differ
+
+        differ = Differ(args.unsafe_fixes)
         _lint(args, resolver, base, each_file=differ)
         differ.rendered.report()
         if not differ.changed:
@@ -173,7 +172,10 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_FINDINGS
     unwritten = 0
     if args.fix:
-        fixer = _Fixer(args.unsafe_fixes)
+        # Lazy: the fixer, atomic writes and the render plan's ownership are for these modes.
+        from skillkit.commands.lint_changes import Fixer
+
+        fixer = Fixer(args.unsafe_fixes)
         result = _lint(args, resolver, base, each_file=fixer)
         fixer.rendered.report()
         unwritten = fixer.unwritten
@@ -182,7 +184,10 @@ def run(args: argparse.Namespace) -> int:
     else:
         result = _lint(args, resolver, base)
     if args.add_suppressions:
-        added = _add_suppressions(result, resolver)
+        # Lazy: the fixer, atomic writes and the render plan's ownership are for these modes.
+        from skillkit.commands.lint_changes import add_suppressions
+
+        added = add_suppressions(result, resolver)
         print(f"Added {plural(added, 'suppression')}.", file=sys.stderr)
         return EXIT_OK
     _report(args, result)
@@ -194,10 +199,6 @@ def run(args: argparse.Namespace) -> int:
 
 def _check_arguments(args: argparse.Namespace) -> None:
     """What makes a lint run a usage error (exit 2, one line) before any work is done."""
-    from skillkit.cli import UsageError
-    from skillkit.engine.discover import SKILL_FILE
-    from skillkit.errors import check_output_file, require_path
-
     for text in args.paths:
         require_path(text)
         path = Path(text)
@@ -221,8 +222,6 @@ def _templates(paths: Sequence[str], resolver: Resolver) -> tuple[list[str], lis
     templates folder of a render plan, as the pre-commit hook names them, and that folder or
     one inside it). Another file in a folder named `templates` (a web framework's, say, where no
     render plan applies) is not a skill: it is left out rather than reported as one."""
-    from skillkit.engine.discover import SKILL_FILE
-
     kept: list[str] = []
     templates: list[Path] = []
     for text in paths:
@@ -241,8 +240,6 @@ def _templates(paths: Sequence[str], resolver: Resolver) -> tuple[list[str], lis
         elif is_folder:
             kept.append(text)
         elif "templates" not in path.resolve().parent.parts:
-            from skillkit.cli import UsageError
-
             raise UsageError(
                 f"{text}: not a skill file: skillkit lints files named `{SKILL_FILE}` "
                 "(and templates of a render plan)"
@@ -253,8 +250,7 @@ def _templates(paths: Sequence[str], resolver: Resolver) -> tuple[list[str], lis
 def _lint_rendered(template: Path, resolver: Resolver) -> tuple[list[Diagnostic], list[str]]:
     """A template is linted as what it renders: every output of its plan, in memory. Returns
     the findings and the outputs checked."""
-    from skillkit.cli import UsageError
-    from skillkit.engine.discover import SKILL_FILE
+    # Lazy: the render engine (and Jinja) only when a template is linted.
     from skillkit.render import PlanError, plan_for, render_plan
 
     settings = resolver.settings_for(template / SKILL_FILE if template.is_dir() else template)
@@ -271,9 +267,6 @@ def _lint(
     base: Settings,
     each_file: Callable[[Path, Settings], FileResult] | None = None,
 ) -> LintResult:
-    from skillkit.engine.discover import SKILL_FILE
-    from skillkit.engine.runner import LintResult, each_file_in_turn, run
-
     paths, templates = _templates(args.paths, resolver)
     rendered: list[Diagnostic] = []
     outputs: list[str] = []
@@ -299,7 +292,7 @@ def _lint(
         from skillkit.engine.cache import LintCache, default_cache_folder
 
         cache = LintCache(Path(args.cache_dir) if args.cache_dir else default_cache_folder(base))
-    result = run(
+    result = run_engine(
         paths,
         base,
         _lint_jobs if each_file is None else each_file_in_turn(each_file),
@@ -334,8 +327,6 @@ def _warn_folders_without_skills(paths: Sequence[str], files: Sequence[str]) -> 
     as ruff says "No Python files found"), with any `skill.md` in another case in it: clients skip
     those on a case-sensitive file system, and "All clean" alone would hide that nothing was
     linted."""
-    import os
-
     folders = [text for text in paths if os.path.isdir(text)]
     if not folders or (files and len(folders) == 1):
         return
@@ -357,10 +348,6 @@ def _warn_folders_without_skills(paths: Sequence[str], files: Sequence[str]) -> 
 
 def _misnamed_skill_file(folder: str) -> str | None:
     """The first file under `folder` named `skill.md` in another case than SKILL.md, if any."""
-    import os
-
-    from skillkit.engine.discover import SKILL_FILE, SKIPPED_FOLDERS
-
     for top, subfolders, names in os.walk(folder):
         subfolders[:] = sorted(name for name in subfolders if name not in SKIPPED_FOLDERS)
         for name in sorted(names):
@@ -370,10 +357,9 @@ def _misnamed_skill_file(folder: str) -> str | None:
 
 
 def _report(args: argparse.Namespace, result: LintResult) -> None:
-    from skillkit.cli import use_colour
-
     def write(stream: TextIO, colour: bool) -> None:
         if args.statistics:
+            # Lazy: --statistics alone needs it (and json with it).
             from skillkit.report.statistics import write_statistics
 
             write_statistics(result.diagnostics, stream, as_json=args.format == "json")
@@ -381,8 +367,6 @@ def _report(args: argparse.Namespace, result: LintResult) -> None:
         formatter(args.format)(result.diagnostics, result.files, stream, colour)
 
     if args.output:
-        from skillkit.errors import write_output_file
-
         buffer = io.StringIO()
         write(buffer, False)
         write_output_file(args.output, buffer.getvalue())
@@ -391,14 +375,6 @@ def _report(args: argparse.Namespace, result: LintResult) -> None:
         buffer = io.StringIO()
         write(buffer, use_colour(sys.stdout))
         sys.stdout.write(buffer.getvalue())
-
-
-def _render_in_memory(plan: Plan, settings: Settings) -> RenderResult:
-    """The plan rendered in memory, to say which template line a rendered file's line is from."""
-    # The engine (and Jinja) only when a fix lands in a rendered output: lint stays light.
-    from skillkit.render.engine import render_plan
-
-    return render_plan(plan, settings, check=True, allow_errors=True)
 
 
 def formatter(name: str) -> Formatter:
@@ -429,147 +405,3 @@ def formatter(name: str) -> Formatter:
 
         return write_junit
     raise KeyError(name)
-
-
-class _RenderedOutputs:
-    """The outputs of a render plan among the files to fix: never edited (render would call the
-    change a hand edit, and the next render would undo it); each fix is reported at the
-    template line it belongs in."""
-
-    def __init__(self, unsafe: bool) -> None:
-        from skillkit.render.owned import Owners
-
-        self.unsafe = unsafe
-        self.owners = Owners()
-        self.notes: list[str] = []
-
-    def owns(self, path: Path, settings: Settings, findings: FileResult) -> bool:
-        from skillkit.fix import applicable
-
-        owner = self.owners.owner(path, settings)
-        if owner is None:
-            return False
-        for diagnostic in findings.diagnostics:
-            if applicable(diagnostic, self.unsafe):
-                where = self.owners.source_of(
-                    owner, settings, diagnostic.span.line, _render_in_memory
-                )
-                self.notes.append(
-                    f"{diagnostic.path}:{diagnostic.span.line}: {diagnostic.code} not fixed: "
-                    f"the file is rendered; fix {where} instead"
-                )
-        return True
-
-    def report(self) -> None:
-        for note in self.notes:
-            print(note, file=sys.stderr)
-
-
-class _Fixer:
-    """`lint --fix`'s step for each file: fix it, write it, and give its findings as it is now
-    on disk. The fix passes lint the file anyway, so it is linted once, not again after the
-    fixes, and it is reported as it is now even when another run fixed it meanwhile. A failed
-    write (a full disk, a read-only folder) leaves that file as it was (the write is atomic), is
-    reported on one line, and the other files are still fixed."""
-
-    def __init__(self, unsafe: bool) -> None:
-        self.unsafe = unsafe
-        self.fixed = 0  # findings fixed
-        self.unwritten = 0  # files that could not be written
-        self.rendered = _RenderedOutputs(unsafe)
-
-    def __call__(self, path: Path, settings: Settings) -> FileResult:
-        from skillkit.atomic import ChangedOnDisk, write_atomic
-        from skillkit.fix import fix_file
-
-        outcome = fix_file(path, settings, self.unsafe)
-        if not outcome.changed:
-            return outcome.after_findings
-        if self.rendered.owns(path, settings, outcome.before_findings):
-            return outcome.before_findings
-        try:
-            write_atomic(path, outcome.after, expected=outcome.before.encode("utf-8"))
-        except ChangedOnDisk:
-            self.unwritten += 1
-            print(
-                f"skillkit: error: {path} changed while it was being fixed; "
-                "it was left as it is now (run --fix again)",
-                file=sys.stderr,
-            )
-            return outcome.before_findings
-        except OSError as error:
-            self.unwritten += 1
-            print(
-                f"skillkit: error: cannot write {path}: {error.strerror or error}; "
-                "it was left as it was",
-                file=sys.stderr,
-            )
-            return outcome.before_findings
-        self.fixed += outcome.fixed
-        return outcome.after_findings
-
-
-class _Differ:
-    """`lint --diff`'s step for each file: print the diff that its fixes would make, write
-    nothing, and give its findings as it is on disk. The fix passes lint the file anyway, so it
-    is linted once, not once more beforehand only to find the files."""
-
-    def __init__(self, unsafe: bool) -> None:
-        self.unsafe = unsafe
-        self.fixed = 0  # findings that would be fixed
-        self.changed = 0  # files that would change
-        self.rendered = _RenderedOutputs(unsafe)
-
-    def __call__(self, path: Path, settings: Settings) -> FileResult:
-        from skillkit.fix import fix_file
-
-        outcome = fix_file(path, settings, self.unsafe)
-        if outcome.changed and not self.rendered.owns(path, settings, outcome.before_findings):
-            sys.stdout.write(outcome.diff())
-            self.fixed += outcome.fixed
-            self.changed += 1
-        return outcome.before_findings
-
-
-def _add_suppressions(result: LintResult, resolver: Resolver) -> int:
-    from skillkit.add_suppressions import suppression_text
-    from skillkit.atomic import ChangedOnDisk, write_atomic
-    from skillkit.fix import BOM
-    from skillkit.parse import read_skill
-    from skillkit.render.owned import Owners
-
-    by_file: dict[str, list[Diagnostic]] = {}
-    for diagnostic in result.diagnostics:
-        by_file.setdefault(diagnostic.path, []).append(diagnostic)
-    added = 0
-    owners = Owners()
-    for shown, found in sorted(by_file.items()):
-        path = Path(shown)
-        if not path.is_file():
-            continue
-        if owners.owner(path, resolver.settings_for(path)) is not None:
-            # A comment in a rendered output is a hand edit; the plan entry's `ignore` is the
-            # render's own baseline.
-            print(
-                f"{shown}: no suppressions added: the file is rendered; list the codes in its "
-                "plan entry's `ignore`, or suppress them in the template",
-                file=sys.stderr,
-            )
-            continue
-        skill = read_skill(path, resolver.settings_for(path).max_file_bytes)
-        if not skill.text:
-            continue
-        text, count = suppression_text(skill, found, resolver.settings_for(path))
-        if count and text != skill.text:
-            bom = BOM if skill.has_bom else ""
-            try:
-                write_atomic(path, bom + text, expected=(bom + skill.text).encode("utf-8"))
-            except ChangedOnDisk:
-                print(
-                    f"skillkit: error: {path} changed while suppressions were being added; "
-                    "it was left as it is now",
-                    file=sys.stderr,
-                )
-                continue
-            added += count
-    return added
