@@ -14,9 +14,11 @@ from collections.abc import Iterator
 
 from skillkit.diagnostics import Edit, Finding, Fix, Severity
 from skillkit.model import Skill, Span
+from skillkit.rules._common import claim
 from skillkit.rules.base import Context, rule
 from skillkit.rules.invocations import Run, grammar_problems, runs
 from skillkit.tools import GrammarProblem
+from skillkit.tools import GrammarProblemKind as Kind
 from skillkit.tools.mise import RUNNERS
 from skillkit.tools.vrctl import APP_DIR, STALE_GUIDANCE
 
@@ -33,13 +35,13 @@ def _block(*lines: str) -> str:
     return _skill("```sh\n" + "\n".join(lines) + "\n```\n")
 
 
-def _problems(skill: Skill, *kinds: str) -> Iterator[tuple[Run, GrammarProblem]]:
+def _problems(skill: Skill, *kinds: Kind) -> Iterator[tuple[Run, GrammarProblem]]:
     for run, problem in grammar_problems(skill):
         if problem.kind in kinds:
             yield run, problem
 
 
-def _report(skill: Skill, *kinds: str) -> Iterator[Finding]:
+def _report(skill: Skill, *kinds: Kind) -> Iterator[Finding]:
     for _, problem in _problems(skill, *kinds):
         yield Finding(problem.span, problem.message)
 
@@ -49,6 +51,9 @@ def _service_adds(skill: Skill) -> Iterator[Run]:
         invocation = run.invocation
         if invocation and invocation.spec and invocation.spec.path == ("service", "add"):
             yield run
+
+
+_SK401_KINDS = claim("SK401", Kind.UNKNOWN_SUBCOMMAND, Kind.MISSING_SUBCOMMAND)
 
 
 @rule(
@@ -63,7 +68,10 @@ def _service_adds(skill: Skill) -> Iterator[Run]:
     good=_block("vrctl service remove web"),
 )
 def unknown_subcommand(skill: Skill, context: Context) -> Iterator[Finding]:
-    yield from _report(skill, "unknown-subcommand", "missing-subcommand")
+    yield from _report(skill, *_SK401_KINDS)
+
+
+_SK402_KINDS = claim("SK402", Kind.UNKNOWN_FLAG)
 
 
 @rule(
@@ -78,7 +86,10 @@ def unknown_subcommand(skill: Skill, context: Context) -> Iterator[Finding]:
     good=_block("vrctl service logs web -n 200"),
 )
 def unknown_flag(skill: Skill, context: Context) -> Iterator[Finding]:
-    yield from _report(skill, "unknown-flag")
+    yield from _report(skill, *_SK402_KINDS)
+
+
+_SK403_KINDS = claim("SK403", Kind.TOO_MANY_ARGUMENTS, Kind.MISSING_ARGUMENT, Kind.BAD_CHOICE)
 
 
 @rule(
@@ -96,7 +107,10 @@ def unknown_flag(skill: Skill, context: Context) -> Iterator[Finding]:
     ),
 )
 def wrong_arguments(skill: Skill, context: Context) -> Iterator[Finding]:
-    yield from _report(skill, "too-many-arguments", "missing-argument", "bad-choice")
+    yield from _report(skill, *_SK403_KINDS)
+
+
+_SK404_KINDS = claim("SK404", Kind.MISSING_VALUE)
 
 
 @rule(
@@ -111,7 +125,10 @@ def wrong_arguments(skill: Skill, context: Context) -> Iterator[Finding]:
     good=_block("vrctl service logs web -n 50"),
 )
 def flag_missing_value(skill: Skill, context: Context) -> Iterator[Finding]:
-    yield from _report(skill, "missing-value")
+    yield from _report(skill, *_SK404_KINDS)
+
+
+_SK405_KINDS = claim("SK405", Kind.MISSING_FLAG)
 
 
 @rule(
@@ -125,7 +142,10 @@ def flag_missing_value(skill: Skill, context: Context) -> Iterator[Finding]:
     good=_block("vrctl service add web --cmd python --arg app.py --cwd /home/viberun/app"),
 )
 def required_flag_missing(skill: Skill, context: Context) -> Iterator[Finding]:
-    yield from _report(skill, "missing-flag")
+    yield from _report(skill, *_SK405_KINDS)
+
+
+_SK406_KINDS = claim("SK406", Kind.REPEATED_FLAG)
 
 
 @rule(
@@ -141,7 +161,10 @@ def required_flag_missing(skill: Skill, context: Context) -> Iterator[Finding]:
     good=_block("vrctl service add web --cmd uvicorn --arg app:app --cwd /home/viberun/app"),
 )
 def flag_repeated(skill: Skill, context: Context) -> Iterator[Finding]:
-    yield from _report(skill, "repeated-flag")
+    yield from _report(skill, *_SK406_KINDS)
+
+
+_SK407_KINDS = claim("SK407", Kind.WHITESPACE)
 
 
 @rule(
@@ -159,7 +182,7 @@ def flag_repeated(skill: Skill, context: Context) -> Iterator[Finding]:
     fixable=True,
 )
 def cmd_shell_string(skill: Skill, context: Context) -> Iterator[Finding]:
-    for run, problem in _problems(skill, "whitespace"):
+    for run, problem in _problems(skill, *_SK407_KINDS):
         yield Finding(
             problem.span,
             problem.message + ": vrctl runs one executable without a shell; give each "
@@ -192,6 +215,9 @@ def _split_cmd(run: Run, span: Span) -> Fix | None:
     return Fix(f"split into `{replacement}`", (Edit(where, replacement),), safe=False)
 
 
+_SK408_KINDS = claim("SK408", Kind.BAD_ENV)
+
+
 @rule(
     "SK408",
     "env-invalid",
@@ -207,7 +233,10 @@ def _split_cmd(run: Run, span: Span) -> Fix | None:
     ),
 )
 def env_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
-    yield from _report(skill, "bad-env")
+    yield from _report(skill, *_SK408_KINDS)
+
+
+_SK418_KINDS = claim("SK418", Kind.LITERAL_ENV)
 
 
 @rule(
@@ -229,7 +258,10 @@ def env_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
     ),
 )
 def env_not_expanded(skill: Skill, context: Context) -> Iterator[Finding]:
-    yield from _report(skill, "literal-env")
+    yield from _report(skill, *_SK418_KINDS)
+
+
+_SK409_KINDS = claim("SK409", Kind.RELATIVE_PATH)
 
 
 @rule(
@@ -243,7 +275,7 @@ def env_not_expanded(skill: Skill, context: Context) -> Iterator[Finding]:
     good=_block("vrctl service add web --cmd python --arg app.py --cwd /home/viberun/app"),
 )
 def cwd_relative(skill: Skill, context: Context) -> Iterator[Finding]:
-    for _, problem in _problems(skill, "relative-path"):
+    for _, problem in _problems(skill, *_SK409_KINDS):
         yield Finding(problem.span, problem.message + f" (app code lives in {APP_DIR})")
 
 
@@ -348,6 +380,9 @@ def _words_span(run: Run) -> Span:
     return Span(first.line, first.column, last.end_line, last.end_column)
 
 
+_SK411_KINDS = claim("SK411", Kind.UNSAFE_NAME)
+
+
 @rule(
     "SK411",
     "service-name-unsafe",
@@ -360,7 +395,10 @@ def _words_span(run: Run) -> Span:
     good=_block("vrctl service add web --cmd python --arg app.py --cwd /home/viberun/app"),
 )
 def service_name_unsafe(skill: Skill, context: Context) -> Iterator[Finding]:
-    yield from _report(skill, "unsafe-name")
+    yield from _report(skill, *_SK411_KINDS)
+
+
+_SK412_KINDS = claim("SK412", Kind.NOT_A_NUMBER)
 
 
 @rule(
@@ -373,7 +411,10 @@ def service_name_unsafe(skill: Skill, context: Context) -> Iterator[Finding]:
     good=_block("vrctl service logs web -n 200"),
 )
 def lines_not_number(skill: Skill, context: Context) -> Iterator[Finding]:
-    yield from _report(skill, "not-a-number")
+    yield from _report(skill, *_SK412_KINDS)
+
+
+_SK413_KINDS = claim("SK413", Kind.BAD_REF)
 
 
 @rule(
@@ -388,10 +429,13 @@ def lines_not_number(skill: Skill, context: Context) -> Iterator[Finding]:
     good=_skill("Roll back with `vrctl host restore v3`.\n"),
 )
 def snapshot_ref_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
-    yield from _report(skill, "bad-ref")
+    yield from _report(skill, *_SK413_KINDS)
 
 
 _MISE_SHAPE = "mise exec [-C <dir>] [TOOL@VERSION]... -- <program> [<arg>]..."
+
+
+_SK414_KINDS = claim("SK414", Kind.MISSING_SEPARATOR, Kind.MISSING_COMMAND)
 
 
 @rule(
@@ -433,19 +477,19 @@ def mise_exec_shape(skill: Skill, context: Context) -> Iterator[Finding]:
         if run.invocation is None:
             continue
         for problem in run.invocation.problems:
-            if problem.kind not in ("missing-separator", "missing-command"):
+            if problem.kind not in _SK414_KINDS:
                 continue
             if through_vrctl:
                 message = (
                     "`--cmd mise --arg exec` needs `--arg --` before the program: without it "
                     f"mise reads `{_word_at(run, problem.span)}` as a tool to load"
-                    if problem.kind == "missing-separator"
+                    if problem.kind is Kind.MISSING_SEPARATOR
                     else "`--cmd mise --arg exec` needs `--arg -- --arg <program>`"
                 )
             else:
                 message = (
                     problem.message + f" (`{_MISE_SHAPE}`)"
-                    if problem.kind == "missing-separator"
+                    if problem.kind is Kind.MISSING_SEPARATOR
                     else problem.message
                 )
             yield Finding(problem.span, message)
@@ -503,6 +547,9 @@ def mise_dir_mismatch(skill: Skill, context: Context) -> Iterator[Finding]:
             )
 
 
+_SK416_KINDS = claim("SK416", Kind.FLAG_BEFORE_COMMAND, Kind.FLAG_AFTER_COMMAND)
+
+
 @rule(
     "SK416",
     "misplaced-flag",
@@ -517,7 +564,7 @@ def mise_dir_mismatch(skill: Skill, context: Context) -> Iterator[Finding]:
     good=_skill("Run `uv run uvicorn main:app --reload` and `npx -y tsx watch src/index.ts`.\n"),
 )
 def misplaced_flag(skill: Skill, context: Context) -> Iterator[Finding]:
-    yield from _report(skill, "flag-before-command", "flag-after-command")
+    yield from _report(skill, *_SK416_KINDS)
 
 
 # `/workspace/<app>`, not `/workspaces/...` (dev containers) or `/foo/workspace/`.

@@ -13,6 +13,7 @@ import difflib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Literal
 
 from skillkit.model import Span, Token
@@ -159,18 +160,43 @@ class ToolGrammar:
         return not rest or rest in prefixes
 
 
+class GrammarProblemKind(StrEnum):
+    """What a command does wrong against its tool's grammar. The SK4xx rules report these, each
+    kind by the one rule that claims it (`skillkit.rules._common.claim`)."""
+
+    UNKNOWN_SUBCOMMAND = "unknown-subcommand"
+    MISSING_SUBCOMMAND = "missing-subcommand"
+    UNKNOWN_FLAG = "unknown-flag"
+    FLAG_BEFORE_COMMAND = "flag-before-command"
+    FLAG_AFTER_COMMAND = "flag-after-command"
+    MISSING_VALUE = "missing-value"
+    REPEATED_FLAG = "repeated-flag"
+    MISSING_FLAG = "missing-flag"
+    TOO_MANY_ARGUMENTS = "too-many-arguments"
+    MISSING_ARGUMENT = "missing-argument"
+    BAD_CHOICE = "bad-choice"
+    MISSING_SEPARATOR = "missing-separator"
+    MISSING_COMMAND = "missing-command"
+    # A value of the wrong kind (`check_value`).
+    NOT_A_NUMBER = "not-a-number"
+    RELATIVE_PATH = "relative-path"
+    BAD_ENV = "bad-env"
+    LITERAL_ENV = "literal-env"
+    UNSAFE_NAME = "unsafe-name"
+    BAD_REF = "bad-ref"
+    WHITESPACE = "whitespace"
+
+
 @dataclass(frozen=True)
 class GrammarProblem:
     """What is wrong, where; `kind` names the problem for rules that pick some kinds."""
 
-    # unknown-subcommand, missing-subcommand, unknown-flag, flag-before-command,
-    # flag-after-command, missing-value, repeated-flag, missing-flag, too-many-arguments,
-    # missing-argument, bad-choice, missing-separator, missing-command, and for a value of the
-    # wrong kind: not-a-number, relative-path, bad-env, literal-env, unsafe-name, bad-ref,
-    # whitespace.
-    kind: str
+    kind: GrammarProblemKind
     message: str
     span: Span
+
+
+Kind = GrammarProblemKind  # (short, for the many problems `match` builds)
 
 
 @dataclass(frozen=True)
@@ -261,7 +287,7 @@ def literal_variable(raw: str) -> str | None:
     return None
 
 
-def check_value(kind: ValueKind, token: Token, shown: str) -> tuple[str, str] | None:
+def check_value(kind: ValueKind, token: Token, shown: str) -> tuple[GrammarProblemKind, str] | None:
     """(problem kind, message) when the word is not a value of this kind, else None.
 
     `shown` names where the value goes (`--cwd`, `<name>`). A whole placeholder is a value of
@@ -272,7 +298,7 @@ def check_value(kind: ValueKind, token: Token, shown: str) -> tuple[str, str] | 
         variable = literal_variable(token.raw)
         if variable is not None:
             return (
-                "literal-env",
+                Kind.LITERAL_ENV,
                 f"`{shown} {token.text}`: vrctl stores env values literally, so the program "
                 f"gets `{variable}` as written, not its value; write the value itself",
             )
@@ -282,39 +308,39 @@ def check_value(kind: ValueKind, token: Token, shown: str) -> tuple[str, str] | 
     filled = _PLACEHOLDER.sub("x", text) if token.has_placeholder else text
     if kind == "int":
         if not _WHOLE_NUMBER.match(filled):
-            return "not-a-number", f"`{shown} {text}`: the value must be a whole number"
+            return Kind.NOT_A_NUMBER, f"`{shown} {text}`: the value must be a whole number"
     elif kind == "abs-path":
         starts_open = text.startswith(("<", "~", "/"))
         if not starts_open:
-            return "relative-path", f"`{shown} {text}` is a relative path; give an absolute one"
+            return Kind.RELATIVE_PATH, f"`{shown} {text}` is a relative path; give an absolute one"
     elif kind == "env":
         key, equals, _ = text.partition("=")
         filled_value = filled.partition("=")[2]
         if not equals:
-            return "bad-env", f"`{shown} {text}` is not KEY=VAL"
+            return Kind.BAD_ENV, f"`{shown} {text}` is not KEY=VAL"
         if not ENV_KEY.match(_PLACEHOLDER.sub("x", key)):
             return (
-                "bad-env",
+                Kind.BAD_ENV,
                 f"`{shown} {text}`: the key `{key}` may only use letters, digits and `_`",
             )
         if not filled_value:
-            return "bad-env", f"`{shown} {text}` has an empty value"
+            return Kind.BAD_ENV, f"`{shown} {text}` has an empty value"
     elif kind == "name":
         if not SAFE_NAME.match(filled):
             return (
-                "unsafe-name",
+                Kind.UNSAFE_NAME,
                 f"`{text}` is not a safe {shown}: use lowercase letters, digits, `-` and `_`, "
                 "starting with a letter or digit",
             )
     elif kind == "ref":
         if "/" in filled or ":" in filled:
             return (
-                "bad-ref",
+                Kind.BAD_REF,
                 f"`{text}` is not a snapshot tag: the host accepts only `latest` or a tag "
                 "without `/` or `:`",
             )
     elif kind == "word" and any(char.isspace() for char in filled):
-        return "whitespace", f"`{shown}` takes one word; `{text}` has whitespace in it"
+        return Kind.WHITESPACE, f"`{shown}` takes one word; `{text}` has whitespace in it"
     return None
 
 
@@ -341,7 +367,7 @@ def match(grammar: ToolGrammar, argv: Sequence[Token], *, mention: bool = False)
                 last = words[-1].span
                 problems.append(
                     GrammarProblem(
-                        "missing-subcommand",
+                        Kind.MISSING_SUBCOMMAND,
                         f"`{' '.join((grammar.name, *path))}` needs a subcommand: "
                         f"{', '.join(options)}",
                         last,
@@ -355,7 +381,7 @@ def match(grammar: ToolGrammar, argv: Sequence[Token], *, mention: bool = False)
                 return Invocation(grammar.name, None, words, mention=mention)
             problems.append(
                 GrammarProblem(
-                    "unknown-subcommand",
+                    Kind.UNKNOWN_SUBCOMMAND,
                     f"unknown subcommand `{' '.join((grammar.name, *path, word.text))}`; "
                     f"`{' '.join((grammar.name, *path))}` takes {', '.join(options)}"
                     + _suggest(word.text, options),
@@ -394,7 +420,7 @@ def match(grammar: ToolGrammar, argv: Sequence[Token], *, mention: bool = False)
                 if spec.command and not spec.command_after:
                     problems.append(
                         GrammarProblem(
-                            "flag-before-command",
+                            Kind.FLAG_BEFORE_COMMAND,
                             f"`{called}` has no flag `{text}`; a flag of the program goes after "
                             f"it (`{called} <{spec.command}> {text}`)",
                             word.span,
@@ -403,7 +429,7 @@ def match(grammar: ToolGrammar, argv: Sequence[Token], *, mention: bool = False)
                     continue
                 problems.append(
                     GrammarProblem(
-                        "unknown-flag",
+                        Kind.UNKNOWN_FLAG,
                         f"unknown flag `{text}` for `{called}`"
                         + (
                             (_suggest(text, known) or f"; it takes {', '.join(known)}")
@@ -430,7 +456,7 @@ def match(grammar: ToolGrammar, argv: Sequence[Token], *, mention: bool = False)
                     # (A mention may end with the flag it names: "`uv run --with` adds one".)
                     problems.append(
                         GrammarProblem(
-                            "missing-value",
+                            Kind.MISSING_VALUE,
                             f"flag `{name if has_inline else text}` needs a value <{flag.metavar}>",
                             word.span,
                         )
@@ -451,7 +477,7 @@ def match(grammar: ToolGrammar, argv: Sequence[Token], *, mention: bool = False)
         count = len(spec.positionals)
         problems.append(
             GrammarProblem(
-                "too-many-arguments",
+                Kind.TOO_MANY_ARGUMENTS,
                 f"`{called}` takes "
                 + (plural(count, "argument") if count else "no arguments")
                 + f"; unexpected `{extra.text}` (usage: {spec.usage(grammar.name)})",
@@ -462,7 +488,7 @@ def match(grammar: ToolGrammar, argv: Sequence[Token], *, mention: bool = False)
         if positional.choices and not word.placeholder and word.text not in positional.choices:
             problems.append(
                 GrammarProblem(
-                    "bad-choice",
+                    Kind.BAD_CHOICE,
                     f"`{word.text}` is not one of {', '.join(positional.choices)}"
                     + _suggest(word.text, positional.choices),
                     word.span,
@@ -489,7 +515,7 @@ def match(grammar: ToolGrammar, argv: Sequence[Token], *, mention: bool = False)
             missing = required[len(positionals)]
             problems.append(
                 GrammarProblem(
-                    "missing-argument",
+                    Kind.MISSING_ARGUMENT,
                     f"`{called}` needs <{missing.name}> (usage: {spec.usage(grammar.name)})",
                     last,
                 )
@@ -498,7 +524,7 @@ def match(grammar: ToolGrammar, argv: Sequence[Token], *, mention: bool = False)
             if flag.required and id(flag) not in uses_of:
                 problems.append(
                     GrammarProblem(
-                        "missing-flag",
+                        Kind.MISSING_FLAG,
                         f"`{called}` needs `{flag.name} <{flag.metavar}>`",
                         last,
                     )
@@ -509,7 +535,7 @@ def match(grammar: ToolGrammar, argv: Sequence[Token], *, mention: bool = False)
             misread = next((w for w in positionals if "@" not in w.text), positionals[0])
             problems.append(
                 GrammarProblem(
-                    "missing-separator",
+                    Kind.MISSING_SEPARATOR,
                     f"`{called}` runs the program that follows `{spec.command_after}`; "
                     f"without it `{misread.text}` is read as <{spec.positionals[0].name}>"
                     if spec.positionals
@@ -520,7 +546,7 @@ def match(grammar: ToolGrammar, argv: Sequence[Token], *, mention: bool = False)
         elif spec.command_required and not command and not replaced:
             problems.append(
                 GrammarProblem(
-                    "missing-command",
+                    Kind.MISSING_COMMAND,
                     f"`{called}` needs the program to run (usage: {spec.usage(grammar.name)})",
                     last,
                 )
@@ -530,7 +556,7 @@ def match(grammar: ToolGrammar, argv: Sequence[Token], *, mention: bool = False)
         if len(uses) > 1 and not flag.repeat:
             problems.append(
                 GrammarProblem(
-                    "repeated-flag",
+                    Kind.REPEATED_FLAG,
                     f"`{flag.name}` is given {len(uses)} times; only the last one counts",
                     uses[-1].word.span,
                 )
@@ -568,7 +594,7 @@ def _telltale_flags(
         if flag is not None and flag.telltale:
             found.append(
                 GrammarProblem(
-                    "flag-after-command",
+                    Kind.FLAG_AFTER_COMMAND,
                     f"`{word.text}` is a flag of `{called}`, but after `{command[0].text}` it "
                     f"goes to `{command[0].text}`; put it before `{command[0].text}`",
                     word.span,
