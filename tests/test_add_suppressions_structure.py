@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
+from skillkit.add_suppressions import _front_matter_values
 from skillkit.cli import main
 from skillkit.parse import read_skill
-from skillkit.suppress import _front_matter_values
 from tests.helpers import CORPUS, REPO_SKILL_FILES, corpus_cases, write_skill
 
 FRONT = (
@@ -149,10 +149,10 @@ def test_front_matter_comment_goes_above_the_key_not_into_its_text(
 def test_a_finding_inside_yaml_text_gets_disable_file() -> None:
     """A finding on a line inside a `|` block (no rule gives one yet: made by hand) is never
     answered with a comment line there, which would be a line of the description."""
+    from skillkit.add_suppressions import suppression_text
     from skillkit.diagnostics import Diagnostic, Severity
     from skillkit.model import Span
     from skillkit.parse import parse_text
-    from skillkit.suppress import suppression_text
 
     text = "---\nname: demo\ndescription: |\n  Formats CSV files.\n  key: value\n---\n"
     skill = parse_text(text + BODY)

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from skillkit import cache as cache_module
-from skillkit.cache import decode_diagnostic, encode_diagnostic, settings_key
 from skillkit.diagnostics import Diagnostic, Edit, Fix, Related, Severity
-from skillkit.lint import LintResult, lint_paths
+from skillkit.engine import cache as cache_module
+from skillkit.engine.cache import decode_diagnostic, encode_diagnostic, settings_key
+from skillkit.engine.runner import LintResult, lint_paths
 from skillkit.model import Span
 from skillkit.settings import Settings
 from tests.helpers import CORPUS, needs_shared, write_skill
@@ -388,7 +388,7 @@ def test_the_collector_is_as_it_was_after_a_run(
     # user) gets it back as it had it, also when linting raised.
     import gc
 
-    from skillkit import parallel
+    from skillkit.engine import pool as parallel
 
     was = gc.isenabled()
     try:

@@ -15,10 +15,10 @@ from typing import Any
 
 import pytest
 
-from skillkit import cache as cache_module
-from skillkit import cache_project
 from skillkit.diagnostics import Finding, Severity
-from skillkit.lint import LintResult, lint_paths
+from skillkit.engine import cache as cache_module
+from skillkit.engine import cache_project
+from skillkit.engine.runner import LintResult, lint_paths
 from skillkit.registry import RULES, Context
 from skillkit.rules.drift import SECTION_DRIFT
 from skillkit.settings import Settings

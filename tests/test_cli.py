@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from skillkit.cli import main
-from skillkit.discover import discover
+from skillkit.engine.discover import discover
 from tests.helpers import write_skill
 
 GOOD = (

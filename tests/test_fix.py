@@ -10,8 +10,8 @@ import pytest
 
 from skillkit.cli import main
 from skillkit.diagnostics import Edit, Fix
+from skillkit.engine.check import FileResult
 from skillkit.fix import _Lines, apply_edits, choose_fixes
-from skillkit.lint import FileResult
 from skillkit.model import Skill, Span
 from skillkit.settings import Settings
 from tests.helpers import write_skill
@@ -82,18 +82,20 @@ def test_diff_shows_without_writing(in_tmp: Path, capsys: pytest.CaptureFixture[
 @pytest.fixture
 def lint_calls(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     """How many times each skill (by its path) was linted: `check_skill` counted."""
+    import skillkit.engine.check
+    import skillkit.engine.runner
     import skillkit.fix
-    import skillkit.lint
 
     calls: dict[str, int] = {}
-    real = skillkit.lint.check_skill
+    real = skillkit.engine.check.check_skill
 
     def counting(skill: Skill, settings: Settings, path: str | None = None) -> FileResult:
         calls[str(skill.path)] = calls.get(str(skill.path), 0) + 1
         return real(skill, settings, path)
 
     # Counted wherever it is called from: the lint and the fix loop each import it.
-    monkeypatch.setattr(skillkit.lint, "check_skill", counting)
+    monkeypatch.setattr(skillkit.engine.check, "check_skill", counting)
+    monkeypatch.setattr(skillkit.engine.runner, "check_skill", counting)
     monkeypatch.setattr(skillkit.fix, "check_skill", counting)
     return calls
 

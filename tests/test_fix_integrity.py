@@ -129,18 +129,18 @@ def test_a_save_during_fix_is_kept(
 def test_a_save_during_add_suppressions_is_kept(
     in_tmp: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import skillkit.suppress
+    import skillkit.add_suppressions
 
     path = write_skill(in_tmp, GOOD.replace("Body.", "Body [x](missing.md)."))
     saved = GOOD + "\nSaved by the editor.\n"
-    real = skillkit.suppress.suppression_text
+    real = skillkit.add_suppressions.suppression_text
 
     def add_then_save(*args: object) -> tuple[str, int]:
         out = real(*args)  # type: ignore[arg-type]
         path.write_text(saved)
         return out
 
-    monkeypatch.setattr(skillkit.suppress, "suppression_text", add_then_save)
+    monkeypatch.setattr(skillkit.add_suppressions, "suppression_text", add_then_save)
     code, _out, err = lint(capsys, "--add-suppressions", ".")
     assert code == 0
     assert err == (
@@ -220,13 +220,13 @@ def test_a_fix_that_adds_findings_is_rolled_back(
     in_tmp: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from skillkit.diagnostics import Edit, Fix
-    from skillkit.lint import FileResult
+    from skillkit.engine.check import FileResult
     from skillkit.model import Span
 
     path = write_skill(in_tmp, GOOD.removesuffix("\n"))
     skill = read_skill(path)
     settings = Settings(select=("ALL",))
-    from skillkit.lint import check_skill
+    from skillkit.engine.check import check_skill
 
     before = check_skill(skill, settings)
     # A "fix" of SK204 that also spoils the name and opens a fence: refused.

@@ -513,7 +513,7 @@ def test_cross_skill_findings_on_open_and_save(
     # What `skillkit lint` reports for the drifted skill, run in the project root.
     monkeypatch.chdir(tmp_path)
     from skillkit.config.resolver import Resolver
-    from skillkit.lint import lint_paths
+    from skillkit.engine.runner import lint_paths
 
     resolver = Resolver()
     expected = [
@@ -584,9 +584,9 @@ def test_cross_skill_facts_come_from_the_lint_cache(
     `skillkit lint` keeps in the project root."""
     import os
 
-    from skillkit import parallel
     from skillkit.config.resolver import Resolver
-    from skillkit.lint import check_skill
+    from skillkit.engine import pool as parallel
+    from skillkit.engine.check import check_skill
     from skillkit.lsp import project
     from skillkit.parse import parse_text
 
@@ -632,7 +632,8 @@ def test_cross_skill_findings_equal_lint_on_the_corpus(
     import shutil
 
     from skillkit.config.resolver import Resolver
-    from skillkit.lint import check_skill, lint_paths
+    from skillkit.engine.check import check_skill
+    from skillkit.engine.runner import lint_paths
     from skillkit.lsp.project import project_findings
     from skillkit.parse import parse_text
     from tests.helpers import CORPUS as SOURCE

@@ -14,7 +14,7 @@ import pytest
 import skillkit
 from skillkit.cli import main
 from skillkit.diagnostics import Severity
-from skillkit.lint import active_rules
+from skillkit.engine.selection import active_rules
 from skillkit.registry import RULES, Example, FileRule, RenderRule, Rule, all_rules
 from skillkit.rules import render as render_rules
 from skillkit.settings import Settings

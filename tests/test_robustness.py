@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from skillkit.lint import check_skill
+from skillkit.engine.check import check_skill
 from skillkit.parse import parse_bytes
 from skillkit.settings import Settings
 from skillkit.targets import TARGET_NAMES

@@ -142,10 +142,10 @@ def test_add_suppressions_around_a_code_block_and_in_crlf(
 def test_suppression_text_wraps_code_blocks_and_merges() -> None:
     """A line inside a code block cannot hold a comment: the block gets disable/enable; a line
     that already has a disable-next-line above it gets the new code added to it."""
+    from skillkit.add_suppressions import suppression_text
     from skillkit.diagnostics import Diagnostic, Severity
     from skillkit.model import Span
     from skillkit.parse import parse_text
-    from skillkit.suppress import suppression_text
 
     skill = parse_text(
         FRONT + "\n# Demo\n\n<!-- skillkit: disable-next-line SK121 -->\nText.\n\n"

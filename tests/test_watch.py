@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from skillkit.diagnostics import Finding, Severity
-from skillkit.lint import LintResult
+from skillkit.engine.runner import LintResult
 from skillkit.model import Span
 from skillkit.registry import CODES_BY_NAME, RULES, Context, Example, ProjectRule, Rule, register
 from skillkit.settings import Settings
@@ -348,7 +348,7 @@ def test_lint_start_up_imports_no_watch_or_editor_library(tmp_path: Path) -> Non
     assert done.returncode == 0, done.stdout
     imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines()}
     assert imported & {"watchfiles", "pygls", "lsprotocol", "jinja2"} == set()
-    assert "skillkit.lint" in imported  # the measure works
+    assert "skillkit.engine.runner" in imported  # the measure works
 
 
 def test_lint_watch_json_keeps_stdout_json(watched: Path) -> None:

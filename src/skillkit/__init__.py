@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from skillkit.lint import LintResult, lint_paths
+    from skillkit.engine.runner import LintResult, lint_paths
     from skillkit.model import Skill
     from skillkit.parse import parse_skill
     from skillkit.render import render
@@ -26,9 +26,9 @@ def __getattr__(name: str) -> Any:
 
         return parse_skill
     if name in ("lint_paths", "LintResult"):
-        from skillkit import lint
+        from skillkit.engine import runner
 
-        return getattr(lint, name)
+        return getattr(runner, name)
     if name == "render":
         # The package `skillkit.render` is callable (it forwards to `render.render`), so this
         # name means the same thing before and after the package is imported.

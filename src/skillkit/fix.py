@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from skillkit.diagnostics import Diagnostic, Edit, Fix
+from skillkit.engine.check import FileResult, check_skill
 from skillkit.intervals import Disjoint
-from skillkit.lint import FileResult, check_skill
 from skillkit.model import Skill, Span
 from skillkit.parse import parse_text, read_skill
 from skillkit.settings import Settings

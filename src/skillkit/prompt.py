@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from skillkit.discover import discover
+from skillkit.engine.discover import discover
 from skillkit.model import Skill, Value
 from skillkit.rules.body import estimate_tokens
 from skillkit.rules.frontmatter import description_text, model_sees

@@ -20,23 +20,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TextIO
 
-from skillkit.discover import SKIPPED_FOLDERS
-from skillkit.lint import (
-    FileResult,
-    LintResult,
-    check_skill,
-    discover_skills,
-    lint_file,
-    run_project_rules,
-    unreadable_diagnostics,
-)
+from skillkit.engine.check import FileResult, check_skill
+from skillkit.engine.discover import SKIPPED_FOLDERS, discover_skills, unreadable_diagnostics
+from skillkit.engine.project import run_project_rules
+from skillkit.engine.runner import LintResult, lint_file
 from skillkit.parse import parse_bytes
 from skillkit.reading import read_file_bytes
 from skillkit.settings import DEFAULT_SETTINGS, Settings
 from skillkit.text import plural
 
 if TYPE_CHECKING:
-    from skillkit.lint import SettingsFor
+    from skillkit.engine.runner import SettingsFor
 
 
 CONFIG_FILES = frozenset({"skillkit.toml", "pyproject.toml"})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from skillkit.diagnostics import Diagnostic
-from skillkit.lint import check_skill
+from skillkit.engine.check import check_skill
 from skillkit.model import Skill
 from skillkit.settings import Settings
 from skillkit.targets import TARGET_NAMES

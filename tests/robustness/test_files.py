@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-import skillkit.lint
-from skillkit.lint import lint_paths
+import skillkit.engine.discover
+from skillkit.engine.runner import lint_paths
 from skillkit.settings import Settings
 from tests.helpers import triples
 
@@ -137,14 +137,14 @@ def test_folder_symlink_loop_is_not_followed(tmp_path: Path) -> None:
 
 
 def _vanish_after_discovery(monkeypatch: pytest.MonkeyPatch, remove: Callable[[], None]) -> None:
-    real_discover = skillkit.lint.discover  # type: ignore[attr-defined]
+    real_discover = skillkit.engine.discover.discover
 
     def discover_then_vanish(*args: object, **kwargs: object) -> object:
         found = real_discover(*args, **kwargs)  # type: ignore[arg-type]
         remove()
         return found
 
-    monkeypatch.setattr(skillkit.lint, "discover", discover_then_vanish)
+    monkeypatch.setattr(skillkit.engine.discover, "discover", discover_then_vanish)
 
 
 def test_file_that_vanishes_mid_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

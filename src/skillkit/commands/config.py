@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from skillkit.commands.lint import add_config_arguments, resolver_from_args
-from skillkit.discover import discover
+from skillkit.engine.discover import discover
+from skillkit.engine.selection import active_rules
 from skillkit.errors import require_path, shown_path
-from skillkit.lint import active_rules
 from skillkit.registry import OPTIONS
 from skillkit.targets import TARGET_NAMES, get_target
 

@@ -16,7 +16,8 @@ from skillkit.text import plural
 if TYPE_CHECKING:
     from skillkit.config.resolver import Resolver
     from skillkit.diagnostics import Diagnostic
-    from skillkit.lint import FileResult, LintResult
+    from skillkit.engine.check import FileResult
+    from skillkit.engine.runner import LintResult
     from skillkit.render.engine import RenderResult
     from skillkit.render.plan import Plan
     from skillkit.settings import Settings
@@ -194,7 +195,7 @@ def run(args: argparse.Namespace) -> int:
 def _check_arguments(args: argparse.Namespace) -> None:
     """What makes a lint run a usage error (exit 2, one line) before any work is done."""
     from skillkit.cli import UsageError
-    from skillkit.discover import SKILL_FILE
+    from skillkit.engine.discover import SKILL_FILE
     from skillkit.errors import check_output_file, require_path
 
     for text in args.paths:
@@ -220,7 +221,7 @@ def _templates(paths: Sequence[str], resolver: Resolver) -> tuple[list[str], lis
     templates folder of a render plan, as the pre-commit hook names them, and that folder or
     one inside it). Another file in a folder named `templates` (a web framework's, say, where no
     render plan applies) is not a skill: it is left out rather than reported as one."""
-    from skillkit.discover import SKILL_FILE
+    from skillkit.engine.discover import SKILL_FILE
 
     kept: list[str] = []
     templates: list[Path] = []
@@ -253,7 +254,7 @@ def _lint_rendered(template: Path, resolver: Resolver) -> tuple[list[Diagnostic]
     """A template is linted as what it renders: every output of its plan, in memory. Returns
     the findings and the outputs checked."""
     from skillkit.cli import UsageError
-    from skillkit.discover import SKILL_FILE
+    from skillkit.engine.discover import SKILL_FILE
     from skillkit.render import PlanError, plan_for, render_plan
 
     settings = resolver.settings_for(template / SKILL_FILE if template.is_dir() else template)
@@ -270,8 +271,8 @@ def _lint(
     base: Settings,
     each_file: Callable[[Path, Settings], FileResult] | None = None,
 ) -> LintResult:
-    from skillkit.discover import SKILL_FILE
-    from skillkit.lint import LintResult, lint_paths
+    from skillkit.engine.discover import SKILL_FILE
+    from skillkit.engine.runner import LintResult, lint_paths
 
     paths, templates = _templates(args.paths, resolver)
     rendered: list[Diagnostic] = []
@@ -294,7 +295,7 @@ def _lint(
 
     cache_dir = None
     if not args.no_cache:
-        from skillkit.cache import default_cache_folder
+        from skillkit.engine.cache import default_cache_folder
 
         cache_dir = Path(args.cache_dir) if args.cache_dir else default_cache_folder(base)
     result = lint_paths(
@@ -342,7 +343,7 @@ def _misnamed_skill_file(folder: str) -> str | None:
     """The first file under `folder` named `skill.md` in another case than SKILL.md, if any."""
     import os
 
-    from skillkit.discover import SKILL_FILE, SKIPPED_FOLDERS
+    from skillkit.engine.discover import SKILL_FILE, SKIPPED_FOLDERS
 
     for top, subfolders, names in os.walk(folder):
         subfolders[:] = sorted(name for name in subfolders if name not in SKIPPED_FOLDERS)
@@ -515,11 +516,11 @@ class _Differ:
 
 
 def _add_suppressions(result: LintResult, resolver: Resolver) -> int:
+    from skillkit.add_suppressions import suppression_text
     from skillkit.atomic import ChangedOnDisk, write_atomic
     from skillkit.fix import BOM
     from skillkit.parse import read_skill
     from skillkit.render.owned import Owners
-    from skillkit.suppress import suppression_text
 
     by_file: dict[str, list[Diagnostic]] = {}
     for diagnostic in result.diagnostics:

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from skillkit.config.specs import KeyPath, Spec
-from skillkit.discover import compile_ignore_lines
+from skillkit.engine.discover import compile_ignore_lines
 from skillkit.registry import render_only, resolve_code, unknown_rule_hint
 from skillkit.user_regex import UserRegexError, compile_user_regex
 

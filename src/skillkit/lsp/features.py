@@ -11,16 +11,16 @@ from typing import Any
 
 from lsprotocol import types as lsp
 
+from skillkit.add_suppressions import suppression_text
 from skillkit.commands.rule import explain
 from skillkit.diagnostics import Diagnostic, Edit, Severity
+from skillkit.engine.check import check_skill
 from skillkit.intervals import Disjoint
-from skillkit.lint import check_skill
 from skillkit.lsp.positions import UTF16, from_lsp, to_lsp, units
 from skillkit.lsp.templates import template_findings
 from skillkit.model import Skill, Span
 from skillkit.parse import parse_text
 from skillkit.settings import DEFAULT_SETTINGS, Settings
-from skillkit.suppress import suppression_text
 from skillkit.targets import Target, get_target
 from skillkit.tools import VRCTL, CommandSpec
 

@@ -15,7 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from skillkit.diagnostics import Diagnostic
-from skillkit.lint import FileResult
+from skillkit.engine.check import FileResult
 from skillkit.settings import Settings
 
 
@@ -40,11 +40,11 @@ def project_findings(
     `document` from the editor's text, with its facts), with every other skill under `root` as
     on disk and the settings of each file's nearest config, as `skillkit lint` gives them.
     A document that discovery skips (excluded, ignored by git) gets none, as in lint."""
-    from skillkit.cache import CACHE_FOLDER, LintCache
     from skillkit.config.resolver import Resolver
-    from skillkit.discover import list_folder
-    from skillkit.lint import discover_skills, file_project_diagnostics
-    from skillkit.parallel import lint_one
+    from skillkit.engine.cache import CACHE_FOLDER, LintCache
+    from skillkit.engine.discover import discover_skills, list_folder
+    from skillkit.engine.pool import lint_one
+    from skillkit.engine.project import file_project_diagnostics
 
     resolver = Resolver()
     base = resolver.settings_for(root)

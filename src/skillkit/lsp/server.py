@@ -115,7 +115,7 @@ class SkillServer(LanguageServer):
         )
 
     def compare(self, path: Path, analysis: Analysis, settings: Settings) -> tuple[Diagnostic, ...]:
-        from skillkit.lint import FileResult
+        from skillkit.engine.check import FileResult
         from skillkit.lsp.project import project_findings, project_root
 
         absolute = Path(os.path.abspath(path))

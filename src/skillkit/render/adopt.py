@@ -27,7 +27,7 @@ import yaml
 
 from skillkit.atomic import write_atomic
 from skillkit.config.files import CONFIG_FILE, find_config, load_config
-from skillkit.discover import discover
+from skillkit.engine.discover import discover
 from skillkit.model import Section
 from skillkit.parse import parse_text
 from skillkit.render import plan_for

@@ -22,7 +22,7 @@ from jinja2 import BaseLoader, Environment
 
 from skillkit.atomic import write_atomic
 from skillkit.diagnostics import Diagnostic, Related, Severity
-from skillkit.lint import check_skill
+from skillkit.engine.check import check_skill
 from skillkit.model import Span
 from skillkit.parse import parse_text
 from skillkit.parse.shell import commands_of_text

@@ -58,7 +58,8 @@ MAX_SHOWN_WORDS = 24
 # One section's facts: (normalized title, title, line, column, end column, own text). The own
 # text is its non-blank lines, right-stripped, joined by "\n": one string per section rather than
 # one per line, because every skill's facts travel from the pool's workers and are interned in
-# the parent (see `skillkit.cache.shared_strings`), and that cost goes by the number of strings.
+# the parent (see `skillkit.engine.cache.shared_strings`), and that cost goes by the number of
+# strings.
 SectionFacts = tuple[str, str, int, int, int, str]
 # The skill's own names: front-matter name, folder, first H1 title, plugin folder (if any).
 Identity = tuple[str, ...]

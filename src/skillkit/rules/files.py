@@ -95,4 +95,4 @@ IGNORE_FILE_UNUSABLE = engine_rule(
     "not on a skill.",
     bad=Example(_GOOD, files={".gitignore": "build/\n[z-a]\n"}),
     good=Example(_GOOD, files={".gitignore": "build/\n[a-z]\n"}),
-)  # discovery reports it (skillkit.discover), before any skill is read
+)  # discovery reports it (skillkit.engine.discover), before any skill is read

@@ -1,7 +1,7 @@
 """SK9xx: skillkit itself — suppression comments that suppress nothing, or that cannot be read.
 
-The findings are made by `skillkit.suppress` (it alone sees which findings each comment covered);
-these declarations give them a code, a severity and documentation like every other rule.
+The findings are made by `skillkit.engine.suppress` (it alone sees which findings each comment
+covered); these declarations give them a code, a severity and documentation like every other rule.
 """
 
 from __future__ import annotations

@@ -14,12 +14,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from skillkit.cache import decode_diagnostic, digest, encode_diagnostic
 from skillkit.diagnostics import Diagnostic
+from skillkit.engine.cache import decode_diagnostic, digest, encode_diagnostic
 
 if TYPE_CHECKING:
-    from skillkit.cache import LintCache
-    from skillkit.lint import FileResult
+    from skillkit.engine.cache import LintCache
+    from skillkit.engine.check import FileResult
 
 Facts = tuple[tuple[str, Any], ...]
 
@@ -75,7 +75,7 @@ def _with_facts(
     results: Sequence[FileResult], digests: Sequence[bytes | None], facts_of: Callable[[int], Facts]
 ) -> list[FileResult]:
     """The results with their facts (the cache keeps them apart), for the check."""
-    from skillkit.lint import FileResult
+    from skillkit.engine.check import FileResult
 
     return [
         FileResult(result.path, result.diagnostics, facts_of(number))

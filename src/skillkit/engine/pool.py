@@ -18,13 +18,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from skillkit.cache import Dependencies, Signature, digest, folder_state
+from skillkit.engine.cache import Dependencies, Signature, digest, folder_state
 from skillkit.reading import read_regular_file
 
 if TYPE_CHECKING:
     from multiprocessing.context import BaseContext
 
-    from skillkit.lint import FileResult
+    from skillkit.engine.check import FileResult
     from skillkit.model import Skill
     from skillkit.settings import Settings
 
@@ -36,7 +36,8 @@ Outcome = tuple["FileResult", Signature | None]
 
 def lint_one(path: Path, settings: Settings, sign: bool) -> Outcome:
     """Lint one file; with `sign`, also say what the result depended on (for the cache)."""
-    from skillkit.lint import check_skill, lint_file
+    from skillkit.engine.check import check_skill
+    from skillkit.engine.runner import lint_file
     from skillkit.parse import parse_bytes
 
     if not sign:
@@ -152,8 +153,8 @@ def lint_files(jobs: Sequence[Job], *, sign: bool, workers: int | None = None) -
     # Several chunks a worker, so that one slow chunk does not leave a core idle at the end.
     size = max(1, min(64, len(indexed) // (count * 4)))
     chunks = [indexed[start : start + size] for start in range(0, len(indexed), size)]
-    from skillkit.cache import shared_strings
-    from skillkit.lint import FileResult
+    from skillkit.engine.cache import shared_strings
+    from skillkit.engine.check import FileResult
 
     # The parent only gathers the results (long-lived, no cycles): no collections meanwhile.
     with collector_paused(), _context().Pool(count, _init_worker, (settings_list, sign)) as pool:

@@ -11,7 +11,7 @@ In the front matter (a YAML comment):
 
 A code may be written as its rule name. A suppression that suppresses nothing is SK901 (as
 ruff's RUF100), with a fix that removes it; a malformed one, or one naming no rule, is SK902.
-`suppression_text` writes suppressions for given findings (`lint --add-suppressions`).
+`skillkit.add_suppressions` writes suppressions for given findings (`lint --add-suppressions`).
 """
 
 from __future__ import annotations
@@ -21,9 +21,10 @@ import functools
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from skillkit.diagnostics import Diagnostic, Edit, Finding, Fix
+from skillkit.engine.findings import diagnostic_from_finding
+from skillkit.engine.selection import active_rules, per_file_ignored_codes
 from skillkit.model import Skill, Span, Value
 from skillkit.registry import (
     CODES_BY_NAME,
@@ -35,11 +36,11 @@ from skillkit.registry import (
 from skillkit.rules.suppressions import INVALID_SUPPRESSION, UNUSED_SUPPRESSION
 from skillkit.settings import Settings
 
-# The key of a file's suppression ranges among its project-rule facts (see lint.FileResult).
+# The key of a file's suppression ranges among its project-rule facts (see check.FileResult).
 SUPPRESSIONS_FACT = "suppressions"
 UNUSED = UNUSED_SUPPRESSION.code
 INVALID = INVALID_SUPPRESSION.code
-_SELF = frozenset({UNUSED, INVALID})
+SELF_CODES = frozenset({UNUSED, INVALID})
 
 _HTML = re.compile(
     r"^skillkit\s*:\s*(?P<kind>disable-next-line|disable-file|disable|enable)\b(?P<codes>.*)$",
@@ -160,7 +161,7 @@ def _codes(text: str, span: Span, parsed: _Parsed) -> tuple[str, ...] | None:
     return tuple(codes) if codes else None
 
 
-def _parse(skill: Skill) -> _Parsed:
+def parse_directives(skill: Skill) -> _Parsed:
     parsed = _Parsed()
     last = len(skill.lines)
     open_ranges: dict[str, tuple[Directive, int]] = {}
@@ -225,7 +226,7 @@ def _parse(skill: Skill) -> _Parsed:
     return parsed
 
 
-def _front_matter_lines(skill: Skill) -> range:
+def front_matter_lines(skill: Skill) -> range:
     fm = skill.front_matter
     if not fm.present:
         return range(0)
@@ -243,7 +244,7 @@ def _scalar_spans(values: Iterable[Value]) -> Iterator[Span]:
             yield value.span
 
 
-def _text_spans_by_line(skill: Skill) -> dict[int, list[Span]]:
+def text_spans_by_line(skill: Skill) -> dict[int, list[Span]]:
     """The spans of the front matter's keys and scalar values, under each line they cover: a
     `#` inside one (a line of a `|` block, of a quoted string) is text, not a comment."""
     fm = skill.front_matter
@@ -268,7 +269,7 @@ def _comment_start(line: str, number: int, text_spans: Sequence[Span]) -> int | 
 
 def _parse_yaml(skill: Skill, parsed: _Parsed) -> None:
     text_spans: dict[int, list[Span]] | None = None
-    for number in _front_matter_lines(skill):
+    for number in front_matter_lines(skill):
         line = skill.line_text(number)
         if "skillkit" not in line:
             continue
@@ -276,7 +277,7 @@ def _parse_yaml(skill: Skill, parsed: _Parsed) -> None:
         if not match:
             continue
         if text_spans is None:
-            text_spans = _text_spans_by_line(skill)
+            text_spans = text_spans_by_line(skill)
         comment = _comment_start(line, number, text_spans.get(number, ()))
         if comment is None:
             continue
@@ -297,13 +298,13 @@ def suppressions_of(skill: Skill) -> Suppressions:
     return Suppressions(
         tuple(
             (code, directive.first_line, directive.last_line)
-            for directive in _parse(skill).directives
+            for directive in parse_directives(skill).directives
             for code in directive.codes
         )
     )
 
 
-def _comment_text(kind: str, codes: Sequence[str]) -> str:
+def comment_text(kind: str, codes: Sequence[str]) -> str:
     if kind == "ignore":
         return f"# skillkit: ignore {', '.join(codes)}"
     return f"<!-- skillkit: {kind} {', '.join(codes)} -->"
@@ -335,7 +336,7 @@ def _closing_removals(
 def _comment_removal(skill: Skill, span: Span, kind: str, alone: bool, kept: Sequence[str]) -> Edit:
     """The edit that rewrites a comment with the codes kept, or removes it when none are."""
     if kept:
-        return Edit(span, _comment_text(kind, kept))
+        return Edit(span, comment_text(kind, kept))
     if alone:
         if span.end_line == len(skill.lines) and skill.ends_with_newline:
             # The file's last line: the blank lines before it go too, or the file would end in
@@ -363,10 +364,8 @@ def apply_suppressions(
 ) -> list[Diagnostic]:
     """Drop the findings that a suppression covers; add SK901 for suppressions that covered
     nothing and SK902 for malformed ones (when those rules are on)."""
-    from skillkit.lint import active_rules, diagnostic_from_finding, per_file_ignored_codes
-
     found = list(diagnostics)
-    parsed = _parse(skill)
+    parsed = parse_directives(skill)
     if not parsed.directives and not parsed.invalid:
         return found
     shown = path if path is not None else str(skill.path)
@@ -432,7 +431,7 @@ def _by_comment(directives: Sequence[Directive]) -> dict[Span, list[tuple[int, D
 def _judged_here(code: str) -> bool:
     """Whether a file's own findings say if a suppression of `code` is used: not for the
     project rules (judged after them) nor for SK901/SK902 (about suppressions themselves)."""
-    return code not in _SELF and not isinstance(all_rules()[code], ProjectRule)
+    return code not in SELF_CODES and not isinstance(all_rules()[code], ProjectRule)
 
 
 def _unused_reason(code: str, directive: Directive, enabled: set[str]) -> str:
@@ -489,224 +488,3 @@ def _where(directive: Directive) -> str:
     if directive.first_line == directive.last_line:
         return f"on line {directive.first_line}"
     return f"on lines {directive.first_line}-{directive.last_line}"
-
-
-# ---------------------------------------------------------------------------------------------
-# --add-suppressions
-
-
-_YAML_KEY_LINE = re.compile(r"^\s*(?:-\s+)?[^\s#:][^:]*:(?:\s|$)")
-# An HTML comment that is one of ours, alone on its line (an `html_block` token).
-_OUR_COMMENT = re.compile(r"^\s*<!--\s*skillkit\s*:[^\n]*-->\s*$")
-
-
-def suppression_text(
-    skill: Skill, diagnostics: Sequence[Diagnostic], settings: Settings | None = None
-) -> tuple[str, int]:
-    """The skill's text (after the BOM) with a suppression for each finding, and how many
-    suppression comments that adds or extends.
-
-    The document stays the same document: its Markdown blocks (as markdown-it-py parses them,
-    our comments apart) and its front-matter values are checked unchanged. A comment line inside
-    a table, list, block quote, paragraph or code block would end or split it, so a line in one
-    gets `disable` above the whole top-level block and `enable` below it; the first line of a
-    block gets `disable-next-line` above it; a front-matter key line gets a YAML
-    `# skillkit: ignore` line above it; anything else `disable-file` after the front matter.
-    With `settings`, the result is linted: a finding that no line form suppresses (SK101 on the
-    first line, say) gets `disable-file` instead. When even that would change the document,
-    the text is left as it is (0 added).
-    """
-    # Not the findings about the file itself (unreadable, too large), nor those of the engine
-    # (suppressions, discovery, an internal error): no line of the file is theirs to suppress.
-    rules = all_rules()
-    wanted = [d for d in diagnostics if rules[d.code].checks_content]
-    forced: set[str] = set()
-    for _ in range(3):
-        text, added = _with_suppressions(skill, wanted, forced)
-        if not added:
-            return skill.text, 0
-        after = _reparse(skill, text)
-        if not _same_document(skill, after):
-            if forced >= {d.code for d in wanted}:
-                return skill.text, 0
-            forced |= {d.code for d in wanted}  # the file-wide form only, then
-            continue
-        if settings is None:
-            return text, added
-        from skillkit.lint import check_skill
-
-        left = {d.code for d in check_skill(after, settings).diagnostics}
-        missed = {d.code for d in wanted if d.code in left} - forced
-        if not missed:
-            return text, added
-        forced |= missed
-    return text, added
-
-
-def _reparse(skill: Skill, text: str) -> Skill:
-    from skillkit.parse import parse_text
-
-    return parse_text(text, skill.path)
-
-
-@functools.cache
-def _block_parser() -> Any:
-    """markdown-it-py (CommonMark and tables), blocks only: an inline token keeps its text as
-    `content`, which is all a comparison of structure needs (and the inline parse costs ten
-    times the block parse)."""
-    from markdown_it import MarkdownIt
-
-    return MarkdownIt("commonmark").enable("table").disable("inline")
-
-
-def _markdown_blocks(skill: Skill) -> list[tuple[str, ...]]:
-    """The body's block tokens (our own comment lines left out), without line numbers."""
-    body = "\n".join(skill.lines[skill.body_start_line - 1 :])
-    tokens = _block_parser().parse(body)
-    return [
-        (token.type, token.tag, str(token.nesting), token.markup, token.info, token.content)
-        for token in tokens
-        if not (token.type == "html_block" and _OUR_COMMENT.match(token.content))
-    ]
-
-
-def _top_level_blocks(skill: Skill) -> list[tuple[int, int]]:
-    """The (first, last) file lines of the body's top-level blocks, in order."""
-    offset = skill.body_start_line
-    body = "\n".join(skill.lines[offset - 1 :])
-    tokens = _block_parser().parse(body)
-    return [
-        (token.map[0] + offset, token.map[1] - 1 + offset)
-        for token in tokens
-        if token.level == 0 and token.nesting >= 0 and token.map
-    ]
-
-
-def _front_matter_values(skill: Skill) -> tuple[object, ...]:
-    def flat(value: Value) -> object:
-        return (
-            value.kind,
-            value.text,
-            tuple(flat(item) for item in value.items),
-            tuple((entry.key, flat(entry.value)) for entry in value.fields),
-        )
-
-    fm = skill.front_matter
-    return (fm.root_kind, tuple((entry.key, flat(entry.value)) for entry in fm.fields))
-
-
-def _same_document(before: Skill, after: Skill) -> bool:
-    return _front_matter_values(before) == _front_matter_values(after) and _markdown_blocks(
-        before
-    ) == _markdown_blocks(after)
-
-
-def _key_lines(skill: Skill) -> set[int]:
-    """The front-matter lines that start a mapping key outside any multi-line text."""
-
-    def walk(value: Value) -> Iterator[int]:
-        for entry in value.fields:
-            yield entry.key_span.line
-            yield from walk(entry.value)
-        for item in value.items:
-            yield from walk(item)
-
-    keys: set[int] = set()
-    for entry in skill.front_matter.fields:
-        keys.add(entry.key_span.line)
-        keys.update(walk(entry.value))
-    inside = {
-        number
-        for span in _text_spans_by_line(skill).values()
-        for text in span
-        for number in range(text.line + 1, text.end_line + 1)
-    }
-    return keys - inside
-
-
-def _with_suppressions(
-    skill: Skill, diagnostics: Sequence[Diagnostic], file_wide: set[str]
-) -> tuple[str, int]:
-    """The text with the suppressions placed (codes in `file_wide` get `disable-file`)."""
-    fm_lines = _front_matter_lines(skill) if skill.front_matter.closed else range(0)
-    key_lines = _key_lines(skill) if fm_lines else set()
-    parsed = _parse(skill)
-    existing = {
-        directive.first_line: directive
-        for directive in parsed.directives
-        if directive.kind in ("disable-next-line", "ignore") and directive.alone
-    }
-    before: dict[int, dict[str, list[str]]] = {}  # line → (kind, indent) key → codes
-    file_codes: list[str] = []
-    blocks = _top_level_blocks(skill) if skill.body_start_line <= len(skill.lines) else []
-    starts = [first for first, _ in blocks]
-    unclosed = {block.span.line for block in skill.code_blocks if not block.closed}
-    last_line = len(skill.lines)
-
-    def add(line: int, kind: str, indent: str, code: str) -> None:
-        codes = before.setdefault(line, {}).setdefault(f"{kind}\0{indent}", [])
-        if code not in codes:
-            codes.append(code)
-
-    def indent_of(line: int) -> str:
-        text = skill.line_text(line)
-        indent = text[: len(text) - len(text.lstrip())]
-        return indent if len(indent.expandtabs(4)) < 4 else ""  # (4 would make it code)
-
-    for diagnostic in diagnostics:
-        code, line = diagnostic.code, diagnostic.span.line
-        if code in file_wide:
-            if code not in file_codes:
-                file_codes.append(code)
-            continue
-        text = skill.line_text(line)
-        if line in fm_lines and line in key_lines and _YAML_KEY_LINE.match(text):
-            add(line, "ignore", text[: len(text) - len(text.lstrip())], code)
-        elif skill.body_start_line <= line <= last_line:
-            index = bisect.bisect_right(starts, line) - 1
-            first, last = blocks[index] if index >= 0 else (0, 0)
-            if not first <= line <= last or line == first:
-                add(line, "disable-next-line", indent_of(line), code)
-            else:  # inside a block: around the whole block
-                add(first, "disable", indent_of(first), code)
-                if first not in unclosed:  # (`enable` would be code in an unclosed fence)
-                    add(last + 1, "enable", indent_of(first), code)
-        elif code not in file_codes:
-            file_codes.append(code)
-
-    rows = skill.text.split("\n")
-    cr = "\r" if skill.crlf else ""
-    added = 0
-    replaced: dict[int, str] = {}
-    inserts: dict[int, list[str]] = {}
-    for line, groups in sorted(before.items()):
-        for key, codes in groups.items():
-            kind, indent = key.split("\0")
-            directive = existing.get(line)
-            if kind in ("disable-next-line", "ignore") and directive and directive.kind == kind:
-                merged = [*directive.codes, *(c for c in codes if c not in directive.codes)]
-                old = skill.line_text(directive.span.line)
-                replaced[directive.span.line] = old[: directive.span.column - 1] + _comment_text(
-                    kind, merged
-                )
-            else:
-                inserts.setdefault(line, []).append(indent + _comment_text(kind, sorted(codes)))
-            added += 1
-    if file_codes:
-        inserts.setdefault(skill.body_start_line, []).insert(
-            0, _comment_text("disable-file", file_codes)
-        )
-        added += 1
-    out: list[str] = []
-    for index, row in enumerate(rows):
-        number = index + 1
-        for text in inserts.get(number, []):
-            out.append(text + cr)
-        out.append(replaced[number] + cr if number in replaced else row)
-    tail = inserts.get(len(rows) + 1, [])  # only when the file ends without a line end
-    if tail:
-        out[-1] += cr
-        out.extend(text + cr for text in tail)
-        out[-1] = out[-1].removesuffix(cr)
-    text = "\n".join(out)
-    return text, added

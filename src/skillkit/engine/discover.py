@@ -9,13 +9,18 @@ command line is always read, and one that does not exist becomes a finding, not 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from skillkit.diagnostics import Diagnostic
+from skillkit.engine.selection import active_rules
+from skillkit.model import Span
 from skillkit.reading import UnreadableFile, read_file_bytes
+from skillkit.registry import all_rules
 from skillkit.rules.files import IGNORE_FILE_UNUSABLE, file_unreadable
+from skillkit.settings import DEFAULT_SETTINGS, Settings
 
 if TYPE_CHECKING:  # imported when a .gitignore or an exclude needs it (start-up speed)
     import pathspec
@@ -303,3 +308,50 @@ def _walk(
         folders.sort(reverse=True)
         for shown_child, real_child in folders:
             stack.append((shown_child, real_child, folder_chain, False))
+
+
+def discover_skills(
+    paths: Sequence[Path | str],
+    settings: Settings,
+    *,
+    respect_gitignore: bool = True,
+    lister: Lister = list_folder,
+) -> tuple[list[Path], list[Missing]]:
+    """The skill files under `paths`, with the `exclude` globs of `settings` taken relative to
+    its config's folder (shared by lint and watch, so both skip the same files)."""
+    return discover(
+        paths,
+        respect_gitignore=respect_gitignore,
+        exclude=settings.exclude,
+        exclude_root=settings.config_path.parent if settings.config_path else None,
+        lister=lister,
+    )
+
+
+def unreadable_diagnostics(
+    missing: Iterable[Missing], settings: Settings = DEFAULT_SETTINGS
+) -> list[Diagnostic]:
+    """SK001 for each path that discovery could not read, SK005 for each ignore file (or line)
+    it could not use, when that rule is on (shared by lint and watch)."""
+    rules = all_rules()
+    active = {rule.code for rule in active_rules(settings)}
+    found: list[Diagnostic] = []
+    for gone in missing:
+        if gone.code == file_unreadable.code:
+            message = f"cannot lint: {gone.reason}"
+        elif gone.code in active:
+            message = gone.reason
+        else:
+            continue
+        rule = rules[gone.code]
+        found.append(
+            Diagnostic(
+                path=str(gone.path),
+                span=Span.at(gone.line),
+                code=rule.code,
+                name=rule.name,
+                severity=settings.severity.get(rule.code, rule.severity),
+                message=message,
+            )
+        )
+    return found

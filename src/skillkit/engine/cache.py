@@ -28,12 +28,12 @@ from typing import TYPE_CHECKING, Any
 
 from skillkit import __version__
 from skillkit.diagnostics import Diagnostic, Edit, Fix, Related, Severity
-from skillkit.discover import Listing, list_folder
+from skillkit.engine.discover import Listing, list_folder
 from skillkit.model import Span
 from skillkit.reading import read_file_bytes
 
 if TYPE_CHECKING:
-    from skillkit.lint import FileResult
+    from skillkit.engine.check import FileResult
     from skillkit.settings import Settings
 
 CACHE_FOLDER = ".skillkit_cache"
@@ -469,7 +469,7 @@ class LintCache:
 
     def lookup(self, path: Path, shown: str, settings: Settings) -> FileResult | None:
         """The cached result for the file, if everything it depended on is unchanged."""
-        from skillkit.lint import FileResult
+        from skillkit.engine.check import FileResult
 
         cache_file = self._file(settings)
         key = os.path.abspath(path)
@@ -563,7 +563,7 @@ class LintCache:
     ) -> list[Diagnostic]:
         """The findings of the project rules over `results` (those of the cache come without
         their facts), as `compute` would give them over every file's facts: the last run's
-        where no file's facts changed, else checked again (see skillkit.cache_project); facts
+        where no file's facts changed, else checked again (see skillkit.engine.cache_project); facts
         the cache lost are got by `relint`."""
         digests: list[bytes | None] = []
         for result in results:
@@ -591,7 +591,7 @@ class LintCache:
             )
             return fresh.facts
 
-        from skillkit.cache_project import project_findings
+        from skillkit.engine.cache_project import project_findings
 
         return project_findings(
             self, self._settings_key(settings), results, digests, facts_of, compute

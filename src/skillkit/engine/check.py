@@ -1,0 +1,70 @@
+"""The rules of one file over its parsed model: pure (no I/O of its own), the step every lint of
+a file goes through, in the CLI, the watch, the editor and the fixer alike."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from skillkit.diagnostics import Diagnostic
+from skillkit.engine.findings import diagnostic_from_finding, internal_error
+from skillkit.engine.selection import active_rules, per_file_ignored_codes
+from skillkit.engine.suppress import (
+    SUPPRESSIONS_FACT,
+    Suppressions,
+    apply_suppressions,
+    suppressions_of,
+)
+from skillkit.model import ProblemKind, Skill
+from skillkit.registry import Context, FileRule, ProjectRule
+from skillkit.settings import Settings
+from skillkit.targets import get_target
+
+# A file with one of these problems has no model worth checking: only the file rules run.
+FATAL_PROBLEMS = frozenset({ProblemKind.UNREADABLE, ProblemKind.NOT_UTF8, ProblemKind.TOO_LARGE})
+
+
+@dataclass(frozen=True)
+class FileResult:
+    path: str
+    diagnostics: tuple[Diagnostic, ...]
+    facts: tuple[tuple[str, Any], ...] = ()  # (rule code, facts) for project rules
+
+    @property
+    def suppressions(self) -> Suppressions | None:
+        """The file's suppression comments, for the findings of project rules (kept among the
+        facts, so that they are cached and sent back from workers like the facts)."""
+        for code, value in self.facts:
+            if code == SUPPRESSIONS_FACT:
+                return Suppressions(tuple((str(c), int(a), int(b)) for c, a, b in value))
+        return None
+
+
+def check_skill(skill: Skill, settings: Settings, path: str | None = None) -> FileResult:
+    """Run the per-file rules on one parsed skill, and collect the facts for project rules."""
+    shown = path if path is not None else str(skill.path)
+    context = Context(get_target(settings.target), settings)
+    ignored = per_file_ignored_codes(skill.path, settings)
+    fatal = any(problem.kind in FATAL_PROBLEMS for problem in skill.problems)
+    diagnostics: list[Diagnostic] = []
+    facts: list[tuple[str, Any]] = []
+    for rule in active_rules(settings):
+        if (ignored and rule.code in ignored) or (fatal and rule.checks_content):
+            continue
+        try:
+            if isinstance(rule, FileRule):
+                # A plain loop: most rules find nothing, and a generator expression per rule and
+                # file cost more than the loop.
+                for finding in rule.check(skill, context):
+                    diagnostics.append(
+                        diagnostic_from_finding(shown, rule, finding, settings, skill)
+                    )
+            elif isinstance(rule, ProjectRule):
+                facts.append((rule.code, rule.collect(skill, context)))
+        except Exception as error:
+            diagnostics.append(internal_error(shown, rule, error))
+    kept = apply_suppressions(skill, diagnostics, settings, shown)
+    kept.sort(key=lambda d: d.sort_key)
+    if facts:
+        facts.append((SUPPRESSIONS_FACT, suppressions_of(skill).ranges))
+    return FileResult(shown, tuple(kept), tuple(facts))

@@ -1,0 +1,75 @@
+"""Which rules run under given settings, and for which files."""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Iterable
+from pathlib import Path
+
+from skillkit.registry import ProjectRule, RenderRule, Rule, all_rules, resolve_code
+from skillkit.settings import Settings
+
+
+def _expand(selectors: Iterable[str]) -> set[str]:
+    codes: set[str] = set()
+    for selector in selectors:
+        codes.update(resolve_code(selector))
+    return codes
+
+
+# active_rules per Settings object (a run has one, or one per config): computing it per file cost
+# more than some rules. Keyed by id, holding the object so that the id is not reused.
+_ACTIVE: dict[int, tuple[Settings, int, tuple[Rule, ...]]] = {}
+
+
+def active_rules(settings: Settings) -> tuple[Rule, ...]:
+    """The rules that run under these settings, in code order."""
+    known = _ACTIVE.get(id(settings))
+    rules = all_rules()
+    if known is not None and known[0] is settings and known[1] == len(rules):
+        return known[2]
+    active = _active_rules(settings, rules)
+    if len(_ACTIVE) > 64:
+        _ACTIVE.clear()
+    _ACTIVE[id(settings)] = (settings, len(rules), active)
+    return active
+
+
+def _active_rules(settings: Settings, rules: dict[str, Rule]) -> tuple[Rule, ...]:
+    if settings.select is None:
+        chosen = {
+            code
+            for code, rule in rules.items()
+            if rule.default or settings.target in rule.enabled_by
+        }
+    else:
+        chosen = _expand(settings.select)
+    chosen |= _expand(settings.extend_select)
+    chosen -= _expand(settings.ignore)
+    chosen &= rules.keys()
+    return tuple(
+        rules[code]
+        for code in sorted(chosen)
+        if not isinstance(rules[code], RenderRule) and rules[code].applies_to(settings.target)
+    )
+
+
+def project_rules(settings: Settings) -> dict[str, ProjectRule]:
+    """The cross-file rules that run under these settings, by code."""
+    return {rule.code: rule for rule in active_rules(settings) if isinstance(rule, ProjectRule)}
+
+
+def per_file_ignored_codes(path: Path, settings: Settings) -> set[str]:
+    """The rule codes that `per-file-ignores` turns off for the skill at `path`: those of every
+    glob that matches its path relative to the settings' root, or as given."""
+    if not settings.per_file_ignores:
+        return set()
+    try:
+        relative = path.resolve().relative_to(settings.root.resolve()).as_posix()
+    except ValueError:
+        relative = path.as_posix()
+    codes: set[str] = set()
+    for pattern, selectors in settings.per_file_ignores:
+        if fnmatch.fnmatch(relative, pattern) or fnmatch.fnmatch(path.as_posix(), pattern):
+            codes |= _expand(selectors)
+    return codes
