@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 import pytest
 
 from skillkit.diagnostics import Diagnostic
-from skillkit.engine.runner import lint_paths
+from skillkit.engine.library import lint_paths
 from skillkit.registry import Example
 from skillkit.settings import Settings
 

@@ -11,10 +11,13 @@ from pathlib import Path
 
 import pytest
 
+from skillkit import hashing
 from skillkit.diagnostics import Diagnostic, Edit, Fix, Related, Severity
 from skillkit.engine import cache as cache_module
-from skillkit.engine.cache import decode_diagnostic, encode_diagnostic, settings_key
-from skillkit.engine.runner import LintResult, lint_paths
+from skillkit.engine.cache import settings_key
+from skillkit.engine.cache_codec import decode_diagnostic, encode_diagnostic
+from skillkit.engine.library import lint_paths
+from skillkit.engine.runner import LintResult
 from skillkit.model import Span
 from skillkit.settings import Settings
 from tests.helpers import CORPUS, needs_shared, write_skill
@@ -297,11 +300,11 @@ def test_a_corrupt_cache_is_ignored(sample: Path, tmp_path: Path, damage: object
 def _rewrite(path: Path, change: object) -> None:
     """Rewrite a cache file's payload with a valid checksum (a malformed but 'signed' file)."""
     data = path.read_bytes()
-    header = len(cache_module.MAGIC) + cache_module.DIGEST_SIZE
+    header = len(cache_module.MAGIC) + hashing.DIGEST_SIZE
     version, build, entries = marshal.loads(data[header:])
     version, build, entries = change(version, build, entries)  # type: ignore[operator]
     payload = marshal.dumps((version, build, entries))
-    path.write_bytes(cache_module.MAGIC + cache_module.digest(payload) + payload)
+    path.write_bytes(cache_module.MAGIC + hashing.digest(payload) + payload)
 
 
 @pytest.mark.parametrize(
@@ -388,7 +391,7 @@ def test_the_collector_is_as_it_was_after_a_run(
     # user) gets it back as it had it, also when linting raised.
     import gc
 
-    from skillkit.engine import pool as parallel
+    from skillkit.engine import per_file
 
     was = gc.isenabled()
     try:
@@ -400,7 +403,7 @@ def test_the_collector_is_as_it_was_after_a_run(
             assert not gc.isenabled()  # paused while files are linted
             raise RuntimeError("a bug")
 
-        monkeypatch.setattr(parallel, "lint_one", broken)
+        monkeypatch.setattr(per_file, "lint_file", broken)
         with pytest.raises(RuntimeError, match="a bug"):
             lint_paths([sample], workers=1)
         assert gc.isenabled() is enabled

@@ -15,10 +15,12 @@ from typing import Any
 
 import pytest
 
+from skillkit import hashing
 from skillkit.diagnostics import Finding, Severity
 from skillkit.engine import cache as cache_module
 from skillkit.engine import cache_project
-from skillkit.engine.runner import LintResult, lint_paths
+from skillkit.engine.library import lint_paths
+from skillkit.engine.runner import LintResult
 from skillkit.registry import RULES, Context
 from skillkit.rules.drift import SECTION_DRIFT
 from skillkit.settings import Settings
@@ -216,10 +218,10 @@ def _cache_files(cache: Path, prefix: str) -> Iterator[Path]:
 def _resign(path: Path, change: Callable[[dict[object, object]], dict[object, object]]) -> None:
     """Rewrite a cache file's entries, with a valid checksum (malformed, yet 'signed')."""
     data = path.read_bytes()
-    header = len(cache_module.MAGIC) + cache_module.DIGEST_SIZE
+    header = len(cache_module.MAGIC) + hashing.DIGEST_SIZE
     version, build, entries = marshal.loads(data[header:])
     payload = marshal.dumps((version, build, change(entries)))
-    path.write_bytes(cache_module.MAGIC + cache_module.digest(payload) + payload)
+    path.write_bytes(cache_module.MAGIC + hashing.digest(payload) + payload)
 
 
 @pytest.mark.parametrize(

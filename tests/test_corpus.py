@@ -16,7 +16,7 @@ import yaml
 
 from skillkit.cli import main
 from skillkit.diagnostics import Diagnostic, Severity
-from skillkit.engine.runner import lint_paths
+from skillkit.engine.library import lint_paths
 from skillkit.parse import read_skill
 from skillkit.settings import Settings
 from tests.helpers import CORPUS, SEED, needs_shared

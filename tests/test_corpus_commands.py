@@ -14,7 +14,7 @@ import shutil
 from pathlib import Path
 
 from skillkit.diagnostics import Diagnostic
-from skillkit.engine.runner import lint_paths
+from skillkit.engine.library import lint_paths
 from skillkit.settings import Settings
 from tests.helpers import CORPUS, SEED, needs_shared
 

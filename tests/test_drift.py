@@ -10,7 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from skillkit.config.files import load_config
-from skillkit.engine.runner import lint_paths
+from skillkit.engine.library import lint_paths
 from skillkit.render import render
 from skillkit.rules.drift import drifted_lines, path_matches, shown_change
 from skillkit.settings import Settings

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from skillkit.engine.runner import lint_paths
+from skillkit.engine.library import lint_paths
 from skillkit.settings import Settings
 from skillkit.watch import IncrementalLinter
 from tests.helpers import write_skill

@@ -83,7 +83,7 @@ def test_diff_shows_without_writing(in_tmp: Path, capsys: pytest.CaptureFixture[
 def lint_calls(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     """How many times each skill (by its path) was linted: `check_skill` counted."""
     import skillkit.engine.check
-    import skillkit.engine.runner
+    import skillkit.engine.per_file
     import skillkit.fix
 
     calls: dict[str, int] = {}
@@ -95,7 +95,7 @@ def lint_calls(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
 
     # Counted wherever it is called from: the lint and the fix loop each import it.
     monkeypatch.setattr(skillkit.engine.check, "check_skill", counting)
-    monkeypatch.setattr(skillkit.engine.runner, "check_skill", counting)
+    monkeypatch.setattr(skillkit.engine.per_file, "check_skill", counting)
     monkeypatch.setattr(skillkit.fix, "check_skill", counting)
     return calls
 

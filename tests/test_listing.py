@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from skillkit.engine.runner import lint_paths
+from skillkit.engine.library import lint_paths
 from skillkit.registry import Context
 from skillkit.rules.listing import MAX_CANDIDATES, _candidates, check_triggers, trigger_terms
 from skillkit.settings import Settings

@@ -513,7 +513,7 @@ def test_cross_skill_findings_on_open_and_save(
     # What `skillkit lint` reports for the drifted skill, run in the project root.
     monkeypatch.chdir(tmp_path)
     from skillkit.config.resolver import Resolver
-    from skillkit.engine.runner import lint_paths
+    from skillkit.engine.library import lint_paths
 
     resolver = Resolver()
     expected = [
@@ -585,7 +585,7 @@ def test_cross_skill_facts_come_from_the_lint_cache(
     import os
 
     from skillkit.config.resolver import Resolver
-    from skillkit.engine import pool as parallel
+    from skillkit.engine import per_file
     from skillkit.engine.check import check_skill
     from skillkit.lsp import project
     from skillkit.parse import parse_text
@@ -607,7 +607,7 @@ def test_cross_skill_facts_come_from_the_lint_cache(
     def no_lint(*_args: object, **_kwargs: object) -> object:
         raise AssertionError("linted again")
 
-    monkeypatch.setattr(parallel, "lint_one", no_lint)
+    monkeypatch.setattr(per_file, "lint_file", no_lint)
     assert project.project_findings(beta, document, root) == first
 
 
@@ -633,7 +633,7 @@ def test_cross_skill_findings_equal_lint_on_the_corpus(
 
     from skillkit.config.resolver import Resolver
     from skillkit.engine.check import check_skill
-    from skillkit.engine.runner import lint_paths
+    from skillkit.engine.library import lint_paths
     from skillkit.lsp.project import project_findings
     from skillkit.parse import parse_text
     from tests.helpers import CORPUS as SOURCE

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from skillkit.cli import main
-from skillkit.engine.runner import lint_paths
+from skillkit.engine.library import lint_paths
 from skillkit.parse import read_skill
 from skillkit.settings import Settings
 from skillkit.targets import TARGET_NAMES

@@ -41,7 +41,7 @@ from skills_ref.parser import parse_frontmatter  # type: ignore[import-untyped]
 from skills_ref.validator import validate  # type: ignore[import-untyped]
 
 from skillkit.diagnostics import Severity
-from skillkit.engine.runner import lint_paths
+from skillkit.engine.library import lint_paths
 from skillkit.settings import Settings
 from tests.helpers import CORPUS, REPO_SKILL_FILES, corpus_cases, needs_shared
 

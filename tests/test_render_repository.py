@@ -8,7 +8,7 @@ from pathlib import Path
 
 import skillkit
 from skillkit.config.files import load_config
-from skillkit.engine.runner import lint_paths
+from skillkit.engine.library import lint_paths
 from tests.helpers import SEED, needs_shared
 
 REPO = Path(__file__).resolve().parents[1]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from skillkit.diagnostics import Diagnostic, Edit
-from skillkit.engine.runner import lint_paths
+from skillkit.engine.library import lint_paths
 from skillkit.model import Span
 from skillkit.rules.body import estimate_tokens
 from skillkit.settings import Settings

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from skillkit.diagnostics import Edit
-from skillkit.engine.runner import lint_paths
+from skillkit.engine.library import lint_paths
 from skillkit.model import Span
 from skillkit.parse import parse_text
 from skillkit.settings import Settings

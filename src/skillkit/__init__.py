@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from skillkit.engine.runner import LintResult, lint_paths
+    from skillkit.engine.library import lint_paths
+    from skillkit.engine.runner import LintResult
     from skillkit.model import Skill
     from skillkit.parse import parse_skill
     from skillkit.render import render
@@ -26,9 +27,9 @@ def __getattr__(name: str) -> Any:
 
         return parse_skill
     if name in ("lint_paths", "LintResult"):
-        from skillkit.engine import runner
+        from skillkit.engine import library
 
-        return getattr(runner, name)
+        return getattr(library, name)
     if name == "render":
         # The package `skillkit.render` is callable (it forwards to `render.render`), so this
         # name means the same thing before and after the package is imported.

@@ -3,34 +3,44 @@
 Linting is incremental: each file's result is kept in memory under its path and the hash of its
 bytes (and of its settings), so a change re-parses and re-checks only the skills whose text
 changed, or whose folder changed (a reference may now resolve); the cross-file rules then run
-again over the facts of every skill, so their findings follow any edit. watchfiles is imported
-only here, and only when a watch starts.
+again over the facts of every skill, so their findings follow any edit. The commands import this
+module (and with it watchfiles) only when a watch starts.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-import hashlib
+import logging
 import os
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, TextIO
+from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
-from skillkit.engine.check import FileResult, check_skill
-from skillkit.engine.discover import SKIPPED_FOLDERS, discover_skills, unreadable_diagnostics
-from skillkit.engine.project import run_project_rules
-from skillkit.engine.runner import LintResult, lint_file
-from skillkit.parse import parse_bytes
+import watchfiles
+
+from skillkit.cli import use_colour
+from skillkit.commands.lint import formatter as formatter_named
+from skillkit.diagnostics import Diagnostic
+from skillkit.engine.check import Facts, FileResult
+from skillkit.engine.discover import SKIPPED_FOLDERS, Listing, list_folder
+from skillkit.engine.per_file import lint_serially
+from skillkit.engine.runner import LintResult, ProjectCheck, Relint, run
+from skillkit.errors import UsageError
+from skillkit.hashing import digest
 from skillkit.reading import read_file_bytes
+from skillkit.render import plan_for
+from skillkit.render import settings_for as render_settings_for
 from skillkit.settings import DEFAULT_SETTINGS, Settings
 from skillkit.text import plural
 
 if TYPE_CHECKING:
     from skillkit.engine.runner import SettingsFor
+    from skillkit.model import Skill
+    from skillkit.parse import Source
 
 
 CONFIG_FILES = frozenset({"skillkit.toml", "pyproject.toml"})
@@ -42,45 +52,104 @@ class StopEvent(Protocol):
     def is_set(self) -> bool: ...
 
 
-@dataclass
-class IncrementalLinter:
-    """Lints the same paths again and again, re-checking only what changed since last time."""
+class MemoryCache:
+    """The watch's cache (a `skillkit.engine.runner.ResultCache`): each file's result kept in
+    memory under its path, valid while the file's bytes and its settings are the same; a file
+    whose folder changed is forgotten (a reference may now resolve). Each lookup reads the file
+    (bounded) and hashes it: an edit within the same mtime tick still shows."""
 
-    settings: Settings = DEFAULT_SETTINGS
-    settings_for: SettingsFor | None = None
-    respect_gitignore: bool = True
-    # path → (key of content and settings, result)
-    _results: dict[str, tuple[tuple[str, str], FileResult]] = field(default_factory=dict)
-    relinted: list[str] = field(default_factory=list)  # the files the last run re-checked
+    signer: ContentSigner
+
+    def __init__(self) -> None:
+        self.signer = ContentSigner()
+        self.hits = 0
+        self.relinted: list[str] = []  # the files the last run linted again, in order
+        # shown path → ((content digest, settings key), result)
+        self.results: dict[str, tuple[tuple[bytes, str], FileResult]] = {}
+
+    def list_folder(self, folder: str) -> Listing:
+        return list_folder(folder)
+
+    def lookup(self, path: Path, shown: str, settings: Settings) -> FileResult | None:
+        known = self.results.get(shown)
+        try:
+            data: bytes | None = read_file_bytes(path, settings.max_file_bytes)
+        except OSError:
+            data = None  # the lint reports why it cannot be read
+        if known is not None and data is not None and known[0] == (digest(data), settings.key):
+            self.hits += 1
+            return known[1]
+        self.relinted.append(shown)
+        return None
+
+    def store(self, path: Path, settings: Settings, result: FileResult, signature: Any) -> None:
+        if isinstance(signature, bytes):
+            self.results[result.path] = ((signature, settings.key), result)
+        else:  # not read: kept for no next run
+            self.results.pop(result.path, None)
+
+    def cached_facts(self, shown: str) -> Facts | None:
+        known = self.results.get(shown)
+        return known[1].facts if known is not None else ()
+
+    def project(
+        self,
+        results: Sequence[FileResult],
+        settings: Settings,
+        compute: ProjectCheck,
+        relint: Relint,
+    ) -> list[Diagnostic]:
+        return compute(results)  # results in memory keep their facts
+
+    def save(self) -> None:
+        pass
+
+    def keep_only(self, shown: Iterable[str]) -> None:
+        """Forget the files that are gone (the last run did not find them)."""
+        present = set(shown)
+        for stale in set(self.results) - present:
+            del self.results[stale]
 
     def forget(self, changed: Iterable[Path]) -> None:
         """Drop the results of skills in the folders of these changed paths."""
         folders = [str(Path(path).resolve().parent) for path in changed]
-        for shown in list(self._results):
+        for shown in list(self.results):
             folder = str(Path(shown).resolve().parent)
             if any(
                 changed_folder == folder or changed_folder.startswith(folder + os.sep)
                 for changed_folder in folders
             ):
-                del self._results[shown]
+                del self.results[shown]
 
-    def _file_result(self, path: Path, settings: Settings) -> FileResult:
-        shown = str(path)
-        try:
-            data = read_file_bytes(path, settings.max_file_bytes)
-        except OSError:
-            self.relinted.append(shown)
-            self._results.pop(shown, None)
-            return lint_file(path, settings)  # reports why it cannot be read
-        # Settings hold dicts (not hashable); their repr is a faithful, cheap key.
-        key = (hashlib.blake2b(data, digest_size=16).hexdigest(), repr(settings))
-        cached = self._results.get(shown)
-        if cached is not None and cached[0] == key:
-            return cached[1]
-        self.relinted.append(shown)
-        result = check_skill(parse_bytes(data, path), settings, shown)
-        self._results[shown] = (key, result)
-        return result
+
+class ContentSigner:
+    """What the watch's cache keeps of a linted file: the digest of its bytes."""
+
+    def before_read(self, path: Path) -> None:
+        return None
+
+    def signature(self, before: None, source: Source, skill: Skill, result: FileResult) -> bytes:
+        return digest(source.data)
+
+
+@dataclass
+class IncrementalLinter:
+    """Lints the same paths again and again, re-checking only what changed since last time:
+    the one runner, with the watch's cache in memory around it."""
+
+    settings: Settings = DEFAULT_SETTINGS
+    settings_for: SettingsFor | None = None
+    respect_gitignore: bool = True
+    cache: MemoryCache = field(default_factory=MemoryCache)
+
+    @property
+    def relinted(self) -> list[str]:
+        """The files the last run re-checked."""
+        return self.cache.relinted
+
+    def forget(self, changed: Iterable[Path]) -> None:
+        """Drop the results of skills in the folders of these changed paths."""
+        self.cache.forget(changed)
 
     def matters(self, changed: Path) -> bool:
         """Whether a changed path can change the findings: a skill file, a config or ignore
@@ -89,29 +158,23 @@ class IncrementalLinter:
         if changed.name in TRIGGER_FILES or changed.is_dir():
             return True
         resolved = changed.resolve()
-        for shown in self._results:
+        for shown in self.cache.results:
             folder = Path(shown).resolve().parent
             if folder in resolved.parents or folder == resolved or folder.is_relative_to(resolved):
                 return True
         return False
 
     def run(self, paths: Sequence[Path | str]) -> LintResult:
-        self.relinted = []
-        pick: SettingsFor = self.settings_for or (lambda _path: self.settings)
-        files, missing = discover_skills(
-            paths, self.settings, respect_gitignore=self.respect_gitignore
+        self.cache.relinted = []
+        result = run(
+            paths,
+            self.settings,
+            lint_serially,
+            settings_for=self.settings_for,
+            respect_gitignore=self.respect_gitignore,
+            cache=self.cache,
         )
-        result = LintResult()
-        result.diagnostics.extend(unreadable_diagnostics(missing, self.settings))
-        file_results = [self._file_result(path, pick(path)) for path in files]
-        present = {str(path) for path in files}
-        for stale in set(self._results) - present:
-            del self._results[stale]
-        for file_result in file_results:
-            result.files.append(file_result.path)
-            result.diagnostics.extend(file_result.diagnostics)
-        result.diagnostics.extend(run_project_rules(file_results, self.settings))
-        result.diagnostics.sort(key=lambda d: d.sort_key)
+        self.cache.keep_only(result.files)
         return result
 
 
@@ -134,10 +197,6 @@ def watch_changes(
     every few hundred milliseconds, the first once the watch has started. Any file counts
     (a skill's reference may appear or go) except editors' swap files and the folders that
     discovery skips, the cache among them (a watch must not wake itself)."""
-    import logging
-
-    import watchfiles
-
     # watchfiles logs its own "stopping" line on Ctrl-C; the command says what it needs to.
     logging.getLogger("watchfiles").setLevel(logging.ERROR)
     ignored = (*watchfiles.DefaultFilter.ignore_dirs, *SKIPPED_FOLDERS)
@@ -236,9 +295,6 @@ def watch_lint(
 def lint_watch_command(args: argparse.Namespace, load: Callable[[], SettingsFor]) -> int:
     """`skillkit lint --watch`, with the lint command's parsed arguments; `load` reads the
     config afresh (it is called again when a config file changes)."""
-    from skillkit.cli import use_colour
-    from skillkit.commands.lint import formatter as formatter_named
-
     formatter = formatter_named(args.format)
 
     def write_report(result: LintResult, stream: TextIO) -> None:
@@ -265,8 +321,6 @@ def watch_command(
 ) -> int:
     """Run a whole command (`render`) now and again on every relevant change under `paths`,
     until Ctrl-C. An error of one run (a template half-typed) is reported and the watch goes on."""
-    from skillkit.errors import UsageError
-
     stream = out or sys.stdout
 
     def once(reason: str) -> None:
@@ -291,9 +345,7 @@ def watch_command(
 def render_watch_command(args: argparse.Namespace, run_once: Callable[[], int]) -> int:
     """`skillkit render --watch`: render again when a template or the config changes. The
     project folder is watched, but the outputs the render writes do not wake it."""
-    from skillkit.render import plan_for, settings_for
-
-    settings = settings_for(args.root)
+    settings = render_settings_for(args.root)
     root = settings.root if settings.config_path else Path(args.root)
     config = settings.config_path
 

@@ -32,7 +32,7 @@ HEAD = "---\nname: hostile\ndescription: A hostile file. Use when testing skillk
 # Lint the folders given in argv[2:] with `max_file_bytes` = argv[1]; print the findings as JSON.
 RUNNER = """
 import json, sys
-from skillkit.engine.runner import lint_paths
+from skillkit.engine.library import lint_paths
 from skillkit.settings import Settings
 settings = Settings(select=("ALL",), max_file_bytes=int(sys.argv[1]))
 result = lint_paths(sys.argv[2:], settings)

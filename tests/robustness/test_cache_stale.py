@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from skillkit.engine.runner import lint_paths
+from skillkit.engine.library import lint_paths
 from skillkit.settings import Settings
 from tests.helpers import triples
 

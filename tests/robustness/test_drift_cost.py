@@ -23,7 +23,7 @@ RUNNER = """
 import json, sys
 from pathlib import Path
 from skillkit.config.resolver import Resolver
-from skillkit.engine.runner import lint_paths
+from skillkit.engine.library import lint_paths
 resolver = Resolver()
 root = Path(sys.argv[1])
 settings = resolver.settings_for(root)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import skillkit.engine.discover
-from skillkit.engine.runner import lint_paths
+from skillkit.engine.library import lint_paths
 from skillkit.settings import Settings
 from tests.helpers import triples
 

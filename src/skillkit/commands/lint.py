@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from skillkit.config.resolver import Resolver
     from skillkit.diagnostics import Diagnostic
     from skillkit.engine.check import FileResult
-    from skillkit.engine.runner import LintResult
+    from skillkit.engine.runner import Job, LintResult, Outcome, ResultCache, Signer
     from skillkit.render.engine import RenderResult
     from skillkit.render.plan import Plan
     from skillkit.settings import Settings
@@ -272,7 +272,7 @@ def _lint(
     each_file: Callable[[Path, Settings], FileResult] | None = None,
 ) -> LintResult:
     from skillkit.engine.discover import SKILL_FILE
-    from skillkit.engine.runner import LintResult, lint_paths
+    from skillkit.engine.runner import LintResult, each_file_in_turn, run
 
     paths, templates = _templates(args.paths, resolver)
     rendered: list[Diagnostic] = []
@@ -293,24 +293,40 @@ def _lint(
             result.files = outputs
             return result
 
-    cache_dir = None
-    if not args.no_cache:
-        from skillkit.engine.cache import default_cache_folder
+    cache: ResultCache | None = None
+    if each_file is None and not args.no_cache:
+        # Lazy, as the pool in _lint_jobs: `lint --no-cache FILE` loads no cache code.
+        from skillkit.engine.cache import LintCache, default_cache_folder
 
-        cache_dir = Path(args.cache_dir) if args.cache_dir else default_cache_folder(base)
-    result = lint_paths(
+        cache = LintCache(Path(args.cache_dir) if args.cache_dir else default_cache_folder(base))
+    result = run(
         paths,
         base,
+        _lint_jobs if each_file is None else each_file_in_turn(each_file),
         settings_for=resolver.settings_for,
         respect_gitignore=not args.no_gitignore,
-        cache_dir=cache_dir,
-        each_file=each_file,
+        cache=cache,
     )
     if rendered:
         result.diagnostics = sorted([*result.diagnostics, *rendered], key=lambda d: d.sort_key)
     _warn_folders_without_skills(paths, result.files)
     result.files = [*result.files, *(o for o in outputs if o not in result.files)]
     return result
+
+
+def _lint_jobs(jobs: Sequence[Job], signer: Signer | None) -> list[Outcome]:
+    """The files to lint, in this process, or on every core when there are many."""
+    if not jobs:
+        return []  # a warm cached run: nothing to parse, so the parser is not even loaded
+    # Lazy: the parser (and YAML) only for a run with files to lint.
+    from skillkit.engine.per_file import PARALLEL_THRESHOLD, lint_serially
+
+    if len(jobs) < PARALLEL_THRESHOLD:
+        return lint_serially(jobs, signer)
+    # Lazy: multiprocessing costs tens of milliseconds to load, paid by a large run alone.
+    from skillkit.engine.pool import lint_on_cores
+
+    return lint_on_cores(jobs, signer)
 
 
 def _warn_folders_without_skills(paths: Sequence[str], files: Sequence[str]) -> None:

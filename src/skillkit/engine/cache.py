@@ -21,25 +21,28 @@ import os
 import sys
 import time
 import zlib
-from collections.abc import Callable, Mapping, Sequence
-from enum import Enum
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from skillkit import __version__
-from skillkit.diagnostics import Diagnostic, Edit, Fix, Related, Severity
-from skillkit.engine.discover import Listing, list_folder
-from skillkit.model import Span
+from skillkit.diagnostics import Diagnostic
+from skillkit.engine.cache_codec import decode_diagnostic, encode_diagnostic
+from skillkit.engine.cache_project import project_findings
+from skillkit.engine.check import Facts, FileResult, shared_strings
+from skillkit.engine.discover import CACHE_FOLDER, UNWATCHED_FOLDERS, Listing, list_folder
+from skillkit.hashing import DIGEST_SIZE, digest
 from skillkit.reading import read_file_bytes
+from skillkit.rules.references import outside_folders
+from skillkit.settings import Settings
 
 if TYPE_CHECKING:
-    from skillkit.engine.check import FileResult
-    from skillkit.settings import Settings
+    from skillkit.engine.runner import ProjectCheck, Relint
+    from skillkit.model import Skill
+    from skillkit.parse import Source
 
-CACHE_FOLDER = ".skillkit_cache"
 MAGIC = b"skillkit-lint-cache\n"
 FORMAT = 1
-DIGEST_SIZE = 16
 # A cache file larger than this was not written by skillkit (2,800 skills make a few MB).
 CACHE_FILE_MAX_BYTES = 256 * 1024 * 1024
 # A file or folder changed this close to the run's start may change again within the same mtime
@@ -50,20 +53,9 @@ RACY_NS = 2_000_000_000
 MAX_DEPENDENCY_FOLDERS = 64
 MAX_TEMPLATE_FILES = 1_000
 FACTS_SHARDS = 16
-SKIPPED_FOLDERS = frozenset({".git", ".hg", ".svn", "node_modules", "__pycache__", CACHE_FOLDER})
 
 # (folder, mtime_ns) for the skill folder and each folder below it.
 Dependencies = tuple[tuple[str, int], ...]
-
-
-def digest(data: bytes) -> bytes:
-    # Imported on first use (a warm run hashes nothing). hashlib would load OpenSSL first, a few
-    # milliseconds of a single-file lint; its blake2b is this same built-in one.
-    try:
-        from _blake2 import blake2b
-    except ImportError:  # pragma: no cover - a Python built without it
-        from hashlib import blake2b
-    return blake2b(data, digest_size=DIGEST_SIZE).digest()
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -74,6 +66,37 @@ class Signature:
     size: int
     content: bytes  # digest of the bytes that were linted
     folders: Dependencies | None  # None: too many to track; the result is not cached
+
+
+class DependencySigner:
+    """What the cache records of a file as it is linted (see `skillkit.engine.runner.Signer`): the
+    mtimes of its skill folder's folders, taken before the file is read, and the file's own stat
+    and content digest. Holds nothing: sent to worker processes as it is."""
+
+    def before_read(self, path: Path) -> Dependencies | None:
+        return folder_state(os.path.dirname(os.path.abspath(path)))
+
+    def signature(
+        self, before: Dependencies | None, source: Source, skill: Skill, result: FileResult
+    ) -> Signature:
+        assert source.status is not None  # (a source that was read)
+        folders = _with_outside_folders(before, skill) if before is not None else None
+        return Signature(
+            source.status.st_mtime_ns, source.status.st_size, digest(source.data), folders
+        )
+
+
+def _with_outside_folders(folders: Dependencies, skill: Skill) -> Dependencies | None:
+    """`folders` plus the folders outside the skill's that its links lead through, stated
+    before the rules look (None, not cached, if one of them cannot be stated: a link into a
+    folder that does not exist yet would not show its creation)."""
+    outside = outside_folders(skill)
+    if not outside:
+        return folders
+    try:
+        return folders + tuple((folder, os.stat(folder).st_mtime_ns) for folder in outside)
+    except (OSError, ValueError):
+        return None
 
 
 def folder_state(folder: str) -> Dependencies | None:
@@ -91,7 +114,7 @@ def folder_state(folder: str) -> Dependencies | None:
             found.append((current, os.stat(current).st_mtime_ns))
             with os.scandir(current) as listing:
                 for entry in listing:
-                    if entry.name in SKIPPED_FOLDERS:
+                    if entry.name in UNWATCHED_FOLDERS:
                         continue
                     if entry.is_dir(follow_symlinks=False):
                         stack.append(entry.path)
@@ -115,29 +138,6 @@ def folder_state(folder: str) -> Dependencies | None:
     except OSError:
         return None
     return tuple(found)
-
-
-def _canonical(value: Any) -> Any:
-    """A plain, ordered form of a settings value whose repr is stable across runs."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return (
-            type(value).__qualname__,
-            tuple((f.name, _canonical(getattr(value, f.name))) for f in dataclasses.fields(value)),
-        )
-    if isinstance(value, Enum):
-        return (type(value).__qualname__, _canonical(value.value))
-    if isinstance(value, Mapping):
-        return ("map", tuple(sorted(((repr(k), _canonical(v)) for k, v in value.items()))))
-    if isinstance(value, (set, frozenset)):
-        return ("set", tuple(sorted(repr(_canonical(v)) for v in value)))
-    if isinstance(value, (list, tuple)):
-        return tuple(_canonical(v) for v in value)
-    if isinstance(value, Path):
-        return ("path", str(value))
-    if value is None or isinstance(value, (str, int, float, bool, bytes)):
-        return value
-    # Unknown objects: their repr (one with an address in it never matches, which is safe).
-    return ("other", type(value).__qualname__, repr(value))
 
 
 def _templates_state(settings: Settings) -> tuple[tuple[str, int, int], ...] | str | None:
@@ -168,9 +168,10 @@ def _templates_state(settings: Settings) -> tuple[tuple[str, int, int], ...] | s
 
 
 def settings_key(settings: Settings) -> str:
-    """A stable hash of the settings in force (the folder config paths are relative to
-    included: `per-file-ignores` match against it), and of the render plan's templates."""
-    text = repr((_canonical(settings), str(settings.root), _templates_state(settings)))
+    """The key of the cache files of these settings: the settings' own key (the config's path,
+    which the paths of `per-file-ignores` are relative to, is among them) and the state of the
+    render plan's templates."""
+    text = repr((settings.key, _templates_state(settings)))
     return digest(text.encode("utf-8", "surrogatepass")).hex()
 
 
@@ -188,116 +189,10 @@ def build_key() -> str:
     return digest("\n".join(parts).encode("utf-8", "surrogateescape")).hex()
 
 
-# --- Diagnostics as plain tuples (what marshal can hold) and back, with validation. ---
-
-SpanTuple = tuple[int, int, int, int]
-
-
-def _span_out(span: Span) -> SpanTuple:
-    return (span.line, span.column, span.end_line, span.end_column)
-
-
-def _span_in(value: Any) -> Span:
-    line, column, end_line, end_column = value
-    if not (
-        type(line) is int
-        and type(column) is int
-        and type(end_line) is int
-        and type(end_column) is int
-    ):
-        raise TypeError("span")
-    return Span(line, column, end_line, end_column)
-
-
-def _text(value: Any) -> str:
-    if type(value) is not str:
-        raise TypeError("text")
-    return value
-
-
-def encode_diagnostic(diagnostic: Diagnostic) -> tuple[Any, ...]:
-    fix = diagnostic.fix
-    return (
-        _span_out(diagnostic.span),
-        diagnostic.code,
-        diagnostic.name,
-        int(diagnostic.severity),
-        diagnostic.message,
-        None
-        if fix is None
-        else (
-            fix.description,
-            tuple((_span_out(edit.span), edit.replacement) for edit in fix.edits),
-            fix.safe,
-        ),
-        tuple(
-            (related.message, _span_out(related.span), related.path)
-            for related in diagnostic.related
-        ),
-        diagnostic.source_line,
-    )
-
-
-def decode_diagnostic(path: str, value: Any) -> Diagnostic:
-    """The diagnostic a tuple encodes; raises (TypeError, ValueError) on anything malformed."""
-    span, code, name, severity, message, fix, related, source_line = value
-    decoded_fix: Fix | None = None
-    if fix is not None:
-        description, edits, safe = fix
-        if type(safe) is not bool:
-            raise TypeError("fix")
-        decoded_fix = Fix(
-            _text(description),
-            tuple(Edit(_span_in(edit_span), _text(text)) for edit_span, text in edits),
-            safe,
-        )
-    decoded_related: list[Related] = []
-    for related_message, related_span, related_path in related:
-        if related_path is not None:
-            _text(related_path)
-        decoded_related.append(
-            Related(_text(related_message), _span_in(related_span), related_path)
-        )
-    return Diagnostic(
-        path=path,
-        span=_span_in(span),
-        code=_text(code),
-        name=_text(name),
-        severity=Severity(severity),
-        message=_text(message),
-        fix=decoded_fix,
-        related=tuple(decoded_related),
-        source_line=_text(source_line),
-    )
-
-
 def facts_digest(facts: Any) -> bytes:
     """A digest of project-rule facts (their repr: plain data has a stable one, where marshal's
     bytes depend on reference counts)."""
     return digest(repr(facts).encode("utf-8", "surrogatepass"))
-
-
-def shared_strings(value: Any) -> Any:
-    """`value` with its strings interned, tuples rebuilt: the sections that SK601 compares are
-    the same text in many skills, and one copy of each is enough (marshal keeps interned strings
-    shared in the file too)."""
-    if type(value) is str:
-        return sys.intern(value)
-    if type(value) is tuple:
-        # Leaves inline, a call only for a nested tuple: the parent does this for every file a
-        # worker linted, while the workers keep both cores busy.
-        intern = sys.intern
-        return tuple(
-            [
-                intern(item)
-                if type(item) is str
-                else shared_strings(item)
-                if type(item) is tuple
-                else item
-                for item in value
-            ]
-        )
-    return value
 
 
 def _valid_facts(facts: Any) -> bool:
@@ -396,7 +291,7 @@ class LintCache:
         self.hits = 0
         self.misses = 0
         self._files: dict[str, _CacheFile] = {}
-        self._keys: dict[int, tuple[Settings, str]] = {}
+        self._keys: dict[Settings, str] = {}  # each settings' `settings_key`, taken once a run
         self._listings: _CacheFile | None = None
         # Files whose result came from the cache with facts: shown path → (key, facts digest,
         # settings); the facts themselves are read only if project rules must run again.
@@ -432,45 +327,35 @@ class LintCache:
             self._listings.dirty = True
         return listing
 
-    def _file(self, settings: Settings) -> _CacheFile:
-        known = self._keys.get(id(settings))
-        if known is None or known[0] is not settings:
-            known = (settings, settings_key(settings))
-            self._keys[id(settings)] = known
-        return self._named("lint", known[1])
+    signer = DependencySigner()
 
-    def _named(self, kind: str, key: str) -> _CacheFile:
-        name = f"{kind}-{key[:32]}"
-        cache_file = self._files.get(name)
-        if cache_file is None:
-            cache_file = _CacheFile(self.folder / __version__ / name, self.build)
-            self._files[name] = cache_file
-        return cache_file
+    def _file(self, settings: Settings) -> _CacheFile:
+        return self.named("lint", self._settings_key(settings))
 
     def named(self, kind: str, key: str, *, anew: bool = False) -> _CacheFile:
         """The cache file `kind` for a settings hash; `anew`: empty, replacing the one on disk
         (which is then not even read)."""
-        if not anew:
-            return self._named(kind, key)
         name = f"{kind}-{key[:32]}"
-        cache_file = _CacheFile(self.folder / __version__ / name, self.build, load=False)
-        self._files[name] = cache_file
+        cache_file = None if anew else self._files.get(name)
+        if cache_file is None:
+            cache_file = _CacheFile(self.folder / __version__ / name, self.build, load=not anew)
+            self._files[name] = cache_file
         return cache_file
 
     def _facts_file(self, key: str, path: str) -> _CacheFile:
         # Facts are the bulk of the cache: spread over shards by path, so that linting one file
         # reads and rewrites one shard, not every skill's sections.
         shard = zlib.crc32(path.encode("utf-8", "surrogateescape")) % FACTS_SHARDS
-        return self._named(f"facts{shard:02d}", key)
+        return self.named(f"facts{shard:02d}", key)
 
     def _settings_key(self, settings: Settings) -> str:
-        self._file(settings)
-        return self._keys[id(settings)][1]
+        key = self._keys.get(settings)
+        if key is None:
+            key = self._keys[settings] = settings_key(settings)
+        return key
 
     def lookup(self, path: Path, shown: str, settings: Settings) -> FileResult | None:
         """The cached result for the file, if everything it depended on is unchanged."""
-        from skillkit.engine.check import FileResult
-
         cache_file = self._file(settings)
         key = os.path.abspath(path)
         entry = cache_file.entries.get(key)
@@ -521,10 +406,8 @@ class LintCache:
         self.hits += 1
         return result
 
-    def store(
-        self, path: Path, settings: Settings, result: FileResult, signature: Signature | None
-    ) -> None:
-        if signature is None or signature.folders is None:
+    def store(self, path: Path, settings: Settings, result: FileResult, signature: Any) -> None:
+        if not isinstance(signature, Signature) or signature.folders is None:
             return
         if any(mtime >= self.started_ns - RACY_NS for _folder, mtime in signature.folders):
             return  # a folder that just changed may change again unseen: not cached this time
@@ -558,8 +441,8 @@ class LintCache:
         self,
         results: Sequence[FileResult],
         settings: Settings,
-        compute: Callable[[Sequence[FileResult]], list[Diagnostic]],
-        relint: Callable[[int], FileResult],
+        compute: ProjectCheck,
+        relint: Relint,
     ) -> list[Diagnostic]:
         """The findings of the project rules over `results` (those of the cache come without
         their facts), as `compute` would give them over every file's facts: the last run's
@@ -576,7 +459,7 @@ class LintCache:
         if not any(digests):
             return compute(results)
 
-        def facts_of(index: int) -> tuple[tuple[str, Any], ...]:
+        def facts_of(index: int) -> Facts:
             result = results[index]
             if result.facts:
                 return result.facts
@@ -591,13 +474,11 @@ class LintCache:
             )
             return fresh.facts
 
-        from skillkit.engine.cache_project import project_findings
-
         return project_findings(
             self, self._settings_key(settings), results, digests, facts_of, compute
         )
 
-    def cached_facts(self, shown: str) -> tuple[tuple[str, Any], ...] | None:
+    def cached_facts(self, shown: str) -> Facts | None:
         """The project-rule facts of a file whose result `lookup` gave (read from the facts
         file only now): () if it had none; None if the facts file lost them (lint the file
         again)."""
@@ -613,7 +494,7 @@ class LintCache:
             and entry[0] == expected
             and _valid_facts(entry[1])
         ):
-            facts: tuple[tuple[str, Any], ...] = entry[1]
+            facts: Facts = entry[1]
             return facts
         return None
 

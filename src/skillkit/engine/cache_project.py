@@ -15,13 +15,13 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from skillkit.diagnostics import Diagnostic
-from skillkit.engine.cache import decode_diagnostic, digest, encode_diagnostic
+from skillkit.engine.cache_codec import decode_diagnostic, encode_diagnostic
+from skillkit.engine.check import Facts, FileResult
+from skillkit.hashing import digest
 
 if TYPE_CHECKING:
     from skillkit.engine.cache import LintCache
-    from skillkit.engine.check import FileResult
-
-Facts = tuple[tuple[str, Any], ...]
+    from skillkit.engine.runner import ProjectCheck
 
 
 def run_digest(key: str, results: Sequence[FileResult], digests: Sequence[bytes | None]) -> bytes:
@@ -50,7 +50,7 @@ def project_findings(
     results: Sequence[FileResult],
     digests: list[bytes | None],
     facts_of: Callable[[int], Facts],
-    compute: Callable[[Sequence[FileResult]], list[Diagnostic]],
+    compute: ProjectCheck,
 ) -> list[Diagnostic]:
     """The project rules' findings over `results` (see the module docstring); `compute` is the
     check over results that carry their facts."""
@@ -75,8 +75,6 @@ def _with_facts(
     results: Sequence[FileResult], digests: Sequence[bytes | None], facts_of: Callable[[int], Facts]
 ) -> list[FileResult]:
     """The results with their facts (the cache keeps them apart), for the check."""
-    from skillkit.engine.check import FileResult
-
     return [
         FileResult(result.path, result.diagnostics, facts_of(number))
         if digests[number] is not None

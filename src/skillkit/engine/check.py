@@ -3,6 +3,7 @@ a file goes through, in the CLI, the watch, the editor and the fixer alike."""
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,11 +25,15 @@ from skillkit.targets import get_target
 FATAL_PROBLEMS = frozenset({ProblemKind.UNREADABLE, ProblemKind.NOT_UTF8, ProblemKind.TOO_LARGE})
 
 
+# What a file's check collected for the project rules: (rule code, facts) pairs.
+Facts = tuple[tuple[str, Any], ...]
+
+
 @dataclass(frozen=True)
 class FileResult:
     path: str
     diagnostics: tuple[Diagnostic, ...]
-    facts: tuple[tuple[str, Any], ...] = ()  # (rule code, facts) for project rules
+    facts: Facts = ()
 
     @property
     def suppressions(self) -> Suppressions | None:
@@ -38,6 +43,29 @@ class FileResult:
             if code == SUPPRESSIONS_FACT:
                 return Suppressions(tuple((str(c), int(a), int(b)) for c, a, b in value))
         return None
+
+
+def shared_strings(value: Any) -> Any:
+    """`value` with its strings interned, tuples rebuilt: the sections that SK601 compares are
+    the same text in many skills, and one copy of each is enough (marshal keeps interned strings
+    shared in the file too)."""
+    if type(value) is str:
+        return sys.intern(value)
+    if type(value) is tuple:
+        # Leaves inline, a call only for a nested tuple: the parent does this for every file a
+        # worker linted, while the workers keep both cores busy.
+        intern = sys.intern
+        return tuple(
+            [
+                intern(item)
+                if type(item) is str
+                else shared_strings(item)
+                if type(item) is tuple
+                else item
+                for item in value
+            ]
+        )
+    return value
 
 
 def check_skill(skill: Skill, settings: Settings, path: str | None = None) -> FileResult:

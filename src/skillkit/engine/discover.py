@@ -26,23 +26,21 @@ if TYPE_CHECKING:  # imported when a .gitignore or an exclude needs it (start-up
     import pathspec
 
 SKILL_FILE = "SKILL.md"
-SKIPPED_FOLDERS = frozenset(
-    {
-        ".git",
-        ".hg",
-        ".svn",
-        "node_modules",
-        "__pycache__",
-        ".venv",
-        "venv",
-        ".tox",
-        ".nox",
-        ".mypy_cache",
-        ".ruff_cache",
-        ".pytest_cache",
-        ".skillkit_cache",
-    }
-)
+CACHE_FOLDER = ".skillkit_cache"  # the lint cache's folder, in the project root
+# Folders that never hold a skill's content, and are too large or too busy to watch: neither
+# discovered nor taken as a skill's dependencies by the lint cache.
+UNWATCHED_FOLDERS = frozenset({".git", ".hg", ".svn", "node_modules", "__pycache__", CACHE_FOLDER})
+# Folders discovery does not search for skills (nor does the watch wake for): those, virtual
+# environments and tools' caches.
+SKIPPED_FOLDERS = UNWATCHED_FOLDERS | {
+    ".venv",
+    "venv",
+    ".tox",
+    ".nox",
+    ".mypy_cache",
+    ".ruff_cache",
+    ".pytest_cache",
+}
 
 
 VIRTUALENV_MARKER = "pyvenv.cfg"

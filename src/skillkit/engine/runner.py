@@ -1,44 +1,115 @@
-"""The one runner of a lint: discover → read → parse → check → suppress → project rules, for
-many files at once (the only part of the engine that knows about many files).
+"""The one runner of a lint, used alike by `skillkit lint`, `--watch` and the language server:
+discover → read → parse → check → suppress → project rules, over many files at once (the only
+part of the engine that knows about many files).
 
-Rules are pure functions of one model (and, for project rules, of facts collected from every
-model); nothing here knows a rule by name.
+How the files are linted (in this process, in a worker pool, or by `lint --fix`'s own step) and
+whether results are cached are parts given to the runner (`LintJobs`, `ResultCache`), as ruff's
+CLI wraps a cache-free linter: the runner imports neither the pool nor the cache, nor the
+parser (a warm cached run parses nothing), and knows no rule by name.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from skillkit.diagnostics import Diagnostic, Severity
-from skillkit.engine.check import FileResult, check_skill
-from skillkit.engine.discover import discover_skills, list_folder, unreadable_diagnostics
+from skillkit.engine.check import Facts, FileResult
+from skillkit.engine.discover import Listing, discover_skills, list_folder, unreadable_diagnostics
 from skillkit.engine.project import project_diagnostics
 from skillkit.settings import DEFAULT_SETTINGS, Settings
 
 if TYPE_CHECKING:
-    from skillkit.engine.cache import LintCache
+    from skillkit.model import Skill
+    from skillkit.parse import Source
 
 SettingsFor = Callable[[Path], Settings]
+# A file to lint, under its settings.
+Job = tuple[Path, Settings]
+# A file's result, and what it depended on as its cache's signer said (None: not signed, not to
+# be cached).
+Outcome = tuple[FileResult, Any]
+# The project rules' findings over results that carry their facts.
+ProjectCheck = Callable[[Sequence[FileResult]], list[Diagnostic]]
+# A file linted again, by its index among a run's results (the cache lost its facts).
+Relint = Callable[[int], FileResult]
 
 
-def lint_file(path: Path, settings: Settings) -> FileResult:
-    from skillkit.parse import read_skill  # not at the top: a warm cached run parses nothing
+class Signer(Protocol):
+    """A cache's part in linting a file: what the result depends on, taken as it is linted (in
+    a worker process too, so it holds no state of a run)."""
 
-    return check_skill(read_skill(path, settings.max_file_bytes), settings, str(path))
+    def before_read(self, path: Path) -> Any:
+        """What must be taken before the file is read (a change after it shows next time)."""
+        ...
+
+    def signature(self, before: Any, source: Source, skill: Skill, result: FileResult) -> Any:
+        """What the result of a file that was read depended on."""
+        ...
 
 
-def _lint_files(
-    jobs: list[tuple[Path, Settings]], cache: LintCache | None, workers: int | None
+# How a list of jobs is linted: each job's outcome, in the order of the jobs; signed by the
+# signer when there is one (see skillkit.engine.per_file and skillkit.engine.pool).
+LintJobs = Callable[[Sequence[Job], Signer | None], list[Outcome]]
+
+
+class ResultCache(Protocol):
+    """Results kept from earlier runs (skillkit.engine.cache on disk, the watch's in memory)."""
+
+    hits: int  # files whose results came from the cache in this run
+
+    @property
+    def signer(self) -> Signer: ...
+
+    def list_folder(self, folder: str) -> Listing:
+        """Discovery's listing of a folder (the disk cache remembers them)."""
+        ...
+
+    def lookup(self, path: Path, shown: str, settings: Settings) -> FileResult | None:
+        """The kept result of a file while what it depended on is unchanged (its facts may be
+        left out: see `cached_facts`)."""
+        ...
+
+    def store(self, path: Path, settings: Settings, result: FileResult, signature: Any) -> None: ...
+
+    def cached_facts(self, shown: str) -> Facts | None:
+        """The facts of a result that `lookup` gave: () if it had none, None if they are lost
+        (the file is linted again)."""
+        ...
+
+    def project(
+        self,
+        results: Sequence[FileResult],
+        settings: Settings,
+        compute: ProjectCheck,
+        relint: Relint,
+    ) -> list[Diagnostic]:
+        """The project rules' findings over `results`, as `compute` gives them over results
+        with their facts; `relint` lints the result of that index again."""
+        ...
+
+    def save(self) -> None: ...
+
+
+def each_file_in_turn(lint_file: Callable[[Path, Settings], FileResult]) -> LintJobs:
+    """The jobs linted by `lint_file` in turn, in their order, unsigned (`lint --fix` and
+    `--diff` fix each file as they lint it)."""
+
+    def lint_jobs(jobs: Sequence[Job], _signer: Signer | None) -> list[Outcome]:
+        return [(lint_file(path, settings), None) for path, settings in jobs]
+
+    return lint_jobs
+
+
+def lint_jobs(
+    jobs: Sequence[Job], lint_many: LintJobs, cache: ResultCache | None
 ) -> list[FileResult]:
-    """Each file's result, in order: from the cache where valid, else linted (in a pool when
-    there are many)."""
-    from skillkit.engine.pool import lint_files
-
+    """Each job's result, in order: from the cache where valid, else linted by `lint_many` (and
+    stored)."""
     if cache is None:
-        return [outcome[0] for outcome in lint_files(jobs, sign=False, workers=workers)]
+        return [result for result, _signature in lint_many(jobs, None)]
     results: list[FileResult | None] = []
     stale: list[int] = []
     for index, (path, settings) in enumerate(jobs):
@@ -46,11 +117,36 @@ def _lint_files(
         results.append(cached)
         if cached is None:
             stale.append(index)
-    outcomes = lint_files([jobs[index] for index in stale], sign=True, workers=workers)
-    for index, (file_result, signature) in zip(stale, outcomes, strict=True):
-        results[index] = file_result
-        cache.store(jobs[index][0], jobs[index][1], file_result, signature)
-    return [file_result for file_result in results if file_result is not None]
+    outcomes = lint_many([jobs[index] for index in stale], cache.signer) if stale else []
+    for index, (result, signature) in zip(stale, outcomes, strict=True):
+        results[index] = result
+        cache.store(jobs[index][0], jobs[index][1], result, signature)
+    return [result for result in results if result is not None]
+
+
+def _relint(job: Job, lint_many: LintJobs, cache: ResultCache) -> FileResult:
+    """A file linted again (its facts were lost from the cache), and its result stored."""
+    ((result, signature),) = lint_many([job], cache.signer)
+    cache.store(job[0], job[1], result, signature)
+    return result
+
+
+def results_with_facts(
+    jobs: Sequence[Job], lint_many: LintJobs, cache: ResultCache | None
+) -> list[FileResult]:
+    """Each job's result with its project-rule facts (a cached result comes without them: they
+    are read back from the cache, or the file is linted again when the cache lost them)."""
+    results = lint_jobs(jobs, lint_many, cache)
+    if cache is None:
+        return results
+    complete: list[FileResult] = []
+    for job, result in zip(jobs, results, strict=True):
+        facts = result.facts or cache.cached_facts(result.path)
+        if facts is None:
+            facts = _relint(job, lint_many, cache).facts
+        complete.append(replace(result, facts=facts))
+    cache.save()
+    return complete
 
 
 @dataclass
@@ -68,29 +164,20 @@ class LintResult:
         return sum(1 for d in self.diagnostics if d.severity is Severity.WARNING)
 
 
-def lint_paths(
+def run(
     paths: Sequence[Path | str],
-    settings: Settings | None = None,
+    settings: Settings | None,
+    lint_many: LintJobs,
     *,
     settings_for: SettingsFor | None = None,
     respect_gitignore: bool = True,
-    cache_dir: Path | None = None,
-    workers: int | None = None,
-    each_file: Callable[[Path, Settings], FileResult] | None = None,
+    cache: ResultCache | None = None,
 ) -> LintResult:
-    """Lint every skill under `paths`. `settings_for` gives each file its own settings (the
-    nearest config); otherwise `settings` (or the defaults) apply to all. With `cache_dir`,
-    results of unchanged files come from the cache (see skillkit.engine.cache); `workers` None lints
-    large runs on every core, 1 in this process. `each_file` replaces the per-file lint
-    (`lint --fix` and `--diff` fix each file as they lint it): it runs on every file in turn,
-    in path order, and no cached result of a file is used or stored."""
+    """Lint every skill under `paths`: each file under `settings_for(path)` (else `settings`, or
+    the defaults), linted by `lint_many` where `cache` has no valid result; then the project
+    rules over every file's facts, under `settings`."""
     base = settings or DEFAULT_SETTINGS
     pick: SettingsFor = settings_for or (lambda _path: base)
-    cache = None
-    if cache_dir is not None:
-        from skillkit.engine.cache import LintCache
-
-        cache = LintCache(cache_dir)
     files, missing = discover_skills(
         paths,
         base,
@@ -100,28 +187,21 @@ def lint_paths(
     result = LintResult()
     result.diagnostics.extend(unreadable_diagnostics(missing, base))
     jobs = [(path, pick(path)) for path in files]
-    if each_file is not None:
-        file_results = [each_file(path, file_settings) for path, file_settings in jobs]
-    else:
-        file_results = _lint_files(jobs, cache, workers)
-    result.cache_hits = cache.hits if cache is not None else 0
+    file_results = lint_jobs(jobs, lint_many, cache)
     for file_result in file_results:
         result.files.append(file_result.path)
         result.diagnostics.extend(file_result.diagnostics)
     if cache is None:
         result.diagnostics.extend(project_diagnostics(file_results, base))
     else:
-
-        def relint(index: int) -> FileResult:
-            from skillkit.engine.pool import lint_one
-
-            path, settings = jobs[index]
-            file_result, signature = lint_one(path, settings, sign=True)
-            cache.store(path, settings, file_result, signature)
-            return file_result
-
+        result.cache_hits = cache.hits
         result.diagnostics.extend(
-            cache.project(file_results, base, lambda done: project_diagnostics(done, base), relint)
+            cache.project(
+                file_results,
+                base,
+                lambda complete: project_diagnostics(complete, base),
+                lambda index: _relint(jobs[index], lint_many, cache),
+            )
         )
         cache.save()
     result.diagnostics.sort(key=lambda d: d.sort_key)

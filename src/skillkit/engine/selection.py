@@ -17,22 +17,12 @@ def _expand(selectors: Iterable[str]) -> set[str]:
     return codes
 
 
-# active_rules per Settings object (a run has one, or one per config): computing it per file cost
-# more than some rules. Keyed by id, holding the object so that the id is not reused.
-_ACTIVE: dict[int, tuple[Settings, int, tuple[Rule, ...]]] = {}
-
-
 def active_rules(settings: Settings) -> tuple[Rule, ...]:
-    """The rules that run under these settings, in code order."""
-    known = _ACTIVE.get(id(settings))
+    """The rules that run under these settings, in code order: computed once per settings
+    object (a run has one, or one per config; computing it per file cost more than some rules)
+    and kept with it. Keyed by the registry's size too: a test may register a rule meanwhile."""
     rules = all_rules()
-    if known is not None and known[0] is settings and known[1] == len(rules):
-        return known[2]
-    active = _active_rules(settings, rules)
-    if len(_ACTIVE) > 64:
-        _ACTIVE.clear()
-    _ACTIVE[id(settings)] = (settings, len(rules), active)
-    return active
+    return settings.derived(("active rules", len(rules)), lambda s: _active_rules(s, rules))
 
 
 def _active_rules(settings: Settings, rules: dict[str, Rule]) -> tuple[Rule, ...]:

@@ -14,8 +14,14 @@ import os
 from dataclasses import replace
 from pathlib import Path
 
+from skillkit.config.resolver import Resolver
 from skillkit.diagnostics import Diagnostic
+from skillkit.engine.cache import LintCache
 from skillkit.engine.check import FileResult
+from skillkit.engine.discover import CACHE_FOLDER, discover_skills, list_folder
+from skillkit.engine.per_file import lint_serially
+from skillkit.engine.project import file_project_diagnostics
+from skillkit.engine.runner import results_with_facts
 from skillkit.settings import Settings
 
 
@@ -40,12 +46,6 @@ def project_findings(
     `document` from the editor's text, with its facts), with every other skill under `root` as
     on disk and the settings of each file's nearest config, as `skillkit lint` gives them.
     A document that discovery skips (excluded, ignored by git) gets none, as in lint."""
-    from skillkit.config.resolver import Resolver
-    from skillkit.engine.cache import CACHE_FOLDER, LintCache
-    from skillkit.engine.discover import discover_skills, list_folder
-    from skillkit.engine.pool import lint_one
-    from skillkit.engine.project import file_project_diagnostics
-
     resolver = Resolver()
     base = resolver.settings_for(root)
     cache = LintCache(root / CACHE_FOLDER) if use_cache else None
@@ -54,31 +54,22 @@ def project_findings(
     )
     own = os.path.abspath(path)
     shown = os.path.relpath(own, root)
-    results: list[FileResult] = []
-    found_self = False
-    for file in files:
-        absolute = os.path.abspath(file)
-        relative = os.path.relpath(absolute, root)
-        if absolute == own:
-            found_self = True
-            results.append(replace(document, path=shown))
-            continue
-        settings = resolver.settings_for(file)
-        facts = None
-        if cache is not None and cache.lookup(file, absolute, settings) is not None:
-            facts = cache.cached_facts(absolute)
-        if facts is None:
-            # Not cached (or its facts lost): lint it here, not in a pool (forking a server
-            # that runs threads can deadlock), and keep it for the next save.
-            result, signature = lint_one(file, settings, sign=cache is not None)
-            if cache is not None:
-                cache.store(file, settings, result, signature)
-            facts = result.facts
-        results.append(FileResult(relative, (), facts))
-    if cache is not None:
-        cache.save()
-    if not found_self:
+    others = [file for file in files if os.path.abspath(file) != own]
+    if len(others) == len(files):
         return []
+    # The other skills through the runner's per-file step and the cache, in this process: forking
+    # a server that runs threads can deadlock.
+    linted = iter(
+        results_with_facts(
+            [(file, resolver.settings_for(file)) for file in others], lint_serially, cache
+        )
+    )
+    results = [
+        replace(document, path=shown)
+        if os.path.abspath(file) == own
+        else FileResult(os.path.relpath(os.path.abspath(file), root), (), next(linted).facts)
+        for file in files
+    ]
     return [_absolute_related(d, root) for d in file_project_diagnostics(results, base, shown)]
 
 

@@ -22,7 +22,9 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
 from skillkit import __version__
+from skillkit.config.resolver import Resolver
 from skillkit.diagnostics import Diagnostic, Severity
+from skillkit.engine.check import FileResult
 from skillkit.lsp.features import (
     Analysis,
     analyse,
@@ -34,8 +36,10 @@ from skillkit.lsp.features import (
     lsp_diagnostics,
 )
 from skillkit.lsp.positions import UTF16
+from skillkit.lsp.project import project_findings, project_root
 from skillkit.lsp.transport import FramedStdin, SkillProtocol
 from skillkit.model import Span
+from skillkit.reading import read_file_bytes
 from skillkit.settings import DEFAULT_SETTINGS, Settings
 
 logger = logging.getLogger(__name__)
@@ -58,8 +62,6 @@ class SkillServer(LanguageServer):
     def settings(self, path: Path) -> tuple[Settings, list[Diagnostic]]:
         """The settings of the nearest config; a config that cannot be read becomes a finding
         on the document (and the defaults apply), never a crash of the server."""
-        from skillkit.config.resolver import Resolver
-
         try:
             return Resolver().settings_for(path), []
         except Exception as error:
@@ -80,8 +82,6 @@ class SkillServer(LanguageServer):
         if unquote(uri) in self.workspace.text_documents:
             document = self.workspace.get_text_document(uri)
             return document.source, document.version
-        from skillkit.reading import read_file_bytes
-
         try:
             return read_file_bytes(path).decode("utf-8", "replace"), None
         except OSError:
@@ -115,9 +115,6 @@ class SkillServer(LanguageServer):
         )
 
     def compare(self, path: Path, analysis: Analysis, settings: Settings) -> tuple[Diagnostic, ...]:
-        from skillkit.engine.check import FileResult
-        from skillkit.lsp.project import project_findings, project_root
-
         absolute = Path(os.path.abspath(path))
         root = project_root(absolute, settings, self.workspace.root_path)
         if root is None:

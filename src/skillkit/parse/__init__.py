@@ -25,15 +25,18 @@ from skillkit.parse.frontmatter import parse_front_matter
 from skillkit.parse.inline import find_inline_code, find_links
 from skillkit.parse.markdown import scan_blocks
 from skillkit.parse.shell import commands_of_skill
-from skillkit.reading import DEFAULT_MAX_BYTES, UnreadableFile, read_file_bytes
+from skillkit.reading import DEFAULT_MAX_BYTES, UnreadableFile, read_regular_file
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
     "ParsedSkill",
+    "Source",
     "parse_bytes",
     "parse_skill",
+    "parse_source",
     "parse_text",
     "read_skill",
+    "read_source",
 ]
 
 
@@ -148,26 +151,49 @@ def parse_text(text: str, path: Path | str = "SKILL.md") -> Skill:
     )
 
 
-def read_skill(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Skill:
-    """Read and parse one file; any failure to read becomes a problem on the returned model."""
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A skill file as read: its bytes and status as opened, or the problem that kept it from
+    being read (then `data` is empty and `status` None)."""
+
+    path: Path
+    data: bytes = b""
+    status: os.stat_result | None = None
+    problem: Problem | None = None
+
+
+def read_source(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Source:
+    """Read one skill file through the bounded reader; any failure to read becomes the problem
+    of the returned source (the one place where a failed read is judged)."""
     try:
-        data = read_file_bytes(path, max_bytes)
+        data, status = read_regular_file(path, max_bytes)
     except UnreadableFile as refused:
         if not refused.too_large:
-            return _unparsed(path, Problem(ProblemKind.UNREADABLE, refused.reason, Span.at(1)))
+            return Source(path, problem=Problem(ProblemKind.UNREADABLE, refused.reason, Span.at(1)))
         message = (
             f"file is {refused.size:,} bytes, over the limit of {max_bytes:,} "
             "(option `max-file-bytes`); it was not parsed"
             if refused.size is not None
             else refused.reason
         )
-        return _unparsed(path, Problem(ProblemKind.TOO_LARGE, message, Span.at(1)))
+        return Source(path, problem=Problem(ProblemKind.TOO_LARGE, message, Span.at(1)))
     except OSError as error:
         reason = error.strerror or type(error).__name__
-        return _unparsed(
-            path, Problem(ProblemKind.UNREADABLE, f"cannot read file: {reason}", Span.at(1))
-        )
-    return parse_bytes(data, path)
+        problem = Problem(ProblemKind.UNREADABLE, f"cannot read file: {reason}", Span.at(1))
+        return Source(path, problem=problem)
+    return Source(path, data, status)
+
+
+def parse_source(source: Source) -> Skill:
+    """The model of a source: parsed, or (when it could not be read) a model with its problem."""
+    if source.problem is not None:
+        return _unparsed(source.path, source.problem)
+    return parse_bytes(source.data, source.path)
+
+
+def read_skill(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Skill:
+    """Read and parse one file; any failure to read becomes a problem on the returned model."""
+    return parse_source(read_source(path, max_bytes))
 
 
 def parse_skill(source: Path | str, *, path: Path | str | None = None) -> Skill:
