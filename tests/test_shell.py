@@ -7,7 +7,7 @@ import pytest
 
 from skillkit.model import Command, Span
 from skillkit.parse import parse_text
-from skillkit.parse.shell import commands_of_text
+from skillkit.parse.shell import _READERS, _SPECIAL, commands_of_text
 
 # Front matter on lines 1-3, the opening fence on line 4: block content starts on line 5.
 FM = "---\nname: demo\n---\n"
@@ -339,3 +339,9 @@ def test_words_agree_with_shlex() -> None:
         assert [list(c.words) for c in got] == [expected], repr(text)
         compared += 1
     assert compared > 2000
+
+
+def test_every_special_character_has_its_reader() -> None:
+    # The lexer hands each character of _SPECIAL to its reader: one missing would raise KeyError
+    # on the first text that holds it, one extra would never be asked.
+    assert set(_READERS) == _SPECIAL

@@ -10,7 +10,6 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field
 from enum import StrEnum
-from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
@@ -315,7 +314,8 @@ class Skill:
     """One parsed SKILL.md. `lines` are the decoded lines without their line ends.
 
     Inline code spans, links and commands are computed on first use (rules that never look at
-    them cost nothing); the model stays immutable, the cache is only a memo.
+    them cost nothing) by the parser's subclass, `skillkit.parse.ParsedSkill`, which is what
+    every skill is; the model stays immutable, the cache is only a memo.
     """
 
     path: Path
@@ -373,22 +373,18 @@ class Skill:
             level = level[index].children
         return tuple(out)
 
-    @cached_property
+    # Inline code spans, links and commands: computed by the parser on first use, in
+    # `skillkit.parse.ParsedSkill` (the model cannot import the parsers, which import it).
+    @property
     def inline_code(self) -> tuple[InlineCode, ...]:
-        from skillkit.parse.inline import find_inline_code
+        raise NotImplementedError("a Skill comes from skillkit.parse")
 
-        return find_inline_code(self)
-
-    @cached_property
+    @property
     def links(self) -> tuple[Link, ...]:
-        from skillkit.parse.inline import find_links
+        raise NotImplementedError("a Skill comes from skillkit.parse")
 
-        return find_links(self)
-
-    @cached_property
+    @property
     def commands(self) -> tuple[Command, ...]:
         """Commands from shell-like code blocks, crontab lines, and inline spans that start with
         a known tool, in the order they appear."""
-        from skillkit.parse.shell import commands_of_skill
-
-        return commands_of_skill(self)
+        raise NotImplementedError("a Skill comes from skillkit.parse")

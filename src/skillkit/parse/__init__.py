@@ -8,15 +8,28 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
-from skillkit.model import FrontMatter, Problem, ProblemKind, Skill, Span
+from skillkit.model import (
+    Command,
+    FrontMatter,
+    InlineCode,
+    Link,
+    Problem,
+    ProblemKind,
+    Skill,
+    Span,
+)
 from skillkit.parse.frontmatter import parse_front_matter
+from skillkit.parse.inline import find_inline_code, find_links
 from skillkit.parse.markdown import scan_blocks
+from skillkit.parse.shell import commands_of_skill
 from skillkit.reading import DEFAULT_MAX_BYTES, UnreadableFile, read_regular_file
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
+    "ParsedSkill",
     "Source",
     "parse_bytes",
     "parse_skill",
@@ -27,8 +40,29 @@ __all__ = [
 ]
 
 
+@dataclass(frozen=True)
+class ParsedSkill(Skill):
+    """A `Skill` as the parser makes it. Inline code spans, links and commands are computed on
+    first use (rules that never look at them cost nothing); the model stays immutable, the cache
+    is only a memo."""
+
+    @cached_property
+    def inline_code(self) -> tuple[InlineCode, ...]:
+        return find_inline_code(self)
+
+    @cached_property
+    def links(self) -> tuple[Link, ...]:
+        return find_links(self)
+
+    @cached_property
+    def commands(self) -> tuple[Command, ...]:
+        """Commands from shell-like code blocks, crontab lines, and inline spans that start with
+        a known tool, in the order they appear."""
+        return commands_of_skill(self)
+
+
 def _unparsed(path: Path, problem: Problem, lines: tuple[str, ...] = ()) -> Skill:
-    return Skill(
+    return ParsedSkill(
         path=path,
         text="",
         lines=lines,
@@ -100,7 +134,7 @@ def parse_text(text: str, path: Path | str = "SKILL.md") -> Skill:
     front_matter, body_start, problems = parse_front_matter(lines)
     blocks = scan_blocks(lines, body_start)
     problems.extend(blocks.problems)
-    return Skill(
+    return ParsedSkill(
         path=path,
         text=text,
         lines=lines,

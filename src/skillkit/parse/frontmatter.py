@@ -259,6 +259,85 @@ _HINTS = {
 }
 
 
+def _compose(
+    yaml_text: str, where: _Where, closed: bool, problems: list[Problem]
+) -> tuple[bool, yaml.Node | None]:
+    """The YAML node tree of the front matter (None: no document), with True; or False when YAML
+    cannot read it, with the problem recorded (only when the front matter is closed: unclosed,
+    the whole file was read as YAML, and the missing `---` is the one finding to give)."""
+    try:
+        root = yaml.compose(yaml_text, Loader=_Loader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, column = where.position(mark.line, mark.column) if mark else (2, 1)
+        what = error.problem or error.context or "invalid YAML"
+        what = _WORDING.get(what, what)
+        if what == "exceeded maximum nesting depth":  # libyaml's limit, at 1,000 levels
+            if closed:
+                problems.append(
+                    Problem(ProblemKind.YAML_TOO_COMPLEX, _TOO_DEEP, Span.at(line, column))
+                )
+            return False, None
+        message = f"YAML syntax error: {what}"
+        hint = _HINTS.get(what)
+        if hint:
+            message += f" ({hint})"
+        # Unclosed, the whole file was read as YAML and the error is most likely in the
+        # Markdown: the missing `---` is the one finding to give.
+        if closed:
+            problems.append(Problem(ProblemKind.YAML_SYNTAX, message, Span.at(line, column)))
+        return False, None
+    except RecursionError:  # the pure-Python composer recurses once a level
+        if closed:
+            problems.append(Problem(ProblemKind.YAML_TOO_COMPLEX, _TOO_DEEP, Span.at(2)))
+        return False, None
+    except yaml.reader.ReaderError as error:  # a character YAML does not allow, such as DEL
+        if closed:
+            before = yaml_text[: error.position]
+            line = before.count("\n") + where.line_offset
+            column = len(before) - (before.rfind("\n") + 1) + 1
+            character = error.character
+            code = ord(character) if isinstance(character, str) else int(character)
+            problems.append(
+                Problem(
+                    ProblemKind.YAML_SYNTAX,
+                    f"YAML syntax error: character U+{code:04X} is not allowed in YAML "
+                    "(remove it or write it as an escape in a double-quoted string)",
+                    Span.at(line, column),
+                )
+            )
+        return False, None
+    except (yaml.YAMLError, ValueError) as error:
+        if closed:
+            problems.append(
+                Problem(ProblemKind.YAML_SYNTAX, f"YAML could not be read: {error}", Span.at(2))
+            )
+        return False, None
+    return True, root
+
+
+def _root_value(root: yaml.Node, where: _Where, problems: list[Problem]) -> Value | None:
+    """The value of the front matter's root node, or None (with the problem recorded) when it
+    nests too deep or expands to too many nodes."""
+    budget = _Budget()
+    try:
+        root_value = _value(root, where, budget, problems)
+    except (_TooDeep, RecursionError):
+        problems.append(Problem(ProblemKind.YAML_TOO_COMPLEX, _TOO_DEEP, where.span(root)))
+        return None
+    except _TooComplex:
+        problems.append(
+            Problem(
+                ProblemKind.YAML_TOO_COMPLEX,
+                f"front matter expands to more than {MAX_NODES} YAML nodes "
+                "(aliases of aliases?); it was not read",
+                where.span(root),
+            )
+        )
+        return None
+    return root_value
+
+
 def parse_front_matter(lines: Sequence[str]) -> tuple[FrontMatter, int, list[Problem]]:
     """Parse the front matter of a file's lines; return it, the body's first line, and problems."""
     problems: list[Problem] = []
@@ -296,71 +375,13 @@ def parse_front_matter(lines: Sequence[str]) -> tuple[FrontMatter, int, list[Pro
     where = _Where(line_offset, lines)
     if not yaml_text.strip():
         return FrontMatter(True, closed, block_span, root_kind="empty"), body_start, problems
-    try:
-        root = yaml.compose(yaml_text, Loader=_Loader)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line, column = where.position(mark.line, mark.column) if mark else (2, 1)
-        what = error.problem or error.context or "invalid YAML"
-        what = _WORDING.get(what, what)
-        if what == "exceeded maximum nesting depth":  # libyaml's limit, at 1,000 levels
-            if closed:
-                problems.append(
-                    Problem(ProblemKind.YAML_TOO_COMPLEX, _TOO_DEEP, Span.at(line, column))
-                )
-            return FrontMatter(True, closed, block_span, root_kind="invalid"), body_start, problems
-        message = f"YAML syntax error: {what}"
-        hint = _HINTS.get(what)
-        if hint:
-            message += f" ({hint})"
-        # Unclosed, the whole file was read as YAML and the error is most likely in the
-        # Markdown: the missing `---` is the one finding to give.
-        if closed:
-            problems.append(Problem(ProblemKind.YAML_SYNTAX, message, Span.at(line, column)))
-        return FrontMatter(True, closed, block_span, root_kind="invalid"), body_start, problems
-    except RecursionError:  # the pure-Python composer recurses once a level
-        if closed:
-            problems.append(Problem(ProblemKind.YAML_TOO_COMPLEX, _TOO_DEEP, Span.at(2)))
-        return FrontMatter(True, closed, block_span, root_kind="invalid"), body_start, problems
-    except yaml.reader.ReaderError as error:  # a character YAML does not allow, such as DEL
-        if closed:
-            before = yaml_text[: error.position]
-            line = before.count("\n") + line_offset
-            column = len(before) - (before.rfind("\n") + 1) + 1
-            character = error.character
-            code = ord(character) if isinstance(character, str) else int(character)
-            problems.append(
-                Problem(
-                    ProblemKind.YAML_SYNTAX,
-                    f"YAML syntax error: character U+{code:04X} is not allowed in YAML "
-                    "(remove it or write it as an escape in a double-quoted string)",
-                    Span.at(line, column),
-                )
-            )
-        return FrontMatter(True, closed, block_span, root_kind="invalid"), body_start, problems
-    except (yaml.YAMLError, ValueError) as error:
-        if closed:
-            problems.append(
-                Problem(ProblemKind.YAML_SYNTAX, f"YAML could not be read: {error}", Span.at(2))
-            )
+    read, root = _compose(yaml_text, where, closed, problems)
+    if not read:
         return FrontMatter(True, closed, block_span, root_kind="invalid"), body_start, problems
     if root is None:
         return FrontMatter(True, closed, block_span, root_kind="empty"), body_start, problems
-    budget = _Budget()
-    try:
-        root_value = _value(root, where, budget, problems)
-    except (_TooDeep, RecursionError):
-        problems.append(Problem(ProblemKind.YAML_TOO_COMPLEX, _TOO_DEEP, where.span(root)))
-        return FrontMatter(True, closed, block_span, root_kind="invalid"), body_start, problems
-    except _TooComplex:
-        problems.append(
-            Problem(
-                ProblemKind.YAML_TOO_COMPLEX,
-                f"front matter expands to more than {MAX_NODES} YAML nodes "
-                "(aliases of aliases?); it was not read",
-                where.span(root),
-            )
-        )
+    root_value = _root_value(root, where, problems)
+    if root_value is None:
         return FrontMatter(True, closed, block_span, root_kind="invalid"), body_start, problems
     if root_value.kind != "map":
         problems.append(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from skillkit.model import CodeBlock, Command, Skill, Span, Token
 
@@ -42,7 +42,7 @@ _REDIRECTS = frozenset({">", ">>", "<", "<<", "<<-", "<<<", "&>", "&>>", ">&", "
 # ends a command. (Plain values: a lexeme object per word cost more than the word itself.)
 NEWLINE = "\n"
 _Lexeme = Token | str
-# The characters that the lexer's main loop treats specially; any other starts a plain run.
+# The characters that start something other than a plain run (each has its reader in _READERS).
 _LINE_BREAK = re.compile("\n")
 _BLANK_RUN = re.compile("[ \t\r]+")
 _THREE_CHARACTER_OPERATORS = frozenset({"&>>", "<<<", "<<-"})
@@ -51,7 +51,16 @@ _SPECIAL = frozenset(" \t\r\n\\'\"$`<>&|;()#")
 
 
 class _Lexer:
-    """Reads shell text; `where(i)` maps an index in the text to a file (line, column)."""
+    """Reads shell text into lexemes; `where(i)` maps an index in the text to a file (line,
+    column).
+
+    `lex` reads the commonest word (a run of ordinary characters alone between blanks) itself and
+    hands every other character that starts something to its reader in `_READERS` (one method a
+    construct: blanks, line breaks, escapes, comments, quotes, expansions, operators), as
+    markdown-it-py hands a line to its block rules. A reader takes the index of its character
+    and returns the index after what it read; a word may be made of several pieces (`a"b"c`),
+    gathered until a blank, a line break or an operator ends it.
+    """
 
     def __init__(self, text: str, first_line: int, column_offset: int) -> None:
         self.text = text
@@ -61,15 +70,26 @@ class _Lexer:
         # (start, end) index of each heredoc body the lexer skipped, for the crontab lines a
         # skill writes with `cat > cron.tab <<'EOF'`.
         self.heredoc_bodies: list[tuple[int, int]] = []
+        self.lexemes: list[_Lexeme] = []
+        # The word being read: the index of its first piece (-1: no word), its pieces after
+        # quote removal and as written, the index after its last piece, whether one was quoted.
+        self.word_start = -1
+        self.pieces: list[str] = []
+        self.raws: list[str] = []
+        self.word_end = 0
+        self.quoted = False
+        # The delimiters (and whether tabs are stripped, `<<-`) of the heredocs whose bodies
+        # start after the current line.
+        self.pending_heredocs: list[tuple[str, bool]] = []
 
     def where(self, index: int) -> tuple[int, int]:
         low = bisect.bisect_right(self.line_starts, index) - 1
         return self.first_line + low, index - self.line_starts[low] + 1 + self.column_offset
 
-    def lex(self) -> Iterator[_Lexeme]:
+    def lex(self) -> list[_Lexeme]:
         text = self.text
         n = len(text)
-        where = self.where
+        lexemes = self.lexemes
         line_starts, first_line, column_offset = (
             self.line_starts,
             self.first_line,
@@ -77,64 +97,22 @@ class _Lexer:
         )
         bisect_right = bisect.bisect_right
         i = 0
-        # The word being read: the index of its first piece (-1: no word), its pieces after
-        # quote removal and as written, the index after its last piece, whether one was quoted.
-        word_start = -1
-        pieces: list[str] = []
-        raws: list[str] = []
-        word_end = 0
-        quoted = False
-        pending_heredocs: list[tuple[str, bool]] = []
-        expect_heredoc_word = ""
-
-        def finish() -> Token:
-            """The word read so far (there is one: word_start >= 0), which then ends."""
-            nonlocal word_start, quoted
-            raw = "".join(raws)
-            value = "".join(pieces)
-            line, column = where(word_start)
-            if text.find("\n", word_start, word_end) < 0:
-                end_line, end_column = line, column + word_end - word_start
-            else:
-                end_line, end_column = where(word_end - 1)
-                end_column += 1
-            token = Token(
-                value,
-                raw,
-                Span(line, column, end_line, end_column),
-                quoted,
-                # placeholder, has_placeholder (each pattern needs a character that most words
-                # lack: test that first)
-                value[:1] in _PLACEHOLDER_STARTS and bool(_WHOLE_PLACEHOLDER.match(value)),
-                ("<" in value and bool(_PLACEHOLDER.search(value))) or "..." in value,
-            )
-            word_start = -1
-            pieces.clear()
-            raws.clear()
-            quoted = False
-            return token
-
-        def add(index: int, end_index: int, value: str) -> None:
-            nonlocal word_start, word_end
-            if word_start < 0:
-                word_start = index
-            pieces.append(value)
-            raws.append(text[index:end_index])
-            word_end = end_index
-
         while i < n:
             char = text[i]
-            if char not in _SPECIAL:
-                # Ordinary characters: the whole run at once (one piece, not one per character).
-                plain = _PLAIN_RUN.match(text, i + 1)
-                end = plain.end() if plain else i + 1
-                run = text[i:end]
-                if word_start < 0 and (end == n or text[end] in " \t\n"):
-                    # The commonest word: one run, alone; nothing to join, on one line.
-                    low = bisect_right(line_starts, i) - 1  # (where(i), inlined)
-                    line = first_line + low
-                    column = i - line_starts[low] + 1 + column_offset
-                    yield Token(
+            if char in _SPECIAL:
+                i = _READERS[char](self, i)
+                continue
+            # Ordinary characters: the whole run at once (one piece, not one per character).
+            plain = _PLAIN_RUN.match(text, i + 1)
+            end = plain.end() if plain else i + 1
+            run = text[i:end]
+            if self.word_start < 0 and (end == n or text[end] in " \t\n"):
+                # The commonest word: one run, alone; nothing to join, on one line.
+                low = bisect_right(line_starts, i) - 1  # (where(i), inlined)
+                line = first_line + low
+                column = i - line_starts[low] + 1 + column_offset
+                lexemes.append(
+                    Token(
                         run,
                         run,
                         Span(line, column, line, column + end - i),
@@ -142,120 +120,174 @@ class _Lexer:
                         run[:1] in _PLACEHOLDER_STARTS and bool(_WHOLE_PLACEHOLDER.match(run)),
                         "..." in run,  # (a run holds no `<`)
                     )
-                    i = end
-                    continue
-                if word_start < 0:
-                    word_start = i
-                pieces.append(run)
-                raws.append(run)
-                word_end = i = end
-                continue
-            if char == " " or char == "\t" or char == "\r":
-                if word_start >= 0:
-                    yield finish()
-                i += 1
-                if i < n and text[i] in " \t\r":  # an indent: all its blanks at once
-                    i = _BLANK_RUN.match(text, i).end()  # type: ignore[union-attr]
-                continue
-            if char == "\n":
-                if word_start >= 0:
-                    yield finish()
-                yield NEWLINE
-                i += 1
-                if pending_heredocs:
-                    i = self._skip_heredocs(i, pending_heredocs)
-                    pending_heredocs = []
-                continue
-            if char == "\\" and i + 1 < n and text[i + 1] == "\n":
-                i += 2  # a line continuation joins the next line
-                continue
-            if char == "#" and word_start < 0:
-                i = self._line_end(i)  # a comment, up to the line break
-                continue
-            if char == "'":
-                close = text.find("'", i + 1)
-                # An unterminated quote (an apostrophe in a doc) ends at its line, not the block.
-                end = close + 1 if close >= 0 else self._line_end(i)
-                add(i, end, text[i + 1 : close] if close >= 0 else text[i + 1 : end])
-                quoted = True
-                i = end
-                continue
-            if char == '"':
-                j = i + 1
-                value: list[str] = []
-                stop = n if text.find('"', i + 1) >= 0 else self._line_end(i)
-                while j < stop and text[j] != '"':
-                    if text[j] == "\\" and j + 1 < n and text[j + 1] in '"\\$`\n':
-                        if text[j + 1] != "\n":
-                            value.append(text[j + 1])
-                        j += 2
-                        continue
-                    value.append(text[j])
-                    j += 1
-                end = min(j + 1, stop)
-                add(i, end, "".join(value))
-                quoted = True
-                i = end
-                continue
-            if char == "\\" and i + 1 < n:
-                add(i, i + 2, text[i + 1])
-                i += 2
-                continue
-            if char == "$" and i + 1 < n and text[i + 1] in "({":
-                end = self._matching(i + 1)
-                add(i, end, text[i:end])
-                i = end
-                continue
-            if char == "`":
-                end = text.find("`", i + 1)
-                end = n if end < 0 else end + 1
-                add(i, end, text[i:end])
-                i = end
-                continue
-            if char == "<":
-                placeholder = _PLACEHOLDER.match(text, i)
-                # `<app name>` is a placeholder; `<in >out` and `< in` are redirections.
-                if placeholder and " " not in (placeholder.group(0)[1], placeholder.group(0)[-2]):
-                    add(i, placeholder.end(), placeholder.group(0))
-                    i = placeholder.end()
-                    continue
-            if char in "<>&|;()":
-                # A number right before a redirection is a file descriptor, not a word.
-                if char in "<>" and word_start >= 0 and "".join(raws).isdigit():
-                    word_start = -1
-                    pieces.clear()
-                    raws.clear()
-                    quoted = False
-                if word_start >= 0:
-                    yield finish()
-                op = self._operator(i)
-                i += len(op)
-                if op in ("<<", "<<-"):
-                    expect_heredoc_word = op
-                yield op
-                if expect_heredoc_word:
-                    # The delimiter is the next word; quoting it only turns off expansion.
-                    while i < n and text[i] in " \t":
-                        i += 1
-                    match = _HEREDOC_DELIMITER.match(text, i)
-                    if match:
-                        pending_heredocs.append((match.group(2), expect_heredoc_word == "<<-"))
-                        i = match.end()
-                    expect_heredoc_word = ""
-                continue
-            # `$` not before a bracket, `\\` at the end, `#` inside a word: a plain run.
-            plain = _PLAIN_RUN.match(text, i + 1)
-            end = plain.end() if plain else i + 1
-            add(i, end, text[i:end])
+                )
+                if end < n and text[end] == " ":
+                    end += 1  # the blank after it ends nothing (`_blanks` in one step)
+            else:
+                self._add(i, end, run)
             i = end
-        if word_start >= 0:
-            yield finish()
+        if self.word_start >= 0:
+            lexemes.append(self._finish())
+        return lexemes
+
+    def _finish(self) -> Token:
+        """The word read so far (there is one: word_start >= 0), which then ends."""
+        text, word_start, word_end = self.text, self.word_start, self.word_end
+        raw = "".join(self.raws)
+        value = "".join(self.pieces)
+        line, column = self.where(word_start)
+        if text.find("\n", word_start, word_end) < 0:
+            end_line, end_column = line, column + word_end - word_start
+        else:
+            end_line, end_column = self.where(word_end - 1)
+            end_column += 1
+        token = Token(
+            value,
+            raw,
+            Span(line, column, end_line, end_column),
+            self.quoted,
+            # placeholder, has_placeholder (each pattern needs a character that most words
+            # lack: test that first)
+            value[:1] in _PLACEHOLDER_STARTS and bool(_WHOLE_PLACEHOLDER.match(value)),
+            ("<" in value and bool(_PLACEHOLDER.search(value))) or "..." in value,
+        )
+        self._drop_word()
+        return token
+
+    def _drop_word(self) -> None:
+        self.word_start = -1
+        self.pieces.clear()
+        self.raws.clear()
+        self.quoted = False
+
+    def _end_word(self) -> None:
+        if self.word_start >= 0:
+            self.lexemes.append(self._finish())
+
+    def _add(self, index: int, end_index: int, value: str) -> None:
+        """Add a piece to the word (text[index:end_index] as written, `value` once read)."""
+        if self.word_start < 0:
+            self.word_start = index
+        self.pieces.append(value)
+        self.raws.append(self.text[index:end_index])
+        self.word_end = end_index
+
+    def _plain(self, i: int) -> int:
+        """A run of ordinary characters that starts with one that is ordinary here: `$` not
+        before a bracket, `\\` at the very end, `#` inside a word."""
+        plain = _PLAIN_RUN.match(self.text, i + 1)
+        end = plain.end() if plain else i + 1
+        self._add(i, end, self.text[i:end])
+        return end
+
+    def _blanks(self, i: int) -> int:
+        if self.word_start >= 0:  # (`_end_word`, inlined: blanks are common)
+            self.lexemes.append(self._finish())
+        i += 1
+        text = self.text
+        if i < len(text) and text[i] in " \t\r":  # an indent: all its blanks at once
+            i = _BLANK_RUN.match(text, i).end()  # type: ignore[union-attr]
+        return i
+
+    def _line_break(self, i: int) -> int:
+        """A line break ends the command; the bodies of the heredocs it started follow it."""
+        self._end_word()
+        self.lexemes.append(NEWLINE)
+        i += 1
+        if self.pending_heredocs:
+            i = self._skip_heredocs(i, self.pending_heredocs)
+            self.pending_heredocs = []
+        return i
+
+    def _backslash(self, i: int) -> int:
+        text = self.text
+        if i + 1 >= len(text):
+            return self._plain(i)
+        if text[i + 1] == "\n":
+            return i + 2  # a line continuation joins the next line
+        self._add(i, i + 2, text[i + 1])  # an escaped character
+        return i + 2
+
+    def _comment(self, i: int) -> int:
+        """A comment, up to the line break; `#` inside a word is an ordinary character."""
+        return self._line_end(i) if self.word_start < 0 else self._plain(i)
+
+    def _single_quoted(self, i: int) -> int:
+        text = self.text
+        close = text.find("'", i + 1)
+        # An unterminated quote (an apostrophe in a doc) ends at its line, not the block.
+        end = close + 1 if close >= 0 else self._line_end(i)
+        self._add(i, end, text[i + 1 : close] if close >= 0 else text[i + 1 : end])
+        self.quoted = True
+        return end
+
+    def _double_quoted(self, i: int) -> int:
+        text = self.text
+        n = len(text)
+        j = i + 1
+        value: list[str] = []
+        stop = n if text.find('"', i + 1) >= 0 else self._line_end(i)
+        while j < stop and text[j] != '"':
+            if text[j] == "\\" and j + 1 < n and text[j + 1] in '"\\$`\n':
+                if text[j + 1] != "\n":
+                    value.append(text[j + 1])
+                j += 2
+                continue
+            value.append(text[j])
+            j += 1
+        end = min(j + 1, stop)
+        self._add(i, end, "".join(value))
+        self.quoted = True
+        return end
+
+    def _dollar(self, i: int) -> int:
+        """`$(...)` and `${...}`, kept whole as written; a lone `$` is ordinary."""
+        text = self.text
+        if i + 1 >= len(text) or text[i + 1] not in "({":
+            return self._plain(i)
+        end = self._matching(i + 1)
+        self._add(i, end, text[i:end])
+        return end
+
+    def _backquoted(self, i: int) -> int:
+        text = self.text
+        end = text.find("`", i + 1)
+        end = len(text) if end < 0 else end + 1
+        self._add(i, end, text[i:end])
+        return end
+
+    def _less_than(self, i: int) -> int:
+        """`<app name>` is a placeholder; `<in >out` and `< in` are redirections."""
+        placeholder = _PLACEHOLDER.match(self.text, i)
+        if placeholder and " " not in (placeholder.group(0)[1], placeholder.group(0)[-2]):
+            self._add(i, placeholder.end(), placeholder.group(0))
+            return placeholder.end()
+        return self._operator(i)
+
+    def _operator(self, i: int) -> int:
+        text = self.text
+        # A number right before a redirection is a file descriptor, not a word.
+        if text[i] in "<>" and self.word_start >= 0 and "".join(self.raws).isdigit():
+            self._drop_word()
+        self._end_word()
+        op = self._operator_at(i)
+        self.lexemes.append(op)
+        i += len(op)
+        if op in ("<<", "<<-"):
+            # The delimiter is the next word; quoting it only turns off expansion.
+            while i < len(text) and text[i] in " \t":
+                i += 1
+            match = _HEREDOC_DELIMITER.match(text, i)
+            if match:
+                self.pending_heredocs.append((match.group(2), op == "<<-"))
+                i = match.end()
+        return i
 
     def _line_end(self, i: int) -> int:
         end = self.text.find("\n", i)
         return len(self.text) if end < 0 else end
 
-    def _operator(self, i: int) -> str:
+    def _operator_at(self, i: int) -> str:
         """The operator at i: the longest of _OPERATORS there, else its one character."""
         text = self.text
         if text[i : i + 3] in _THREE_CHARACTER_OPERATORS:
@@ -299,8 +331,25 @@ class _Lexer:
         return i
 
 
+# The reader of each character that starts something other than an ordinary run.
+_READERS: dict[str, Callable[[_Lexer, int], int]] = {
+    " ": _Lexer._blanks,
+    "\t": _Lexer._blanks,
+    "\r": _Lexer._blanks,
+    "\n": _Lexer._line_break,
+    "\\": _Lexer._backslash,
+    "#": _Lexer._comment,
+    "'": _Lexer._single_quoted,
+    '"': _Lexer._double_quoted,
+    "$": _Lexer._dollar,
+    "`": _Lexer._backquoted,
+    "<": _Lexer._less_than,
+    **dict.fromkeys(">&|;()", _Lexer._operator),
+}
+
+
 def _split_commands(
-    lexemes: Iterator[_Lexeme], source: str, block_line: int, system_crontab: bool = False
+    lexemes: Iterable[_Lexeme], source: str, block_line: int, system_crontab: bool = False
 ) -> Iterator[Command]:
     words: list[Token] = []
     skip_next_word = False

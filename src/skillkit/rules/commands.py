@@ -16,9 +16,11 @@ from skillkit.analysis import Run
 from skillkit.context import Context
 from skillkit.diagnostics import Edit, Finding, Fix, Severity
 from skillkit.model import Skill, Span
+from skillkit.rules._common import claim
 from skillkit.rules._common import example_skill as _skill
 from skillkit.rules.base import FixAvailability, rule
 from skillkit.tools import GrammarProblem
+from skillkit.tools import GrammarProblemKind as Kind
 from skillkit.tools.mise import RUNNERS
 from skillkit.tools.vrctl import APP_DIR, STALE_GUIDANCE
 
@@ -27,13 +29,13 @@ def _block(*lines: str) -> str:
     return _skill("```sh\n" + "\n".join(lines) + "\n```\n")
 
 
-def _problems(context: Context, *kinds: str) -> Iterator[tuple[Run, GrammarProblem]]:
+def _problems(context: Context, *kinds: Kind) -> Iterator[tuple[Run, GrammarProblem]]:
     for run, problem in context.analysis.grammar_problems:
         if problem.kind in kinds:
             yield run, problem
 
 
-def _report(context: Context, *kinds: str) -> Iterator[Finding]:
+def _report(context: Context, *kinds: Kind) -> Iterator[Finding]:
     for _, problem in _problems(context, *kinds):
         yield Finding(problem.span, problem.message)
 
@@ -43,6 +45,9 @@ def _service_adds(context: Context) -> Iterator[Run]:
         invocation = run.invocation
         if invocation and invocation.spec and invocation.spec.path == ("service", "add"):
             yield run
+
+
+_SK401_KINDS = claim("SK401", Kind.UNKNOWN_SUBCOMMAND, Kind.MISSING_SUBCOMMAND)
 
 
 @rule(
@@ -57,7 +62,10 @@ def _service_adds(context: Context) -> Iterator[Run]:
     good=_block("vrctl service remove web"),
 )
 def unknown_subcommand(skill: Skill, context: Context) -> Iterator[Finding]:
-    yield from _report(context, "unknown-subcommand", "missing-subcommand")
+    yield from _report(context, *_SK401_KINDS)
+
+
+_SK402_KINDS = claim("SK402", Kind.UNKNOWN_FLAG)
 
 
 @rule(
@@ -72,7 +80,10 @@ def unknown_subcommand(skill: Skill, context: Context) -> Iterator[Finding]:
     good=_block("vrctl service logs web -n 200"),
 )
 def unknown_flag(skill: Skill, context: Context) -> Iterator[Finding]:
-    yield from _report(context, "unknown-flag")
+    yield from _report(context, *_SK402_KINDS)
+
+
+_SK403_KINDS = claim("SK403", Kind.TOO_MANY_ARGUMENTS, Kind.MISSING_ARGUMENT, Kind.BAD_CHOICE)
 
 
 @rule(
@@ -90,7 +101,10 @@ def unknown_flag(skill: Skill, context: Context) -> Iterator[Finding]:
     ),
 )
 def wrong_arguments(skill: Skill, context: Context) -> Iterator[Finding]:
-    yield from _report(context, "too-many-arguments", "missing-argument", "bad-choice")
+    yield from _report(context, *_SK403_KINDS)
+
+
+_SK404_KINDS = claim("SK404", Kind.MISSING_VALUE)
 
 
 @rule(
@@ -105,7 +119,10 @@ def wrong_arguments(skill: Skill, context: Context) -> Iterator[Finding]:
     good=_block("vrctl service logs web -n 50"),
 )
 def flag_missing_value(skill: Skill, context: Context) -> Iterator[Finding]:
-    yield from _report(context, "missing-value")
+    yield from _report(context, *_SK404_KINDS)
+
+
+_SK405_KINDS = claim("SK405", Kind.MISSING_FLAG)
 
 
 @rule(
@@ -119,7 +136,10 @@ def flag_missing_value(skill: Skill, context: Context) -> Iterator[Finding]:
     good=_block("vrctl service add web --cmd python --arg app.py --cwd /home/viberun/app"),
 )
 def required_flag_missing(skill: Skill, context: Context) -> Iterator[Finding]:
-    yield from _report(context, "missing-flag")
+    yield from _report(context, *_SK405_KINDS)
+
+
+_SK406_KINDS = claim("SK406", Kind.REPEATED_FLAG)
 
 
 @rule(
@@ -135,7 +155,10 @@ def required_flag_missing(skill: Skill, context: Context) -> Iterator[Finding]:
     good=_block("vrctl service add web --cmd uvicorn --arg app:app --cwd /home/viberun/app"),
 )
 def flag_repeated(skill: Skill, context: Context) -> Iterator[Finding]:
-    yield from _report(context, "repeated-flag")
+    yield from _report(context, *_SK406_KINDS)
+
+
+_SK407_KINDS = claim("SK407", Kind.WHITESPACE)
 
 
 @rule(
@@ -158,7 +181,7 @@ def flag_repeated(skill: Skill, context: Context) -> Iterator[Finding]:
     },
 )
 def cmd_shell_string(skill: Skill, context: Context) -> Iterator[Finding]:
-    for run, problem in _problems(context, "whitespace"):
+    for run, problem in _problems(context, *_SK407_KINDS):
         yield Finding(
             problem.span,
             cmd_shell_string.message("shell-string", problem=problem.message),
@@ -191,6 +214,9 @@ def _split_cmd(run: Run, span: Span) -> Fix | None:
     return Fix(message, (Edit(where, replacement),), safe=False)
 
 
+_SK408_KINDS = claim("SK408", Kind.BAD_ENV)
+
+
 @rule(
     "SK408",
     "env-invalid",
@@ -206,7 +232,10 @@ def _split_cmd(run: Run, span: Span) -> Fix | None:
     ),
 )
 def env_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
-    yield from _report(context, "bad-env")
+    yield from _report(context, *_SK408_KINDS)
+
+
+_SK418_KINDS = claim("SK418", Kind.LITERAL_ENV)
 
 
 @rule(
@@ -228,7 +257,10 @@ def env_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
     ),
 )
 def env_not_expanded(skill: Skill, context: Context) -> Iterator[Finding]:
-    yield from _report(context, "literal-env")
+    yield from _report(context, *_SK418_KINDS)
+
+
+_SK409_KINDS = claim("SK409", Kind.RELATIVE_PATH)
 
 
 @rule(
@@ -243,7 +275,7 @@ def env_not_expanded(skill: Skill, context: Context) -> Iterator[Finding]:
     messages={"relative": "{problem} (app code lives in {app_dir})"},
 )
 def cwd_relative(skill: Skill, context: Context) -> Iterator[Finding]:
-    for _, problem in _problems(context, "relative-path"):
+    for _, problem in _problems(context, *_SK409_KINDS):
         message = cwd_relative.message("relative", problem=problem.message, app_dir=APP_DIR)
         yield Finding(problem.span, message)
 
@@ -353,6 +385,9 @@ def _words_span(run: Run) -> Span:
     return Span(first.line, first.column, last.end_line, last.end_column)
 
 
+_SK411_KINDS = claim("SK411", Kind.UNSAFE_NAME)
+
+
 @rule(
     "SK411",
     "service-name-unsafe",
@@ -365,7 +400,10 @@ def _words_span(run: Run) -> Span:
     good=_block("vrctl service add web --cmd python --arg app.py --cwd /home/viberun/app"),
 )
 def service_name_unsafe(skill: Skill, context: Context) -> Iterator[Finding]:
-    yield from _report(context, "unsafe-name")
+    yield from _report(context, *_SK411_KINDS)
+
+
+_SK412_KINDS = claim("SK412", Kind.NOT_A_NUMBER)
 
 
 @rule(
@@ -378,7 +416,10 @@ def service_name_unsafe(skill: Skill, context: Context) -> Iterator[Finding]:
     good=_block("vrctl service logs web -n 200"),
 )
 def lines_not_number(skill: Skill, context: Context) -> Iterator[Finding]:
-    yield from _report(context, "not-a-number")
+    yield from _report(context, *_SK412_KINDS)
+
+
+_SK413_KINDS = claim("SK413", Kind.BAD_REF)
 
 
 @rule(
@@ -393,10 +434,13 @@ def lines_not_number(skill: Skill, context: Context) -> Iterator[Finding]:
     good=_skill("Roll back with `vrctl host restore v3`.\n"),
 )
 def snapshot_ref_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
-    yield from _report(context, "bad-ref")
+    yield from _report(context, *_SK413_KINDS)
 
 
 _MISE_SHAPE = "mise exec [-C <dir>] [TOOL@VERSION]... -- <program> [<arg>]..."
+
+
+_SK414_KINDS = claim("SK414", Kind.MISSING_SEPARATOR, Kind.MISSING_COMMAND)
 
 
 @rule(
@@ -453,18 +497,18 @@ def mise_exec_shape(skill: Skill, context: Context) -> Iterator[Finding]:
         if run.invocation is None:
             continue
         for problem in run.invocation.problems:
-            if problem.kind not in ("missing-separator", "missing-command"):
+            if problem.kind not in _SK414_KINDS:
                 continue
             if through_vrctl:
                 message = (
                     mise_exec_shape.message("vrctl-separator", word=_word_at(run, problem.span))
-                    if problem.kind == "missing-separator"
+                    if problem.kind is Kind.MISSING_SEPARATOR
                     else mise_exec_shape.message("vrctl-command")
                 )
             else:
                 message = (
                     mise_exec_shape.message("separator", problem=problem.message, shape=_MISE_SHAPE)
-                    if problem.kind == "missing-separator"
+                    if problem.kind is Kind.MISSING_SEPARATOR
                     else problem.message
                 )
             yield Finding(problem.span, message)
@@ -525,6 +569,9 @@ def mise_dir_mismatch(skill: Skill, context: Context) -> Iterator[Finding]:
             )
 
 
+_SK416_KINDS = claim("SK416", Kind.FLAG_BEFORE_COMMAND, Kind.FLAG_AFTER_COMMAND)
+
+
 @rule(
     "SK416",
     "misplaced-flag",
@@ -539,7 +586,7 @@ def mise_dir_mismatch(skill: Skill, context: Context) -> Iterator[Finding]:
     good=_skill("Run `uv run uvicorn main:app --reload` and `npx -y tsx watch src/index.ts`.\n"),
 )
 def misplaced_flag(skill: Skill, context: Context) -> Iterator[Finding]:
-    yield from _report(context, "flag-before-command", "flag-after-command")
+    yield from _report(context, *_SK416_KINDS)
 
 
 # `/workspace/<app>`, not `/workspaces/...` (dev containers) or `/foo/workspace/`.

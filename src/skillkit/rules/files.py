@@ -8,13 +8,16 @@ from collections.abc import Iterator
 from skillkit.context import Context
 from skillkit.diagnostics import Finding, Severity
 from skillkit.model import ProblemKind, Skill
-from skillkit.rules._common import parse_problems
+from skillkit.rules._common import claim, parse_problems
 from skillkit.rules.base import Example, engine_rule, rule
 
 _GOOD = (
     "---\nname: demo\ndescription: Formats CSV files. Use when the user asks to tidy a CSV.\n"
     "---\n\nBody.\n"
 )
+
+
+_SK001_KINDS = claim("SK001", ProblemKind.UNREADABLE)
 
 
 @rule(
@@ -30,7 +33,10 @@ _GOOD = (
     messages={"not-listed": "cannot lint: {why}"},
 )
 def file_unreadable(skill: Skill, context: Context) -> Iterator[Finding]:
-    yield from parse_problems(skill, ProblemKind.UNREADABLE)
+    yield from parse_problems(skill, *_SK001_KINDS)
+
+
+_SK002_KINDS = claim("SK002", ProblemKind.NOT_UTF8)
 
 
 @rule(
@@ -45,7 +51,10 @@ def file_unreadable(skill: Skill, context: Context) -> Iterator[Finding]:
     runs_on_unreadable=True,
 )
 def file_not_utf8(skill: Skill, context: Context) -> Iterator[Finding]:
-    yield from parse_problems(skill, ProblemKind.NOT_UTF8)
+    yield from parse_problems(skill, *_SK002_KINDS)
+
+
+_SK003_KINDS = claim("SK003", ProblemKind.TOO_LARGE)
 
 
 @rule(
@@ -60,7 +69,7 @@ def file_not_utf8(skill: Skill, context: Context) -> Iterator[Finding]:
     runs_on_unreadable=True,
 )
 def file_too_large(skill: Skill, context: Context) -> Iterator[Finding]:
-    yield from parse_problems(skill, ProblemKind.TOO_LARGE)
+    yield from parse_problems(skill, *_SK003_KINDS)
 
 
 INTERNAL_ERROR = engine_rule(

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from skillkit.context import Context
 from skillkit.diagnostics import Edit, Finding, Fix, Related, Severity
 from skillkit.model import Field, ProblemKind, Skill, Span, Value, kind_name
-from skillkit.rules._common import parse_problems
+from skillkit.rules._common import claim, parse_problems
 from skillkit.rules.base import Example, FixAvailability, RuleOption, rule
 from skillkit.targets import Target, targets_where
 
@@ -25,6 +25,9 @@ def _front_matter_usable(skill: Skill) -> bool:
     return fm.present and fm.root_kind in ("map", "empty")
 
 
+_SK101_KINDS = claim("SK101", ProblemKind.FRONT_MATTER_MISSING)
+
+
 @rule(
     "SK101",
     "front-matter-missing",
@@ -36,7 +39,10 @@ def _front_matter_usable(skill: Skill) -> bool:
     good=GOOD,
 )
 def front_matter_missing(skill: Skill, context: Context) -> Iterator[Finding]:
-    yield from parse_problems(skill, ProblemKind.FRONT_MATTER_MISSING)
+    yield from parse_problems(skill, *_SK101_KINDS)
+
+
+_SK102_KINDS = claim("SK102", ProblemKind.FRONT_MATTER_UNCLOSED)
 
 
 @rule(
@@ -50,7 +56,10 @@ def front_matter_missing(skill: Skill, context: Context) -> Iterator[Finding]:
     good=GOOD,
 )
 def front_matter_unclosed(skill: Skill, context: Context) -> Iterator[Finding]:
-    yield from parse_problems(skill, ProblemKind.FRONT_MATTER_UNCLOSED)
+    yield from parse_problems(skill, *_SK102_KINDS)
+
+
+_SK103_KINDS = claim("SK103", ProblemKind.YAML_SYNTAX)
 
 
 @rule(
@@ -64,7 +73,10 @@ def front_matter_unclosed(skill: Skill, context: Context) -> Iterator[Finding]:
     good=GOOD,
 )
 def yaml_syntax_error(skill: Skill, context: Context) -> Iterator[Finding]:
-    yield from parse_problems(skill, ProblemKind.YAML_SYNTAX)
+    yield from parse_problems(skill, *_SK103_KINDS)
+
+
+_SK104_KINDS = claim("SK104", ProblemKind.YAML_NOT_MAPPING)
 
 
 @rule(
@@ -77,7 +89,7 @@ def yaml_syntax_error(skill: Skill, context: Context) -> Iterator[Finding]:
     good=GOOD,
 )
 def front_matter_not_mapping(skill: Skill, context: Context) -> Iterator[Finding]:
-    yield from parse_problems(skill, ProblemKind.YAML_NOT_MAPPING)
+    yield from parse_problems(skill, *_SK104_KINDS)
 
 
 @rule(
@@ -277,6 +289,9 @@ def near_miss(key: str, target: Target) -> str | None:
     return None
 
 
+_SK108_KINDS = claim("SK108", ProblemKind.YAML_UNSUPPORTED, ProblemKind.YAML_TOO_COMPLEX)
+
+
 @rule(
     "SK108",
     "yaml-unsupported",
@@ -288,7 +303,7 @@ def near_miss(key: str, target: Target) -> str | None:
     good=GOOD,
 )
 def yaml_unsupported(skill: Skill, context: Context) -> Iterator[Finding]:
-    yield from parse_problems(skill, ProblemKind.YAML_UNSUPPORTED, ProblemKind.YAML_TOO_COMPLEX)
+    yield from parse_problems(skill, *_SK108_KINDS)
 
 
 @rule(

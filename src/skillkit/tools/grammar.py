@@ -11,8 +11,9 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Literal
 
 from skillkit.model import Span, Token
@@ -159,18 +160,43 @@ class ToolGrammar:
         return not rest or rest in prefixes
 
 
+class GrammarProblemKind(StrEnum):
+    """What a command does wrong against its tool's grammar. The SK4xx rules report these, each
+    kind by the one rule that claims it (`skillkit.rules._common.claim`)."""
+
+    UNKNOWN_SUBCOMMAND = "unknown-subcommand"
+    MISSING_SUBCOMMAND = "missing-subcommand"
+    UNKNOWN_FLAG = "unknown-flag"
+    FLAG_BEFORE_COMMAND = "flag-before-command"
+    FLAG_AFTER_COMMAND = "flag-after-command"
+    MISSING_VALUE = "missing-value"
+    REPEATED_FLAG = "repeated-flag"
+    MISSING_FLAG = "missing-flag"
+    TOO_MANY_ARGUMENTS = "too-many-arguments"
+    MISSING_ARGUMENT = "missing-argument"
+    BAD_CHOICE = "bad-choice"
+    MISSING_SEPARATOR = "missing-separator"
+    MISSING_COMMAND = "missing-command"
+    # A value of the wrong kind (`check_value`).
+    NOT_A_NUMBER = "not-a-number"
+    RELATIVE_PATH = "relative-path"
+    BAD_ENV = "bad-env"
+    LITERAL_ENV = "literal-env"
+    UNSAFE_NAME = "unsafe-name"
+    BAD_REF = "bad-ref"
+    WHITESPACE = "whitespace"
+
+
 @dataclass(frozen=True)
 class GrammarProblem:
     """What is wrong, where; `kind` names the problem for rules that pick some kinds."""
 
-    # unknown-subcommand, missing-subcommand, unknown-flag, flag-before-command,
-    # flag-after-command, missing-value, repeated-flag, missing-flag, too-many-arguments,
-    # missing-argument, bad-choice, missing-separator, missing-command, and for a value of the
-    # wrong kind: not-a-number, relative-path, bad-env, literal-env, unsafe-name, bad-ref,
-    # whitespace.
-    kind: str
+    kind: GrammarProblemKind
     message: str
     span: Span
+
+
+Kind = GrammarProblemKind  # (short, for the many problems `match` builds)
 
 
 @dataclass(frozen=True)
@@ -262,7 +288,7 @@ def literal_variable(raw: str) -> str | None:
     return None
 
 
-def check_value(kind: ValueKind, token: Token, shown: str) -> tuple[str, str] | None:
+def check_value(kind: ValueKind, token: Token, shown: str) -> tuple[GrammarProblemKind, str] | None:
     """(problem kind, message) when the word is not a value of this kind, else None.
 
     `shown` names where the value goes (`--cwd`, `<name>`). A whole placeholder is a value of
@@ -273,7 +299,7 @@ def check_value(kind: ValueKind, token: Token, shown: str) -> tuple[str, str] | 
         variable = literal_variable(token.raw)
         if variable is not None:
             return (
-                "literal-env",
+                Kind.LITERAL_ENV,
                 f"`{shown} {token.text}`: vrctl stores env values literally, so the program "
                 f"gets `{variable}` as written, not its value; write the value itself",
             )
@@ -283,39 +309,39 @@ def check_value(kind: ValueKind, token: Token, shown: str) -> tuple[str, str] | 
     filled = _PLACEHOLDER.sub("x", text) if token.has_placeholder else text
     if kind == "int":
         if not _WHOLE_NUMBER.match(filled):
-            return "not-a-number", f"`{shown} {text}`: the value must be a whole number"
+            return Kind.NOT_A_NUMBER, f"`{shown} {text}`: the value must be a whole number"
     elif kind == "abs-path":
         starts_open = text.startswith(("<", "~", "/"))
         if not starts_open:
-            return "relative-path", f"`{shown} {text}` is a relative path; give an absolute one"
+            return Kind.RELATIVE_PATH, f"`{shown} {text}` is a relative path; give an absolute one"
     elif kind == "env":
         key, equals, _ = text.partition("=")
         filled_value = filled.partition("=")[2]
         if not equals:
-            return "bad-env", f"`{shown} {text}` is not KEY=VAL"
+            return Kind.BAD_ENV, f"`{shown} {text}` is not KEY=VAL"
         if not ENV_KEY.match(_PLACEHOLDER.sub("x", key)):
             return (
-                "bad-env",
+                Kind.BAD_ENV,
                 f"`{shown} {text}`: the key `{key}` may only use letters, digits and `_`",
             )
         if not filled_value:
-            return "bad-env", f"`{shown} {text}` has an empty value"
+            return Kind.BAD_ENV, f"`{shown} {text}` has an empty value"
     elif kind == "name":
         if not SAFE_NAME.match(filled):
             return (
-                "unsafe-name",
+                Kind.UNSAFE_NAME,
                 f"`{text}` is not a safe {shown}: use lowercase letters, digits, `-` and `_`, "
                 "starting with a letter or digit",
             )
     elif kind == "ref":
         if "/" in filled or ":" in filled:
             return (
-                "bad-ref",
+                Kind.BAD_REF,
                 f"`{text}` is not a snapshot tag: the host accepts only `latest` or a tag "
                 "without `/` or `:`",
             )
     elif kind == "word" and any(char.isspace() for char in filled):
-        return "whitespace", f"`{shown}` takes one word; `{text}` has whitespace in it"
+        return Kind.WHITESPACE, f"`{shown}` takes one word; `{text}` has whitespace in it"
     return None
 
 
@@ -326,144 +352,225 @@ def match(grammar: ToolGrammar, argv: Sequence[Token], *, mention: bool = False)
     checked, missing arguments are not. Placeholders fill positionals and values; an ellipsis
     (`...`) stands for more of whatever may repeat. A flag is always checked by its name, so a
     placeholder never hides a wrong one.
+
+    In three steps: the subcommand path (`_command_path`), the words after it
+    (`_read_arguments`), then each check of `_CHECKS` in order on what was read.
     """
     words = tuple(argv)
-    problems: list[GrammarProblem] = []
+    found = _command_path(grammar, words, mention)
+    if isinstance(found, Invocation):
+        return found
+    spec, index = found
+    reading = _read_arguments(grammar, spec, words, index, mention)
+    for check in _CHECKS:
+        check(reading)
+    return Invocation(
+        grammar.name,
+        spec,
+        words,
+        tuple(reading.positionals),
+        tuple(reading.flags),
+        tuple(reading.problems),
+        command=reading.command,
+        separator=reading.separator,
+        elided=reading.elided,
+        mention=mention,
+    )
+
+
+def _command_path(
+    grammar: ToolGrammar, words: tuple[Token, ...], mention: bool
+) -> tuple[CommandSpec, int] | Invocation:
+    """The spec that the words after the tool name lead to, and the index of the word after its
+    path; or the finished Invocation when the path is unknown, missing or a placeholder."""
     path: tuple[str, ...] = ()
     index = 1
-    spec: CommandSpec | None = None
     while True:
         exact, options = grammar._step(path)
         if exact and (not options or index >= len(words) or words[index].text not in options):
-            spec = exact[0]
-            break
+            return exact[0], index
         if index >= len(words):
-            if not mention and grammar.closed:
-                last = words[-1].span
-                problems.append(
-                    GrammarProblem(
-                        "missing-subcommand",
-                        f"`{' '.join((grammar.name, *path))}` needs a subcommand: "
-                        f"{', '.join(options)}",
-                        last,
-                    )
-                )
-            return Invocation(grammar.name, None, words, problems=tuple(problems), mention=mention)
+            if mention or not grammar.closed:
+                return Invocation(grammar.name, None, words, mention=mention)
+            problem = GrammarProblem(
+                Kind.MISSING_SUBCOMMAND,
+                f"`{' '.join((grammar.name, *path))}` needs a subcommand: {', '.join(options)}",
+                words[-1].span,
+            )
+            return Invocation(grammar.name, None, words, problems=(problem,), mention=mention)
         word = words[index]
         if word.text not in options:
             if word.placeholder or word.has_placeholder or not grammar.closed:
                 # `vrctl service <verb>`, or a subcommand this grammar does not describe.
                 return Invocation(grammar.name, None, words, mention=mention)
-            problems.append(
-                GrammarProblem(
-                    "unknown-subcommand",
-                    f"unknown subcommand `{' '.join((grammar.name, *path, word.text))}`; "
-                    f"`{' '.join((grammar.name, *path))}` takes {', '.join(options)}"
-                    + _suggest(word.text, options),
-                    word.span,
-                )
+            problem = GrammarProblem(
+                Kind.UNKNOWN_SUBCOMMAND,
+                f"unknown subcommand `{' '.join((grammar.name, *path, word.text))}`; "
+                f"`{' '.join((grammar.name, *path))}` takes {', '.join(options)}"
+                + _suggest(word.text, options),
+                word.span,
             )
-            return Invocation(grammar.name, None, words, problems=tuple(problems), mention=mention)
+            return Invocation(grammar.name, None, words, problems=(problem,), mention=mention)
         path = (*path, word.text)
         index += 1
 
-    called = " ".join((grammar.name, *spec.path))
-    positionals: list[Token] = []
-    flags: list[FlagUse] = []
-    command: tuple[Token, ...] = ()
-    separator: Token | None = None
-    saw_ellipsis = False
-    max_positionals = None if any(p.repeat for p in spec.positionals) else len(spec.positionals)
+
+class _Reading:
+    """The words of a command read against its spec, and the problems found so far. (A plain
+    class: one is made for every command, and a dataclass with list defaults costs more.)"""
+
+    __slots__ = (
+        "called",
+        "command",
+        "elided",
+        "flags",
+        "max_positionals",
+        "mention",
+        "positionals",
+        "problems",
+        "separator",
+        "spec",
+        "tool",
+        "words",
+    )
+
+    def __init__(
+        self, tool: str, spec: CommandSpec, words: tuple[Token, ...], mention: bool
+    ) -> None:
+        self.tool = tool
+        self.spec = spec
+        self.called = " ".join((tool, *spec.path))  # the command as messages quote it
+        self.words = words
+        self.mention = mention
+        self.positionals: list[Token] = []
+        self.flags: list[FlagUse] = []
+        self.command: tuple[Token, ...] = ()  # the program it runs, if any
+        self.separator: Token | None = None  # the `--` before that program, when written
+        self.elided = False  # an ellipsis stands for more words
+        self.problems: list[GrammarProblem] = []
+        # How many positionals the spec takes (None: the last one repeats).
+        self.max_positionals = (
+            None if any(p.repeat for p in spec.positionals) else len(spec.positionals)
+        )
+
+
+def _read_arguments(
+    grammar: ToolGrammar, spec: CommandSpec, words: tuple[Token, ...], index: int, mention: bool
+) -> _Reading:
+    """Read the words from `index` on: flags (with their values), positionals, and the program
+    the command runs, if any."""
+    reading = _Reading(grammar.name, spec, words, mention)
+    positionals, max_positionals = reading.positionals, reading.max_positionals
     while index < len(words):
         word = words[index]
         index += 1
         if is_ellipsis(word):
-            saw_ellipsis = True
+            reading.elided = True
             continue
         text = word.text
         if spec.command and text == "--" and not word.quoted:
-            separator = word
-            command = words[index:]
+            reading.separator = word
+            reading.command = words[index:]
             break
         if text.startswith("-") and len(text) > 1 and not word.quoted and not word.placeholder:
-            name, has_inline, inline_value = text.partition("=")
-            flag = spec.flag(name if has_inline else text)
-            if flag is None:
-                if spec.open_flags:
-                    continue
-                known = [n for f in spec.flags for n in f.names]
-                if spec.command and not spec.command_after:
-                    problems.append(
-                        GrammarProblem(
-                            "flag-before-command",
-                            f"`{called}` has no flag `{text}`; a flag of the program goes after "
-                            f"it (`{called} <{spec.command}> {text}`)",
-                            word.span,
-                        )
-                    )
-                    continue
-                problems.append(
-                    GrammarProblem(
-                        "unknown-flag",
-                        f"unknown flag `{text}` for `{called}`"
-                        + (
-                            (_suggest(text, known) or f"; it takes {', '.join(known)}")
-                            if known
-                            else " (it takes no flags)"
-                        ),
-                        word.span,
-                    )
-                )
-                continue
-            value: Token | None = None
-            if flag.takes_value:
-                if has_inline:
-                    value = Token(inline_value, inline_value, word.span)
-                elif index < len(words) and (
-                    flag.verbatim
-                    or not words[index].text.startswith("-")
-                    or words[index].placeholder
-                    or words[index].quoted
-                ):
-                    value = words[index]
-                    index += 1
-                elif not (mention and index >= len(words)):
-                    # (A mention may end with the flag it names: "`uv run --with` adds one".)
-                    problems.append(
-                        GrammarProblem(
-                            "missing-value",
-                            f"flag `{name if has_inline else text}` needs a value <{flag.metavar}>",
-                            word.span,
-                        )
-                    )
-            flags.append(FlagUse(flag, word, value))
+            index = _read_flag(reading, word, index)
             continue
         if (
             spec.command
             and not spec.command_after
             and (max_positionals is not None and len(positionals) >= max_positionals)
         ):
-            command = words[index - 1 :]
+            reading.command = words[index - 1 :]
             break
         positionals.append(word)
+    return reading
 
-    if max_positionals is not None and len(positionals) > max_positionals:
-        extra = positionals[max_positionals]
-        count = len(spec.positionals)
-        problems.append(
+
+def _read_flag(reading: _Reading, word: Token, index: int) -> int:
+    """Read the flag `word` (and its value, from words[index] when it takes one and it is not
+    inline); returns the index of the next word to read."""
+    spec, called, words = reading.spec, reading.called, reading.words
+    text = word.text
+    name, has_inline, inline_value = text.partition("=")
+    flag = spec.flag(name if has_inline else text)
+    if flag is None:
+        if spec.open_flags:
+            return index
+        known = [n for f in spec.flags for n in f.names]
+        if spec.command and not spec.command_after:
+            reading.problems.append(
+                GrammarProblem(
+                    Kind.FLAG_BEFORE_COMMAND,
+                    f"`{called}` has no flag `{text}`; a flag of the program goes after "
+                    f"it (`{called} <{spec.command}> {text}`)",
+                    word.span,
+                )
+            )
+            return index
+        reading.problems.append(
             GrammarProblem(
-                "too-many-arguments",
-                f"`{called}` takes "
-                + (plural(count, "argument") if count else "no arguments")
-                + f"; unexpected `{extra.text}` (usage: {spec.usage(grammar.name)})",
-                extra.span,
+                Kind.UNKNOWN_FLAG,
+                f"unknown flag `{text}` for `{called}`"
+                + (
+                    (_suggest(text, known) or f"; it takes {', '.join(known)}")
+                    if known
+                    else " (it takes no flags)"
+                ),
+                word.span,
             )
         )
-    for positional, word in zip(spec.positionals, positionals, strict=False):
+        return index
+    value: Token | None = None
+    if flag.takes_value:
+        if has_inline:
+            value = Token(inline_value, inline_value, word.span)
+        elif index < len(words) and (
+            flag.verbatim
+            or not words[index].text.startswith("-")
+            or words[index].placeholder
+            or words[index].quoted
+        ):
+            value = words[index]
+            index += 1
+        elif not (reading.mention and index >= len(words)):
+            # (A mention may end with the flag it names: "`uv run --with` adds one".)
+            reading.problems.append(
+                GrammarProblem(
+                    Kind.MISSING_VALUE,
+                    f"flag `{name if has_inline else text}` needs a value <{flag.metavar}>",
+                    word.span,
+                )
+            )
+    reading.flags.append(FlagUse(flag, word, value))
+    return index
+
+
+def _too_many_arguments(reading: _Reading) -> None:
+    max_positionals, positionals = reading.max_positionals, reading.positionals
+    if max_positionals is None or len(positionals) <= max_positionals:
+        return
+    spec = reading.spec
+    extra = positionals[max_positionals]
+    count = len(spec.positionals)
+    reading.problems.append(
+        GrammarProblem(
+            Kind.TOO_MANY_ARGUMENTS,
+            f"`{reading.called}` takes "
+            + (plural(count, "argument") if count else "no arguments")
+            + f"; unexpected `{extra.text}` (usage: {spec.usage(reading.tool)})",
+            extra.span,
+        )
+    )
+
+
+def _bad_values(reading: _Reading) -> None:
+    """Positionals that are not one of their choices, and values of the wrong kind."""
+    problems = reading.problems
+    for positional, word in zip(reading.spec.positionals, reading.positionals, strict=False):
         if positional.choices and not word.placeholder and word.text not in positional.choices:
             problems.append(
                 GrammarProblem(
-                    "bad-choice",
+                    Kind.BAD_CHOICE,
                     f"`{word.text}` is not one of {', '.join(positional.choices)}"
                     + _suggest(word.text, positional.choices),
                     word.span,
@@ -472,82 +579,98 @@ def match(grammar: ToolGrammar, argv: Sequence[Token], *, mention: bool = False)
         bad = check_value(positional.kind, word, f"<{positional.name}>")
         if bad:
             problems.append(GrammarProblem(bad[0], bad[1], word.span))
-    for use in flags:
+    for use in reading.flags:
         if use.value is not None:
             bad = check_value(use.flag.kind, use.value, use.flag.name)
             if bad:
                 problems.append(GrammarProblem(bad[0], bad[1], use.value.span))
-    if spec.command and command:
-        problems.extend(_telltale_flags(spec, called, command))
+
+
+def _flags_after_command(reading: _Reading) -> None:
+    if reading.spec.command and reading.command:
+        reading.problems.extend(_telltale_flags(reading.spec, reading.called, reading.command))
+
+
+def _missing_parts(reading: _Reading) -> None:
+    """What a command needs and lacks: an argument, a required flag, the separator before the
+    program it runs, the program. (Not for a mention, nor when an ellipsis stands for more.)"""
+    if reading.mention or reading.elided:
+        return
+    spec, called, positionals, problems = (
+        reading.spec,
+        reading.called,
+        reading.positionals,
+        reading.problems,
+    )
+    last = reading.words[-1].span
+    required = [p for p in spec.positionals if not p.optional]
+    if len(positionals) < len(required):
+        missing = required[len(positionals)]
+        problems.append(
+            GrammarProblem(
+                Kind.MISSING_ARGUMENT,
+                f"`{called}` needs <{missing.name}> (usage: {spec.usage(reading.tool)})",
+                last,
+            )
+        )
+    for flag in spec.flags:
+        if flag.required and all(use.flag is not flag for use in reading.flags):
+            problems.append(
+                GrammarProblem(
+                    Kind.MISSING_FLAG, f"`{called}` needs `{flag.name} <{flag.metavar}>`", last
+                )
+            )
+    replaced = any(use.flag.replaces_command for use in reading.flags)
+    if spec.command_after and reading.separator is None and not replaced and positionals:
+        # The first word that is not what the positional names (`node` after `node@22`).
+        misread = next((w for w in positionals if "@" not in w.text), positionals[0])
+        problems.append(
+            GrammarProblem(
+                Kind.MISSING_SEPARATOR,
+                f"`{called}` runs the program that follows `{spec.command_after}`; "
+                f"without it `{misread.text}` is read as <{spec.positionals[0].name}>"
+                if spec.positionals
+                else f"`{called}` runs the program that follows `{spec.command_after}`",
+                misread.span,
+            )
+        )
+    elif spec.command_required and not reading.command and not replaced:
+        problems.append(
+            GrammarProblem(
+                Kind.MISSING_COMMAND,
+                f"`{called}` needs the program to run (usage: {spec.usage(reading.tool)})",
+                last,
+            )
+        )
+
+
+def _repeated_flags(reading: _Reading) -> None:
+    if len(reading.flags) < 2:
+        return  # (most commands: nothing can repeat)
     # The uses of each flag of the spec (by identity), gathered once rather than per flag.
     uses_of: dict[int, list[FlagUse]] = {}
-    for use in flags:
+    for use in reading.flags:
         uses_of.setdefault(id(use.flag), []).append(use)
-    if not mention and not saw_ellipsis:
-        last = words[-1].span
-        required = [p for p in spec.positionals if not p.optional]
-        if len(positionals) < len(required):
-            missing = required[len(positionals)]
-            problems.append(
-                GrammarProblem(
-                    "missing-argument",
-                    f"`{called}` needs <{missing.name}> (usage: {spec.usage(grammar.name)})",
-                    last,
-                )
-            )
-        for flag in spec.flags:
-            if flag.required and id(flag) not in uses_of:
-                problems.append(
-                    GrammarProblem(
-                        "missing-flag",
-                        f"`{called}` needs `{flag.name} <{flag.metavar}>`",
-                        last,
-                    )
-                )
-        replaced = any(use.flag.replaces_command for use in flags)
-        if spec.command_after and separator is None and not replaced and positionals:
-            # The first word that is not what the positional names (`node` after `node@22`).
-            misread = next((w for w in positionals if "@" not in w.text), positionals[0])
-            problems.append(
-                GrammarProblem(
-                    "missing-separator",
-                    f"`{called}` runs the program that follows `{spec.command_after}`; "
-                    f"without it `{misread.text}` is read as <{spec.positionals[0].name}>"
-                    if spec.positionals
-                    else f"`{called}` runs the program that follows `{spec.command_after}`",
-                    misread.span,
-                )
-            )
-        elif spec.command_required and not command and not replaced:
-            problems.append(
-                GrammarProblem(
-                    "missing-command",
-                    f"`{called}` needs the program to run (usage: {spec.usage(grammar.name)})",
-                    last,
-                )
-            )
-    for flag in spec.flags:
+    for flag in reading.spec.flags:
         uses = uses_of.get(id(flag), ())
         if len(uses) > 1 and not flag.repeat:
-            problems.append(
+            reading.problems.append(
                 GrammarProblem(
-                    "repeated-flag",
+                    Kind.REPEATED_FLAG,
                     f"`{flag.name}` is given {len(uses)} times; only the last one counts",
                     uses[-1].word.span,
                 )
             )
-    return Invocation(
-        grammar.name,
-        spec,
-        words,
-        tuple(positionals),
-        tuple(flags),
-        tuple(problems),
-        command=command,
-        separator=separator,
-        elided=saw_ellipsis,
-        mention=mention,
-    )
+
+
+# The checks on a command's words once read, in the order their problems are listed.
+_CHECKS: tuple[Callable[[_Reading], None], ...] = (
+    _too_many_arguments,
+    _bad_values,
+    _flags_after_command,
+    _missing_parts,
+    _repeated_flags,
+)
 
 
 def _telltale_flags(
@@ -569,7 +692,7 @@ def _telltale_flags(
         if flag is not None and flag.telltale:
             found.append(
                 GrammarProblem(
-                    "flag-after-command",
+                    Kind.FLAG_AFTER_COMMAND,
                     f"`{word.text}` is a flag of `{called}`, but after `{command[0].text}` it "
                     f"goes to `{command[0].text}`; put it before `{command[0].text}`",
                     word.span,
