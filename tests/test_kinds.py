@@ -1,7 +1,7 @@
 """Every kind of problem that the parser or a grammar finds is reported by exactly one rule.
 
 A kind is an enum member, not a string, so a rule cannot filter on a misspelt kind; and each
-rule that reports some kinds claims them (`skillkit.rules._common.claim`, next to the rule):
+rule that reports some kinds claims them (`claims=` in its declaration):
 a kind that no rule claims would be found and never reported, one that two rules claim would be
 reported twice.
 """
@@ -12,8 +12,15 @@ from collections import Counter
 
 from skillkit.model import ProblemKind
 from skillkit.registry import RULES, FileRule
-from skillkit.rules._common import CLAIMS
 from skillkit.tools import GrammarProblemKind
+
+# (code, kind) for each kind a rule declares it reports (`claims=` in its declaration).
+CLAIMS = [
+    (rule.code, kind)
+    for rule in RULES.values()
+    if isinstance(rule, FileRule)
+    for kind in rule.claims
+]
 
 
 def test_every_kind_is_claimed_by_exactly_one_rule() -> None:

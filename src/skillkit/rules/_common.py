@@ -4,25 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import TypeVar
 
 from skillkit.diagnostics import Finding
 from skillkit.model import ProblemKind, Skill
-from skillkit.tools.grammar import GrammarProblemKind
-
-_Kind = TypeVar("_Kind", ProblemKind, GrammarProblemKind)
-
-CLAIMS: list[tuple[str, ProblemKind | GrammarProblemKind]] = []
-"""(rule code, kind) for each kind of problem that the parser or a grammar finds: the rule that
-reports a kind claims it with `claim`, next to its declaration, and filters on what `claim`
-returns. tests/test_kinds.py checks that every kind is claimed by exactly one rule, so a kind
-that no rule reports is an error, not silence."""
-
-
-def claim(code: str, *kinds: _Kind) -> tuple[_Kind, ...]:
-    """Record that rule `code` reports problems of these kinds; returns them, for its filter."""
-    CLAIMS.extend((code, kind) for kind in kinds)
-    return kinds
 
 
 def parse_problems(skill: Skill, *kinds: ProblemKind) -> Iterator[Finding]:

@@ -159,6 +159,8 @@ class FileRule(Rule):
     # A check of the file itself (can it be read, decoded, uploaded), not of its content: it
     # still runs on a file that could not be read or decoded, which no other rule checks.
     runs_on_unreadable: bool = False
+    # The kinds of parse or grammar problem this rule reports (each kind has exactly one rule).
+    claims: tuple[Enum, ...] = ()
 
     @property
     def checks_content(self) -> bool:
@@ -214,6 +216,7 @@ def rule(
     fixed: Example | str | None = None,
     runs_on_unreadable: bool = False,
     messages: Mapping[str, str] | None = None,
+    claims: tuple[Enum, ...] = (),
 ) -> Callable[[FileCheck], FileRule]:
     """Declare a per-file rule: decorate its check function, which the name then holds the rule
     of (`file_unreadable.code`, `file_unreadable.check`)."""
@@ -236,6 +239,7 @@ def rule(
             fixed=None if fixed is None else _example(fixed),
             runs_on_unreadable=runs_on_unreadable,
             messages=messages or {},
+            claims=claims,
         )
 
     return decorate

@@ -8,7 +8,7 @@ from skillkit.context import Context
 from skillkit.diagnostics import Edit, Finding, Fix, Severity
 from skillkit.model import ProblemKind, Skill, Span
 from skillkit.rules._common import CSV_EXAMPLE_FRONT as _FRONT
-from skillkit.rules._common import claim, parse_problems
+from skillkit.rules._common import parse_problems
 from skillkit.rules.base import FixAvailability, RuleOption, rule
 
 GOOD = _FRONT + "\n# Demo\n\nRun `csvfix` on the file.\n"
@@ -128,7 +128,7 @@ def body_too_long(skill: Skill, context: Context) -> Iterator[Finding]:
     )
 
 
-_SK203_KINDS = claim("SK203", ProblemKind.UNCLOSED_FENCE)
+_SK203_KINDS = (ProblemKind.UNCLOSED_FENCE,)
 
 
 @rule(
@@ -141,6 +141,7 @@ _SK203_KINDS = claim("SK203", ProblemKind.UNCLOSED_FENCE)
     "instructions. It is never intended, and closing the fence is the whole fix.",
     bad=_FRONT + "\n# Demo\n\n```sh\ncsvfix data.csv\n\n## Notes\n\nKeep backups.\n",
     good=_FRONT + "\n# Demo\n\n```sh\ncsvfix data.csv\n```\n\n## Notes\n\nKeep backups.\n",
+    claims=_SK203_KINDS,
 )
 def code_fence_unclosed(skill: Skill, context: Context) -> Iterator[Finding]:
     yield from parse_problems(skill, *_SK203_KINDS)

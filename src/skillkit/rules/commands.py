@@ -16,7 +16,6 @@ from skillkit.analysis import Run
 from skillkit.context import Context
 from skillkit.diagnostics import Edit, Finding, Fix, Severity
 from skillkit.model import Skill, Span
-from skillkit.rules._common import claim
 from skillkit.rules._common import example_skill as _skill
 from skillkit.rules.base import FixAvailability, rule
 from skillkit.tools import GrammarProblem
@@ -47,7 +46,7 @@ def _service_adds(context: Context) -> Iterator[Run]:
             yield run
 
 
-_SK401_KINDS = claim("SK401", Kind.UNKNOWN_SUBCOMMAND, Kind.MISSING_SUBCOMMAND)
+_SK401_KINDS = (Kind.UNKNOWN_SUBCOMMAND, Kind.MISSING_SUBCOMMAND)
 
 
 @rule(
@@ -60,12 +59,13 @@ _SK401_KINDS = claim("SK401", Kind.UNKNOWN_SUBCOMMAND, Kind.MISSING_SUBCOMMAND)
     "follows the skill is stuck. The message names the subcommands that exist.",
     bad=_block("vrctl service rm web"),
     good=_block("vrctl service remove web"),
+    claims=_SK401_KINDS,
 )
 def unknown_subcommand(skill: Skill, context: Context) -> Iterator[Finding]:
     yield from _report(context, *_SK401_KINDS)
 
 
-_SK402_KINDS = claim("SK402", Kind.UNKNOWN_FLAG)
+_SK402_KINDS = (Kind.UNKNOWN_FLAG,)
 
 
 @rule(
@@ -78,12 +78,13 @@ _SK402_KINDS = claim("SK402", Kind.UNKNOWN_FLAG)
     "the flag before it.",
     bad=_block("vrctl service logs web -f"),
     good=_block("vrctl service logs web -n 200"),
+    claims=_SK402_KINDS,
 )
 def unknown_flag(skill: Skill, context: Context) -> Iterator[Finding]:
     yield from _report(context, *_SK402_KINDS)
 
 
-_SK403_KINDS = claim("SK403", Kind.TOO_MANY_ARGUMENTS, Kind.MISSING_ARGUMENT, Kind.BAD_CHOICE)
+_SK403_KINDS = (Kind.TOO_MANY_ARGUMENTS, Kind.MISSING_ARGUMENT, Kind.BAD_CHOICE)
 
 
 @rule(
@@ -99,12 +100,13 @@ _SK403_KINDS = claim("SK403", Kind.TOO_MANY_ARGUMENTS, Kind.MISSING_ARGUMENT, Ki
     good=_skill(
         "Register it with `vrctl service add`, then check it with `vrctl service status web`.\n"
     ),
+    claims=_SK403_KINDS,
 )
 def wrong_arguments(skill: Skill, context: Context) -> Iterator[Finding]:
     yield from _report(context, *_SK403_KINDS)
 
 
-_SK404_KINDS = claim("SK404", Kind.MISSING_VALUE)
+_SK404_KINDS = (Kind.MISSING_VALUE,)
 
 
 @rule(
@@ -117,12 +119,13 @@ _SK404_KINDS = claim("SK404", Kind.MISSING_VALUE)
     "starts with `-`, which is how `--arg --reload` passes a flag to the program.)",
     bad=_block("vrctl service logs web -n"),
     good=_block("vrctl service logs web -n 50"),
+    claims=_SK404_KINDS,
 )
 def flag_missing_value(skill: Skill, context: Context) -> Iterator[Finding]:
     yield from _report(context, *_SK404_KINDS)
 
 
-_SK405_KINDS = claim("SK405", Kind.MISSING_FLAG)
+_SK405_KINDS = (Kind.MISSING_FLAG,)
 
 
 @rule(
@@ -134,12 +137,13 @@ _SK405_KINDS = claim("SK405", Kind.MISSING_FLAG)
     "program to run.",
     bad=_block("vrctl service add web --cwd /home/viberun/app"),
     good=_block("vrctl service add web --cmd python --arg app.py --cwd /home/viberun/app"),
+    claims=_SK405_KINDS,
 )
 def required_flag_missing(skill: Skill, context: Context) -> Iterator[Finding]:
     yield from _report(context, *_SK405_KINDS)
 
 
-_SK406_KINDS = claim("SK406", Kind.REPEATED_FLAG)
+_SK406_KINDS = (Kind.REPEATED_FLAG,)
 
 
 @rule(
@@ -153,12 +157,13 @@ _SK406_KINDS = claim("SK406", Kind.REPEATED_FLAG)
         "vrctl service add web --cmd python --cmd uvicorn --arg app:app --cwd /home/viberun/app"
     ),
     good=_block("vrctl service add web --cmd uvicorn --arg app:app --cwd /home/viberun/app"),
+    claims=_SK406_KINDS,
 )
 def flag_repeated(skill: Skill, context: Context) -> Iterator[Finding]:
     yield from _report(context, *_SK406_KINDS)
 
 
-_SK407_KINDS = claim("SK407", Kind.WHITESPACE)
+_SK407_KINDS = (Kind.WHITESPACE,)
 
 
 @rule(
@@ -179,6 +184,7 @@ _SK407_KINDS = claim("SK407", Kind.WHITESPACE)
         "argument its own `--arg` (a shell string is the form of older viberun releases)",
         "fix": "split into `{replacement}`",
     },
+    claims=_SK407_KINDS,
 )
 def cmd_shell_string(skill: Skill, context: Context) -> Iterator[Finding]:
     for run, problem in _problems(context, *_SK407_KINDS):
@@ -214,7 +220,7 @@ def _split_cmd(run: Run, span: Span) -> Fix | None:
     return Fix(message, (Edit(where, replacement),), safe=False)
 
 
-_SK408_KINDS = claim("SK408", Kind.BAD_ENV)
+_SK408_KINDS = (Kind.BAD_ENV,)
 
 
 @rule(
@@ -230,12 +236,13 @@ _SK408_KINDS = claim("SK408", Kind.BAD_ENV)
     good=_block(
         "vrctl service add web --cmd node --arg server.ts --cwd /home/viberun/app --env PORT=8080"
     ),
+    claims=_SK408_KINDS,
 )
 def env_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
     yield from _report(context, *_SK408_KINDS)
 
 
-_SK418_KINDS = claim("SK418", Kind.LITERAL_ENV)
+_SK418_KINDS = (Kind.LITERAL_ENV,)
 
 
 @rule(
@@ -255,12 +262,13 @@ _SK418_KINDS = claim("SK418", Kind.LITERAL_ENV)
         "vrctl service add web --cmd node --arg server.ts --cwd /home/viberun/app "
         "--env PATH=/home/viberun/.local/bin:/usr/bin:/bin"
     ),
+    claims=_SK418_KINDS,
 )
 def env_not_expanded(skill: Skill, context: Context) -> Iterator[Finding]:
     yield from _report(context, *_SK418_KINDS)
 
 
-_SK409_KINDS = claim("SK409", Kind.RELATIVE_PATH)
+_SK409_KINDS = (Kind.RELATIVE_PATH,)
 
 
 @rule(
@@ -273,6 +281,7 @@ _SK409_KINDS = claim("SK409", Kind.RELATIVE_PATH)
     bad=_block("vrctl service add web --cmd python --arg app.py --cwd app"),
     good=_block("vrctl service add web --cmd python --arg app.py --cwd /home/viberun/app"),
     messages={"relative": "{problem} (app code lives in {app_dir})"},
+    claims=_SK409_KINDS,
 )
 def cwd_relative(skill: Skill, context: Context) -> Iterator[Finding]:
     for _, problem in _problems(context, *_SK409_KINDS):
@@ -385,7 +394,7 @@ def _words_span(run: Run) -> Span:
     return Span(first.line, first.column, last.end_line, last.end_column)
 
 
-_SK411_KINDS = claim("SK411", Kind.UNSAFE_NAME)
+_SK411_KINDS = (Kind.UNSAFE_NAME,)
 
 
 @rule(
@@ -398,12 +407,13 @@ _SK411_KINDS = claim("SK411", Kind.UNSAFE_NAME)
     "matches `^[a-z0-9][a-z0-9_-]*$`.",
     bad=_block("vrctl service add .web --cmd python --arg app.py --cwd /home/viberun/app"),
     good=_block("vrctl service add web --cmd python --arg app.py --cwd /home/viberun/app"),
+    claims=_SK411_KINDS,
 )
 def service_name_unsafe(skill: Skill, context: Context) -> Iterator[Finding]:
     yield from _report(context, *_SK411_KINDS)
 
 
-_SK412_KINDS = claim("SK412", Kind.NOT_A_NUMBER)
+_SK412_KINDS = (Kind.NOT_A_NUMBER,)
 
 
 @rule(
@@ -414,12 +424,13 @@ _SK412_KINDS = claim("SK412", Kind.NOT_A_NUMBER)
     "vrctl passes `-n` to `tail` unchecked: anything but a whole number fails there.",
     bad=_block("vrctl service logs web -n all"),
     good=_block("vrctl service logs web -n 200"),
+    claims=_SK412_KINDS,
 )
 def lines_not_number(skill: Skill, context: Context) -> Iterator[Finding]:
     yield from _report(context, *_SK412_KINDS)
 
 
-_SK413_KINDS = claim("SK413", Kind.BAD_REF)
+_SK413_KINDS = (Kind.BAD_REF,)
 
 
 @rule(
@@ -432,6 +443,7 @@ _SK413_KINDS = claim("SK413", Kind.BAD_REF)
     "(`<repo>:<tag>`).",
     bad=_skill("Roll back with `vrctl host restore myapp:v3`.\n"),
     good=_skill("Roll back with `vrctl host restore v3`.\n"),
+    claims=_SK413_KINDS,
 )
 def snapshot_ref_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
     yield from _report(context, *_SK413_KINDS)
@@ -440,7 +452,7 @@ def snapshot_ref_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
 _MISE_SHAPE = "mise exec [-C <dir>] [TOOL@VERSION]... -- <program> [<arg>]..."
 
 
-_SK414_KINDS = claim("SK414", Kind.MISSING_SEPARATOR, Kind.MISSING_COMMAND)
+_SK414_KINDS = (Kind.MISSING_SEPARATOR, Kind.MISSING_COMMAND)
 
 
 @rule(
@@ -470,6 +482,7 @@ _SK414_KINDS = claim("SK414", Kind.MISSING_SEPARATOR, Kind.MISSING_COMMAND)
         "vrctl-command": "`--cmd mise --arg exec` needs `--arg -- --arg <program>`",
         "separator": "{problem} (`{shape}`)",
     },
+    claims=_SK414_KINDS,
 )
 def mise_exec_shape(skill: Skill, context: Context) -> Iterator[Finding]:
     for run in context.analysis.runs:
@@ -569,7 +582,7 @@ def mise_dir_mismatch(skill: Skill, context: Context) -> Iterator[Finding]:
             )
 
 
-_SK416_KINDS = claim("SK416", Kind.FLAG_BEFORE_COMMAND, Kind.FLAG_AFTER_COMMAND)
+_SK416_KINDS = (Kind.FLAG_BEFORE_COMMAND, Kind.FLAG_AFTER_COMMAND)
 
 
 @rule(
@@ -584,6 +597,7 @@ _SK416_KINDS = claim("SK416", Kind.FLAG_BEFORE_COMMAND, Kind.FLAG_AFTER_COMMAND)
     "arguments are reported: at the very end they may be the program's own.",
     bad=_skill("Run `uv run --reload uvicorn main:app` and `npx tsx -y watch src/index.ts`.\n"),
     good=_skill("Run `uv run uvicorn main:app --reload` and `npx -y tsx watch src/index.ts`.\n"),
+    claims=_SK416_KINDS,
 )
 def misplaced_flag(skill: Skill, context: Context) -> Iterator[Finding]:
     yield from _report(context, *_SK416_KINDS)

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from skillkit.context import Context
 from skillkit.diagnostics import Finding, Severity
 from skillkit.model import ProblemKind, Skill
-from skillkit.rules._common import claim, parse_problems
+from skillkit.rules._common import parse_problems
 from skillkit.rules.base import Example, engine_rule, rule
 
 _GOOD = (
@@ -17,7 +17,7 @@ _GOOD = (
 )
 
 
-_SK001_KINDS = claim("SK001", ProblemKind.UNREADABLE)
+_SK001_KINDS = (ProblemKind.UNREADABLE,)
 
 
 @rule(
@@ -31,12 +31,13 @@ _SK001_KINDS = claim("SK001", ProblemKind.UNREADABLE)
     good=_GOOD,
     runs_on_unreadable=True,
     messages={"not-listed": "cannot lint: {why}"},
+    claims=_SK001_KINDS,
 )
 def file_unreadable(skill: Skill, context: Context) -> Iterator[Finding]:
     yield from parse_problems(skill, *_SK001_KINDS)
 
 
-_SK002_KINDS = claim("SK002", ProblemKind.NOT_UTF8)
+_SK002_KINDS = (ProblemKind.NOT_UTF8,)
 
 
 @rule(
@@ -49,12 +50,13 @@ _SK002_KINDS = claim("SK002", ProblemKind.NOT_UTF8)
     bad=b"---\nname: demo\ndescription: caf\xe9\n---\n",
     good=_GOOD,
     runs_on_unreadable=True,
+    claims=_SK002_KINDS,
 )
 def file_not_utf8(skill: Skill, context: Context) -> Iterator[Finding]:
     yield from parse_problems(skill, *_SK002_KINDS)
 
 
-_SK003_KINDS = claim("SK003", ProblemKind.TOO_LARGE)
+_SK003_KINDS = (ProblemKind.TOO_LARGE,)
 
 
 @rule(
@@ -67,6 +69,7 @@ _SK003_KINDS = claim("SK003", ProblemKind.TOO_LARGE)
     bad=Example("---\nname: demo\ndescription: x\n---\n" + "x" * 1_000_100 + "\n"),
     good=_GOOD,
     runs_on_unreadable=True,
+    claims=_SK003_KINDS,
 )
 def file_too_large(skill: Skill, context: Context) -> Iterator[Finding]:
     yield from parse_problems(skill, *_SK003_KINDS)

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from skillkit.context import Context
 from skillkit.diagnostics import Edit, Finding, Fix, Related, Severity
 from skillkit.model import Field, ProblemKind, Skill, Span, Value, kind_name
-from skillkit.rules._common import claim, parse_problems
+from skillkit.rules._common import parse_problems
 from skillkit.rules.base import Example, FixAvailability, RuleOption, rule
 from skillkit.targets import Target, targets_where
 
@@ -25,7 +25,7 @@ def _front_matter_usable(skill: Skill) -> bool:
     return fm.present and fm.root_kind in ("map", "empty")
 
 
-_SK101_KINDS = claim("SK101", ProblemKind.FRONT_MATTER_MISSING)
+_SK101_KINDS = (ProblemKind.FRONT_MATTER_MISSING,)
 
 
 @rule(
@@ -37,12 +37,13 @@ _SK101_KINDS = claim("SK101", ProblemKind.FRONT_MATTER_MISSING)
     "file's first line; without it the skill is not loaded at all.",
     bad="# Demo\n\nFormats CSV files.\n",
     good=GOOD,
+    claims=_SK101_KINDS,
 )
 def front_matter_missing(skill: Skill, context: Context) -> Iterator[Finding]:
     yield from parse_problems(skill, *_SK101_KINDS)
 
 
-_SK102_KINDS = claim("SK102", ProblemKind.FRONT_MATTER_UNCLOSED)
+_SK102_KINDS = (ProblemKind.FRONT_MATTER_UNCLOSED,)
 
 
 @rule(
@@ -54,12 +55,13 @@ _SK102_KINDS = claim("SK102", ProblemKind.FRONT_MATTER_UNCLOSED)
     "(or rejected).",
     bad="---\nname: demo\ndescription: Formats CSV files.\n\n# Demo\n",
     good=GOOD,
+    claims=_SK102_KINDS,
 )
 def front_matter_unclosed(skill: Skill, context: Context) -> Iterator[Finding]:
     yield from parse_problems(skill, *_SK102_KINDS)
 
 
-_SK103_KINDS = claim("SK103", ProblemKind.YAML_SYNTAX)
+_SK103_KINDS = (ProblemKind.YAML_SYNTAX,)
 
 
 @rule(
@@ -71,12 +73,13 @@ _SK103_KINDS = claim("SK103", ProblemKind.YAML_SYNTAX)
     "skills is an unquoted `: ` inside a description.",
     bad="---\nname: demo\ndescription: Use when: the user has a CSV\n---\n",
     good=GOOD,
+    claims=_SK103_KINDS,
 )
 def yaml_syntax_error(skill: Skill, context: Context) -> Iterator[Finding]:
     yield from parse_problems(skill, *_SK103_KINDS)
 
 
-_SK104_KINDS = claim("SK104", ProblemKind.YAML_NOT_MAPPING)
+_SK104_KINDS = (ProblemKind.YAML_NOT_MAPPING,)
 
 
 @rule(
@@ -87,6 +90,7 @@ _SK104_KINDS = claim("SK104", ProblemKind.YAML_NOT_MAPPING)
     "The front matter must be `key: value` fields; a list or a bare string has no `name`.",
     bad="---\n- name: demo\n- description: Formats CSV files.\n---\n",
     good=GOOD,
+    claims=_SK104_KINDS,
 )
 def front_matter_not_mapping(skill: Skill, context: Context) -> Iterator[Finding]:
     yield from parse_problems(skill, *_SK104_KINDS)
@@ -289,7 +293,7 @@ def near_miss(key: str, target: Target) -> str | None:
     return None
 
 
-_SK108_KINDS = claim("SK108", ProblemKind.YAML_UNSUPPORTED, ProblemKind.YAML_TOO_COMPLEX)
+_SK108_KINDS = (ProblemKind.YAML_UNSUPPORTED, ProblemKind.YAML_TOO_COMPLEX)
 
 
 @rule(
@@ -301,6 +305,7 @@ _SK108_KINDS = claim("SK108", ProblemKind.YAML_UNSUPPORTED, ProblemKind.YAML_TOO
     "lines of nested aliases can expand to billions of nodes. skillkit never constructs either.",
     bad="---\nname: demo\ndescription: !!python/object:os.system echo\n---\n",
     good=GOOD,
+    claims=_SK108_KINDS,
 )
 def yaml_unsupported(skill: Skill, context: Context) -> Iterator[Finding]:
     yield from parse_problems(skill, *_SK108_KINDS)
