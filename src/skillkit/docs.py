@@ -7,7 +7,14 @@ when it is stale).
 
 from __future__ import annotations
 
-from skillkit.registry import Example, FixAvailability, RenderRule, Rule, all_rules
+from skillkit.registry import (
+    Example,
+    FixAvailability,
+    RenderRule,
+    Rule,
+    all_rules,
+    resolve_code,
+)
 
 FAMILIES = {
     "SK0": "The file itself",
@@ -129,3 +136,50 @@ def rules_markdown() -> str:
             out += ["", f"## {family}xx: {FAMILIES.get(family, family)}"]
         out += ["", rule_markdown(rules[code]).rstrip("\n")]
     return "\n".join(out) + "\n"
+
+
+# The `Fixable:` line of `skillkit rule`.
+_FIXABLE_LINE = {
+    FixAvailability.ALWAYS: "yes",
+    FixAvailability.SOMETIMES: "for some findings",
+    FixAvailability.NEVER: "no",
+}
+
+
+def explain(code: str) -> str:
+    """The explanation of one rule, as `skillkit rule` prints it and docs/rules.md shows it."""
+    rules = all_rules()
+    rule = rules[resolve_code(code)[0]] if code not in rules else rules[code]
+    lines = [f"{rule.code} {rule.name}", "", rule.summary, ""]
+    if isinstance(rule, RenderRule):
+        lines += [
+            f"Severity: {rule.severity.label}",
+            "Reported by: skillkit render (lint settings do not apply)",
+        ]
+    else:
+        lines += [
+            f"Severity: {rule.severity.label}"
+            + ("" if rule.default else " (off by default; enable with select or a target)"),
+            f"Targets: {', '.join(sorted(rule.targets)) if rule.targets else 'all'}",
+            f"Fixable: {_FIXABLE_LINE[rule.fix]}",
+        ]
+    lines += ["", "Why:", f"  {rule.rationale}"]
+    for option in rule.options:
+        lines += ["", f"Option `{option.name}` (default {option.default!r}): {option.help}"]
+    for title, example in rule.examples:
+        if isinstance(rule, RenderRule):
+            lines += ["", f"{title} (skillkit render in a project with these files):"]
+            for name, content in example.files.items():
+                lines += [
+                    f"  {name}:",
+                    *("    " + line for line in content.rstrip("\n").split("\n")),
+                ]
+            continue
+        where = f"{example.folder}/SKILL.md"
+        lines += ["", f"{title} ({where}):"]
+        for key, value in example.settings.items():
+            lines.append(f"  with the setting {key} = {value!r}")
+        lines += ["    " + line for line in _example_text(example).split("\n")]
+        for name, content in example.files.items():
+            lines += [f"  with {example.folder}/{name}:", "    " + content.replace("\n", "\n    ")]
+    return "\n".join(lines) + "\n"

@@ -12,8 +12,8 @@ from typing import Any
 from lsprotocol import types as lsp
 
 from skillkit.add_suppressions import suppression_text
-from skillkit.commands.rule import explain
 from skillkit.diagnostics import Diagnostic, Edit, Severity
+from skillkit.docs import explain
 from skillkit.engine.check import check_skill
 from skillkit.intervals import Disjoint
 from skillkit.lsp.positions import UTF16, from_lsp, to_lsp, units
