@@ -9,6 +9,7 @@ command line is always read, and one that does not exist becomes a finding, not 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -95,8 +96,6 @@ def compile_ignore_lines(
 ) -> tuple[pathspec.GitIgnoreSpec, list[tuple[int, str, str]]]:
     """The spec of gitignore lines, and the (line number, pattern, reason) of each line that
     cannot be compiled (`!`, `a\\`, `[z-a]`: git ignores such a line, and so do we)."""
-    import re
-
     import pathspec
 
     try:

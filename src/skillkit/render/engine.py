@@ -25,7 +25,6 @@ from skillkit.diagnostics import Diagnostic, Related, Severity
 from skillkit.engine.check import check_skill
 from skillkit.model import Span
 from skillkit.parse import parse_text
-from skillkit.parse.shell import commands_of_text
 from skillkit.reading import read_file_bytes
 from skillkit.render.environment import (
     Origin,
@@ -50,6 +49,7 @@ from skillkit.render.plan import Plan, Variant
 from skillkit.rules import render as render_rules
 from skillkit.rules.base import RenderRule
 from skillkit.settings import Settings
+from skillkit.shell import commands_of_text
 from skillkit.targets import get_target
 from skillkit.text import printable, printable_line
 from skillkit.tools import GRAMMARS, match
