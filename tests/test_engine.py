@@ -20,6 +20,7 @@ from skillkit.engine.runner import Job, Outcome, Signer, each_file_in_turn, run
 from skillkit.engine.selection import active_rules
 from skillkit.model import ProblemKind
 from skillkit.parse import read_source
+from skillkit.render.engine import rendered_outputs
 from skillkit.settings import Settings
 from skillkit.watch import IncrementalLinter
 from tests.helpers import write_skill
@@ -115,7 +116,7 @@ def test_the_runner_lints_through_the_part_it_is_given(tmp_path: Path) -> None:
         seen.append(([path.parent.name for path, _settings in jobs], signer))
         return lint_serially(jobs, signer)
 
-    result = run([tmp_path], Settings(), recording)
+    result = run([tmp_path], Settings(), recording, render_outputs=rendered_outputs)
     assert seen == [(["alpha", "beta"], None)]  # once, in path order, unsigned without a cache
     assert result == lint_paths([tmp_path], Settings())
 
@@ -129,7 +130,7 @@ def test_each_file_in_turn_replaces_the_per_file_lint(tmp_path: Path) -> None:
         order.append(path.parent.name)
         return FileResult(str(path), ())
 
-    result = run([tmp_path], Settings(), each_file_in_turn(step))
+    result = run([tmp_path], Settings(), each_file_in_turn(step), render_outputs=rendered_outputs)
     assert order == ["alpha", "beta"]
     assert result.diagnostics == []
 

@@ -11,7 +11,8 @@ import yaml
 from skillkit.atomic import write_atomic
 from skillkit.diagnostics import Diagnostic, Related, Severity
 from skillkit.model import Span, Token
-from skillkit.render import plan_for, settings_for
+from skillkit.outputs import plan_for, settings_for
+from skillkit.outputs.files import UnsafePath, output_path
 from skillkit.render.engine import OutputFindings, TemplateTextFindings, findings_with_text
 from skillkit.render.environment import (
     Origin,
@@ -20,7 +21,6 @@ from skillkit.render.environment import (
     make_environment,
     render_with_origins,
 )
-from skillkit.render.files import UnsafePath, output_path
 from skillkit.render.frontmatter import adapt, front_matter_block
 from skillkit.render.helpers import VRCTL_HELPERS as vrctl
 from skillkit.render.helpers import HelperError, shell_quote
