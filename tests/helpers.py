@@ -10,7 +10,9 @@ from typing import Any, TypeVar
 import pytest
 
 from skillkit.diagnostics import Diagnostic
+from skillkit.engine.check import FileResult, check_skill, project_context
 from skillkit.engine.library import lint_paths
+from skillkit.model import Skill
 from skillkit.registry import Example
 from skillkit.settings import Settings
 
@@ -108,6 +110,11 @@ def render_example(root: Path, example: Example) -> list[Diagnostic]:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(content, encoding="utf-8")
     return render(root, check=True).diagnostics
+
+
+def check(skill: Skill, settings: Settings) -> FileResult:
+    """The per-file rules' result on one parsed skill, in the engine's own context."""
+    return check_skill(skill, project_context(settings).for_skill(skill))
 
 
 def triples(diagnostics: list[Diagnostic]) -> list[tuple[str, int, str]]:

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from skillkit.cli import main
+from skillkit.context import Context
 from skillkit.diagnostics import Edit, Fix
 from skillkit.engine.check import FileResult
 from skillkit.fix import _Lines, apply_edits, choose_fixes
 from skillkit.model import Skill, Span
-from skillkit.settings import Settings
 from tests.helpers import write_skill
 
 GOOD_DESCRIPTION = "description: Formats CSV files. Use when the user asks to tidy a CSV."
@@ -89,9 +89,9 @@ def lint_calls(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     calls: dict[str, int] = {}
     real = skillkit.engine.check.check_skill
 
-    def counting(skill: Skill, settings: Settings, path: str | None = None) -> FileResult:
+    def counting(skill: Skill, context: Context, path: str | None = None) -> FileResult:
         calls[str(skill.path)] = calls.get(str(skill.path), 0) + 1
-        return real(skill, settings, path)
+        return real(skill, context, path)
 
     # Counted wherever it is called from: the lint and the fix loop each import it.
     monkeypatch.setattr(skillkit.engine.check, "check_skill", counting)

@@ -13,7 +13,7 @@ from skillkit.cli import main
 from skillkit.fix import FileFix, fix_file
 from skillkit.parse import read_skill
 from skillkit.settings import Settings
-from tests.helpers import write_skill
+from tests.helpers import check, write_skill
 
 FRONT = "---\nname: demo\ndescription: Formats CSV files. Use when the user asks to tidy a CSV.\n"
 GOOD = FRONT + "---\n\n# Demo\n\nBody.\n"
@@ -229,9 +229,7 @@ def test_a_fix_that_adds_findings_is_rolled_back(
     path = write_skill(in_tmp, GOOD.removesuffix("\n"))
     skill = read_skill(path)
     settings = Settings(select=("ALL",))
-    from skillkit.engine.check import check_skill
-
-    before = check_skill(skill, settings)
+    before = check(skill, settings)
     # A "fix" of SK204 that also spoils the name and opens a fence: refused.
     edits = (Edit(Span(2, 7, 2, 11), "Bad_Name"), Edit(Span.at(7), "```\n"))
     worse = Fix("x", (*edits, Edit(Span.at(8, 6, 0), "\n")))

@@ -15,6 +15,7 @@ from lsprotocol import types as lsp
 from pygls.lsp.client import LanguageClient
 
 from skillkit.lsp.positions import character_to_column, column_to_character, from_lsp, to_lsp
+from tests.helpers import check
 from tests.render_helpers import TWO_OUTPUTS_PLAN
 
 TIMEOUT = 30.0
@@ -586,7 +587,6 @@ def test_cross_skill_facts_come_from_the_lint_cache(
 
     from skillkit.config.resolver import Resolver
     from skillkit.engine import per_file
-    from skillkit.engine.check import check_skill
     from skillkit.lsp import project
     from skillkit.parse import parse_text
 
@@ -597,7 +597,7 @@ def test_cross_skill_facts_come_from_the_lint_cache(
             os.utime(os.path.join(folder, name), (old, old))
         os.utime(folder, (old, old))  # old enough for the cache to trust
     settings = Resolver().settings_for(beta)
-    document = check_skill(parse_text(beta.read_text(encoding="utf-8"), beta), settings)
+    document = check(parse_text(beta.read_text(encoding="utf-8"), beta), settings)
     root = project.project_root(beta, settings, None)
     assert root == tmp_path
     first = project.project_findings(beta, document, root)
@@ -632,7 +632,6 @@ def test_cross_skill_findings_equal_lint_on_the_corpus(
     import shutil
 
     from skillkit.config.resolver import Resolver
-    from skillkit.engine.check import check_skill
     from skillkit.engine.library import lint_paths
     from skillkit.lsp.project import project_findings
     from skillkit.parse import parse_text
@@ -655,7 +654,7 @@ def test_cross_skill_findings_equal_lint_on_the_corpus(
     compared = drifted = 0
     for path in sorted(CORPUS.rglob("SKILL.md")):
         settings = resolver.settings_for(path)
-        document = check_skill(parse_text(path.read_text(encoding="utf-8"), path), settings)
+        document = check(parse_text(path.read_text(encoding="utf-8"), path), settings)
         shown = str(path.relative_to(CORPUS))
         found = project_findings(path, document, CORPUS, use_cache=False)
         expected = [d for d in linted if d.path == shown and d.code.startswith("SK6")]

@@ -6,10 +6,10 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from skillkit.engine.check import check_skill
 from skillkit.parse import parse_bytes
 from skillkit.settings import Settings
 from skillkit.targets import TARGET_NAMES
+from tests.helpers import check
 
 # Fragments that reach into every parser: front matter, fences, lists, HTML, links, shell syntax
 # and the tools whose grammars the command rules know.
@@ -44,6 +44,6 @@ def test_parse_and_every_rule_survive_any_input(data: bytes) -> None:
     assert isinstance(skill.inline_code, tuple)
     assert isinstance(skill.links, tuple)
     for target in TARGET_NAMES:
-        result = check_skill(skill, Settings(target=target, select=("SK",)))  # every rule
+        result = check(skill, Settings(target=target, select=("SK",)))  # every rule
         crashes = [d.message for d in result.diagnostics if d.code == "SK000"]
         assert crashes == [], data

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from skillkit.diagnostics import Diagnostic, Edit, Fix
-from skillkit.engine.check import FileResult, check_skill
+from skillkit.engine.check import FileResult, check_skill, project_context
 from skillkit.intervals import Disjoint
 from skillkit.model import Skill, Span
 from skillkit.parse import parse_text, read_skill
@@ -150,6 +150,10 @@ def _pieces(text: str) -> list[str]:
     return [piece for piece in re.split(r"(?<=\n)", text.removeprefix(BOM)) if piece]
 
 
+def _check(skill: Skill, settings: Settings, shown: str | None) -> FileResult:
+    return check_skill(skill, project_context(settings).for_skill(skill), shown)
+
+
 def _reparse(skill: Skill, text: str) -> Skill:
     return parse_text((BOM if skill.has_bom else "") + text, skill.path)
 
@@ -169,7 +173,7 @@ def _fix_passes(
     rule are tried on their own, and a rule whose fixes make it worse is not fixed in this file
     at all: its findings stay, and the file never gets worse, never churns without end."""
     fixed = 0
-    first = result = check_skill(skill, settings, shown)
+    first = result = _check(skill, settings, shown)
     refused: set[str] = set()  # rules whose fixes made this file worse
     for _ in range(MAX_PASSES):
         fixes = [
@@ -213,7 +217,7 @@ def _attempt(
     if text == skill.text:
         return None
     fixed_skill = _reparse(skill, text)
-    after = check_skill(fixed_skill, settings, shown)
+    after = _check(fixed_skill, settings, shown)
     if not _better(result, after, {code for code, _ in fixes}):
         return None
     return fixed_skill, after, count
@@ -235,7 +239,7 @@ def fix_file(path: Path, settings: Settings, unsafe: bool = False) -> FileFix:
     skill = read_skill(path, settings.max_file_bytes)
     before = (BOM if skill.has_bom else "") + skill.text
     if not skill.text:
-        result = check_skill(skill, settings, str(path))
+        result = _check(skill, settings, str(path))
         return FileFix(path, before, before, 0, result, result)
     fixed_skill, fixed, before_findings, after_findings = _fix_passes(
         skill, settings, unsafe, str(path)

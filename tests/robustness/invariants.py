@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from skillkit.diagnostics import Diagnostic
-from skillkit.engine.check import check_skill
 from skillkit.model import Skill
 from skillkit.registry import RULES, FixAvailability
 from skillkit.settings import Settings
 from skillkit.targets import TARGET_NAMES
+from tests.helpers import check
 
 # Every rule, under every target: the widest net for a crash.
 ALL_RULES = tuple(Settings(target=target, select=("ALL",)) for target in TARGET_NAMES)
@@ -53,6 +53,6 @@ def lint_everything(skill: Skill) -> None:
     """Parse-side and rule-side invariants under every target with every rule on."""
     assert_model_inside(skill)
     for settings in ALL_RULES:
-        result = check_skill(skill, settings)
+        result = check(skill, settings)
         assert_lines_inside(skill, result.diagnostics)
         assert_fixes_as_declared(result.diagnostics)

@@ -87,16 +87,14 @@ def project_context(settings: Settings, outputs: RenderedOutputs | None = None) 
     )
 
 
-def check_skill(
-    skill: Skill, settings: Settings, path: str | None = None, *, context: Context | None = None
-) -> FileResult:
+def check_skill(skill: Skill, context: Context, path: str | None = None) -> FileResult:
     """Run the per-file rules on one parsed skill, and collect the facts for project rules.
-    `context`: the skill's context (`ProjectContext.for_skill`), given by a caller that reads
-    what the rules looked at (the lint cache); else one is made."""
+    `context`: the skill's own (`project_context(settings).for_skill(skill)`), which holds the
+    settings in force and records what the rules looked at (the lint cache reads that record);
+    `path`: the path shown in the diagnostics (default: the skill's)."""
+    settings = context.settings
     shown = path if path is not None else str(skill.path)
     active = active_rules(settings)
-    if context is None:
-        context = project_context(settings).for_skill(skill)
     ignored = per_file_ignored_codes(skill.path, settings)
     fatal = any(problem.kind in FATAL_PROBLEMS for problem in skill.problems)
     diagnostics: list[Diagnostic] = []

@@ -29,7 +29,7 @@ def lint_file(path: Path, settings: Settings, signer: Signer | None = None) -> O
     skill = parse_source(source)
     # The rules look at the file system through their context, which records what they saw.
     context = project_context(settings).for_skill(skill)
-    result = check_skill(skill, settings, str(path), context=context)
+    result = check_skill(skill, context, str(path))
     if signer is None or source.problem is not None:
         return result, None
     return result, signer.signature(before, source, context.files, result)

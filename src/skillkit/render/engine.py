@@ -22,7 +22,7 @@ from jinja2 import BaseLoader, Environment
 
 from skillkit.atomic import write_atomic
 from skillkit.diagnostics import Diagnostic, Related, Severity
-from skillkit.engine.check import check_skill
+from skillkit.engine.check import check_skill, project_context
 from skillkit.model import Span
 from skillkit.outputs.files import (
     UnreadableOutput,
@@ -529,7 +529,8 @@ class _Run:
             if settings is None:
                 settings = self._target_settings[target] = replace(self.settings, target=target)
             skill = parse_text(text, output.path)
-            found = list(check_skill(skill, settings, output.display).diagnostics)
+            context = project_context(settings).for_skill(skill)
+            found = list(check_skill(skill, context, output.display).diagnostics)
             found += self._continued_inline_spans(skill, output.display)
         elif output.variant.kind == "script":
             found = self.check_script(output)
