@@ -52,6 +52,7 @@ def test_a_plain_lint_of_one_file_loads_neither_the_cache_nor_the_pool(tmp_path:
     imported = _imported(["--no-cache", "alpha/SKILL.md"], tmp_path)
     assert "skillkit.engine.runner" in imported  # the measure works
     assert imported & {"skillkit.engine.cache", "skillkit.engine.pool", "multiprocessing"} == set()
+    assert {name for name in imported if name.startswith("pathspec")} == set()  # (no .gitignore)
 
 
 def test_a_warm_cached_run_parses_nothing(tmp_path: Path) -> None:

@@ -10,7 +10,9 @@ at an entry point, and must say why in a comment on its line or the line above:
 - the package's own `__init__.py`, whose `__getattr__` loads the library's names on first use
   (PEP 562): `import skillkit` runs before every start of the CLI, which lives inside it.
 A heavy dependency needed deep inside (Jinja for SK601's render line map) is a part the entry
-point gives, not an import inside a function there.
+point gives, not an import inside a function there; a heavy library outside skillkit that only
+some runs need (pathspec) is bound at module level by `skillkit.lazy.lazy_module`, which loads it
+on first use.
 """
 
 from __future__ import annotations
@@ -252,6 +254,45 @@ def test_no_function_level_import_outside_the_entry_points(
         "deep inside is a part the entry point gives); at an entry point, a deliberate lazy "
         "import needs a comment saying why, on its line or the line above:\n" + "\n".join(offending)
     )
+
+
+def test_only_libraries_outside_skillkit_load_lazily_at_module_level() -> None:
+    """`skillkit.lazy.lazy_module` defers a heavy third-party library; a skillkit module named
+    there would be an import the cycle check cannot see."""
+    named: list[str] = []
+    for path in sorted((SRC / PACKAGE).rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "lazy_module"
+            ):
+                argument = node.args[0] if node.args else None
+                name = argument.value if isinstance(argument, ast.Constant) else None
+                if not isinstance(name, str) or name.split(".")[0] == PACKAGE:
+                    named.append(f"{path.relative_to(SRC)}:{node.lineno}: {ast.unparse(node)}")
+    assert named == []
+
+
+def test_a_lazy_module_runs_when_first_used() -> None:
+    script = (
+        "import sys\n"
+        "from skillkit.lazy import lazy_module\n"
+        "assert 'colorsys' not in sys.modules\n"
+        "module = lazy_module('colorsys')\n"
+        "print(type(module).__name__, module.rgb_to_hsv(1.0, 0.0, 0.0), type(module).__name__)\n"
+        "try:\n"
+        "    lazy_module('no_such_module_here')\n"
+        "except ModuleNotFoundError as error:\n"
+        "    print(error)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False, timeout=60
+    )
+    assert result.stdout.splitlines() == [
+        "_LazyModule (0.0, 1.0, 1.0) module",
+        "No module named 'no_such_module_here'",
+    ], result.stderr
 
 
 def test_the_top_level_help_imports_no_command_module() -> None:
