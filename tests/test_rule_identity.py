@@ -257,7 +257,8 @@ class _MessageChecker:
             return [leaf for value in returned for leaf in self.leaves(value)] or [node]
         if isinstance(node, ast.Name) and id(node) in self.scope:
             values = self._bound(self.scope[id(node)], node)
-            leaves = [node] if any(v is node for v in values) else []  # (stands for itself)
+            itself = any(value is node for value in values)  # (`+=`, a loop variable)
+            leaves: list[ast.expr] = [node] if itself else []
             leaves += [leaf for value in values if value is not node for leaf in self.leaves(value)]
             return leaves or [node]
         return [node]
