@@ -4,6 +4,7 @@ the cache and the pool are given to the runner, never imported by it; settings h
 from __future__ import annotations
 
 import os
+import pickle
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -12,14 +13,16 @@ from pathlib import Path
 
 import pytest
 
+from skillkit.context import ProjectContext, RenderView
 from skillkit.diagnostics import Severity
-from skillkit.engine.check import FileResult
+from skillkit.engine.check import FileResult, project_context
 from skillkit.engine.library import lint_paths
 from skillkit.engine.per_file import lint_serially
 from skillkit.engine.runner import Job, Outcome, Signer, each_file_in_turn, run
 from skillkit.engine.selection import active_rules
 from skillkit.model import ProblemKind
-from skillkit.parse import read_source
+from skillkit.parse import parse_text, read_source
+from skillkit.parse.frontmatter import parse_front_matter
 from skillkit.render.engine import rendered_outputs
 from skillkit.settings import Settings
 from skillkit.watch import IncrementalLinter
@@ -90,6 +93,38 @@ def test_what_is_derived_from_settings_is_kept_with_them() -> None:
     assert settings == replace(settings)  # the memo is no part of the settings
     assert active_rules(settings) is active_rules(settings)
     assert "SK101" not in {rule.code for rule in active_rules(copy)}
+
+
+def test_settings_pickle_without_what_was_derived_from_them() -> None:
+    # A spawned worker process (the pool's on macOS and Windows) gets its settings pickled: the
+    # rules and the context derived from them do not pickle, and are derived there again.
+    settings = Settings(select=("ALL",))
+    rules = active_rules(settings)
+    project_context(settings)
+    copy = pickle.loads(pickle.dumps(settings))
+    assert copy == settings and copy.key == settings.key
+    assert active_rules(copy) == rules and active_rules(copy) is not rules
+
+
+def test_what_a_context_derives_is_kept_with_it_and_never_shared_with_another_view() -> None:
+    settings = Settings(select=("SK1",))
+    engine = project_context(settings)
+    assert project_context(settings) is engine  # one a settings object
+    calls: list[RenderView | None] = []
+
+    def derive(context: ProjectContext) -> RenderView | None:
+        calls.append(context.render)
+        return context.render
+
+    skill = parse_text(GOOD.format(name="demo"), Path("demo/SKILL.md"))
+    view = engine.render
+    assert view is not None and view.outputs is None  # (file rules never render)
+    file_context = engine.for_skill(skill, parse_front_matter)
+    assert engine.derived(derive) is file_context.derived(derive) is view
+    # Built outside the engine (a test, a tool), without its render view: derives on its own.
+    apart = ProjectContext(engine.target, settings)
+    assert apart.derived(derive) is None
+    assert calls == [view, None]
 
 
 def test_a_failed_read_becomes_the_problem_of_the_source(tmp_path: Path) -> None:

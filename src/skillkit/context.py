@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from skillkit.analysis import Analysis
+from skillkit.memo import Memo
 from skillkit.reading import read_regular_file
 
 if TYPE_CHECKING:
@@ -66,9 +67,12 @@ class ProjectContext:
     target: Target
     settings: Settings
     render: RenderView | None = field(default=None, repr=False, compare=False)
-    # What rules derive from the settings alone, by the function that derives it: built once
-    # for the many files checked under the same settings (see `derived`).
-    memo: dict[Callable[[Any], Any], Any] = field(default_factory=dict, repr=False, compare=False)
+    # What rules derive from the settings (and the render view), by the function that derives
+    # it: built once for the many files checked under the same settings (see `derived`). The
+    # engine's context is kept with the settings (one a settings object); another one, built
+    # elsewhere (a test) has a memo of its own, so a value that depends on the render view is
+    # never shared between contexts with different views.
+    memo: Memo = field(default_factory=Memo, repr=False, compare=False)
 
     def option(self, option: RuleOption) -> Any:
         """The value of one of the rule's declared options: the settings' own, else its default."""
@@ -77,12 +81,7 @@ class ProjectContext:
     def derived(self, derive: Callable[[ProjectContext], T]) -> T:
         """`derive(context)`, a function of the settings (and of the render view), computed
         once for these settings."""
-        memo = self.memo
-        if derive in memo:
-            value: T = memo[derive]
-            return value
-        value = memo[derive] = derive(self)
-        return value
+        return self.memo.get(derive, derive, self)
 
     def for_skill(self, skill: Skill, parse_front_matter: FrontMatterParser) -> Context:
         """The context of one skill's rules: this one's, with a file system view and an

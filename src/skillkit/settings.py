@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 from skillkit.diagnostics import Severity
 from skillkit.hashing import digest
+from skillkit.memo import Memo
 from skillkit.reading import DEFAULT_MAX_BYTES
 
 T = TypeVar("T")
@@ -44,9 +45,7 @@ class Settings:
     # What the engine derives from these settings alone (the rules they select), computed once
     # per settings object and kept with it: no module-global memo keyed by `id`. Not a setting:
     # left out of comparison, hashing, repr and `key`, and empty again in a `replace`d copy.
-    _derived: dict[Hashable, Any] = field(
-        default_factory=dict, init=False, repr=False, compare=False
-    )
+    _derived: Memo = field(default_factory=Memo, init=False, repr=False, compare=False)
 
     @property
     def root(self) -> Path:
@@ -66,12 +65,7 @@ class Settings:
 
     def derived(self, name: Hashable, derive: Callable[[Settings], T]) -> T:
         """`derive(self)`, computed once for these settings and kept under `name`."""
-        known = self._derived
-        if name in known:
-            value: T = known[name]
-            return value
-        value = known[name] = derive(self)
-        return value
+        return self._derived.get(name, derive, self)
 
 
 def _canonical(value: Any) -> Any:
