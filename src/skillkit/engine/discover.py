@@ -128,7 +128,9 @@ def _ignore_spec(folder: str, problems: list[Missing]) -> pathspec.GitIgnoreSpec
     except UnreadableFile as refused:
         problems.append(
             Missing(
-                _shown(path), f"{refused.reason}; it is skipped", code=IGNORE_FILE_UNUSABLE.code
+                _shown(path),
+                IGNORE_FILE_UNUSABLE.message("unusable-file", why=refused.reason),
+                code=IGNORE_FILE_UNUSABLE.code,
             )
         )
         return None
@@ -142,7 +144,7 @@ def _ignore_spec(folder: str, problems: list[Missing]) -> pathspec.GitIgnoreSpec
         problems.append(
             Missing(
                 _shown(path),
-                f"pattern `{pattern}` is skipped: {reason}",
+                IGNORE_FILE_UNUSABLE.message("unusable-line", pattern=pattern, why=reason),
                 code=IGNORE_FILE_UNUSABLE.code,
                 line=number,
             )
@@ -246,9 +248,9 @@ def discover(
                     found.setdefault(str(file), file)
                 continue
             if path.is_symlink():
-                missing.append(Missing(path, "broken symbolic link or symlink loop"))
+                missing.append(Missing(path, file_unreadable.message("broken-link")))
             else:
-                missing.append(Missing(path, "no such file or folder"))
+                missing.append(Missing(path, file_unreadable.message("no-such-path")))
         except OSError as error:
             missing.append(Missing(path, error.strerror or str(error)))
     missing.extend(ignores.problems)
@@ -275,7 +277,8 @@ def _walk(
         except OSError as error:
             # A folder that cannot be listed may hold skills: say so rather than skip it.
             reason = error.strerror or type(error).__name__
-            ignores.problems.append(Missing(Path(shown), f"cannot list folder: {reason}"))
+            why = file_unreadable.message("cannot-list", why=reason)
+            ignores.problems.append(Missing(Path(shown), why))
             continue
         if not given and (VIRTUALENV_MARKER, False) in entries:
             continue

@@ -30,7 +30,13 @@ _SK001_KINDS = (ProblemKind.UNREADABLE,)
     bad=Example("", folder="demo", files={"SKILL.md/README": "a folder named SKILL.md"}),
     good=_GOOD,
     runs_on_unreadable=True,
-    messages={"not-listed": "cannot lint: {why}"},
+    messages={
+        "not-listed": "cannot lint: {why}",
+        # Why discovery could not list a path (the `why` above).
+        "no-such-path": "no such file or folder",
+        "broken-link": "broken symbolic link or symlink loop",
+        "cannot-list": "cannot list folder: {why}",
+    },
     claims=_SK001_KINDS,
 )
 def file_unreadable(skill: Skill, context: Context) -> Iterator[Finding]:
@@ -103,4 +109,8 @@ IGNORE_FILE_UNUSABLE = engine_rule(
     "not on a skill.",
     bad=Example(_GOOD, files={".gitignore": "build/\n[z-a]\n"}),
     good=Example(_GOOD, files={".gitignore": "build/\n[a-z]\n"}),
+    messages={
+        "unusable-file": "{why}; it is skipped",
+        "unusable-line": "pattern `{pattern}` is skipped: {why}",
+    },
 )  # discovery reports it (skillkit.engine.discover), before any skill is read
