@@ -442,6 +442,26 @@ CASES: list[tuple[str, str | bytes, list[Found]]] = [
             )
         ],
     ),
+    (
+        # Wide characters count as two: a whole description in Chinese is not "too short".
+        "description-chinese",
+        "---\nname: demo\ndescription: 当用户要求修改系统设置时使用、包括通用设置、"
+        "安全设置、功能开关和邮件配置。\n" + BODY,
+        [],
+    ),
+    (
+        "description-chinese-short",
+        "---\nname: demo\ndescription: 整理CSV文件的工具。\n" + BODY,
+        [
+            (
+                "SK121",
+                3,
+                14,
+                "`description` is 11 characters long (19 with each wide character counted as "
+                "two); say what the skill does and when to use it in at least 40",
+            )
+        ],
+    ),
     # SK122
     (
         "description-no-trigger",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterator
+from unicodedata import east_asian_width
 
 from skillkit.context import Context
 from skillkit.diagnostics import Edit, Finding, Fix, Related, Severity
@@ -546,7 +547,8 @@ MIN_DESCRIPTION_OPTION = RuleOption(
     "min-description-length",
     40,
     int,
-    "Descriptions shorter than this many characters get SK121.",
+    "Descriptions shorter than this many characters get SK121 (a wide character, such as a "
+    "Chinese or Japanese one, counts as two).",
 )
 
 
@@ -566,6 +568,9 @@ MIN_DESCRIPTION_OPTION = RuleOption(
     messages={
         "too-short": "`description` is {length} characters long; say what the skill does and "
         "when to use it in at least {minimum}",
+        "too-short-wide": "`description` is {length} characters long ({width} with each wide "
+        "character counted as two); say what the skill does and when to use it in at least "
+        "{minimum}",
     },
 )
 def description_too_short(skill: Skill, context: Context) -> Iterator[Finding]:
@@ -575,11 +580,21 @@ def description_too_short(skill: Skill, context: Context) -> Iterator[Finding]:
     item, text = seen
     text = text.strip()
     minimum = int(context.option(MIN_DESCRIPTION_OPTION))
-    if text and len(text) < minimum:
-        yield Finding(
-            item.value.span,
-            description_too_short.message("too-short", length=len(text), minimum=minimum),
+    if not text or len(text) >= minimum:
+        return
+    # A Chinese, Japanese or Korean character says about what a word does: "当用户要求修改系统设置时
+    # 使用、包括通用设置、安全设置、功能开关和邮件配置。" is a whole description in 37 characters.
+    # Counted as two (their width on screen), such a text is measured about as its English is.
+    width = sum(2 if east_asian_width(character) in "WF" else 1 for character in text)
+    if width >= minimum:
+        return
+    if width == len(text):
+        message = description_too_short.message("too-short", length=len(text), minimum=minimum)
+    else:
+        message = description_too_short.message(
+            "too-short-wide", length=len(text), width=width, minimum=minimum
         )
+    yield Finding(item.value.span, message)
 
 
 # Phrases that tell an agent when a skill applies. "Help(s) ..." is not one: it says what the
