@@ -9,6 +9,9 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
+from skillkit.cli import main
 from skillkit.config.files import load_config
 from skillkit.engine.library import lint_paths
 from skillkit.render import render
@@ -368,6 +371,29 @@ def test_sections_rendered_from_one_partial_are_not_drift(tmp_path: Path) -> Non
             "partials/guardrails.md.j2, as the copy it drifted from is",
         )
     ]
+
+
+def test_the_command_line_gives_the_rules_the_render_line_map(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The CLI loads the render engine only when a project rule asks for the outputs: the two
+    # outputs that differ only in a line of their shared partial are not drift there either.
+    files = {
+        "skillkit.toml": PARTIAL_PLAN,
+        "templates/partials/guardrails.md.j2": GUARDRAILS_PARTIAL,
+        "templates/worker.md.j2": '# worker\n\n{% set on_failure = "wait briefly and retry '
+        'once" %}{% include "partials/guardrails.md.j2" %}\n',
+        "templates/web.md.j2": '# web\n\n{% set on_failure = "stop and tell the user" %}'
+        '{% include "partials/guardrails.md.j2" %}\n',
+    }
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    assert render(tmp_path).ok
+    monkeypatch.chdir(tmp_path)
+    capsys.readouterr()
+    assert main(["lint", "--no-cache", "--select", "SK601", "skills"]) == 0
+    assert capsys.readouterr().out == "All clean: 2 files checked.\n"
 
 
 def test_an_output_path_of_adjacent_placeholders_is_matched_in_linear_time() -> None:

@@ -15,13 +15,14 @@ import pytest
 
 from skillkit.context import ProjectContext, RenderView
 from skillkit.diagnostics import Severity
-from skillkit.engine.check import RENDER_VIEW, FileResult, project_context
+from skillkit.engine.check import FileResult, project_context
 from skillkit.engine.library import lint_paths
 from skillkit.engine.per_file import lint_serially
 from skillkit.engine.runner import Job, Outcome, Signer, each_file_in_turn, run
 from skillkit.engine.selection import active_rules
 from skillkit.model import ProblemKind
 from skillkit.parse import parse_text, read_source
+from skillkit.render.engine import rendered_outputs
 from skillkit.settings import Settings
 from skillkit.watch import IncrementalLinter
 from tests.helpers import write_skill
@@ -114,11 +115,13 @@ def test_what_a_context_derives_is_kept_with_it_and_never_shared_with_another_vi
         return context.render
 
     skill = parse_text(GOOD.format(name="demo"), Path("demo/SKILL.md"))
-    assert engine.derived(derive) is engine.for_skill(skill).derived(derive) is RENDER_VIEW
+    view = engine.render
+    assert view is not None
+    assert engine.derived(derive) is engine.for_skill(skill).derived(derive) is view
     # Built outside the engine (a test, a tool), without its render view: derives on its own.
     apart = ProjectContext(engine.target, settings)
     assert apart.derived(derive) is None
-    assert calls == [RENDER_VIEW, None]
+    assert calls == [view, None]
 
 
 def test_a_failed_read_becomes_the_problem_of_the_source(tmp_path: Path) -> None:
@@ -146,7 +149,7 @@ def test_the_runner_lints_through_the_part_it_is_given(tmp_path: Path) -> None:
         seen.append(([path.parent.name for path, _settings in jobs], signer))
         return lint_serially(jobs, signer)
 
-    result = run([tmp_path], Settings(), recording)
+    result = run([tmp_path], Settings(), recording, render_outputs=rendered_outputs)
     assert seen == [(["alpha", "beta"], None)]  # once, in path order, unsigned without a cache
     assert result == lint_paths([tmp_path], Settings())
 
@@ -160,7 +163,7 @@ def test_each_file_in_turn_replaces_the_per_file_lint(tmp_path: Path) -> None:
         order.append(path.parent.name)
         return FileResult(str(path), ())
 
-    result = run([tmp_path], Settings(), each_file_in_turn(step))
+    result = run([tmp_path], Settings(), each_file_in_turn(step), render_outputs=rendered_outputs)
     assert order == ["alpha", "beta"]
     assert result.diagnostics == []
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from skillkit.model import Token
-from skillkit.parse.shell import commands_of_text
+from skillkit.shell import commands_of_text
 from skillkit.tools import GRAMMARS, MISE, NPX, UV, VRCTL, match, matched_programs, programs
 
 

@@ -11,8 +11,8 @@ import yaml
 from skillkit.atomic import write_atomic
 from skillkit.diagnostics import Diagnostic, Related, Severity
 from skillkit.model import Span, Token
-from skillkit.parse.shell import commands_of_text
-from skillkit.render import plan_for, settings_for
+from skillkit.outputs import plan_for, settings_for
+from skillkit.outputs.files import UnsafePath, output_path
 from skillkit.render.engine import OutputFindings, TemplateTextFindings, findings_with_text
 from skillkit.render.environment import (
     Origin,
@@ -21,10 +21,10 @@ from skillkit.render.environment import (
     make_environment,
     render_with_origins,
 )
-from skillkit.render.files import UnsafePath, output_path
 from skillkit.render.frontmatter import adapt, front_matter_block
 from skillkit.render.helpers import VRCTL_HELPERS as vrctl
 from skillkit.render.helpers import HelperError, shell_quote
+from skillkit.shell import commands_of_text
 from skillkit.targets import TARGETS
 from skillkit.tools import VRCTL, match
 from tests.render_helpers import TWO_OUTPUTS_PLAN, make_project

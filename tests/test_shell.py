@@ -1,4 +1,4 @@
-"""The shell lexer (`skillkit.parse.shell`): exact argv and exact token spans for what skills
+"""The shell lexer (`skillkit.shell`): exact argv and exact token spans for what skills
 write in their code blocks and inline spans."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import pytest
 
 from skillkit.model import Command, Span
 from skillkit.parse import parse_text
-from skillkit.parse.shell import _READERS, _SPECIAL, commands_of_text
+from skillkit.shell import _READERS, _SPECIAL, commands_of_text
 
 # Front matter on lines 1-3, the opening fence on line 4: block content starts on line 5.
 FM = "---\nname: demo\n---\n"

@@ -21,22 +21,27 @@ __all__ = ["LintResult", "Skill", "__version__", "lint_paths", "parse_skill", "r
 
 
 def __getattr__(name: str) -> Any:
-    # Lazy, so that `import skillkit` (and the CLI's start-up) costs nothing it does not use.
+    # The library's names load on first use (PEP 562): `import skillkit` runs before every start
+    # of the CLI (skillkit.cli is inside this package), which must not pay for what it does not
+    # use. So these are the library's deliberate lazy imports, as the CLI has its own.
     if name == "parse_skill":
+        # (the parser, and YAML with it)
         from skillkit.parse import parse_skill
 
         return parse_skill
     if name in ("lint_paths", "LintResult"):
+        # (the engine with its cache, pool and renderer)
         from skillkit.engine import library
 
         return getattr(library, name)
     if name == "render":
-        # The package `skillkit.render` is callable (it forwards to `render.render`), so this
-        # name means the same thing before and after the package is imported.
+        # (the renderer, and Jinja.) The package `skillkit.render` is callable (it forwards to
+        # `render.render`), so this name means the same before and after the package is imported.
         import skillkit.render
 
         return skillkit.render
     if name == "Skill":
+        # (the model alone)
         from skillkit.model import Skill
 
         return Skill

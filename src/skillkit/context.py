@@ -30,13 +30,17 @@ from skillkit.reading import read_regular_file
 
 if TYPE_CHECKING:
     from skillkit.model import Skill
+    from skillkit.outputs.plan import Plan
     from skillkit.render.engine import Output
-    from skillkit.render.plan import Plan
     from skillkit.rules.base import RuleOption
     from skillkit.settings import Settings
     from skillkit.targets import Target
 
 T = TypeVar("T")
+
+
+# Each output of a plan rendered in memory (`skillkit.render.rendered_outputs`).
+RenderedOutputs = Callable[["Plan", "Settings"], Iterable["Output"]]
 
 
 @dataclass(frozen=True)
@@ -46,7 +50,10 @@ class RenderView:
     rules, so a rule cannot import the renderer itself."""
 
     plan: Callable[[Settings], Plan]  # the settings' plan (raises PlanError for a broken one)
-    outputs: Callable[[Plan, Settings], Iterable[Output]]  # each output rendered in memory
+    # How the entry point renders a plan's outputs, for the project rules (None for file rules,
+    # which never render): given by it, because Jinja is heavy to import and the command line
+    # loads it only when a project rule asks.
+    outputs: RenderedOutputs | None
 
 
 @dataclass(frozen=True)

@@ -68,6 +68,15 @@ def kind_name(kind: str) -> str:
     }.get(kind, kind)
 
 
+def shown_value(value: Value) -> str:
+    """A YAML value as messages show it: `` `text` ``, the string "text" (quoted), a list."""
+    if value.kind in ("seq", "map"):
+        return f"a {kind_name(value.kind)}"
+    if value.style in ("'", '"'):
+        return f'the string "{value.text}"'
+    return f"`{value.text}`"
+
+
 @dataclass(frozen=True, slots=True)
 class Value:
     """A YAML value with its position. Scalars carry `scalar`; sequences `items`; maps `fields`.

@@ -18,9 +18,9 @@ from typing import Any
 
 from skillkit.atomic import write_atomic
 from skillkit.config.files import CONFIG_FILE, find_config, load_config
+from skillkit.outputs import plan_for
+from skillkit.outputs.plan import TEMPLATE_SUFFIX, PlanError, PlanSource, build_plan
 from skillkit.reading import read_file_bytes
-from skillkit.render import plan_for
-from skillkit.render.plan import TEMPLATE_SUFFIX, PlanError, PlanSource, build_plan
 from skillkit.rules.frontmatter import name_problem
 from skillkit.targets import Target, get_target
 

@@ -31,9 +31,10 @@ from skillkit.engine.per_file import lint_serially
 from skillkit.engine.runner import LintResult, ProjectCheck, Relint, run
 from skillkit.errors import UsageError
 from skillkit.hashing import digest
+from skillkit.outputs import plan_for
+from skillkit.outputs import settings_for as render_settings_for
 from skillkit.reading import read_file_bytes
-from skillkit.render import plan_for
-from skillkit.render import settings_for as render_settings_for
+from skillkit.render.engine import rendered_outputs
 from skillkit.settings import DEFAULT_SETTINGS, Settings
 from skillkit.text import plural
 
@@ -168,6 +169,7 @@ class IncrementalLinter:
             self.settings,
             lint_serially,
             settings_for=self.settings_for,
+            render_outputs=rendered_outputs,
             respect_gitignore=self.respect_gitignore,
             cache=self.cache,
         )

@@ -6,9 +6,9 @@ import argparse
 import io
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from skillkit.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, use_colour
 from skillkit.config.resolver import Overrides, Resolver
@@ -23,6 +23,10 @@ from skillkit.report import FORMATS, Formatter
 from skillkit.settings import Settings
 from skillkit.targets import TARGET_NAMES
 from skillkit.text import plural
+
+if TYPE_CHECKING:
+    from skillkit.outputs.plan import Plan
+    from skillkit.render.engine import Output
 
 
 def _codes(text: str) -> tuple[str, ...]:
@@ -297,6 +301,7 @@ def _lint(
         base,
         _lint_jobs if each_file is None else each_file_in_turn(each_file),
         settings_for=resolver.settings_for,
+        render_outputs=_rendered_outputs,
         respect_gitignore=not args.no_gitignore,
         cache=cache,
     )
@@ -305,6 +310,14 @@ def _lint(
     _warn_folders_without_skills(paths, result.files)
     result.files = [*result.files, *(o for o in outputs if o not in result.files)]
     return result
+
+
+def _rendered_outputs(plan: Plan, settings: Settings) -> Iterable[Output]:
+    """The outputs of a render plan, rendered in memory (a project rule asks: SK601's line map)."""
+    # Lazy: the render engine (and Jinja) only for a project whose rules ask what it renders.
+    from skillkit.render.engine import rendered_outputs
+
+    return rendered_outputs(plan, settings)
 
 
 def _lint_jobs(jobs: Sequence[Job], signer: Signer | None) -> list[Outcome]:

@@ -15,13 +15,13 @@ from skillkit.diagnostics import Diagnostic
 from skillkit.engine.check import FileResult
 from skillkit.engine.runner import LintResult
 from skillkit.fix import BOM, applicable, fix_file
+from skillkit.outputs.owned import Owners
 from skillkit.parse import read_skill
-from skillkit.render.owned import Owners
 from skillkit.settings import Settings
 
 if TYPE_CHECKING:  # the render engine loads only when used (Jinja)
+    from skillkit.outputs.plan import Plan
     from skillkit.render.engine import RenderResult
-    from skillkit.render.plan import Plan
 
 
 def _render_in_memory(plan: Plan, settings: Settings) -> RenderResult:

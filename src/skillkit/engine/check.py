@@ -4,12 +4,10 @@ a file goes through, in the CLI, the watch, the editor and the fixer alike."""
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-import skillkit.render as render_package
-from skillkit.context import Context, ProjectContext, RenderView
+from skillkit.context import Context, ProjectContext, RenderedOutputs, RenderView
 from skillkit.diagnostics import Diagnostic
 from skillkit.engine.findings import diagnostic_from_finding, internal_error
 from skillkit.engine.selection import active_rules, per_file_ignored_codes
@@ -20,13 +18,10 @@ from skillkit.engine.suppress import (
     suppressions_of,
 )
 from skillkit.model import ProblemKind, Skill
+from skillkit.outputs.plan import Plan, build_plan
 from skillkit.registry import FileRule, ProjectRule
-from skillkit.render.plan import Plan, build_plan
 from skillkit.settings import Settings
 from skillkit.targets import get_target
-
-if TYPE_CHECKING:
-    from skillkit.render.engine import Output
 
 # A file with one of these problems has no model worth checking: only the file rules run.
 FATAL_PROBLEMS = frozenset({ProblemKind.UNREADABLE, ProblemKind.NOT_UTF8, ProblemKind.TOO_LARGE})
@@ -79,24 +74,17 @@ def _render_plan(settings: Settings) -> Plan:
     return build_plan(settings.render, settings.root, settings.target)
 
 
-def _rendered_outputs(plan: Plan, settings: Settings) -> Iterable[Output]:
-    # (the render engine, and Jinja with it, loads here only: see skillkit.render)
-    return render_package.rendered_outputs(plan, settings)
-
-
-# What rules may learn of the render plan (SK601): the renderer lints with the rules, so the
-# engine, not a rule, knows it.
-RENDER_VIEW = RenderView(_render_plan, _rendered_outputs)
-
-
-def project_context(settings: Settings) -> ProjectContext:
+def project_context(settings: Settings, outputs: RenderedOutputs | None = None) -> ProjectContext:
     """The context of the rules under these settings: made once for them (and kept with them),
-    so that what rules derive from the settings is too."""
-    return settings.derived("project context", _project_context)
-
-
-def _project_context(settings: Settings) -> ProjectContext:
-    return ProjectContext(get_target(settings.target), settings, RENDER_VIEW)
+    so that what rules derive from the settings is too. `outputs`: how the entry point renders
+    a plan's outputs, which the project rules ask for (SK601's line map) and file rules never do.
+    """
+    return settings.derived(
+        ("project context", outputs),
+        lambda settings: ProjectContext(
+            get_target(settings.target), settings, RenderView(_render_plan, outputs)
+        ),
+    )
 
 
 def check_skill(skill: Skill, context: Context, path: str | None = None) -> FileResult:

@@ -9,10 +9,15 @@ command line is always read, and one that does not exist becomes a finding, not 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+# (At the top, not lazily: a run in a repository meets a .gitignore and needs it anyway; only a
+# folder outside any repository saves its import, about 10 ms.)
+import pathspec
 
 from skillkit.diagnostics import Diagnostic
 from skillkit.engine.selection import active_rules
@@ -21,9 +26,6 @@ from skillkit.reading import UnreadableFile, read_file_bytes
 from skillkit.registry import all_rules
 from skillkit.rules.files import IGNORE_FILE_UNUSABLE, file_unreadable
 from skillkit.settings import DEFAULT_SETTINGS, Settings
-
-if TYPE_CHECKING:  # imported when a .gitignore or an exclude needs it (start-up speed)
-    import pathspec
 
 SKILL_FILE = "SKILL.md"
 CACHE_FOLDER = ".skillkit_cache"  # the lint cache's folder, in the project root
@@ -95,10 +97,6 @@ def compile_ignore_lines(
 ) -> tuple[pathspec.GitIgnoreSpec, list[tuple[int, str, str]]]:
     """The spec of gitignore lines, and the (line number, pattern, reason) of each line that
     cannot be compiled (`!`, `a\\`, `[z-a]`: git ignores such a line, and so do we)."""
-    import re
-
-    import pathspec
-
     try:
         return pathspec.GitIgnoreSpec.from_lines(lines, backend=MATCHER), []
     except (ValueError, re.error):
@@ -197,8 +195,6 @@ class _Exclude:
     """The `exclude` globs of the config, matched relative to the config's folder."""
 
     def __init__(self, patterns: Sequence[str], root: Path | None) -> None:
-        import pathspec
-
         self.spec = pathspec.GitIgnoreSpec.from_lines(patterns, backend=MATCHER)
         self.root = str(root.resolve()) if root is not None else None
 

@@ -1,6 +1,6 @@
-"""`skillkit.lint_paths`, the library's lint: the runner with the lint cache and the worker pool
-around it. (The CLI puts the same parts around the runner itself, loading the cache and the pool
-only for a run that uses them.)"""
+"""`skillkit.lint_paths`, the library's lint: the runner with the lint cache, the worker pool and
+the render engine around it. (The CLI puts the same parts around the runner itself, loading each
+only for a run that uses it.)"""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from skillkit.engine.cache import LintCache
 from skillkit.engine.check import FileResult
 from skillkit.engine.pool import lint_on_cores
 from skillkit.engine.runner import LintResult, SettingsFor, each_file_in_turn, run
+from skillkit.render.engine import rendered_outputs
 from skillkit.settings import Settings
 
 __all__ = ["LintResult", "lint_paths"]
@@ -44,6 +45,7 @@ def lint_paths(
         settings,
         lint_many,
         settings_for=settings_for,
+        render_outputs=rendered_outputs,
         respect_gitignore=respect_gitignore,
         cache=cache,
     )

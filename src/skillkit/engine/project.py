@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from skillkit.context import RenderedOutputs
 from skillkit.diagnostics import Diagnostic
 from skillkit.engine.check import FileResult, project_context
 from skillkit.engine.findings import diagnostic_from_finding, internal_error
@@ -24,18 +25,24 @@ def project_parts(rule: ProjectRule, facts: Any) -> Iterable[tuple[str, Any]]:
 
 
 def check_project_part(
-    rule: ProjectRule, collected: Sequence[tuple[str, Any]], settings: Settings
+    rule: ProjectRule,
+    collected: Sequence[tuple[str, Any]],
+    settings: Settings,
+    outputs: RenderedOutputs,
 ) -> list[Diagnostic]:
     """One cross-file rule's findings over `collected` (every skill's facts, or one part of
-    them); a rule that raises raises here."""
-    context = project_context(settings)
+    them); a rule that raises raises here. `outputs`: how the entry point renders a plan's
+    outputs (see `project_context`)."""
+    context = project_context(settings, outputs)
     return [
         diagnostic_from_finding(path, rule, finding, settings)
         for path, finding in rule.check_project(collected, context)
     ]
 
 
-def run_project_rules(results: Sequence[FileResult], settings: Settings) -> list[Diagnostic]:
+def run_project_rules(
+    results: Sequence[FileResult], settings: Settings, outputs: RenderedOutputs
+) -> list[Diagnostic]:
     """The cross-file rules, over the facts every file contributed."""
     rules = project_rules(settings)
     by_rule: dict[str, list[tuple[str, Any]]] = {}
@@ -48,26 +55,28 @@ def run_project_rules(results: Sequence[FileResult], settings: Settings) -> list
         if rule is None:
             continue
         try:
-            diagnostics.extend(check_project_part(rule, collected, settings))
+            diagnostics.extend(check_project_part(rule, collected, settings, outputs))
         except Exception as error:
             diagnostics.append(internal_error(collected[0][0], rule, error))
     return diagnostics
 
 
-def project_diagnostics(file_results: Sequence[FileResult], base: Settings) -> list[Diagnostic]:
+def project_diagnostics(
+    file_results: Sequence[FileResult], base: Settings, outputs: RenderedOutputs
+) -> list[Diagnostic]:
     """The project rules' findings, less those the file's suppression comments cover."""
     if not any(file_result.facts for file_result in file_results):
         return []
     suppressions = {r.path: r.suppressions for r in file_results if r.suppressions}
     return [
         d
-        for d in run_project_rules(file_results, base)
+        for d in run_project_rules(file_results, base, outputs)
         if not (d.path in suppressions and suppressions[d.path].covers(d.code, d.span.line))
     ]
 
 
 def file_project_diagnostics(
-    file_results: Sequence[FileResult], base: Settings, shown: str
+    file_results: Sequence[FileResult], base: Settings, shown: str, outputs: RenderedOutputs
 ) -> list[Diagnostic]:
     """The project rules' findings in the file `shown` alone (the editor's view), over every
     file's facts, less those its suppression comments cover: the same as those of
@@ -91,7 +100,7 @@ def file_project_diagnostics(
                     if key in keys:
                         by_key.setdefault(key, []).append((path, part))
             for key in sorted(by_key):
-                found.extend(check_project_part(rule, by_key[key], base))
+                found.extend(check_project_part(rule, by_key[key], base, outputs))
         except Exception as error:
             found.append(internal_error(shown, rule, error))
     suppressions = mine.suppressions

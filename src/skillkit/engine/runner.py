@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from skillkit.context import RenderedOutputs
 from skillkit.diagnostics import Diagnostic, Severity
 from skillkit.engine.check import Facts, FileResult
 from skillkit.engine.discover import Listing, discover_skills, list_folder, unreadable_diagnostics
@@ -167,12 +168,14 @@ def run(
     lint_many: LintJobs,
     *,
     settings_for: SettingsFor | None = None,
+    render_outputs: RenderedOutputs,
     respect_gitignore: bool = True,
     cache: ResultCache | None = None,
 ) -> LintResult:
     """Lint every skill under `paths`: each file under `settings_for(path)` (else `settings`, or
     the defaults), linted by `lint_many` where `cache` has no valid result; then the project
-    rules over every file's facts, under `settings`."""
+    rules over every file's facts, under `settings`. `render_outputs` renders a plan's outputs
+    in memory when a project rule asks (the render engine, a part given as the cache is)."""
     base = settings or DEFAULT_SETTINGS
     pick: SettingsFor = settings_for or (lambda _path: base)
     files, missing = discover_skills(
@@ -189,14 +192,14 @@ def run(
         result.files.append(file_result.path)
         result.diagnostics.extend(file_result.diagnostics)
     if cache is None:
-        result.diagnostics.extend(project_diagnostics(file_results, base))
+        result.diagnostics.extend(project_diagnostics(file_results, base, render_outputs))
     else:
         result.cache_hits = cache.hits
         result.diagnostics.extend(
             cache.project(
                 file_results,
                 base,
-                lambda complete: project_diagnostics(complete, base),
+                lambda complete: project_diagnostics(complete, base, render_outputs),
                 lambda index: _relint(jobs[index], lint_many, cache),
             )
         )

@@ -22,6 +22,7 @@ from skillkit.engine.discover import CACHE_FOLDER, discover_skills, list_folder
 from skillkit.engine.per_file import lint_serially
 from skillkit.engine.project import file_project_diagnostics
 from skillkit.engine.runner import results_with_facts
+from skillkit.render.engine import rendered_outputs
 from skillkit.settings import Settings
 
 
@@ -70,7 +71,10 @@ def project_findings(
         else FileResult(os.path.relpath(os.path.abspath(file), root), (), next(linted).facts)
         for file in files
     ]
-    return [_absolute_related(d, root) for d in file_project_diagnostics(results, base, shown)]
+    return [
+        _absolute_related(d, root)
+        for d in file_project_diagnostics(results, base, shown, rendered_outputs)
+    ]
 
 
 def _absolute_related(diagnostic: Diagnostic, root: Path) -> Diagnostic:

@@ -11,9 +11,9 @@ from pathlib import Path
 from skillkit.diagnostics import Diagnostic, Related, Severity
 from skillkit.errors import UsageError
 from skillkit.model import Span
-from skillkit.render import plan_for, settings_for
+from skillkit.outputs import plan_for, settings_for
+from skillkit.outputs.plan import PlanError
 from skillkit.render.engine import findings_with_text
-from skillkit.render.plan import PlanError
 
 TEMPLATE_SUFFIX = ".j2"
 

@@ -24,8 +24,8 @@ from skillkit.model import (
 from skillkit.parse.frontmatter import parse_front_matter
 from skillkit.parse.inline import find_inline_code, find_links
 from skillkit.parse.markdown import scan_blocks
-from skillkit.parse.shell import commands_of_skill
 from skillkit.reading import DEFAULT_MAX_BYTES, UnreadableFile, read_regular_file
+from skillkit.shell import commands_of_skill
 
 __all__ = [
     "DEFAULT_MAX_BYTES",

@@ -29,11 +29,11 @@ from skillkit.atomic import write_atomic
 from skillkit.config.files import CONFIG_FILE, find_config, load_config
 from skillkit.engine.discover import discover
 from skillkit.model import Section
+from skillkit.outputs import plan_for
+from skillkit.outputs.plan import TEMPLATE_SUFFIX, PlanError, PlanSource, build_plan
 from skillkit.parse import parse_text
-from skillkit.render import plan_for
 from skillkit.render.engine import UNCHANGED, outputs_reached, render_plan
 from skillkit.render.frontmatter import adapt, front_matter_block
-from skillkit.render.plan import TEMPLATE_SUFFIX, PlanError, PlanSource, build_plan
 from skillkit.settings import Settings
 from skillkit.targets import get_target
 

@@ -24,8 +24,17 @@ from skillkit.atomic import write_atomic
 from skillkit.diagnostics import Diagnostic, Related, Severity
 from skillkit.engine.check import check_skill, project_context
 from skillkit.model import Span
+from skillkit.outputs.files import (
+    UnreadableOutput,
+    UnsafePath,
+    checksum,
+    manifest_text,
+    output_path,
+    read_bytes,
+    read_manifest,
+)
+from skillkit.outputs.plan import Plan, Variant
 from skillkit.parse import parse_text
-from skillkit.parse.shell import commands_of_text
 from skillkit.reading import read_file_bytes
 from skillkit.render.environment import (
     Origin,
@@ -36,20 +45,11 @@ from skillkit.render.environment import (
     render_string,
     render_with_origins,
 )
-from skillkit.render.files import (
-    UnreadableOutput,
-    UnsafePath,
-    checksum,
-    manifest_text,
-    output_path,
-    read_bytes,
-    read_manifest,
-)
 from skillkit.render.frontmatter import adapt, front_matter_block
-from skillkit.render.plan import Plan, Variant
 from skillkit.rules import render as render_rules
 from skillkit.rules.base import RenderRule
 from skillkit.settings import Settings
+from skillkit.shell import commands_of_text
 from skillkit.targets import get_target
 from skillkit.text import printable, printable_line
 from skillkit.tools import GRAMMARS, match

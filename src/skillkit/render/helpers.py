@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 from jinja2 import Undefined
 
 from skillkit.model import Span, Token
-from skillkit.parse.shell import commands_of_text
+from skillkit.shell import commands_of_text
 from skillkit.tools import matched_programs
 from skillkit.tools.grammar import SHELL_VARIABLE
 from skillkit.tools.vrctl import APP_DIR

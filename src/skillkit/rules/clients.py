@@ -16,7 +16,7 @@ from pathlib import Path
 
 from skillkit.context import FILE, FOLDER, Context, Files
 from skillkit.diagnostics import Edit, Finding, Fix, Related, Severity
-from skillkit.model import Field, Skill, Span, Value, kind_name
+from skillkit.model import Field, Skill, Span, Value, kind_name, shown_value
 from skillkit.reading import UnreadableFile
 from skillkit.rules.base import Example, FixAvailability, RuleOption, rule
 from skillkit.rules.frontmatter import model_sees, yaml_boolean
@@ -58,6 +58,12 @@ def _is_null(value: Value) -> bool:
     good=Example(HEAD + "disable-model-invocation: true\n" + BODY, target=CC),
     targets=targets_where(lambda target: bool(target.boolean_fields)),
     fix=FixAvailability.SOMETIMES,
+    messages={
+        "not-boolean": "`{key}` must be `true` or `false`, not {value}",
+        "string": "`{key}: {text}` is a string to Claude Code, not the boolean {word}; write "
+        "`{word}` unquoted",
+        "fix": "write `{key}: {word}`",
+    },
 )
 def invocation_flag_not_boolean(skill: Skill, context: Context) -> Iterator[Finding]:
     for item in _fields(skill):
@@ -70,15 +76,20 @@ def invocation_flag_not_boolean(skill: Skill, context: Context) -> Iterator[Find
         if meant is None:
             yield Finding(
                 value.span,
-                f"`{item.key}` must be `true` or `false`, not {_shown(value)}",
+                invocation_flag_not_boolean.message(
+                    "not-boolean", key=item.key, value=shown_value(value)
+                ),
             )
             continue
         word = "true" if meant else "false"
+        text = value.text if not value.style else repr(value.text)
         yield Finding(
             value.span,
-            f"`{item.key}: {value.text if not value.style else repr(value.text)}` is a string "
-            f"to Claude Code, not the boolean {word}; write `{word}` unquoted",
-            fix=Fix(f"write `{item.key}: {word}`", (Edit(value.span, word),)),
+            invocation_flag_not_boolean.message("string", key=item.key, text=text, word=word),
+            fix=Fix(
+                invocation_flag_not_boolean.message("fix", key=item.key, word=word),
+                (Edit(value.span, word),),
+            ),
         )
 
 
@@ -97,14 +108,6 @@ def _meant_boolean(value: Value) -> bool | None:
     return None
 
 
-def _shown(value: Value) -> str:
-    if value.kind in ("seq", "map"):
-        return f"a {kind_name(value.kind)}"
-    if value.style in ("'", '"'):
-        return f'the string "{value.text}"'
-    return f"`{value.text}`"
-
-
 @rule(
     "SK141",
     "skill-unreachable",
@@ -116,6 +119,10 @@ def _shown(value: Value) -> str:
     bad=Example(HEAD + "disable-model-invocation: true\nuser-invocable: false\n" + BODY, target=CC),
     good=Example(HEAD + "disable-model-invocation: true\n" + BODY, target=CC),
     targets=targets_where(lambda target: bool(target.boolean_fields)),
+    messages={
+        "unreachable": "with `disable-model-invocation: true` and `user-invocable: false` "
+        "neither the model nor the user can invoke this skill; drop one of the two",
+    },
 )
 def skill_unreachable(skill: Skill, context: Context) -> Iterator[Finding]:
     disabled = _last(skill, "disable-model-invocation")
@@ -123,11 +130,7 @@ def skill_unreachable(skill: Skill, context: Context) -> Iterator[Finding]:
     if disabled is None or hidden is None:
         return
     if yaml_boolean(disabled.value) is True and yaml_boolean(hidden.value) is False:
-        yield Finding(
-            hidden.key_span,
-            "with `disable-model-invocation: true` and `user-invocable: false` neither the "
-            "model nor the user can invoke this skill; drop one of the two",
-        )
+        yield Finding(hidden.key_span, skill_unreachable.message("unreachable"))
 
 
 @rule(
@@ -151,6 +154,18 @@ def skill_unreachable(skill: Skill, context: Context) -> Iterator[Finding]:
     targets=targets_where(lambda target: bool(target.field_choices or target.string_fields)),
     fix=FixAvailability.SOMETIMES,
     fixed=Example(HEAD + "argument-hint: [issue-number]\n" + BODY, target=CC),
+    messages={
+        "context": "`context` has an effect only as `fork`; with {value} the skill runs inline, "
+        "as without the field",
+        "not-the-choice": "`{key}` accepts only {choices}; not {value}",
+        "not-a-choice": "`{key}` accepts one of {choices}; not {value}",
+        "entry-not-string": "each `{key}` entry must be a string",
+        "not-string-or-list": "`{key}` must be a string or a list of strings, not {value}",
+        "agent-empty": "`agent` is empty; name a subagent or drop the field",
+        "flow-list": "`{key}: {source}` is a YAML list, not a string; quote it",
+        "fix": "quote the value as {quoted}",
+        "not-string": "`{key}` must be a string, not a {kind}",
+    },
 )
 def field_value_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
     target = context.target
@@ -162,20 +177,26 @@ def field_value_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
             choices = target.field_choices[item.key]
             if value.kind != "str" or value.text.strip() not in choices:
                 listed = ", ".join(f"`{choice}`" for choice in choices)
-                only = "only" if len(choices) == 1 else "one of"
                 if item.key == "context":
                     # Claude Code acts on `fork` alone; any other value leaves the skill inline,
                     # which is what a skill without the field does: nothing breaks but the intent.
                     yield Finding(
                         value.span,
-                        f"`context` has an effect only as `fork`; with {_shown(value)} the skill "
-                        "runs inline, as without the field",
+                        field_value_invalid.message("context", value=shown_value(value)),
                         severity=Severity.WARNING,
                     )
                     continue
-                yield Finding(
-                    value.span, f"`{item.key}` accepts {only} {listed}; not {_shown(value)}"
+                shown = shown_value(value)
+                message = (
+                    field_value_invalid.message(
+                        "not-the-choice", key=item.key, choices=listed, value=shown
+                    )
+                    if len(choices) == 1
+                    else field_value_invalid.message(
+                        "not-a-choice", key=item.key, choices=listed, value=shown
+                    )
                 )
+                yield Finding(value.span, message)
         elif item.key in target.string_fields:
             yield from _string_value(skill, item)
         elif item.key in target.string_or_list_fields and item.key != "allowed-tools":
@@ -183,11 +204,14 @@ def field_value_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
             if value.kind == "seq":
                 for entry in value.items:
                     if entry.kind != "str":
-                        yield Finding(entry.span, f"each `{item.key}` entry must be a string")
+                        message = field_value_invalid.message("entry-not-string", key=item.key)
+                        yield Finding(entry.span, message)
             elif value.kind not in ("str",) and not value.style:
                 yield Finding(
                     value.span,
-                    f"`{item.key}` must be a string or a list of strings, not {_shown(value)}",
+                    field_value_invalid.message(
+                        "not-string-or-list", key=item.key, value=shown_value(value)
+                    ),
                 )
 
 
@@ -195,7 +219,7 @@ def _string_value(skill: Skill, item: Field) -> Iterator[Finding]:
     value = item.value
     if value.kind == "str":
         if not value.text.strip() and item.key == "agent":
-            yield Finding(value.span, "`agent` is empty; name a subagent or drop the field")
+            yield Finding(value.span, field_value_invalid.message("agent-empty"))
         return
     if value.kind == "seq" and value.span.line == value.span.end_line:
         # `argument-hint: [issue-number]`: a flow list where a hint was meant.
@@ -203,15 +227,15 @@ def _string_value(skill: Skill, item: Field) -> Iterator[Finding]:
         quoted = '"' + source.replace("\\", "\\\\").replace('"', '\\"') + '"'
         yield Finding(
             value.span,
-            f"`{item.key}: {source}` is a YAML list, not a string; quote it",
-            fix=Fix(f"quote the value as {quoted}", (Edit(value.span, quoted),)),
+            field_value_invalid.message("flow-list", key=item.key, source=source),
+            fix=Fix(field_value_invalid.message("fix", quoted=quoted), (Edit(value.span, quoted),)),
             severity=Severity.WARNING,
         )
         return
     if value.kind in ("seq", "map"):
         yield Finding(
             value.span,
-            f"`{item.key}` must be a string, not a {kind_name(value.kind)}",
+            field_value_invalid.message("not-string", key=item.key, kind=kind_name(value.kind)),
             severity=Severity.WARNING,
         )
     # Numbers, booleans and dates in string fields are SK106's (yaml-not-a-string).
@@ -228,6 +252,10 @@ def _string_value(skill: Skill, item: Field) -> Iterator[Finding]:
     bad=Example(HEAD + "agent: Explore\n" + BODY, target=CC),
     good=Example(HEAD + "context: fork\nagent: Explore\n" + BODY, target=CC),
     targets=targets_where(lambda target: "context" in target.field_choices),
+    messages={
+        "no-fork": "`agent: {agent}` has no effect without `context: fork`; add it, or drop "
+        "`agent`",
+    },
 )
 def agent_without_fork(skill: Skill, context: Context) -> Iterator[Finding]:
     agent = _last(skill, "agent")
@@ -236,11 +264,7 @@ def agent_without_fork(skill: Skill, context: Context) -> Iterator[Finding]:
     fork = _last(skill, "context")
     if fork is not None and fork.value.kind == "str" and fork.value.text.strip() == "fork":
         return
-    yield Finding(
-        agent.key_span,
-        f"`agent: {agent.value.text}` has no effect without `context: fork`; add it, or drop "
-        "`agent`",
-    )
+    yield Finding(agent.key_span, agent_without_fork.message("no-fork", agent=agent.value.text))
 
 
 _MODEL_ID = re.compile(r"claude[-.]|^(sonnet|opus|haiku)(\[1m\])?$", re.IGNORECASE)
@@ -257,6 +281,10 @@ _MODEL_ID = re.compile(r"claude[-.]|^(sonnet|opus|haiku)(\[1m\])?$", re.IGNORECA
     bad=Example(HEAD + "model: gpt-4o\n" + BODY, target=CC),
     good=Example(HEAD + "model: sonnet\n" + BODY, target=CC),
     targets=targets_where(lambda target: bool(target.model_aliases)),
+    messages={
+        "unknown": "`model: {model}` is not a Claude model alias (`sonnet`, `opus`, `haiku`, "
+        "`inherit`) or a Claude model id (`claude-...`)",
+    },
 )
 def model_unknown(skill: Skill, context: Context) -> Iterator[Finding]:
     item = _last(skill, "model")
@@ -265,12 +293,7 @@ def model_unknown(skill: Skill, context: Context) -> Iterator[Finding]:
     model = item.value.text.strip()
     if not model or model.lower() in context.target.model_aliases or _MODEL_ID.search(model):
         return
-    aliases = ", ".join(f"`{alias}`" for alias in ("sonnet", "opus", "haiku", "inherit"))
-    yield Finding(
-        item.value.span,
-        f"`model: {model}` is not a Claude model alias ({aliases}) or a Claude model id "
-        "(`claude-...`)",
-    )
+    yield Finding(item.value.span, model_unknown.message("unknown", model=model))
 
 
 @rule(
@@ -293,6 +316,14 @@ def model_unknown(skill: Skill, context: Context) -> Iterator[Finding]:
         target=CC,
     ),
     targets=targets_where(lambda target: bool(target.hook_events)),
+    messages={
+        "not-mapping": "`hooks` must be a mapping of hook events to lists, not {value}",
+        "unknown-event": "`{name}` is not a Claude Code hook event",
+        "unknown-event-close": "`{name}` is not a Claude Code hook event; did you mean `{close}`?",
+        "not-list": "`hooks.{event}` must be a list of matcher groups, not {value}",
+        "not-group": "each entry of `hooks.{event}` is a matcher group with a `hooks` list "
+        "(`- matcher: Bash` / `hooks: [{{type: command, command: ...}}]`)",
+    },
 )
 def hooks_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
     item = _last(skill, "hooks")
@@ -300,10 +331,7 @@ def hooks_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
         return
     value = item.value
     if value.kind != "map":
-        yield Finding(
-            value.span,
-            f"`hooks` must be a mapping of hook events to lists, not {_shown(value)}",
-        )
+        yield Finding(value.span, hooks_invalid.message("not-mapping", value=shown_value(value)))
         return
     events = context.target.hook_events
     for event in value.fields:
@@ -314,26 +342,23 @@ def hooks_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
         if groups.kind != "seq":
             yield Finding(
                 groups.span if groups.text or groups.kind != "null" else event.key_span,
-                f"`hooks.{event.key}` must be a list of matcher groups, not {_shown(groups)}",
+                hooks_invalid.message("not-list", event=event.key, value=shown_value(groups)),
             )
             continue
         for group in groups.items:
             inner = group.get("hooks") if group.kind == "map" else None
             if inner is None or inner.value.kind != "seq":
-                yield Finding(
-                    group.span,
-                    f"each entry of `hooks.{event.key}` is a matcher group with a `hooks` list "
-                    "(`- matcher: Bash` / `hooks: [{type: command, command: ...}]`)",
-                )
+                yield Finding(group.span, hooks_invalid.message("not-group", event=event.key))
 
 
 def _unknown_event(name: str, events: frozenset[str]) -> str:
-    message = f"`{name}` is not a Claude Code hook event"
     by_lower = {event.lower(): event for event in events}
     if name.lower() in by_lower:
-        return f"{message}; did you mean `{by_lower[name.lower()]}`?"
+        return hooks_invalid.message("unknown-event-close", name=name, close=by_lower[name.lower()])
     close = difflib.get_close_matches(name, sorted(events), n=1, cutoff=0.7)
-    return f"{message}; did you mean `{close[0]}`?" if close else message
+    if close:
+        return hooks_invalid.message("unknown-event-close", name=name, close=close[0])
+    return hooks_invalid.message("unknown-event", name=name)
 
 
 def tool_entries(value: Value) -> Iterator[tuple[str, Value]]:
@@ -384,6 +409,12 @@ def split_tools(text: str) -> list[str]:
         target=CC,
     ),
     targets=targets_where(lambda target: bool(target.known_tools)),
+    messages={
+        "unknown": "`{key}` names `{name}`, which is not a Claude Code tool",
+        "wrong-case": "`{key}` names `{name}`, which is not a Claude Code tool; tool names are "
+        "case-sensitive: `{tool}`",
+        "close": "`{key}` names `{name}`, which is not a Claude Code tool; did you mean `{tool}`?",
+    },
 )
 def tool_unknown(skill: Skill, context: Context) -> Iterator[Finding]:
     known = context.target.known_tools
@@ -396,13 +427,16 @@ def tool_unknown(skill: Skill, context: Context) -> Iterator[Finding]:
             name = tool.split("(", 1)[0]
             if name in known or name.startswith("mcp__") or name == "*":
                 continue
-            message = f"`{key}` names `{name}`, which is not a Claude Code tool"
             if name.lower() in by_lower:
-                message += f"; tool names are case-sensitive: `{by_lower[name.lower()]}`"
+                tool = by_lower[name.lower()]
+                message = tool_unknown.message("wrong-case", key=key, name=name, tool=tool)
             else:
                 close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.75)
-                if close:
-                    message += f"; did you mean `{close[0]}`?"
+                message = (
+                    tool_unknown.message("close", key=key, name=name, tool=close[0])
+                    if close
+                    else tool_unknown.message("unknown", key=key, name=name)
+                )
             yield Finding(value.span, message)
 
 
@@ -425,6 +459,7 @@ API = "claude-api"
     ),
     good=Example(HEAD + BODY, target=API),
     targets=targets_where(lambda target: bool(target.reserved_name_words)),
+    messages={"reserved": "`name` contains the reserved word `{word}`, which {client} rejects"},
 )
 def name_reserved_word(skill: Skill, context: Context) -> Iterator[Finding]:
     item = _last(skill, "name")
@@ -435,7 +470,7 @@ def name_reserved_word(skill: Skill, context: Context) -> Iterator[Finding]:
         if word in name:
             yield Finding(
                 item.value.span,
-                f"`name` contains the reserved word `{word}`, which {context.target.title} rejects",
+                name_reserved_word.message("reserved", word=word, client=context.target.title),
             )
             return
 
@@ -459,6 +494,10 @@ _XML_TAG = re.compile(r"</?[A-Za-z][\w.:-]*(\s[^<>]*)?/?>")
     ),
     good=Example(HEAD + BODY, target=API),
     targets=targets_where(lambda target: target.description_no_xml),
+    messages={
+        "xml-tag": "`description` contains the XML tag `{tag}`, which {client} rejects; reword "
+        "it without angle brackets",
+    },
 )
 def description_xml_tag(skill: Skill, context: Context) -> Iterator[Finding]:
     item = _last(skill, "description")
@@ -468,8 +507,7 @@ def description_xml_tag(skill: Skill, context: Context) -> Iterator[Finding]:
     if found:
         yield Finding(
             item.value.span,
-            f"`description` contains the XML tag `{found.group(0)}`, which "
-            f"{context.target.title} rejects; reword it without angle brackets",
+            description_xml_tag.message("xml-tag", tag=found.group(0), client=context.target.title),
         )
 
 
@@ -503,16 +541,27 @@ UPLOAD_LIMIT_OPTION = RuleOption(
     targets=targets_where(lambda target: target.uploaded),
     options=(UPLOAD_LIMIT_OPTION,),
     runs_on_unreadable=True,
+    messages={
+        "too-large": "the skill folder holds {size} ({total:,} bytes counted); {client} accepts "
+        "at most {limit:,} bytes",
+        "size": "{megabytes:.1f} MB",
+        "size-over": "over {megabytes:.1f} MB",
+    },
 )
 def skill_folder_too_large(skill: Skill, context: Context) -> Iterator[Finding]:
     limit = int(context.option(UPLOAD_LIMIT_OPTION))
     total, complete = folder_bytes(context.files, skill.path.parent, limit)
     if total > limit:
-        size = f"{total / 1_048_576:.1f} MB" if complete else f"over {limit / 1_048_576:.1f} MB"
+        size = (
+            skill_folder_too_large.message("size", megabytes=total / 1_048_576)
+            if complete
+            else skill_folder_too_large.message("size-over", megabytes=limit / 1_048_576)
+        )
         yield Finding(
             Span.at(1),
-            f"the skill folder holds {size} ({total:,} bytes counted); "
-            f"{context.target.title} accepts at most {limit:,} bytes",
+            skill_folder_too_large.message(
+                "too-large", size=size, total=total, client=context.target.title, limit=limit
+            ),
         )
 
 
@@ -552,6 +601,13 @@ def folder_bytes(files: Files, folder: Path, limit: int) -> tuple[int, bool]:
     ),
     good=Example(HEAD + "when_to_use: Use when the user asks to tidy a CSV.\n" + BODY, target=CC),
     targets=targets_where(lambda target: target.listing_entry_limit is not None),
+    messages={
+        "too-long": "the description come to {length:,} characters; {client} cuts each skill's "
+        "listing entry at {limit:,}, so the model never sees the rest",
+        "too-long-with-when-to-use": "the description and `when_to_use` come to {length:,} "
+        "characters; {client} cuts each skill's listing entry at {limit:,}, so the model never "
+        "sees the rest",
+    },
 )
 def listing_entry_too_long(skill: Skill, context: Context) -> Iterator[Finding]:
     limit = context.target.listing_entry_limit
@@ -560,12 +616,17 @@ def listing_entry_too_long(skill: Skill, context: Context) -> Iterator[Finding]:
         return
     item, text = seen
     if len(text) > limit:
-        yield Finding(
-            item.value.span,
-            f"the description{' and `when_to_use`' if _last(skill, 'when_to_use') else ''} "
-            f"come to {len(text):,} characters; {context.target.title} cuts each skill's "
-            f"listing entry at {limit:,}, so the model never sees the rest",
+        client = context.target.title
+        message = (
+            listing_entry_too_long.message(
+                "too-long-with-when-to-use", length=len(text), client=client, limit=limit
+            )
+            if _last(skill, "when_to_use")
+            else listing_entry_too_long.message(
+                "too-long", length=len(text), client=client, limit=limit
+            )
         )
+        yield Finding(item.value.span, message)
 
 
 SIDECAR = "agents/openai.yaml"
@@ -618,6 +679,32 @@ _COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
         },
     ),
     targets=targets_where(lambda target: target.reads_openai_yaml),
+    messages={
+        # Each finding is about a line of the sidecar: "agents/openai.yaml:3: <problem>".
+        "in-sidecar": "{sidecar}:{line}: {problem}",
+        "related": "in the sidecar",
+        "too-large": "is larger than 256 KB; not checked",
+        "unreadable": "cannot be read ({why}); Codex ignores it",
+        "not-utf8": "is not UTF-8; Codex ignores the whole file",
+        "not-yaml": "cannot be read ({why}); Codex ignores the whole file",
+        "not-a-mapping": "it is not a mapping",
+        "unknown-key": "unknown key `{name}`; did you mean `{close}`?",
+        "section-not-mapping": "`{name}` must be a mapping; Codex ignores the whole file",
+        "not-boolean": "`{name}` must be `true` or `false`, not {value}; Codex ignores the "
+        "whole file",
+        "not-string": "`{name}` must be a string, not {value}; Codex ignores the whole file",
+        "empty": "`{name}` is empty; Codex ignores it",
+        "too-long": "`{name}` is {length:,} characters long; Codex ignores one over {limit:,}",
+        "short-description": "`{name}` is {length} characters long; Codex's guidance for the "
+        "picker is {low}-{high}",
+        "not-colour": "`{name}: {text}` is not a `#RRGGBB` colour; Codex ignores it",
+        "icon-absolute": "`{name}: {text}` is an absolute path; Codex takes only a path under "
+        "the skill's `assets/`",
+        "icon-outside": "`{name}: {text}` leaves the skill folder (`..`); Codex ignores it",
+        "icon-not-in-assets": "`{name}: {text}` is not under the skill's `assets/`; Codex "
+        "ignores it",
+        "icon-missing": "`{name}: {text}` names a file that does not exist in the skill folder",
+    },
 )
 def openai_yaml_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
     folder = skill.path.parent
@@ -629,17 +716,17 @@ def openai_yaml_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
         data = files.read(str(path), SIDECAR_MAX_BYTES)
     except UnreadableFile as error:
         if error.too_large:
-            yield _sidecar(path, 1, "is larger than 256 KB; not checked")
+            yield _sidecar(path, 1, openai_yaml_invalid.message("too-large"))
         else:  # (replaced by something else since it was stated)
-            yield _sidecar(path, 1, f"cannot be read ({error.reason}); Codex ignores it")
+            yield _sidecar(path, 1, openai_yaml_invalid.message("unreadable", why=error.reason))
         return
     except OSError as error:
-        yield _sidecar(path, 1, f"cannot be read ({error.strerror}); Codex ignores it")
+        yield _sidecar(path, 1, openai_yaml_invalid.message("unreadable", why=error.strerror))
         return
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        yield _sidecar(path, 1, "is not UTF-8; Codex ignores the whole file")
+        yield _sidecar(path, 1, openai_yaml_invalid.message("not-utf8"))
         return
     # Not at the top: importing the rules (`skillkit rules`, a warm cached lint) must not load the
     # YAML parser, which only a skill with a sidecar needs.
@@ -649,18 +736,20 @@ def openai_yaml_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
     fm, _body, problems = parse_front_matter(["---", *lines, "---"])
     if problems or fm.root_kind not in ("map", "empty"):
         line = problems[0].span.line - 1 if problems else 1
-        why = problems[0].message if problems else "it is not a mapping"
-        yield _sidecar(path, line, f"cannot be read ({why}); Codex ignores the whole file")
+        why = problems[0].message if problems else openai_yaml_invalid.message("not-a-mapping")
+        yield _sidecar(path, line, openai_yaml_invalid.message("not-yaml", why=why))
         return
     yield from _sidecar_fields(files, path, folder, fm.fields, "")
 
 
-def _sidecar(path: Path, line: int, message: str, severity: Severity | None = None) -> Finding:
+def _sidecar(path: Path, line: int, problem: str, severity: Severity | None = None) -> Finding:
     where = Span.at(max(line, 1))
     return Finding(
         Span.at(1),
-        f"{SIDECAR}:{max(line, 1)}: {message}",
-        related=(Related("in the sidecar", where, str(path)),),
+        openai_yaml_invalid.message(
+            "in-sidecar", sidecar=SIDECAR, line=max(line, 1), problem=problem
+        ),
+        related=(Related(openai_yaml_invalid.message("related"), where, str(path)),),
         severity=severity,
     )
 
@@ -676,33 +765,28 @@ def _sidecar_fields(
         if known is not None and item.key not in known:
             close = difflib.get_close_matches(item.key, known, n=1, cutoff=0.75)
             if close:
-                yield _sidecar(path, line, f"unknown key `{name}`; did you mean `{close[0]}`?")
+                message = openai_yaml_invalid.message("unknown-key", name=name, close=close[0])
+                yield _sidecar(path, line, message)
             continue
         if item.key in ("interface", "policy") and not parent:
             if value.kind == "map":
                 yield from _sidecar_fields(files, path, folder, value.fields, item.key)
             elif not _is_null(value):
-                yield _sidecar(
-                    path, line, f"`{name}` must be a mapping; Codex ignores the whole file"
-                )
+                message = openai_yaml_invalid.message("section-not-mapping", name=name)
+                yield _sidecar(path, line, message)
             continue
         if parent == "policy":
             if yaml_boolean(value) is None and not _is_null(value):
-                yield _sidecar(
-                    path,
-                    line,
-                    f"`{name}` must be `true` or `false`, not {_shown(value)}; Codex ignores the "
-                    "whole file",
+                message = openai_yaml_invalid.message(
+                    "not-boolean", name=name, value=shown_value(value)
                 )
+                yield _sidecar(path, line, message)
             continue
         if parent != "interface":
             continue
         if value.kind not in ("str",) and not _is_null(value):
-            yield _sidecar(
-                path,
-                line,
-                f"`{name}` must be a string, not {_shown(value)}; Codex ignores the whole file",
-            )
+            message = openai_yaml_invalid.message("not-string", name=name, value=shown_value(value))
+            yield _sidecar(path, line, message)
             continue
         text = " ".join(value.text.split()) if value.kind == "str" else ""
         yield from _interface_value(files, path, folder, name, item.key, text, line)
@@ -712,42 +796,37 @@ def _interface_value(
     files: Files, path: Path, folder: Path, name: str, key: str, text: str, line: int
 ) -> Iterator[Finding]:
     if not text:
-        yield _sidecar(path, line, f"`{name}` is empty; Codex ignores it")
+        yield _sidecar(path, line, openai_yaml_invalid.message("empty", name=name))
         return
     limit = SIDECAR_LIMITS.get(key)
     if limit is not None and len(text) > limit:
-        yield _sidecar(
-            path,
-            line,
-            f"`{name}` is {len(text):,} characters long; Codex ignores one over {limit:,}",
-        )
+        message = openai_yaml_invalid.message("too-long", name=name, length=len(text), limit=limit)
+        yield _sidecar(path, line, message)
         return
     if key == "short_description":
         low, high = SHORT_DESCRIPTION_GUIDE
         if not low <= len(text) <= high:
-            yield _sidecar(
-                path,
-                line,
-                f"`{name}` is {len(text)} characters long; Codex's guidance for the picker is "
-                f"{low}-{high}",
-                Severity.INFO,
+            message = openai_yaml_invalid.message(
+                "short-description", name=name, length=len(text), low=low, high=high
             )
+            yield _sidecar(path, line, message, Severity.INFO)
     elif key == "brand_color" and not _COLOR.match(text):
-        yield _sidecar(path, line, f"`{name}: {text}` is not a `#RRGGBB` colour; Codex ignores it")
+        yield _sidecar(path, line, openai_yaml_invalid.message("not-colour", name=name, text=text))
     elif key in ("icon_small", "icon_large"):
-        problem = _icon_problem(files, folder, text)
+        problem = _icon_problem(files, folder, name, text)
         if problem:
-            yield _sidecar(path, line, f"`{name}: {text}` {problem}")
+            yield _sidecar(path, line, problem)
 
 
-def _icon_problem(files: Files, folder: Path, text: str) -> str | None:
+def _icon_problem(files: Files, folder: Path, name: str, text: str) -> str | None:
+    """What is wrong with the icon path `text` of the key `name`, or None."""
     parts = [part for part in text.replace("\\", "/").split("/") if part not in ("", ".")]
     if text.startswith("/") or re.match(r"^[A-Za-z]:", text):
-        return "is an absolute path; Codex takes only a path under the skill's `assets/`"
+        return openai_yaml_invalid.message("icon-absolute", name=name, text=text)
     if ".." in parts:
-        return "leaves the skill folder (`..`); Codex ignores it"
+        return openai_yaml_invalid.message("icon-outside", name=name, text=text)
     if not parts or parts[0] != "assets":
-        return "is not under the skill's `assets/`; Codex ignores it"
+        return openai_yaml_invalid.message("icon-not-in-assets", name=name, text=text)
     if not files.is_file(os.path.join(folder, *parts)):
-        return "names a file that does not exist in the skill folder"
+        return openai_yaml_invalid.message("icon-missing", name=name, text=text)
     return None

@@ -709,7 +709,7 @@ class _LineOrigins:
 
     def _render(self) -> dict[str, tuple[list[str], tuple[str | None, ...]]]:
         outputs: dict[str, tuple[list[str], tuple[str | None, ...]]] = {}
-        if self.render is None:
+        if self.render is None or self.render.outputs is None:
             return outputs
         try:
             plan = self.render.plan(self.settings)

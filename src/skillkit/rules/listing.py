@@ -124,23 +124,27 @@ def check_budget(
             if running > budget:
                 past.append(name)
         largest = sizes[0]
-        shown = ", ".join(f"{name} ({chars:,})" for chars, _p, name, _l, _c in sizes[:5])
-        yield (
-            largest[1],
-            Finding(
-                Span.at(largest[3], largest[4]),
-                f"the {len(sizes)} skills listed together with this one come to {total:,} "
-                f"characters of names and descriptions; Claude Code's listing budget is "
-                f"{budget:,} (1% of a 200k-token context), so it shortens descriptions or drops "
-                f"them; past the budget (in name order): {', '.join(past)}. Largest entries: "
-                f"{shown}. Shorten descriptions, or set `disable-model-invocation: true` on "
-                "skills only a user starts",
-                related=tuple(
-                    Related(f"{name}: {chars:,} characters", Span.at(line, column), path)
-                    for chars, path, name, line, column in sizes[1:5]
-                ),
-            ),
+        shown = ", ".join(
+            LISTING_OVER_BUDGET.message("entry", name=name, chars=chars)
+            for chars, _p, name, _l, _c in sizes[:5]
         )
+        message = LISTING_OVER_BUDGET.message(
+            "over-budget",
+            count=len(sizes),
+            total=total,
+            budget=budget,
+            past=", ".join(past),
+            largest=shown,
+        )
+        related = tuple(
+            Related(
+                LISTING_OVER_BUDGET.message("related", name=name, chars=chars),
+                Span.at(line, column),
+                path,
+            )
+            for chars, path, name, line, column in sizes[1:5]
+        )
+        yield largest[1], Finding(Span.at(largest[3], largest[4]), message, related=related)
 
 
 def _demo(name: str, description: str) -> str:
@@ -176,6 +180,15 @@ LISTING_OVER_BUDGET = ProjectRule(
     collect=collect_listing,
     check_project=check_budget,
     options=(BUDGET_OPTION,),
+    messages={
+        "over-budget": "the {count} skills listed together with this one come to {total:,} "
+        "characters of names and descriptions; Claude Code's listing budget is {budget:,} (1% "
+        "of a 200k-token context), so it shortens descriptions or drops them; past the budget "
+        "(in name order): {past}. Largest entries: {largest}. Shorten descriptions, or set "
+        "`disable-model-invocation: true` on skills only a user starts",
+        "entry": "{name} ({chars:,})",
+        "related": "{name}: {chars:,} characters",
+    },
 )
 
 
@@ -354,18 +367,13 @@ def _competing(
         a, b = words_one[term], words_other[term]
         quoted.append(f"`{a}`" if a == b else f"`{a}`/`{b}`")
     for this, that in ((one, other), (other, one)):
-        yield (
-            this[0],
-            Finding(
-                Span.at(this[3], this[4]),
-                f"the description reads much like `{that[1]}`'s (both: {', '.join(quoted)}); "
-                f"the model may load either for the same request. Say what only `{this[1]}` "
-                f"covers, and when to use `{that[1]}` instead",
-                related=(
-                    Related(f"`{that[1]}`'s description", Span.at(that[3], that[4]), that[0]),
-                ),
-            ),
+        message = COMPETING_TRIGGERS.message(
+            "alike", other=that[1], shared=", ".join(quoted), this=this[1]
         )
+        related = Related(
+            COMPETING_TRIGGERS.message("related", other=that[1]), Span.at(that[3], that[4]), that[0]
+        )
+        yield this[0], Finding(Span.at(this[3], this[4]), message, related=(related,))
 
 
 COMPETING_TRIGGERS = ProjectRule(
@@ -410,4 +418,10 @@ COMPETING_TRIGGERS = ProjectRule(
     collect=collect_triggers,
     check_project=check_triggers,
     partition=split_by_group,
+    messages={
+        "alike": "the description reads much like `{other}`'s (both: {shared}); the model may "
+        "load either for the same request. Say what only `{this}` covers, and when to use "
+        "`{other}` instead",
+        "related": "`{other}`'s description",
+    },
 )

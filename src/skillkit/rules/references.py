@@ -66,14 +66,6 @@ def suggestion(files: Files, folder: Path, relative: str) -> str | None:
     return None
 
 
-def _missing_message(files: Files, what: str, shown: str, folder: Path, relative: str) -> str:
-    message = f"{what} `{shown}` does not exist in the skill folder"
-    close = suggestion(files, folder, relative)
-    if close:
-        message += f"; did you mean `{close}`?"
-    return message
-
-
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 # Characters that make a link target a template, placeholder or pattern rather than a path.
 _NOT_A_PATH = re.compile(r"[<>{}*?\[\]$|]")
@@ -97,22 +89,24 @@ _IN_PLACE = frozenset({".claude", ".agents", ".codex", ".github", ".cursor", ".o
 
 
 def install_root(files: Files, folder: str, target: str) -> tuple[str | None, str]:
-    """The folder a skill is installed with, and how it is: (None, "") for a skill read in place
-    (`.claude/skills/x` of a repository), where any file its links reach is there; the root of
-    the Claude Code plugin (or marketplace) above it, which is copied whole; else the skill
-    folder itself, the unit every other distribution installs."""
+    """The folder a skill is installed with, and how it is (as SK501's message says it):
+    (None, "") for a skill read in place (`.claude/skills/x` of a repository), where any file
+    its links reach is there; the root of the Claude Code plugin (or marketplace) above it,
+    which is copied whole; else the skill folder itself, the unit every other distribution
+    installs."""
     path = Path(files.real_path(folder))
     for parent in [path, *path.parents]:
         if files.is_dir(os.path.join(parent, ".claude-plugin")):
-            return str(parent), f"its plugin is installed by copying `{parent.name}/`"
+            return str(parent), link_target_missing.message("by-plugin", plugin=parent.name)
     if (
         target != "viberun"
         and path.parent.name == "skills"
         and path.parent.parent.name in (_IN_PLACE)
     ):
         return None, ""
-    where = "viberun installs it" if target == "viberun" else f"a {target} skill is installed"
-    return str(path), f"{where} as its own folder"
+    if target == "viberun":
+        return str(path), link_target_missing.message("by-viberun")
+    return str(path), link_target_missing.message("by-target", target=target)
 
 
 @rule(
@@ -134,6 +128,19 @@ def install_root(files: Files, folder: str, target: str) -> tuple[str | None, st
         _FRONT + "\nSee [the form guide](references/forms.md#fields).\n",
         files={"references/forms.md": "# Forms\n"},
     ),
+    messages={
+        "link": "link target",
+        "image": "image",
+        "missing": "{what} `{target}` does not exist in the skill folder",
+        "missing-close": "{what} `{target}` does not exist in the skill folder; did you mean "
+        "`{close}`?",
+        "outside": "{what} `{target}` is outside the skill folder: it resolves here, but {how}, "
+        "without this file, so the link breaks once installed",
+        # How the skill is installed (`how` above).
+        "by-plugin": "its plugin is installed by copying `{plugin}/`",
+        "by-viberun": "viberun installs it as its own folder",
+        "by-target": "a {target} skill is installed as its own folder",
+    },
 )
 def link_target_missing(skill: Skill, context: Context) -> Iterator[Finding]:
     files = context.files
@@ -142,9 +149,21 @@ def link_target_missing(skill: Skill, context: Context) -> Iterator[Finding]:
         path = link_path(link.target)
         if path is None:
             continue
-        what = "image" if link.image else "link target"
+        what = (
+            link_target_missing.message("image")
+            if link.image
+            else link_target_missing.message("link")
+        )
         if not exists_in(files, folder, path):
-            yield Finding(link.span, _missing_message(files, what, link.target, folder, path))
+            close = suggestion(files, folder, path)
+            message = (
+                link_target_missing.message(
+                    "missing-close", what=what, target=link.target, close=close
+                )
+                if close
+                else link_target_missing.message("missing", what=what, target=link.target)
+            )
+            yield Finding(link.span, message)
             continue
         if ".." not in _parts(path):
             continue
@@ -155,8 +174,7 @@ def link_target_missing(skill: Skill, context: Context) -> Iterator[Finding]:
         if os.path.commonpath([files.real_path(resolved), root]) != root:
             yield Finding(
                 link.span,
-                f"{what} `{link.target}` is outside the skill folder: it resolves here, but "
-                f"{how}, without this file, so the link breaks once installed",
+                link_target_missing.message("outside", what=what, target=link.target, how=how),
                 severity=Severity.WARNING,
             )
 
@@ -292,6 +310,11 @@ def _checked_path(files: Files, folder: Path, text: str, has_folder: dict[str, b
         _FRONT + "\nRun `scripts/fill_form.py` on the input.\n",
         files={"scripts/fill_form.py": "print('ok')\n"},
     ),
+    messages={
+        "missing": "path `{path}` does not exist in the skill folder",
+        "missing-close": "path `{path}` does not exist in the skill folder; did you mean "
+        "`{close}`?",
+    },
 )
 def path_missing(skill: Skill, context: Context) -> Iterator[Finding]:
     files = context.files
@@ -319,4 +342,10 @@ def path_missing(skill: Skill, context: Context) -> Iterator[Finding]:
             found = exists[path] = exists_in(files, folder, path)
         if found or _speaks_of_examples(skill, code):
             continue
-        yield Finding(code.span, _missing_message(files, "path", code.text, folder, path))
+        close = suggestion(files, folder, path)
+        message = (
+            path_missing.message("missing-close", path=code.text, close=close)
+            if close
+            else path_missing.message("missing", path=code.text)
+        )
+        yield Finding(code.span, message)

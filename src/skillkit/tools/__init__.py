@@ -8,6 +8,7 @@ follows a command into the programs it runs (`vrctl service add --cmd mise --arg
 from collections.abc import Iterator, Sequence
 
 from skillkit.model import Token
+from skillkit.shell import commands_of_text
 from skillkit.tools.grammar import (
     CommandSpec,
     Flag,
@@ -66,9 +67,6 @@ def _split_shell_string(argv: tuple[Token, ...]) -> tuple[Token, ...]:
     answers the same for it as for `--cmd node --arg server.js`."""
     if not argv or argv[0].placeholder or not any(c.isspace() for c in argv[0].text):
         return argv
-    # (Imported here: `skillkit rules` imports the grammars and must not load the parser.)
-    from skillkit.parse.shell import commands_of_text
-
     first = argv[0]
     # The words' columns are exact when the string sits on one line after its opening quote.
     offset = 1 if first.raw[:1] in ("'", '"') else 0

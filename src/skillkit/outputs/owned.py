@@ -9,13 +9,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from skillkit.render import PlanError, plan_for
-from skillkit.render.files import read_manifest
+from skillkit.outputs import plan_for
+from skillkit.outputs.files import read_manifest
+from skillkit.outputs.plan import PlanError
 from skillkit.settings import Settings
 
 if TYPE_CHECKING:
+    from skillkit.outputs.plan import Plan
     from skillkit.render.engine import RenderResult
-    from skillkit.render.plan import Plan
 
 
 @dataclass(frozen=True)

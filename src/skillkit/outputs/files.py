@@ -16,8 +16,8 @@ import os
 import re
 from pathlib import Path, PurePosixPath
 
+from skillkit.outputs.plan import MANIFEST_NAME
 from skillkit.reading import UnreadableFile, read_file_bytes
-from skillkit.render.plan import MANIFEST_NAME
 
 MANIFEST_VERSION = 1
 _NOT_A_NAME = re.compile("[\x01-\x1f\x7f\ud800-\udfff]")
