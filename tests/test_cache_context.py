@@ -170,64 +170,59 @@ def test_an_answer_that_cannot_be_checked_again_is_not_cached(tmp_path: Path) ->
 # answer depended on lints the file again, and a change no rule looked at does not.
 
 
+GUIDE_LINK = HEAD + "\n# Demo\n\nSee [the guide](references/guide.md).\n"
+GUIDE_MISSING = ("SK501", 8, "link target `references/guide.md` does not exist in the skill folder")
+
+
+def _aged_skill(tmp_path: Path, files: dict[str, str]) -> tuple[Path, Path]:
+    """A skill that links `references/guide.md`, in `tmp_path/skills`, everything an hour old:
+    (the skills folder, the skill's folder)."""
+    root = tmp_path / "skills"
+    skill = write_skill(root, GUIDE_LINK, files=files)
+    _age(root, walk=True)
+    return root, skill.parent
+
+
 def test_a_file_created_where_a_rule_looked_for_it_is_seen_through_the_cache(
     tmp_path: Path,
 ) -> None:
-    root = tmp_path / "skills"
-    skill = write_skill(root, HEAD + "\n# Demo\n\nSee [the guide](references/guide.md).\n")
-    _age(root, walk=True)
+    root, folder = _aged_skill(tmp_path, {})
     settings = Settings(select=("SK501",))
     cache = tmp_path / "cache"
-    assert _shown(_lint(root, settings, cache)) == [
-        ("SK501", 8, "link target `references/guide.md` does not exist in the skill folder")
-    ]
+    assert _shown(_lint(root, settings, cache)) == [GUIDE_MISSING]
     assert _lint(root, settings, cache).cache_hits == 1
-    (skill.parent / "references").mkdir()
-    (skill.parent / "references" / "guide.md").write_text("# Guide\n", encoding="utf-8")
-    _age(skill.parent, skill.parent / "references", skill.parent / "references" / "guide.md")
+    (folder / "references").mkdir()
+    (folder / "references" / "guide.md").write_text("# Guide\n", encoding="utf-8")
+    _age(folder, folder / "references", folder / "references" / "guide.md")
     cached = _cached_equals_fresh(root, settings, cache)
     assert cached.cache_hits == 0
     assert cached.diagnostics == []
 
 
 def test_a_deleted_referenced_file_is_seen_through_the_cache(tmp_path: Path) -> None:
-    root = tmp_path / "skills"
-    skill = write_skill(
-        root,
-        HEAD + "\n# Demo\n\nSee [the guide](references/guide.md).\n",
-        files={"references/guide.md": "# Guide\n"},
-    )
-    _age(root, walk=True)
+    root, folder = _aged_skill(tmp_path, {"references/guide.md": "# Guide\n"})
     settings = Settings(select=("SK501",))
     cache = tmp_path / "cache"
     assert _lint(root, settings, cache).diagnostics == []
-    (skill.parent / "references" / "guide.md").unlink()
-    _age(skill.parent / "references")
+    (folder / "references" / "guide.md").unlink()
+    _age(folder / "references")
     cached = _cached_equals_fresh(root, settings, cache)
     assert cached.cache_hits == 0
-    assert _shown(cached) == [
-        ("SK501", 8, "link target `references/guide.md` does not exist in the skill folder")
-    ]
+    assert _shown(cached) == [GUIDE_MISSING]
 
 
 def test_a_new_file_where_no_rule_looked_keeps_the_cached_result(tmp_path: Path) -> None:
     # Every default rule on: none of them lists `assets/` (the skill names no path in it), so a
     # file added there, or one changed there, changes no answer the rules were given.
-    root = tmp_path / "skills"
-    skill = write_skill(
-        root,
-        HEAD + "\n# Demo\n\nSee [the guide](references/guide.md).\n",
-        files={"references/guide.md": "# Guide\n", "assets/logo.txt": "logo\n"},
-    )
-    _age(root, walk=True)
+    files = {"references/guide.md": "# Guide\n", "assets/logo.txt": "logo\n"}
+    root, folder = _aged_skill(tmp_path, files)
     settings = Settings()
     cache = tmp_path / "cache"
     first = _lint(root, settings, cache)
     assert _lint(root, settings, cache).cache_hits == 1
-    assets = skill.parent / "assets"
-    (assets / "new.txt").write_text("new\n", encoding="utf-8")
-    (assets / "logo.txt").write_text("a new logo\n", encoding="utf-8")
-    _age(assets, walk=True)  # (only these changed)
+    (folder / "assets" / "new.txt").write_text("new\n", encoding="utf-8")
+    (folder / "assets" / "logo.txt").write_text("a new logo\n", encoding="utf-8")
+    _age(folder / "assets", walk=True)  # (only these changed)
     cached = _cached_equals_fresh(root, settings, cache)
     assert cached.cache_hits == 1
     assert cached.diagnostics == first.diagnostics
