@@ -10,8 +10,9 @@ from typing import Any, TypeVar
 import pytest
 
 from skillkit.diagnostics import Diagnostic
-from skillkit.engine.check import FileResult, check_skill, project_context
+from skillkit.engine.check import FileResult, check_skill
 from skillkit.engine.library import lint_paths
+from skillkit.engine.per_file import file_context
 from skillkit.model import Skill
 from skillkit.registry import Example
 from skillkit.settings import Settings
@@ -114,7 +115,7 @@ def render_example(root: Path, example: Example) -> list[Diagnostic]:
 
 def check(skill: Skill, settings: Settings) -> FileResult:
     """The per-file rules' result on one parsed skill, in the engine's own context."""
-    return check_skill(skill, project_context(settings).for_skill(skill))
+    return check_skill(skill, file_context(skill, settings))
 
 
 def triples(diagnostics: list[Diagnostic]) -> list[tuple[str, int, str]]:

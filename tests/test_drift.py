@@ -329,9 +329,7 @@ GUARDRAILS_PARTIAL = (
 )
 
 
-def test_sections_rendered_from_one_partial_are_not_drift(tmp_path: Path) -> None:
-    # Two templates include one partial with another parameter: the outputs differ in that
-    # line, and the render line map says both lines come from the partial.
+def _render_two_outputs_of_one_partial(tmp_path: Path) -> None:
     files = {
         "skillkit.toml": PARTIAL_PLAN,
         "templates/partials/guardrails.md.j2": GUARDRAILS_PARTIAL,
@@ -344,6 +342,12 @@ def test_sections_rendered_from_one_partial_are_not_drift(tmp_path: Path) -> Non
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(text, encoding="utf-8")
     assert render(tmp_path).ok
+
+
+def test_sections_rendered_from_one_partial_are_not_drift(tmp_path: Path) -> None:
+    # Two templates include one partial with another parameter: the outputs differ in that
+    # line, and the render line map says both lines come from the partial.
+    _render_two_outputs_of_one_partial(tmp_path)
     settings = replace(load_config(tmp_path / "skillkit.toml").settings, select=("SK601",))
     assert lint_paths([tmp_path / "skills"], settings).diagnostics == []
     cache = tmp_path / "cache"
@@ -378,18 +382,7 @@ def test_the_command_line_gives_the_rules_the_render_line_map(
 ) -> None:
     # The CLI loads the render engine only when a project rule asks for the outputs: the two
     # outputs that differ only in a line of their shared partial are not drift there either.
-    files = {
-        "skillkit.toml": PARTIAL_PLAN,
-        "templates/partials/guardrails.md.j2": GUARDRAILS_PARTIAL,
-        "templates/worker.md.j2": '# worker\n\n{% set on_failure = "wait briefly and retry '
-        'once" %}{% include "partials/guardrails.md.j2" %}\n',
-        "templates/web.md.j2": '# web\n\n{% set on_failure = "stop and tell the user" %}'
-        '{% include "partials/guardrails.md.j2" %}\n',
-    }
-    for name, text in files.items():
-        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / name).write_text(text, encoding="utf-8")
-    assert render(tmp_path).ok
+    _render_two_outputs_of_one_partial(tmp_path)
     monkeypatch.chdir(tmp_path)
     capsys.readouterr()
     assert main(["lint", "--no-cache", "--select", "SK601", "skills"]) == 0

@@ -22,6 +22,7 @@ from skillkit.engine.runner import Job, Outcome, Signer, each_file_in_turn, run
 from skillkit.engine.selection import active_rules
 from skillkit.model import ProblemKind
 from skillkit.parse import parse_text, read_source
+from skillkit.parse.frontmatter import parse_front_matter
 from skillkit.render.engine import rendered_outputs
 from skillkit.settings import Settings
 from skillkit.watch import IncrementalLinter
@@ -54,6 +55,7 @@ def test_a_plain_lint_of_one_file_loads_neither_the_cache_nor_the_pool(tmp_path:
     imported = _imported(["--no-cache", "alpha/SKILL.md"], tmp_path)
     assert "skillkit.engine.runner" in imported  # the measure works
     assert imported & {"skillkit.engine.cache", "skillkit.engine.pool", "multiprocessing"} == set()
+    assert {name for name in imported if name.startswith("pathspec")} == set()  # (no .gitignore)
 
 
 def test_a_warm_cached_run_parses_nothing(tmp_path: Path) -> None:
@@ -116,8 +118,9 @@ def test_what_a_context_derives_is_kept_with_it_and_never_shared_with_another_vi
 
     skill = parse_text(GOOD.format(name="demo"), Path("demo/SKILL.md"))
     view = engine.render
-    assert view is not None
-    assert engine.derived(derive) is engine.for_skill(skill).derived(derive) is view
+    assert view is not None and view.outputs is None  # (file rules never render)
+    file_context = engine.for_skill(skill, parse_front_matter)
+    assert engine.derived(derive) is file_context.derived(derive) is view
     # Built outside the engine (a test, a tool), without its render view: derives on its own.
     apart = ProjectContext(engine.target, settings)
     assert apart.derived(derive) is None

@@ -10,10 +10,9 @@ at an entry point, and must say why in a comment on its line or the line above:
 - the package's own `__init__.py`, whose `__getattr__` loads the library's names on first use
   (PEP 562): `import skillkit` runs before every start of the CLI, which lives inside it.
 A heavy dependency needed deep inside (Jinja for SK601's render line map) is a part the entry
-point gives, not an import inside a function there.
-
-Files not yet clean are listed in `NOT_YET_CLEAN` with their current count of offending imports:
-the test fails when a count grows, and when it shrinks (lower the count, or drop the file).
+point gives, not an import inside a function there; a heavy library outside skillkit that only
+some runs need (pathspec) is bound at module level by `skillkit.lazy.lazy_module`, which loads it
+on first use.
 """
 
 from __future__ import annotations
@@ -36,12 +35,6 @@ PACKAGE = "skillkit"
 # command line, and the package root's lazy library names.
 ENTRY_FILES = frozenset({"cli.py", "__main__.py", "__init__.py"})
 ENTRY_FOLDERS = ("commands/",)
-
-# Files (relative to src/skillkit) → their count of function-level imports not allowed there
-# (outside an entry point: any; at one: those without a comment). Shrink it as files are cleaned.
-NOT_YET_CLEAN: dict[str, int] = {
-    "rules/clients.py": 1,
-}
 
 
 @dataclass(frozen=True)
@@ -228,29 +221,16 @@ def offending_imports(imports: PackageImports) -> dict[str, list[FunctionImport]
     return offending
 
 
-def allowlist_problems(
-    offending: Mapping[str, list[FunctionImport]], allowed: Mapping[str, int]
-) -> tuple[list[str], list[str]]:
-    """(imports beyond what the allowlist allows, allowlist entries to shrink)."""
-    beyond: list[str] = []
-    shrink: list[str] = []
+def described(offending: Mapping[str, list[FunctionImport]]) -> list[str]:
+    """Each file's offending imports, said for the test's failure message."""
+    said: list[str] = []
     for file, sites in sorted(offending.items()):
-        if len(sites) > allowed.get(file, 0):
-            where = (
-                "at an entry point without a comment saying why"
-                if is_entry_point(file)
-                else "in a function"
-            )
-            beyond.append(
-                f"{file}: {len(sites)} imports {where} (allowed: {allowed.get(file, 0)}):\n"
-                + "\n".join(f"    line {site.line}: {site.text}" for site in sites)
-            )
-    for file, count in sorted(allowed.items()):
-        actual = len(offending.get(file, []))
-        if actual < count:
-            change = f"lower its count to {actual}" if actual else "remove it: the file is clean"
-            shrink.append(f"{file}: {actual} left of {count}: {change}")
-    return beyond, shrink
+        where = "at an entry point without a comment saying why" if is_entry_point(file) else ""
+        said.append(
+            f"{file}: {len(sites)} imports {where or 'in a function'}:\n"
+            + "\n".join(f"    line {site.line}: {site.text}" for site in sites)
+        )
+    return said
 
 
 @pytest.fixture(scope="module")
@@ -265,18 +245,54 @@ def test_no_import_cycle(package_imports: PackageImports) -> None:
     )
 
 
-def test_no_new_function_level_import(package_imports: PackageImports) -> None:
-    beyond, _ = allowlist_problems(offending_imports(package_imports), NOT_YET_CLEAN)
-    assert not beyond, (
-        "import at module level (restructure if that makes a cycle); at an entry point, a "
-        "deliberate lazy import needs a comment saying why, on its line or the line above:\n"
-        + "\n".join(beyond)
+def test_no_function_level_import_outside_the_entry_points(
+    package_imports: PackageImports,
+) -> None:
+    offending = described(offending_imports(package_imports))
+    assert not offending, (
+        "import at module level (restructure if that makes a cycle; a heavy dependency needed "
+        "deep inside is a part the entry point gives); at an entry point, a deliberate lazy "
+        "import needs a comment saying why, on its line or the line above:\n" + "\n".join(offending)
     )
 
 
-def test_allowlist_shrinks_as_files_are_cleaned(package_imports: PackageImports) -> None:
-    _, shrink = allowlist_problems(offending_imports(package_imports), NOT_YET_CLEAN)
-    assert not shrink, "update NOT_YET_CLEAN in tests/test_imports.py:\n" + "\n".join(shrink)
+def test_only_libraries_outside_skillkit_load_lazily_at_module_level() -> None:
+    """`skillkit.lazy.lazy_module` defers a heavy third-party library; a skillkit module named
+    there would be an import the cycle check cannot see."""
+    named: list[str] = []
+    for path in sorted((SRC / PACKAGE).rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "lazy_module"
+            ):
+                argument = node.args[0] if node.args else None
+                name = argument.value if isinstance(argument, ast.Constant) else None
+                if not isinstance(name, str) or name.split(".")[0] == PACKAGE:
+                    named.append(f"{path.relative_to(SRC)}:{node.lineno}: {ast.unparse(node)}")
+    assert named == []
+
+
+def test_a_lazy_module_runs_when_first_used() -> None:
+    script = (
+        "import sys\n"
+        "from skillkit.lazy import lazy_module\n"
+        "assert 'colorsys' not in sys.modules\n"
+        "module = lazy_module('colorsys')\n"
+        "print(type(module).__name__, module.rgb_to_hsv(1.0, 0.0, 0.0), type(module).__name__)\n"
+        "try:\n"
+        "    lazy_module('no_such_module_here')\n"
+        "except ModuleNotFoundError as error:\n"
+        "    print(error)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False, timeout=60
+    )
+    assert result.stdout.splitlines() == [
+        "_LazyModule (0.0, 1.0, 1.0) module",
+        "No module named 'no_such_module_here'",
+    ], result.stderr
 
 
 def test_the_top_level_help_imports_no_command_module() -> None:
@@ -346,11 +362,12 @@ def test_type_checking_and_function_imports_make_no_cycle(tmp_path: Path) -> Non
     assert [(site.file, site.line) for site in imports.function_imports] == [("b.py", 2)]
 
 
-def test_function_imports_are_allowed_only_in_the_cli_with_a_comment(tmp_path: Path) -> None:
+def test_function_imports_are_allowed_only_at_an_entry_point_with_a_comment(tmp_path: Path) -> None:
     package = write_package(
         tmp_path,
         {
-            "__init__.py": "",
+            "__init__.py": "def __getattr__(name):\n    # on first use\n    import json\n",
+            "sub/__init__.py": "def f() -> None:\n    import json  # not an entry point\n",
             "engine.py": "class C:\n    def m(self) -> None:\n        import json  # why\n",
             "cli.py": "def main() -> None:\n    import json  # noqa: PLC0415\n",
             "commands/__init__.py": "",
@@ -371,10 +388,11 @@ def test_function_imports_are_allowed_only_in_the_cli_with_a_comment(tmp_path: P
         "engine.py": [3],
         "cli.py": [2],
         "commands/lint.py": [8],
+        "sub/__init__.py": [2],
     }
-    beyond, shrink = allowlist_problems(offending, {"engine.py": 1, "cli.py": 2, "gone.py": 1})
-    assert [entry.split(":")[0] for entry in beyond] == ["commands/lint.py"]
-    assert shrink == [
-        "cli.py: 1 left of 2: lower its count to 1",
-        "gone.py: 0 left of 1: remove it: the file is clean",
+    assert [said.split(":")[0] for said in described(offending)] == [
+        "cli.py",
+        "commands/lint.py",
+        "engine.py",
+        "sub/__init__.py",
     ]

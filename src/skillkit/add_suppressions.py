@@ -12,7 +12,8 @@ from typing import Any
 from markdown_it import MarkdownIt
 
 from skillkit.diagnostics import Diagnostic
-from skillkit.engine.check import check_skill, project_context
+from skillkit.engine.check import check_skill
+from skillkit.engine.per_file import file_context
 from skillkit.engine.suppress import (
     comment_text,
     front_matter_lines,
@@ -62,7 +63,7 @@ def suppression_text(
             continue
         if settings is None:
             return text, added
-        context = project_context(settings).for_skill(after)
+        context = file_context(after, settings)
         left = {d.code for d in check_skill(after, context).diagnostics}
         missed = {d.code for d in wanted if d.code in left} - forced
         if not missed:

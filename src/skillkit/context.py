@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -29,7 +29,7 @@ from skillkit.memo import Memo
 from skillkit.reading import read_regular_file
 
 if TYPE_CHECKING:
-    from skillkit.model import Skill
+    from skillkit.model import FrontMatter, Problem, Skill
     from skillkit.outputs.plan import Plan
     from skillkit.render.engine import Output
     from skillkit.rules.base import RuleOption
@@ -37,6 +37,10 @@ if TYPE_CHECKING:
     from skillkit.targets import Target
 
 T = TypeVar("T")
+
+# The parser's reader of YAML with positions (`skillkit.parse.frontmatter.parse_front_matter`):
+# a file's lines → its front matter, the body's first line, and the problems.
+FrontMatterParser = Callable[[Sequence[str]], tuple["FrontMatter", int, list["Problem"]]]
 
 
 # Each output of a plan rendered in memory (`skillkit.render.rendered_outputs`).
@@ -79,9 +83,9 @@ class ProjectContext:
         once for these settings."""
         return self.memo.get(derive, derive, self)
 
-    def for_skill(self, skill: Skill) -> Context:
+    def for_skill(self, skill: Skill, parse_front_matter: FrontMatterParser) -> Context:
         """The context of one skill's rules: this one's, with a file system view and an
-        analysis of its own."""
+        analysis of its own, and the parser's YAML reader (`parse_front_matter`)."""
         return Context(
             self.target,
             self.settings,
@@ -89,6 +93,7 @@ class ProjectContext:
             self.memo,
             files=Files(),
             analysis=Analysis(skill),
+            parse_front_matter=parse_front_matter,
         )
 
 
@@ -98,6 +103,10 @@ class Context(ProjectContext):
 
     files: Files = field(kw_only=True)
     analysis: Analysis = field(kw_only=True)
+    # For a rule that reads a YAML file of the skill (SK150: `agents/openai.yaml`), with the
+    # positions the front matter has. Given by the parse step, which has loaded YAML already:
+    # the rules' modules never import the parser, so a warm cached run loads no YAML.
+    parse_front_matter: FrontMatterParser = field(kw_only=True)
 
 
 # --- The file system as rules see it ------------------------------------------------------------

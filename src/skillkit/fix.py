@@ -24,7 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from skillkit.diagnostics import Diagnostic, Edit, Fix
-from skillkit.engine.check import FileResult, check_skill, project_context
+from skillkit.engine.check import FileResult, check_skill
+from skillkit.engine.per_file import file_context
 from skillkit.intervals import Disjoint
 from skillkit.model import Skill, Span
 from skillkit.parse import parse_text, read_skill
@@ -151,7 +152,7 @@ def _pieces(text: str) -> list[str]:
 
 
 def _check(skill: Skill, settings: Settings, shown: str | None) -> FileResult:
-    return check_skill(skill, project_context(settings).for_skill(skill), shown)
+    return check_skill(skill, file_context(skill, settings), shown)
 
 
 def _reparse(skill: Skill, text: str) -> Skill:

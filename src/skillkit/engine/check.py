@@ -89,7 +89,7 @@ def project_context(settings: Settings, outputs: RenderedOutputs | None = None) 
 
 def check_skill(skill: Skill, context: Context, path: str | None = None) -> FileResult:
     """Run the per-file rules on one parsed skill, and collect the facts for project rules.
-    `context`: the skill's own (`project_context(settings).for_skill(skill)`), which holds the
+    `context`: the skill's own (`engine.per_file.file_context(skill, settings)`), which holds the
     settings in force and records what the rules looked at (the lint cache reads that record);
     `path`: the path shown in the diagnostics (default: the skill's)."""
     settings = context.settings

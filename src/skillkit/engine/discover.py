@@ -13,19 +13,21 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-# (At the top, not lazily: a run in a repository meets a .gitignore and needs it anyway; only a
-# folder outside any repository saves its import, about 10 ms.)
-import pathspec
+from typing import TYPE_CHECKING, Any
 
 from skillkit.diagnostics import Diagnostic
 from skillkit.engine.selection import active_rules
+from skillkit.lazy import lazy_module
 from skillkit.model import Span
 from skillkit.reading import UnreadableFile, read_file_bytes
 from skillkit.registry import all_rules
 from skillkit.rules.files import IGNORE_FILE_UNUSABLE, file_unreadable
 from skillkit.settings import DEFAULT_SETTINGS, Settings
+
+if TYPE_CHECKING:
+    import pathspec
+else:  # loaded when a .gitignore or an exclude needs it: a named file never does
+    pathspec = lazy_module("pathspec")
 
 SKILL_FILE = "SKILL.md"
 CACHE_FOLDER = ".skillkit_cache"  # the lint cache's folder, in the project root

@@ -8,9 +8,12 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+from skillkit.context import Context
 from skillkit.engine.check import check_skill, project_context
 from skillkit.engine.runner import Job, Outcome, Signer
+from skillkit.model import Skill
 from skillkit.parse import parse_source, read_source
+from skillkit.parse.frontmatter import parse_front_matter
 from skillkit.settings import Settings
 
 # A pool costs about 20 ms to fork and feed (measured: 2 files take 3 ms in this process, 24 ms
@@ -27,11 +30,18 @@ def lint_file(path: Path, settings: Settings, signer: Signer | None = None) -> O
     source = read_source(path, settings.max_file_bytes)
     skill = parse_source(source)
     # The rules look at the file system through their context, which records what they saw.
-    context = project_context(settings).for_skill(skill)
+    context = file_context(skill, settings)
     result = check_skill(skill, context, str(path))
     if signer is None or source.problem is not None:
         return result, None
     return result, signer.signature(source, context.files, result)
+
+
+def file_context(skill: Skill, settings: Settings) -> Context:
+    """The context of a parsed skill's rules under `settings`: the one way every caller of
+    `check_skill` makes it, with the parser's YAML reader, which the rules are given rather than
+    import."""
+    return project_context(settings).for_skill(skill, parse_front_matter)
 
 
 @contextmanager

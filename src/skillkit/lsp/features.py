@@ -14,7 +14,8 @@ from lsprotocol import types as lsp
 from skillkit.add_suppressions import suppression_text
 from skillkit.diagnostics import Diagnostic, Edit, Severity
 from skillkit.docs import explain
-from skillkit.engine.check import check_skill, project_context
+from skillkit.engine.check import check_skill
+from skillkit.engine.per_file import file_context
 from skillkit.intervals import Disjoint
 from skillkit.lsp.positions import UTF16, from_lsp, to_lsp, units
 from skillkit.lsp.templates import template_findings
@@ -91,7 +92,7 @@ def analyse(
         findings = template_findings(path, text)
         found = findings.diagnostics if findings is not None else ()
     elif lint:
-        result = check_skill(skill, project_context(settings).for_skill(skill), str(path))
+        result = check_skill(skill, file_context(skill, settings), str(path))
         found, facts = result.diagnostics, result.facts
     return Analysis(uri, skill, (*extra, *found), get_target(settings.target), encoding, facts)
 

@@ -22,7 +22,8 @@ from jinja2 import BaseLoader, Environment
 
 from skillkit.atomic import write_atomic
 from skillkit.diagnostics import Diagnostic, Related, Severity
-from skillkit.engine.check import check_skill, project_context
+from skillkit.engine.check import check_skill
+from skillkit.engine.per_file import file_context
 from skillkit.model import Span
 from skillkit.outputs.files import (
     UnreadableOutput,
@@ -529,7 +530,7 @@ class _Run:
             if settings is None:
                 settings = self._target_settings[target] = replace(self.settings, target=target)
             skill = parse_text(text, output.path)
-            context = project_context(settings).for_skill(skill)
+            context = file_context(skill, settings)
             found = list(check_skill(skill, context, output.display).diagnostics)
             found += self._continued_inline_spans(skill, output.display)
         elif output.variant.kind == "script":

@@ -728,12 +728,8 @@ def openai_yaml_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
     except UnicodeDecodeError:
         yield _sidecar(path, 1, openai_yaml_invalid.message("not-utf8"))
         return
-    # Not at the top: importing the rules (`skillkit rules`, a warm cached lint) must not load the
-    # YAML parser, which only a skill with a sidecar needs.
-    from skillkit.parse.frontmatter import parse_front_matter
-
     lines = text.splitlines()
-    fm, _body, problems = parse_front_matter(["---", *lines, "---"])
+    fm, _body, problems = context.parse_front_matter(["---", *lines, "---"])
     if problems or fm.root_kind not in ("map", "empty"):
         line = problems[0].span.line - 1 if problems else 1
         why = problems[0].message if problems else openai_yaml_invalid.message("not-a-mapping")

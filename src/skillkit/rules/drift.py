@@ -513,9 +513,10 @@ def shown_change(
     if not changes:  # the change is in what normalizing joins (a placeholder of two words)
         changes = _changes(left, right, frozenset(), frozenset())
     changes = changes[:SHOWN_RUNS]
-    return (
-        f'"{_excerpt(left, [(i1, i2) for i1, i2, _, _ in changes])}" there, '
-        f'"{_excerpt(right, [(j1, j2) for _, _, j1, j2 in changes])}" here'
+    return SECTION_DRIFT.message(
+        "change",
+        there=_excerpt(left, [(i1, i2) for i1, i2, _, _ in changes]),
+        here=_excerpt(right, [(j1, j2) for _, _, j1, j2 in changes]),
     )
 
 
@@ -656,38 +657,40 @@ def _compare(
     if not pairs:
         return None
     _, title, line, column, end_column, _ = copy.facts
-    shown = ", ".join(
+    shown = [
         _shown_once(original.raw[i].strip(), copy.raw[j].strip(), original.own, copy.own)
         for i, j in pairs[:SHOWN_CHANGES]
-    )
+    ]
     more = len(pairs) - SHOWN_CHANGES
-    if more > 0:
-        shown += f", and {more} more changed line{'s' if more > 1 else ''}"
+    if more > 1:
+        shown.append(SECTION_DRIFT.message("more-lines", more=more))
+    elif more == 1:
+        shown.append(SECTION_DRIFT.message("one-more-line"))
     # Where a copy is already rendered from a partial, say which, rather than "make one".
     i, j = pairs[0]
     partial_there = _partial(there, i, original.template)
     partial_here = _partial(here, j, copy.template)
     if partial_there and not partial_here:
-        advice = f"render it from the partial {partial_there}, as the copy it drifted from is"
+        advice = SECTION_DRIFT.message("render-from-theirs", partial=partial_there)
     elif partial_here and not partial_there:
-        advice = (
-            f"this copy is rendered from the partial {partial_here}: render the other from it too"
-        )
+        advice = SECTION_DRIFT.message("render-from-ours", partial=partial_here)
     else:
-        advice = "move it into a shared partial so that the copies stay the same"
+        advice = SECTION_DRIFT.message("share")
     facts = original.facts
-    return Finding(
-        Span(line, column, line, end_column),
-        f"section `{title}` has drifted from its copy in {original.path}:{facts[2]} "
-        f"({shown}); {advice}",
-        related=(
-            Related(
-                "the copy it drifted from",
-                Span(facts[2], facts[3], facts[2], facts[4]),
-                path=original.path,
-            ),
-        ),
+    message = SECTION_DRIFT.message(
+        "drifted",
+        title=title,
+        path=original.path,
+        line=facts[2],
+        changes=", ".join(shown),
+        advice=advice,
     )
+    related = Related(
+        SECTION_DRIFT.message("related"),
+        Span(facts[2], facts[3], facts[2], facts[4]),
+        path=original.path,
+    )
+    return Finding(Span(line, column, line, end_column), message, related=(related,))
 
 
 def _partial(origins: tuple[str | None, ...] | None, line: int, template: str) -> str:
@@ -784,4 +787,19 @@ SECTION_DRIFT = ProjectRule(
     collect=collect_sections,
     check_project=check_drift,
     partition=split_by_title,
+    messages={
+        "drifted": "section `{title}` has drifted from its copy in {path}:{line} ({changes}); "
+        "{advice}",
+        # A changed line, as the words that differ (`changes` above, joined by ", ").
+        "change": '"{there}" there, "{here}" here',
+        "one-more-line": "and 1 more changed line",
+        "more-lines": "and {more} more changed lines",
+        # What to do (`advice` above).
+        "render-from-theirs": "render it from the partial {partial}, as the copy it drifted "
+        "from is",
+        "render-from-ours": "this copy is rendered from the partial {partial}: render the other "
+        "from it too",
+        "share": "move it into a shared partial so that the copies stay the same",
+        "related": "the copy it drifted from",
+    },
 )

@@ -349,13 +349,9 @@ def _string_field(skill: Skill, key: str) -> Field | None:
     return found
 
 
-def _collection_type_error(item: Field) -> Finding | None:
-    if item.value.kind in ("seq", "map"):
-        return Finding(
-            item.value.span,
-            f"`{item.key}` must be a string, not a {kind_name(item.value.kind)}",
-        )
-    return None
+def _collection(item: Field) -> str | None:
+    """The kind of a string field's value that is a list or a mapping, as messages name it."""
+    return kind_name(item.value.kind) if item.value.kind in ("seq", "map") else None
 
 
 def name_problem(name: str, chars_only: bool = False) -> str | None:
@@ -363,20 +359,21 @@ def name_problem(name: str, chars_only: bool = False) -> str | None:
     spec's letters are a-z (the reference validator also accepts other Unicode letters).
     `chars_only`: only the characters and the length (Claude Code's rule for a name)."""
     if not name:
-        return "`name` is empty"
+        return name_invalid.message("empty")
     if len(name) > NAME_MAX:
-        return f"`name` is {len(name)} characters long; at most {NAME_MAX}"
+        return name_invalid.message("too-long", length=len(name), limit=NAME_MAX)
     if not _NAME_CHARS.match(name):
         bad = sorted({c for c in name if not re.match(r"[a-z0-9-]", c)})
         shown = ", ".join(f"`{c}`" for c in bad)
-        hint = "; use lowercase" if any(c.isupper() for c in bad) else ""
-        return f"`name` may contain only a-z, 0-9 and `-`; found {shown}{hint}"
+        if any(c.isupper() for c in bad):
+            return name_invalid.message("characters-uppercase", found=shown)
+        return name_invalid.message("characters", found=shown)
     if chars_only:
         return None
     if name.startswith("-") or name.endswith("-"):
-        return "`name` must not start or end with `-`"
+        return name_invalid.message("hyphen-at-end")
     if "--" in name:
-        return "`name` must not contain `--`"
+        return name_invalid.message("double-hyphen")
     return None
 
 
@@ -394,7 +391,16 @@ def name_problem(name: str, chars_only: bool = False) -> str | None:
     good=Example(
         "---\nname: csv-tools\ndescription: Formats CSV files.\n---\n", folder="csv-tools"
     ),
-    messages={"empty": "`name` is empty"},
+    messages={
+        "not-string": "`name` must be a string, not a {kind}",
+        "empty": "`name` is empty",
+        "too-long": "`name` is {length} characters long; at most {limit}",
+        "characters": "`name` may contain only a-z, 0-9 and `-`; found {found}",
+        "characters-uppercase": "`name` may contain only a-z, 0-9 and `-`; found {found}; use "
+        "lowercase",
+        "hyphen-at-end": "`name` must not start or end with `-`",
+        "double-hyphen": "`name` must not contain `--`",
+    },
 )
 def name_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
     if not _front_matter_usable(skill):
@@ -402,9 +408,8 @@ def name_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
     item = skill.front_matter.get("name")
     if item is None:
         return
-    type_error = _collection_type_error(item)
-    if type_error:
-        yield type_error
+    if kind := _collection(item):
+        yield Finding(item.value.span, name_invalid.message("not-string", kind=kind))
         return
     if item.value.kind == "null" and not item.value.text.strip():
         yield Finding(item.key_span, name_invalid.message("empty"))
@@ -474,6 +479,7 @@ def description_text(value: Value) -> str:
     bad="---\nname: demo\ndescription: ''\n---\n",
     good=GOOD,
     messages={
+        "not-string": "`description` must be a string, not a {kind}",
         "empty": "`description` is empty",
         "too-long": "`description` is {length:,} characters long; at most {limit:,}",
     },
@@ -484,9 +490,8 @@ def description_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
     item = skill.front_matter.get("description")
     if item is None:
         return
-    type_error = _collection_type_error(item)
-    if type_error:
-        yield type_error
+    if kind := _collection(item):
+        yield Finding(item.value.span, description_invalid.message("not-string", kind=kind))
         return
     if item.value.kind == "null" and not item.value.text.strip():
         yield Finding(item.key_span, description_invalid.message("empty"))
@@ -650,6 +655,7 @@ COMPATIBILITY_MAX = 500
         "---\nname: demo\ndescription: Formats CSV files.\ncompatibility: Needs Python 3.11+\n---\n"
     ),
     messages={
+        "not-string": "`compatibility` must be a string, not a {kind}",
         "empty": "`compatibility` is empty",
         "too-long": "`compatibility` is {length:,} characters long; at most {limit}",
     },
@@ -658,9 +664,8 @@ def compatibility_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
     item = skill.front_matter.get("compatibility") if _front_matter_usable(skill) else None
     if item is None:
         return
-    type_error = _collection_type_error(item)
-    if type_error:
-        yield type_error
+    if kind := _collection(item):
+        yield Finding(item.value.span, compatibility_invalid.message("not-string", kind=kind))
         return
     if item.value.kind not in ("str", "null"):
         return
@@ -720,14 +725,14 @@ def metadata_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
     "not read by clients.",
     bad="---\nname: demo\ndescription: Formats CSV files.\nlicense: [MIT, Apache-2.0]\n---\n",
     good="---\nname: demo\ndescription: Formats CSV files.\nlicense: MIT\n---\n",
+    messages={"not-string": "`license` must be a string, not a {kind}"},
 )
 def license_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
     item = skill.front_matter.get("license") if _front_matter_usable(skill) else None
     if item is None:
         return
-    type_error = _collection_type_error(item)
-    if type_error:
-        yield type_error
+    if kind := _collection(item):
+        yield Finding(item.value.span, license_invalid.message("not-string", kind=kind))
 
 
 @rule(

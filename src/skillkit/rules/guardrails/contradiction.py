@@ -183,6 +183,10 @@ def _bans(skill: Skill) -> list[tuple[int, str, str, Predicate]]:
         "## Restart\n\n```sh\nvrctl service restart web\n```\n\n"
         "## Guardrails\n- Do not call s6 directly.\n"
     ),
+    messages={
+        "forbidden": "`{run}` does what the skill's guardrail on line {line} forbids ({what})",
+        "related": "the guardrail: {text}",
+    },
 )
 def guardrail_contradiction(skill: Skill, context: Context) -> Iterator[Finding]:
     bans = _bans(skill)
@@ -198,11 +202,11 @@ def guardrail_contradiction(skill: Skill, context: Context) -> Iterator[Finding]
             if key in reported or not predicate(run):
                 continue
             reported.add(key)
-            yield Finding(
-                run_start(run),
-                f"`{shown_run(run)}` does what the skill's guardrail on line {line} forbids "
-                f"({what})",
-                related=(
-                    Related(f"the guardrail: {text}", Span.whole_line(line, skill.line_text(line))),
-                ),
+            message = guardrail_contradiction.message(
+                "forbidden", run=shown_run(run), line=line, what=what
             )
+            related = Related(
+                guardrail_contradiction.message("related", text=text),
+                Span.whole_line(line, skill.line_text(line)),
+            )
+            yield Finding(run_start(run), message, related=(related,))

@@ -76,19 +76,30 @@ _NO_RM_RF = {"prefix": "rm -rf", "message": "move files aside instead", "severit
         example_skill("```sh\nrm -r /home/viberun/app/tmp\n```\n"),
         settings={"custom_guardrails": (_NO_RM_RF,)},
     ),
+    messages={
+        "forbidden": "`{run}` is forbidden ({guardrail})",
+        # A guardrail as the finding names it: what it matches, and its own message.
+        "guardrail": "{match}: {why}",
+        "ignored": "custom guardrail #{number} in {source} is ignored: {problem}",
+        "the-config": "the config",
+    },
 )
 def custom_guardrail(skill: Skill, context: Context) -> Iterator[Finding]:
     entries = context.settings.custom_guardrails
     if not entries:
         return
-    source = str(context.settings.config_path) if context.settings.config_path else "the config"
+    source = (
+        str(context.settings.config_path)
+        if context.settings.config_path
+        else custom_guardrail.message("the-config")
+    )
     checks: list[tuple[Predicate, str, Severity]] = []
     for number, entry in enumerate(entries, 1):
         problem = guardrail_problem(entry, number - 1)
         if problem is not None:
             yield Finding(
                 Span.at(1),
-                f"custom guardrail #{number} in {source} is ignored: {problem}",
+                custom_guardrail.message("ignored", number=number, source=source, problem=problem),
                 severity=Severity.ERROR,
             )
             continue
@@ -99,17 +110,17 @@ def custom_guardrail(skill: Skill, context: Context) -> Iterator[Finding]:
         else:
             pattern = compile_user_regex(entry["pattern"])
             checks.append((_pattern_predicate(pattern, skill), entry["pattern"], severity))
-        checks[-1] = (checks[-1][0], f"{checks[-1][1]}: {entry['message']}", severity)
+        guardrail = custom_guardrail.message("guardrail", match=checks[-1][1], why=entry["message"])
+        checks[-1] = (checks[-1][0], guardrail, severity)
     reported: set[tuple[int, int]] = set()
     lines: set[tuple[str, int]] = set()  # a guardrail reports a command line once (`a | b`)
     for run in context.analysis.policy_runs:
-        for predicate, message, severity in checks:
+        for predicate, guardrail, severity in checks:
             key = (run.argv[0].span.line, run.argv[0].span.column)
-            line = (message, logical_lines(skill, run)[0])
+            line = (guardrail, logical_lines(skill, run)[0])
             if key in reported or line in lines or not predicate(run):
                 continue
             reported.add(key)
             lines.add(line)
-            yield Finding(
-                run_start(run), f"`{shown_run(run)}` is forbidden ({message})", severity=severity
-            )
+            message = custom_guardrail.message("forbidden", run=shown_run(run), guardrail=guardrail)
+            yield Finding(run_start(run), message, severity=severity)

@@ -38,15 +38,14 @@ from skillkit.rules.guardrails.sections import section_text
     good=example_skill("```sh\nvrctl service restart web\n```\n"),
     default=False,
     enabled_by=("viberun",),
+    messages={
+        "direct": "`{run}` calls the supervisor directly; manage services with `vrctl service ...`",
+    },
 )
 def supervisor_call(skill: Skill, context: Context) -> Iterator[Finding]:
     for run in context.analysis.policy_runs:
         if is_supervisor_call(run):
-            yield Finding(
-                run_start(run),
-                f"`{shown_run(run)}` calls the supervisor directly; manage services with "
-                "`vrctl service ...`",
-            )
+            yield Finding(run_start(run), supervisor_call.message("direct", run=shown_run(run)))
 
 
 @rule(
@@ -61,21 +60,18 @@ def supervisor_call(skill: Skill, context: Context) -> Iterator[Finding]:
     good=example_skill("```sh\nuv add fastapi\n```\n"),
     default=False,
     enabled_by=("viberun",),
+    messages={
+        "pip": "`{run}` installs with pip; with uv use `uv add <package>` (or "
+        "`uv run --with <package>` for a one-off)",
+        "venv": "`{run}` makes a virtual environment by hand; uv manages it (`uv sync`, `uv run`)",
+    },
 )
 def uv_policy(skill: Skill, context: Context) -> Iterator[Finding]:
     for run in context.analysis.policy_runs:
         if is_pip_install(run):
-            yield Finding(
-                run_start(run),
-                f"`{shown_run(run)}` installs with pip; with uv use `uv add <package>` "
-                "(or `uv run --with <package>` for a one-off)",
-            )
+            yield Finding(run_start(run), uv_policy.message("pip", run=shown_run(run)))
         elif is_venv(run):
-            yield Finding(
-                run_start(run),
-                f"`{shown_run(run)}` makes a virtual environment by hand; uv manages it "
-                "(`uv sync`, `uv run`)",
-            )
+            yield Finding(run_start(run), uv_policy.message("venv", run=shown_run(run)))
 
 
 @rule(
@@ -98,17 +94,24 @@ def uv_policy(skill: Skill, context: Context) -> Iterator[Finding]:
     ),
     default=False,
     enabled_by=("viberun",),
+    messages={
+        "js-entry": "`{run}` runs the JavaScript entry point `{entry}`; use a `.ts` entry "
+        "(`{tool} {ts_entry}`)",
+    },
 )
 def typescript_policy(skill: Skill, context: Context) -> Iterator[Finding]:
     for run in context.analysis.policy_runs:
         entry = js_entry(run)
         if entry:
             token = next((t for t in run.argv if t.text == entry), run.argv[0])
-            yield Finding(
-                token.span,
-                f"`{shown_run(run)}` runs the JavaScript entry point `{entry}`; use a `.ts` entry "
-                f"(`{run.tool} {re.sub(r'[mc]?js$', 'ts', entry)}`)",
+            message = typescript_policy.message(
+                "js-entry",
+                run=shown_run(run),
+                entry=entry,
+                tool=run.tool,
+                ts_entry=re.sub(r"[mc]?js$", "ts", entry),
             )
+            yield Finding(token.span, message)
 
 
 _SAFEGUARD = re.compile(
@@ -211,6 +214,13 @@ def _guarded_everywhere(skill: Skill) -> bool:
     ),
     default=False,
     enabled_by=("viberun",),
+    messages={
+        "unguarded": "`{run}` is destructive, but {where} says nothing about a snapshot or "
+        "asking the user first",
+        # Where the command is (`where` above).
+        "in-section": "section `{title}`",
+        "before-headings": "the part before the first heading",
+    },
 )
 def destructive_unguarded(skill: Skill, context: Context) -> Iterator[Finding]:
     adds: dict[str, list[tuple[int, int]]] | None = None
@@ -235,9 +245,10 @@ def destructive_unguarded(skill: Skill, context: Context) -> Iterator[Finding]:
             guarded[key] = bool(_SAFEGUARD.search(section_text(skill, run.command.line)[0]))
         if guarded[key]:
             continue
-        where = f"section `{section.title}`" if section else "the part before the first heading"
-        yield Finding(
-            run_start(run),
-            f"`{shown_run(run)}` is destructive, but {where} says nothing about a snapshot or "
-            "asking the user first",
+        where = (
+            destructive_unguarded.message("in-section", title=section.title)
+            if section
+            else destructive_unguarded.message("before-headings")
         )
+        message = destructive_unguarded.message("unguarded", run=shown_run(run), where=where)
+        yield Finding(run_start(run), message)

@@ -57,10 +57,6 @@ _USER_MACHINE = re.compile(
     r"on the host|host machine|locally)\b",
     re.IGNORECASE,
 )
-_INSTEAD_OF_APT = (
-    "install system packages with Homebrew (`brew install <formula>`) and language toolchains "
-    "with mise"
-)
 
 
 def _root_only(skill: Skill, run: Run) -> str | None:
@@ -69,39 +65,29 @@ def _root_only(skill: Skill, run: Run) -> str | None:
     if tool == "sudo":
         inner = words[1:]
         if inner and inner[0] in _PACKAGE_MANAGERS:
-            return f"the image has no sudo and the container user is not root; {_INSTEAD_OF_APT}"
+            instead = root_only_command.message("instead-of-apt")
+            return root_only_command.message("sudo-install", instead=instead)
         if inner and inner[0] in _WRITERS and any(w.startswith("/etc/") for w in inner):
-            return "the image has no sudo, and " + _ETC_WRITE
-        return (
-            "the image has no sudo and the container user `viberun` is not root; run it as the "
-            "user, on files under /home/viberun"
-        )
+            etc_write = root_only_command.message("etc-write")
+            return root_only_command.message("sudo-etc-write", etc_write=etc_write)
+        return root_only_command.message("sudo")
     verbs = _PACKAGE_MANAGERS.get(tool)
     if verbs is not None and any(word in verbs for word in words[1:3]):
-        return f"it needs root, and the container user `viberun` has no sudo; {_INSTEAD_OF_APT}"
+        instead = root_only_command.message("instead-of-apt")
+        return root_only_command.message("install", instead=instead)
     if tool == "cron" or words[0] in _SYSTEM_CRON:
-        return (
-            "the system cron daemon must start as root, which the container user is not; run a "
-            "user-space runner under vrctl instead (`brew install supercronic`, then "
-            "`vrctl service add cron --cmd supercronic --arg /home/viberun/app/cron.tab`)"
-        )
+        return root_only_command.message("cron")
     if tool in _WRITERS and tool != "crontab":
         targets = [w for w in words[1:] if w.startswith("/etc/")]
         if targets and (tool not in ("cp", "mv", "install", "ln") or words[-1].startswith("/etc/")):
-            return _ETC_WRITE
+            return root_only_command.message("etc-write")
     if (
         run.command.source != "inline"
         and not run.via
         and _ETC_REDIRECT.search(command_line(skill, run))
     ):
-        return _ETC_WRITE
+        return root_only_command.message("etc-write")
     return None
-
-
-_ETC_WRITE = (
-    "it writes under /etc, which the non-root container user cannot; keep the file under "
-    "/home/viberun (a crontab: `/home/viberun/app/cron.tab`, run by supercronic under vrctl)"
-)
 
 
 def _for_the_users_machine(skill: Skill, run: Run, known: dict[int, bool]) -> bool:
@@ -143,6 +129,23 @@ def _lead_names_the_users_machine(skill: Skill, line: int) -> bool:
     ),
     good=Example(example_skill("```sh\nbrew install supercronic\n```\n"), target="viberun"),
     targets=("viberun",),
+    messages={
+        "cannot": "`{command}` cannot work in the container: {why}",
+        # Why (`why` above).
+        "sudo-install": "the image has no sudo and the container user is not root; {instead}",
+        "sudo-etc-write": "the image has no sudo, and {etc_write}",
+        "sudo": "the image has no sudo and the container user `viberun` is not root; run it as "
+        "the user, on files under /home/viberun",
+        "install": "it needs root, and the container user `viberun` has no sudo; {instead}",
+        "cron": "the system cron daemon must start as root, which the container user is not; run "
+        "a user-space runner under vrctl instead (`brew install supercronic`, then "
+        "`vrctl service add cron --cmd supercronic --arg /home/viberun/app/cron.tab`)",
+        "etc-write": "it writes under /etc, which the non-root container user cannot; keep the "
+        "file under /home/viberun (a crontab: `/home/viberun/app/cron.tab`, run by supercronic "
+        "under vrctl)",
+        "instead-of-apt": "install system packages with Homebrew (`brew install <formula>`) and "
+        "language toolchains with mise",
+    },
 )
 def root_only_command(skill: Skill, context: Context) -> Iterator[Finding]:
     done: set[int] = set()  # one finding a shell line: `sudo apt-get update && sudo ...`
@@ -157,7 +160,8 @@ def root_only_command(skill: Skill, context: Context) -> Iterator[Finding]:
         if why is None or _for_the_users_machine(skill, run, users_machine):
             continue
         done.add(line)
-        shown = command_line(skill, run) if why == _ETC_WRITE and not run.via else shown_run(run)
+        writes_etc = why == root_only_command.message("etc-write")
+        shown = command_line(skill, run) if writes_etc and not run.via else shown_run(run)
         if len(shown) > 60:
             shown = shown[:57] + "..."
-        yield Finding(run_start(run), f"`{shown}` cannot work in the container: {why}")
+        yield Finding(run_start(run), root_only_command.message("cannot", command=shown, why=why))

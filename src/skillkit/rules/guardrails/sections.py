@@ -77,16 +77,26 @@ def _first_heading(skill: Skill) -> Span:
         ),
         target="viberun",
     ),
+    messages={
+        "missing": "no `{title}` section: {why}; add `## {title}`",
+        "missing-bulleted": "no `{title}` section: {why}; add `## {title}` with at least one "
+        "bullet",
+        "no-bullet": "`{title}` has no bullet; list each as `- ...`",
+        "empty": "`{title}` is empty ({why})",
+        # Why the section is required (`why` above).
+        "runs-vrctl": "this skill runs `vrctl` (line {line})",
+        "config": "the config requires it",
+    },
 )
 def required_section_missing(skill: Skill, context: Context) -> Iterator[Finding]:
     wanted: list[tuple[str, bool, str]] = []  # (title, needs a bullet, why)
     vrctl = context.analysis.vrctl_run if context.target.required_sections_with_vrctl else None
     if vrctl is not None:
-        why = f"this skill runs `vrctl` (line {vrctl.command.line})"
+        why = required_section_missing.message("runs-vrctl", line=vrctl.command.line)
         wanted += [(title, True, why) for title in context.target.required_sections_with_vrctl]
-    wanted += [
-        (title, False, "the config requires it") for title in context.settings.required_sections
-    ]
+    if context.settings.required_sections:
+        why = required_section_missing.message("config")
+        wanted += [(title, False, why) for title in context.settings.required_sections]
     if not wanted:  # the default: no section is required of this skill
         return
     by_title: dict[str, Section] = {}
@@ -101,12 +111,15 @@ def required_section_missing(skill: Skill, context: Context) -> Iterator[Finding
         present = by_title.get(key)
         if present is None:
             where = vrctl.command.argv[0].span if needs_bullet and vrctl else _first_heading(skill)
-            yield Finding(
-                where,
-                f"no `{title}` section: {why}; add `## {title}`"
-                + (" with at least one bullet" if needs_bullet else ""),
+            message = (
+                required_section_missing.message("missing-bulleted", title=title, why=why)
+                if needs_bullet
+                else required_section_missing.message("missing", title=title, why=why)
             )
+            yield Finding(where, message)
         elif needs_bullet and not bullets(skill, present):
-            yield Finding(present.span, f"`{present.title}` has no bullet; list each as `- ...`")
+            message = required_section_missing.message("no-bullet", title=present.title)
+            yield Finding(present.span, message)
         elif not any(text.strip() for _, text in section_lines(skill, present)):
-            yield Finding(present.span, f"`{present.title}` is empty ({why})")
+            message = required_section_missing.message("empty", title=present.title, why=why)
+            yield Finding(present.span, message)
