@@ -118,9 +118,10 @@ MISSING, FILE, FOLDER, OTHER = 0, 1, 2, 3
 LISTED = 0  # a folder's entries: its st_mtime_ns, stated before it was listed
 PROBED = 1  # what a path is: its kind (MISSING, FILE, FOLDER, OTHER)
 STATED = 2  # a file's bytes or size: (st_mtime_ns, st_size), stated before it was read
+RESOLVED = 3  # where a path leads, every symlink on the way followed: the real path itself
 
-Stamp = int | tuple[int, int]
-# (path, how, stamp): `path` is absolute, `how` one of LISTED, PROBED, STATED.
+Stamp = int | tuple[int, int] | str
+# (path, how, stamp): `path` is absolute, `how` one of LISTED, PROBED, STATED, RESOLVED.
 Dependency = tuple[str, int, Stamp]
 
 
@@ -145,6 +146,8 @@ def stamp(path: str, how: int) -> Stamp | None:
     recorded stamp still matches it exactly when the answer it gave still holds."""
     if how == PROBED:
         return kind_of(path)
+    if how == RESOLVED:
+        return os.path.realpath(path)
     try:
         status = os.stat(path)
     except (OSError, ValueError):
@@ -172,13 +175,14 @@ class Files:
     The record is conservative: an answer the cache cannot check again (a folder that could not
     be listed, a file that could not be read) makes the file's result uncacheable."""
 
-    __slots__ = ("_kinds", "_listed", "_names", "_stated", "cacheable")
+    __slots__ = ("_kinds", "_listed", "_names", "_real", "_stated", "cacheable")
 
     def __init__(self) -> None:
         self._kinds: dict[str, int] = {}  # path → kind, for each path probed
         self._names: dict[str, frozenset[str] | None] = {}  # folder → its names, as `names` gave
         self._listed: dict[str, int] = {}  # folder → st_mtime_ns before it was listed
         self._stated: dict[str, tuple[int, int]] = {}  # file → (st_mtime_ns, st_size)
+        self._real: dict[str, str] = {}  # path → its real path
         self.cacheable = True
 
     def kind(self, path: str) -> int:
@@ -259,9 +263,12 @@ class Files:
         return data
 
     def real_path(self, path: str) -> str:
-        """`path` with every symlink resolved. (Not recorded: where a link points is checked by
-        the skill folder's own dependencies only, see `skillkit.cache.folder_state`.)"""
-        return os.path.realpath(path)
+        """`path` with every symlink on the way resolved (a link anywhere above it too, which
+        no folder's mtime would show when it is pointed elsewhere)."""
+        known = self._real.get(path)
+        if known is None:
+            known = self._real[path] = os.path.realpath(path)
+        return known
 
     def dependencies(self) -> tuple[Dependency, ...] | None:
         """What every answer depended on, with absolute paths; None when an answer cannot be
@@ -274,4 +281,5 @@ class Files:
         ]
         found.extend((absolute(path), PROBED, kind) for path, kind in self._kinds.items())
         found.extend((absolute(path), STATED, stated) for path, stated in self._stated.items())
+        found.extend((absolute(path), RESOLVED, real) for path, real in self._real.items())
         return tuple(found)

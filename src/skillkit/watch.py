@@ -126,10 +126,7 @@ class MemoryCache:
 class ContentSigner:
     """What the watch's cache keeps of a linted file: the digest of its bytes."""
 
-    def before_read(self, path: Path) -> None:
-        return None
-
-    def signature(self, before: None, source: Source, files: Files, result: FileResult) -> bytes:
+    def signature(self, source: Source, files: Files, result: FileResult) -> bytes:
         return digest(source.data)
 
 

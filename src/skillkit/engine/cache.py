@@ -2,11 +2,11 @@
 depend on has changed.
 
 An entry is valid for one file under one set of settings and one build of skillkit; it records
-what the result depended on: the file (stat, and a content hash to fall back on), the folders of
-its skill (their mtimes), and whatever else the rules looked at through their context's file
-system view (`skillkit.context.Files`: folders listed elsewhere, paths probed, sibling files
-read). A warm run costs a few stats per file; a file whose stat changed is hashed, and re-linted
-only if its bytes changed.
+what the result depended on: the file (stat, and a content hash to fall back on) and whatever
+the rules looked at through their context's file system view (`skillkit.context.Files`: folders
+listed, paths probed, sibling files read, links followed). Nothing else: a file in the skill
+folder that no rule looked at is no dependency. A warm run costs a few stats per file; a file
+whose stat changed is hashed, and re-linted only if its bytes changed.
 
 Files live in `.skillkit_cache/<version>/lint-<settings hash>` (one per settings in force), each a
 header, a checksum and a `marshal` payload of plain tuples (marshal, unlike pickle, builds no
@@ -34,7 +34,7 @@ from skillkit.diagnostics import Diagnostic
 from skillkit.engine.cache_codec import decode_diagnostic, encode_diagnostic
 from skillkit.engine.cache_project import project_findings
 from skillkit.engine.check import Facts, FileResult, shared_strings
-from skillkit.engine.discover import CACHE_FOLDER, UNWATCHED_FOLDERS, Listing, list_folder
+from skillkit.engine.discover import CACHE_FOLDER, Listing, list_folder
 from skillkit.hashing import DIGEST_SIZE, digest
 from skillkit.reading import read_file_bytes
 from skillkit.settings import Settings
@@ -50,9 +50,6 @@ CACHE_FILE_MAX_BYTES = 256 * 1024 * 1024
 # A file or folder changed this close to the run's start may change again within the same mtime
 # tick without its stat changing ("racy" in git's terms): its stat is not trusted next time.
 RACY_NS = 2_000_000_000
-# A skill folder with more sub-folders than this (a repository root that is also a skill) is not
-# cached: checking that nothing in it changed would cost more than linting the file.
-MAX_DEPENDENCY_FOLDERS = 64
 MAX_TEMPLATE_FILES = 1_000
 FACTS_SHARDS = 16
 
@@ -64,7 +61,7 @@ MAX_DEPENDENCIES = 1_024
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class Signature:
-    """What a file's result depended on, taken before the file was read."""
+    """What a file's result depended on: the file as it was read, and what its rules looked at."""
 
     mtime_ns: int
     size: int
@@ -74,74 +71,17 @@ class Signature:
 
 class DependencySigner:
     """What the cache records of a file as it is linted (see `skillkit.engine.runner.Signer`): the
-    mtimes of its skill folder's folders, taken before the file is read, and the file's own stat
-    and content digest. Holds nothing: sent to worker processes as it is."""
+    file's own stat and content digest, and what its rules looked at through their context.
+    Holds nothing: sent to worker processes as it is."""
 
-    def before_read(self, path: Path) -> Dependencies | None:
-        return folder_state(os.path.dirname(os.path.abspath(path)))
-
-    def signature(
-        self, before: Dependencies | None, source: Source, files: Files, result: FileResult
-    ) -> Signature:
+    def signature(self, source: Source, files: Files, result: FileResult) -> Signature:
         assert source.status is not None  # (a source that was read)
-        # The skill folder's, and what the rules looked at through their context.
-        dependencies = with_recorded(before, files)
+        dependencies = files.dependencies()
+        if dependencies is not None and len(dependencies) > MAX_DEPENDENCIES:
+            dependencies = None
         return Signature(
             source.status.st_mtime_ns, source.status.st_size, digest(source.data), dependencies
         )
-
-
-def folder_state(folder: str) -> Dependencies | None:
-    """The mtime of the folder and every folder below it (the stat comes before the listing, so a
-    change during the walk shows next time), as LISTED dependencies."""
-    found: list[Dependency] = []
-    stack = [folder]
-    seen: set[str] = set()  # real paths walked: a symlinked folder is walked once (no loop)
-    targets: list[str] = []  # the folders of linked files' targets (stated, not walked)
-    while stack:
-        current = stack.pop()
-        try:
-            # (os.stat follows a symlinked folder: its target's mtime is what changes when a
-            # file behind the link is added or deleted, which the reference rules see)
-            found.append((current, LISTED, os.stat(current).st_mtime_ns))
-            with os.scandir(current) as listing:
-                for entry in listing:
-                    if entry.name in UNWATCHED_FOLDERS:
-                        continue
-                    if entry.is_dir(follow_symlinks=False):
-                        stack.append(entry.path)
-                    elif entry.is_symlink() and entry.is_dir():
-                        real = os.path.realpath(entry.path)
-                        if real not in seen:
-                            seen.add(real)
-                            stack.append(entry.path)
-                    elif entry.is_symlink():
-                        # A linked file: deleting its target changes the target's folder.
-                        target_folder = os.path.dirname(os.path.realpath(entry.path))
-                        if target_folder not in seen:
-                            seen.add(target_folder)
-                            targets.append(target_folder)
-        except OSError:
-            return None
-        if len(found) + len(targets) > MAX_DEPENDENCY_FOLDERS:
-            return None
-    try:
-        found.extend((target, LISTED, os.stat(target).st_mtime_ns) for target in targets)
-    except OSError:
-        return None
-    return tuple(found)
-
-
-def with_recorded(folders: Dependencies | None, files: Files) -> Dependencies | None:
-    """The skill folder's dependencies and those the rules' file system view recorded, each
-    once; None (not cached) if either cannot be tracked."""
-    recorded = files.dependencies()
-    if folders is None or recorded is None:
-        return None
-    if not recorded:
-        return folders
-    merged = tuple(dict.fromkeys((*folders, *recorded)))
-    return merged if len(merged) <= MAX_DEPENDENCIES else None
 
 
 def _templates_state(settings: Settings) -> tuple[tuple[str, int, int], ...] | str | None:
@@ -220,8 +160,8 @@ Entry = tuple[int, int, bool, bytes, Dependencies, tuple[Any, ...], tuple[Any, .
 
 def _racy(how: int, recorded: Stamp, started_ns: int) -> bool:
     """Whether a folder's or file's stamp is too recent to be trusted (see `RACY_NS`)."""
-    if how == PROBED:
-        return False
+    if how == PROBED or isinstance(recorded, str):
+        return False  # a kind (PROBED), a real path (RESOLVED): the answer itself, no mtime
     mtime = recorded if isinstance(recorded, int) else recorded[0]
     return mtime >= started_ns - RACY_NS
 

@@ -95,7 +95,7 @@ def check_skill(skill: Skill, context: Context, path: str | None = None) -> File
     settings = context.settings
     shown = path if path is not None else str(skill.path)
     active = active_rules(settings)
-    ignored = per_file_ignored_codes(skill.path, settings)
+    ignored = per_file_ignored_codes(skill.path, settings, context.files)
     fatal = any(problem.kind in FATAL_PROBLEMS for problem in skill.problems)
     diagnostics: list[Diagnostic] = []
     facts: list[tuple[str, Any]] = []
@@ -114,7 +114,7 @@ def check_skill(skill: Skill, context: Context, path: str | None = None) -> File
                 facts.append((rule.code, rule.collect(skill, context)))
         except Exception as error:
             diagnostics.append(internal_error(shown, rule, error))
-    kept = apply_suppressions(skill, diagnostics, settings, shown)
+    kept = apply_suppressions(skill, diagnostics, settings, ignored, shown)
     kept.sort(key=lambda d: d.sort_key)
     if facts:
         facts.append((SUPPRESSIONS_FACT, suppressions_of(skill).ranges))

@@ -27,7 +27,6 @@ PARALLEL_THRESHOLD = 128
 def lint_file(path: Path, settings: Settings, signer: Signer | None = None) -> Outcome:
     """Read, parse and check one file; with `signer`, also what the result depended on (a file
     that cannot be read is not signed: it is reported, never cached)."""
-    before = signer.before_read(path) if signer is not None else None
     source = read_source(path, settings.max_file_bytes)
     skill = parse_source(source)
     # The rules look at the file system through their context, which records what they saw.
@@ -35,7 +34,7 @@ def lint_file(path: Path, settings: Settings, signer: Signer | None = None) -> O
     result = check_skill(skill, context, str(path))
     if signer is None or source.problem is not None:
         return result, None
-    return result, signer.signature(before, source, context.files, result)
+    return result, signer.signature(source, context.files, result)
 
 
 def file_context(skill: Skill, settings: Settings) -> Context:

@@ -42,11 +42,7 @@ class Signer(Protocol):
     """A cache's part in linting a file: what the result depends on, taken as it is linted (in
     a worker process too, so it holds no state of a run)."""
 
-    def before_read(self, path: Path) -> Any:
-        """What must be taken before the file is read (a change after it shows next time)."""
-        ...
-
-    def signature(self, before: Any, source: Source, files: Files, result: FileResult) -> Any:
+    def signature(self, source: Source, files: Files, result: FileResult) -> Any:
         """What the result of a file that was read depended on (`files`: what its rules looked
         at, see skillkit.context)."""
         ...

@@ -11,7 +11,7 @@ from skillkit.registry import ProjectRule, RenderRule, Rule, all_rules, resolve_
 from skillkit.settings import Settings
 
 if TYPE_CHECKING:
-    pass
+    from skillkit.context import Files
 
 
 def _expand(selectors: Iterable[str]) -> set[str]:
@@ -53,13 +53,15 @@ def project_rules(settings: Settings) -> dict[str, ProjectRule]:
     return {rule.code: rule for rule in active_rules(settings) if isinstance(rule, ProjectRule)}
 
 
-def per_file_ignored_codes(path: Path, settings: Settings) -> set[str]:
+def per_file_ignored_codes(path: Path, settings: Settings, files: Files) -> set[str]:
     """The rule codes that `per-file-ignores` turns off for the skill at `path`: those of every
-    glob that matches its path relative to the settings' root, or as given."""
+    glob that matches its path relative to the settings' root, or as given. (The real paths
+    come through the skill's file system view, which records them for the cache.)"""
     if not settings.per_file_ignores:
         return set()
+    real = files.real_path
     try:
-        relative = path.resolve().relative_to(settings.root.resolve()).as_posix()
+        relative = Path(real(str(path))).relative_to(real(str(settings.root))).as_posix()
     except ValueError:
         relative = path.as_posix()
     codes: set[str] = set()

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from skillkit.diagnostics import Diagnostic, Edit, Finding, Fix
 from skillkit.engine.findings import diagnostic_from_finding
-from skillkit.engine.selection import active_rules, per_file_ignored_codes
+from skillkit.engine.selection import active_rules
 from skillkit.model import Skill, Span, Value
 from skillkit.registry import (
     CODES_BY_NAME,
@@ -356,16 +356,20 @@ def _comment_removal(skill: Skill, span: Span, kind: str, alone: bool, kept: Seq
 
 
 def apply_suppressions(
-    skill: Skill, diagnostics: Iterable[Diagnostic], settings: Settings, path: str | None = None
+    skill: Skill,
+    diagnostics: Iterable[Diagnostic],
+    settings: Settings,
+    ignored: set[str],
+    path: str | None = None,
 ) -> list[Diagnostic]:
     """Drop the findings that a suppression covers; add SK901 for suppressions that covered
-    nothing and SK902 for malformed ones (when those rules are on)."""
+    nothing and SK902 for malformed ones (when those rules are on and not in `ignored`, the
+    codes `per-file-ignores` turns off for this file)."""
     found = list(diagnostics)
     parsed = parse_directives(skill)
     if not parsed.directives and not parsed.invalid:
         return found
     shown = path if path is not None else str(skill.path)
-    ignored = per_file_ignored_codes(skill.path, settings)
     enabled = {rule.code for rule in active_rules(settings)} - ignored
     kept, used = _drop_suppressed(found, parsed.directives)
     own: list[Diagnostic] = []
