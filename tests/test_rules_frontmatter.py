@@ -636,6 +636,64 @@ def test_viberun_does_not_require_a_short_description(tmp_path: Path) -> None:
     assert found(tmp_path, text, target="viberun") == []
 
 
+# SK103 and Claude Code's second try: when its YAML parser rejects the front matter, it
+# double-quotes each top-level one-line value that holds a YAML indicator or `: ` and parses
+# again (`quoteProblematicValues`, src/utils/frontmatterParser.ts). Other clients reject it.
+QUOTABLE = (
+    "---\nname: demo\n"
+    "description: Use whenever the user wants marketing work: writing or improving copy.\n"
+    'argument-hint: [--quick] [--path "C:\\dir"]\n' + BODY
+)
+YAML_COLON_ERROR = (
+    "YAML syntax error: mapping values are not allowed in this context (an unquoted value "
+    'contains `: `; quote the whole value (description: "Use when: ...") or use a block scalar '
+    "(`|`))"
+)
+
+
+def _sk103(tmp_path: Path, text: str | bytes, target: str) -> list[tuple[Found, str]]:
+    diagnostics = lint_text(tmp_path, text, target=target, select=("SK0", "SK1"))
+    return [
+        ((d.code, d.span.line, d.span.column, d.message), d.severity.label) for d in diagnostics
+    ]
+
+
+def test_claude_code_reads_front_matter_once_its_values_are_quoted(tmp_path: Path) -> None:
+    # A warning where the original problem is: Claude Code loads the skill, other clients do not.
+    message = (
+        YAML_COLON_ERROR + "; Claude Code reads this front matter only after quoting the values "
+        "it cannot parse, and other clients reject it: quote the value"
+    )
+    assert _sk103(tmp_path, QUOTABLE, "claude-code") == [(("SK103", 3, 56, message), "warning")]
+
+
+@pytest.mark.parametrize("target", ["spec", "codex"])
+def test_other_clients_reject_front_matter_claude_code_reads_after_quoting(
+    tmp_path: Path, target: str
+) -> None:
+    assert _sk103(tmp_path, QUOTABLE, target) == [(("SK103", 3, 56, YAML_COLON_ERROR), "error")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # An indented continuation line: the retry rewrites top-level lines only.
+        "---\nname: demo\ndescription: Tidies CSV files.\n  Examples: `tidy data.csv`\n" + BODY,
+        # A CRLF file: the retry's pattern (`.+$` in JavaScript) never matches a line ending in
+        # \r, so nothing is quoted.
+        QUOTABLE.replace("\n", "\r\n").encode(),
+    ],
+    ids=["continuation-line", "crlf"],
+)
+def test_front_matter_the_claude_code_retry_cannot_read_stays_an_error(
+    tmp_path: Path, text: str | bytes
+) -> None:
+    line, column = (4, 11) if isinstance(text, str) else (3, 56)
+    assert _sk103(tmp_path, text, "claude-code") == [
+        (("SK103", line, column, YAML_COLON_ERROR), "error")
+    ]
+
+
 # Fixes
 
 

@@ -176,6 +176,9 @@ class Target:
     # "warning" where it ignores the key. A near-miss of a known field (`tools` for
     # `allowed-tools`) stays an error: the field the author meant has no effect.
     unknown_key_severity: str = "error"
+    # When its YAML parser rejects the front matter, the client tries again after quoting each
+    # top-level one-line value that holds a YAML indicator or `: ` (Claude Code).
+    quotes_values_on_yaml_error: bool = False
     # Claude Code's aliases of its own fields (`tools` → `allowed-tools`).
     field_aliases: Mapping[str, str] = field(default_factory=dict)
     # The client reads `when_to_use` with the description, and leaves skills with
@@ -225,6 +228,7 @@ TARGETS: dict[str, Target] = {
         description_limit=None,
         allowed_tools_list=True,
         unknown_key_severity="warning",
+        quotes_values_on_yaml_error=True,
         field_aliases=CLAUDE_CODE_ALIASES,
         reads_when_to_use=True,
         boolean_fields=frozenset({"disable-model-invocation", "user-invocable"}),

@@ -8,6 +8,7 @@ that rules can say "`no` is read as a boolean" instead of crashing on it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import yaml
@@ -314,6 +315,45 @@ def _compose(
             )
         return False, None
     return True, root
+
+
+# Claude Code's second try at front matter its YAML parser rejects (`quoteProblematicValues` in
+# its src/utils/frontmatterParser.ts): each top-level one-line `key: value` whose value holds a
+# YAML indicator or `: `, and is not already quoted, becomes `key: "value"`. The patterns are its
+# JavaScript ones: `.` does not match \r, so no line of a CRLF file is rewritten.
+_RETRY_KEY_VALUE = re.compile(r"([a-zA-Z_-]+):\s+([^\n\r\u2028\u2029]+)")
+_RETRY_SPECIAL = re.compile(r"[{}\[\]*&#!|>%@`]|: ")
+
+
+def _quote_problematic_values(yaml_text: str) -> str:
+    out: list[str] = []
+    for line in yaml_text.split("\n"):
+        match = _RETRY_KEY_VALUE.fullmatch(line)
+        if match:
+            key, value = match.groups()
+            quoted = value[:1] in ("'", '"') and value.endswith(value[0])
+            if not quoted and _RETRY_SPECIAL.search(value):
+                escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+                line = f'{key}: "{escaped}"'
+        out.append(line)
+    return "\n".join(out)
+
+
+def reads_only_after_quoting(yaml_text: str) -> bool:
+    """Whether front matter that YAML cannot read is read as a mapping once its one-line values
+    are quoted the way Claude Code does before its second try. Called only for front matter
+    that failed: one composition of the original text and one of the quoted text."""
+    try:
+        yaml.compose(yaml_text, Loader=_Loader)
+    except (yaml.YAMLError, ValueError, RecursionError):
+        pass
+    else:
+        return False  # it reads as it is (a value that fails later is not this case)
+    try:
+        root = yaml.compose(_quote_problematic_values(yaml_text), Loader=_Loader)
+    except (yaml.YAMLError, ValueError, RecursionError):
+        return False
+    return isinstance(root, yaml.MappingNode)
 
 
 def _root_value(root: yaml.Node, where: _Where, problems: list[Problem]) -> Value | None:
