@@ -303,7 +303,8 @@ def test_unquoted_colon_gets_the_hint(pure_python: bool, monkeypatch: pytest.Mon
     assert skill.front_matter.root_kind == "invalid"
     assert problems(skill) == [
         (
-            ProblemKind.YAML_SYNTAX,
+            # (Quotable: YAML reads it once the value is quoted, as Claude Code retries.)
+            ProblemKind.YAML_SYNTAX_QUOTABLE,
             Span(3, 22, 3, 23),
             "YAML syntax error: mapping values are not allowed in this context (an unquoted "
             'value contains `: `; quote the whole value (description: "Use when: ...") or use a '

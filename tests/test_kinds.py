@@ -46,7 +46,7 @@ def test_claims_as_declared() -> None:
         "SK003": ["too-large"],
         "SK101": ["front-matter-missing"],
         "SK102": ["front-matter-unclosed"],
-        "SK103": ["yaml-syntax"],
+        "SK103": ["yaml-syntax", "yaml-syntax-quotable"],
         "SK104": ["yaml-not-mapping"],
         "SK108": ["yaml-unsupported", "yaml-too-complex"],
         "SK203": ["unclosed-fence"],

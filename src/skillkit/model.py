@@ -305,6 +305,9 @@ class ProblemKind(StrEnum):
     FRONT_MATTER_MISSING = "front-matter-missing"
     FRONT_MATTER_UNCLOSED = "front-matter-unclosed"
     YAML_SYNTAX = "yaml-syntax"
+    # YAML cannot read the front matter, but reads it as a mapping once each top-level one-line
+    # value holding a YAML indicator or `: ` is double-quoted: Claude Code's second try.
+    YAML_SYNTAX_QUOTABLE = "yaml-syntax-quotable"
     YAML_NOT_MAPPING = "yaml-not-mapping"
     YAML_TOO_COMPLEX = "yaml-too-complex"
     YAML_UNSUPPORTED = "yaml-unsupported"

@@ -131,7 +131,7 @@ def parse_text(text: str, path: Path | str = "SKILL.md") -> Skill:
     crlf = "\r\n" in text
     ends_with_newline = text.endswith("\n") or not text
     lines = _split_lines(text)
-    front_matter, body_start, problems = parse_front_matter(lines)
+    front_matter, body_start, problems = parse_front_matter(lines, text if crlf else "")
     blocks = scan_blocks(lines, body_start)
     problems.extend(blocks.problems)
     return ParsedSkill(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 import yaml
 
@@ -339,16 +340,9 @@ def _quote_problematic_values(yaml_text: str) -> str:
     return "\n".join(out)
 
 
-def reads_only_after_quoting(yaml_text: str) -> bool:
+def _reads_after_quoting(yaml_text: str) -> bool:
     """Whether front matter that YAML cannot read is read as a mapping once its one-line values
-    are quoted the way Claude Code does before its second try. Called only for front matter
-    that failed: one composition of the original text and one of the quoted text."""
-    try:
-        yaml.compose(yaml_text, Loader=_Loader)
-    except (yaml.YAMLError, ValueError, RecursionError):
-        pass
-    else:
-        return False  # it reads as it is (a value that fails later is not this case)
+    are quoted the way Claude Code does before its second try."""
     try:
         root = yaml.compose(_quote_problematic_values(yaml_text), Loader=_Loader)
     except (yaml.YAMLError, ValueError, RecursionError):
@@ -378,8 +372,12 @@ def _root_value(root: yaml.Node, where: _Where, problems: list[Problem]) -> Valu
     return root_value
 
 
-def parse_front_matter(lines: Sequence[str]) -> tuple[FrontMatter, int, list[Problem]]:
-    """Parse the front matter of a file's lines; return it, the body's first line, and problems."""
+def parse_front_matter(
+    lines: Sequence[str], text: str = ""
+) -> tuple[FrontMatter, int, list[Problem]]:
+    """Parse the front matter of a file's lines; return it, the body's first line, and problems.
+    `text` is the text the lines come from, when some end with \r\n: Claude Code's second try
+    at front matter that YAML rejects sees each line's \r."""
     problems: list[Problem] = []
     opening, closing = split_front_matter(lines)
     if not opening:
@@ -416,6 +414,15 @@ def parse_front_matter(lines: Sequence[str]) -> tuple[FrontMatter, int, list[Pro
     if not yaml_text.strip():
         return FrontMatter(True, closed, block_span, root_kind="empty"), body_start, problems
     read, root = _compose(yaml_text, where, closed, problems)
+    if not read and closed and problems and problems[-1].kind is ProblemKind.YAML_SYNTAX:
+        # (Only here, where YAML failed: no cost for front matter that reads.)
+        client_text = yaml_text
+        if "\r" in text:
+            client_text = "".join(
+                f"{line}\n" for line in text.split("\n", closing)[1 : closing - 1]
+            )
+        if _reads_after_quoting(client_text):
+            problems[-1] = replace(problems[-1], kind=ProblemKind.YAML_SYNTAX_QUOTABLE)
     if not read:
         return FrontMatter(True, closed, block_span, root_kind="invalid"), body_start, problems
     if root is None:

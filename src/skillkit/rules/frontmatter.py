@@ -10,7 +10,6 @@ from unicodedata import east_asian_width
 from skillkit.context import Context
 from skillkit.diagnostics import Edit, Finding, Fix, Related, Severity
 from skillkit.model import Field, ProblemKind, Skill, Span, Value, kind_name
-from skillkit.parse.frontmatter import reads_only_after_quoting
 from skillkit.rules._common import parse_problems
 from skillkit.rules.base import Example, FixAvailability, RuleOption, rule
 from skillkit.targets import Target, targets_where
@@ -63,7 +62,7 @@ def front_matter_unclosed(skill: Skill, context: Context) -> Iterator[Finding]:
     yield from parse_problems(skill, *_SK102_KINDS)
 
 
-_SK103_KINDS = (ProblemKind.YAML_SYNTAX,)
+_SK103_KINDS = (ProblemKind.YAML_SYNTAX, ProblemKind.YAML_SYNTAX_QUOTABLE)
 
 
 @rule(
@@ -90,27 +89,16 @@ def yaml_syntax_error(skill: Skill, context: Context) -> Iterator[Finding]:
     for problem in skill.problems:
         if problem.kind not in _SK103_KINDS:
             continue
-        if _read_after_quoting(skill, context.target):
+        if (
+            problem.kind is ProblemKind.YAML_SYNTAX_QUOTABLE
+            and context.target.quotes_values_on_yaml_error
+        ):
             message = yaml_syntax_error.message(
                 "read-after-quoting", problem=problem.message, client=context.target.title
             )
             yield Finding(problem.span, message, severity=Severity.WARNING)
         else:
             yield Finding(problem.span, problem.message)
-
-
-def _read_after_quoting(skill: Skill, target: Target) -> bool:
-    """Whether the target reads front matter that YAML rejects once its values are quoted."""
-    front_matter = skill.front_matter
-    if not (target.quotes_values_on_yaml_error and front_matter.closed):
-        return False
-    if front_matter.root_kind != "invalid":
-        return False  # read, with one value that fails to construct (`!!bool maybe`)
-    closing = front_matter.span.end_line
-    # From the text, not `skill.lines`: the client sees each line's \r, and its retry skips
-    # such lines.
-    yaml_lines = skill.text.split("\n", closing)[1 : closing - 1]
-    return reads_only_after_quoting("".join(line + "\n" for line in yaml_lines))
 
 
 _SK104_KINDS = (ProblemKind.YAML_NOT_MAPPING,)
