@@ -518,13 +518,26 @@ def yaml_boolean(value: Value) -> bool | None:
     return {"true": True, "false": False}.get(lowered)
 
 
+def claude_flag(value: Value) -> bool | None:
+    """What Claude Code makes of `disable-model-invocation` or `user-invocable`: its
+    `parseBooleanFrontmatter` is `value === true || value === 'true'`, so the boolean, and the
+    string "true" (quoted, exactly) is true too, and "false" false; None for another value,
+    which it reads as false whatever the writer meant."""
+    plain = yaml_boolean(value)
+    if plain is not None:
+        return plain
+    if value.kind == "str" and value.text in ("true", "false"):
+        return value.text == "true"
+    return None
+
+
 def model_never_invokes(skill: Skill, target: Target) -> bool:
     """True when the target leaves this skill out of what the model sees (Claude Code's
     `disable-model-invocation: true`: "Description not in context")."""
     if not target.reads_when_to_use:
         return False
     flag = skill.front_matter.get("disable-model-invocation")
-    return flag is not None and yaml_boolean(flag.value) is True
+    return flag is not None and claude_flag(flag.value) is True
 
 
 def model_sees(skill: Skill, target: Target) -> tuple[Field, str] | None:
