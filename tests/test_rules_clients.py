@@ -414,6 +414,11 @@ def test_tools(tmp_path: Path) -> None:
     ]
 
 
+def test_tools_of_recent_releases_are_known(tmp_path: Path) -> None:
+    text = HEAD + "allowed-tools: Bash, Workflow, PushNotification, ScheduleWakeup\n" + BODY
+    assert found(tmp_path, text) == []
+
+
 def test_claude_code_fields_are_not_checked_for_other_targets(tmp_path: Path) -> None:
     text = HEAD + "context: forked\n" + BODY
     assert [f[0] for f in found(tmp_path, text, target="codex")] == ["SK107"]

@@ -92,8 +92,10 @@ CLAUDE_CODE_TOOLS = frozenset(
         "Monitor",
         "NotebookEdit",
         "PowerShell",
+        "PushNotification",
         "Read",
         "ReadMcpResourceTool",
+        "ScheduleWakeup",
         "SendMessage",
         "Skill",
         "TaskCreate",
@@ -108,6 +110,10 @@ CLAUDE_CODE_TOOLS = frozenset(
         "ToolSearch",
         "WebFetch",
         "WebSearch",
+        # Tools of releases after the tools reference was read: their own tool descriptions in
+        # Claude Code 2.1.168 (PushNotification, ScheduleWakeup), and the dynamic workflows'
+        # tool (code.claude.com/docs/en/workflows).
+        "Workflow",
         "Write",
         # Earlier names, still seen in skills and accepted in permission rules.
         "Task",
