@@ -679,7 +679,10 @@ def _reads_as_english(text: str) -> bool:
     'the user\'s request against the when. Phrases such as "Use when ..." or "when the user '
     'asks ..." count. On Claude Code a `when_to_use` field says when by itself, and a skill '
     "with `disable-model-invocation: true` is skipped (the model never sees its description; "
-    "code.claude.com/docs/en/skills).",
+    "code.claude.com/docs/en/skills). The rule reads English descriptions only: one mostly in "
+    "another script, or in Latin letters with at least two function words of another language "
+    'and more of them than English ones (Spanish "Usar cuando el usuario ...", German "..., wenn '
+    'der Nutzer ..."), is not judged.',
     bad="---\nname: demo\ndescription: Formats and validates comma-separated value files.\n---\n",
     good=GOOD,
     messages={
