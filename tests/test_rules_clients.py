@@ -180,7 +180,7 @@ def test_a_skill_the_model_never_sees_has_no_description_findings(tmp_path: Path
 
 @pytest.mark.parametrize(
     ("value", "word"),
-    [('"true"', "true"), ("'false'", "false"), ("yes", "true"), ("off", "false")],
+    [("yes", "true"), ("on", "true"), ('"True"', "true"), ("'yes'", "true")],
 )
 def test_a_flag_that_is_a_string_gets_a_fix(tmp_path: Path, value: str, word: str) -> None:
     text = HEAD + f"disable-model-invocation: {value}\n" + BODY
@@ -198,6 +198,19 @@ def test_a_flag_that_is_no_boolean_at_all(tmp_path: Path) -> None:
     assert found(tmp_path, HEAD + "user-invocable: maybe\n" + BODY) == [
         ("SK140", "error", 4, 17, "`user-invocable` must be `true` or `false`, not `maybe`")
     ]
+
+
+@pytest.mark.parametrize("value", ['"true"', "'true'", '"false"', "off", "no", "'False'"])
+def test_a_flag_claude_code_reads_as_meant_passes(tmp_path: Path, value: str) -> None:
+    # Claude Code's parseBooleanFrontmatter: `value === true || value === 'true'`. The string
+    # "true" is true, and a value meant as false is read as false.
+    text = HEAD + f"disable-model-invocation: {value}\nuser-invocable: {value}\n" + BODY
+    assert lint_text(tmp_path, text, target="claude-code", select=("SK140",)) == []
+
+
+def test_a_quoted_true_hides_the_skill_from_the_model_as_the_boolean_does(tmp_path: Path) -> None:
+    text = HEAD + 'disable-model-invocation: "true"\nuser-invocable: "false"\n' + BODY
+    assert [d.code for d in lint_text(tmp_path, text, target="claude-code")] == ["SK141"]
 
 
 def test_plain_booleans_pass(tmp_path: Path) -> None:
@@ -399,6 +412,11 @@ def test_tools(tmp_path: Path) -> None:
             "`Write`?",
         ),
     ]
+
+
+def test_tools_of_recent_releases_are_known(tmp_path: Path) -> None:
+    text = HEAD + "allowed-tools: Bash, Workflow, PushNotification, ScheduleWakeup\n" + BODY
+    assert found(tmp_path, text) == []
 
 
 def test_claude_code_fields_are_not_checked_for_other_targets(tmp_path: Path) -> None:

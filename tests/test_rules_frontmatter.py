@@ -629,6 +629,42 @@ def test_codex_limits_the_short_description(tmp_path: Path) -> None:
     assert found(tmp_path, text, target="spec") == []
 
 
+def test_codex_loads_what_its_loader_checks_and_ignores_the_rest(tmp_path: Path) -> None:
+    # codex-rs/core/src/skills/loader.rs: a name and a description, short enough; nothing of
+    # the name's characters or folder, `metadata.short-description` alone, no `allowed-tools`.
+    text = (
+        "---\nname: Rust Error Handling\n"
+        + D
+        + "metadata:\n  openclaw: {always: false}\nallowed-tools:\n  - Bash\n"
+        + BODY
+    )
+
+    def lint(target: str) -> list[tuple[str, str, int]]:
+        diagnostics = lint_text(
+            tmp_path, text, folder="errors", target=target, select=("SK0", "SK1")
+        )
+        return [(d.code, d.severity.label, d.span.line) for d in diagnostics]
+
+    assert lint("codex") == [("SK111", "warning", 2)]
+    assert lint("spec") == [
+        ("SK111", "error", 2),
+        ("SK131", "error", 5),
+        ("SK133", "warning", 7),
+    ]
+    renamed = text.replace("Rust Error Handling", "doc-i18n")
+    assert found(tmp_path, renamed, folder="i18n", target="codex") == []
+    assert [f[0] for f in found(tmp_path, renamed, folder="i18n", target="spec")] == [
+        "SK112",
+        "SK131",
+        "SK133",
+    ]
+    # What Codex does read is still checked.
+    listed = "---\nname: demo\n" + D + "metadata:\n  short-description: [a, b]\n" + BODY
+    assert found(tmp_path, listed, target="codex") == [
+        ("SK131", 5, 22, "`metadata.short-description` must be a string, not a list")
+    ]
+
+
 def test_viberun_does_not_require_a_short_description(tmp_path: Path) -> None:
     # No client requires it (Codex shows it when present); viberun's own skills omit it.
     assert found(tmp_path, OK, target="viberun") == []

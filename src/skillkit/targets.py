@@ -92,8 +92,10 @@ CLAUDE_CODE_TOOLS = frozenset(
         "Monitor",
         "NotebookEdit",
         "PowerShell",
+        "PushNotification",
         "Read",
         "ReadMcpResourceTool",
+        "ScheduleWakeup",
         "SendMessage",
         "Skill",
         "TaskCreate",
@@ -108,6 +110,10 @@ CLAUDE_CODE_TOOLS = frozenset(
         "ToolSearch",
         "WebFetch",
         "WebSearch",
+        # Tools of releases after the tools reference was read: their own tool descriptions in
+        # Claude Code 2.1.168 (PushNotification, ScheduleWakeup), and the dynamic workflows'
+        # tool (code.claude.com/docs/en/workflows).
+        "Workflow",
         "Write",
         # Earlier names, still seen in skills and accepted in permission rules.
         "Task",
@@ -160,6 +166,14 @@ class Target:
     name_chars_only: bool = False
     # `name` must equal the skill's folder (the spec); Claude Code defaults it to the folder.
     name_matches_folder: bool = True
+    # The client refuses a name of other characters than a-z, 0-9 and `-` (the spec). Codex
+    # loads any name of 1-64 characters: for it a name the spec refuses is a warning.
+    name_charset_enforced: bool = True
+    # The client reads `allowed-tools` (Codex has no such field and ignores it, in any form).
+    reads_allowed_tools: bool = True
+    # The keys of `metadata` the client reads (None: any); the others it ignores, whatever
+    # their values.
+    metadata_keys: frozenset[str] | None = None
     # Words that `name` must not contain (Anthropic's API: `anthropic`, `claude`).
     reserved_name_words: tuple[str, ...] = ()
     # The most characters `description` may have (the spec's 1024); None: no limit of its own
@@ -263,8 +277,14 @@ TARGETS: dict[str, Target] = {
         required=frozenset({"name", "description"}),
         # Older Codex releases stop at 500 characters; newer ones at 1024. Lint for both.
         short_description_limit=500,
-        # Codex reads name, description and metadata and ignores every other key.
+        # Codex reads name, description and metadata and ignores every other key. Its loader
+        # (codex-rs/core/src/skills/loader.rs) checks only that name and description are
+        # there and short enough: not the name's characters, nor that it equals the folder.
         unknown_key_severity="warning",
+        name_matches_folder=False,
+        name_charset_enforced=False,
+        reads_allowed_tools=False,
+        metadata_keys=frozenset({"short-description", "shortDescription", "short_description"}),
         reads_openai_yaml=True,
         discovery=(".agents/skills", "~/.agents/skills", "/etc/codex/skills"),
         inferred_from_folders=(".codex/skills",),

@@ -19,7 +19,7 @@ from skillkit.diagnostics import Edit, Finding, Fix, Related, Severity
 from skillkit.model import Field, Skill, Span, Value, kind_name, shown_value
 from skillkit.reading import UnreadableFile
 from skillkit.rules.base import Example, FixAvailability, RuleOption, rule
-from skillkit.rules.frontmatter import model_sees, yaml_boolean
+from skillkit.rules.frontmatter import claude_flag, model_sees, yaml_boolean
 from skillkit.targets import targets_where
 
 CC = "claude-code"
@@ -50,11 +50,13 @@ def _is_null(value: Value) -> bool:
     Severity.ERROR,
     "`disable-model-invocation` or `user-invocable` is not the boolean `true` or `false`.",
     "Claude Code reads both as booleans (code.claude.com/docs/en/skills, frontmatter "
-    'reference). A quoted `"true"` is a string, and so are `yes`, `no`, `on` and `off` for '
-    "a YAML 1.2 reader such as Claude Code's: the client does not read the boolean the author "
-    "meant, so a skill meant to be manual-only may be invoked by the model, or the other way "
-    "round. The fix writes the plain boolean.",
-    bad=Example(HEAD + 'disable-model-invocation: "true"\n' + BODY, target=CC),
+    'reference): true only for `true` or the string "true" (its `parseBooleanFrontmatter` is '
+    "`value === true || value === 'true'`), false for anything else. So `yes`, `on` or a quoted "
+    '`"True"` (strings to a YAML 1.2 reader such as Claude Code\'s) are read as false, and a '
+    "skill meant to be manual-only is invoked by the model. A value meant as false (`no`, `off`, "
+    '`"false"`) is read as false, as meant, and so is not reported. The fix writes the plain '
+    "boolean.",
+    bad=Example(HEAD + "disable-model-invocation: yes\n" + BODY, target=CC),
     good=Example(HEAD + "disable-model-invocation: true\n" + BODY, target=CC),
     targets=targets_where(lambda target: bool(target.boolean_fields)),
     fix=FixAvailability.SOMETIMES,
@@ -70,9 +72,11 @@ def invocation_flag_not_boolean(skill: Skill, context: Context) -> Iterator[Find
         if item.key not in context.target.boolean_fields or _is_null(item.value):
             continue
         value = item.value
-        if yaml_boolean(value) is not None:
-            continue
+        if claude_flag(value) is not None:
+            continue  # a boolean, or the string "true" or "false", which Claude Code reads so
         meant = _meant_boolean(value)
+        if meant is False:
+            continue  # (`no`, `off`, `"False"`: read as false, as meant)
         if meant is None:
             yield Finding(
                 value.span,
@@ -129,7 +133,7 @@ def skill_unreachable(skill: Skill, context: Context) -> Iterator[Finding]:
     hidden = _last(skill, "user-invocable")
     if disabled is None or hidden is None:
         return
-    if yaml_boolean(disabled.value) is True and yaml_boolean(hidden.value) is False:
+    if claude_flag(disabled.value) is True and claude_flag(hidden.value) is False:
         yield Finding(hidden.key_span, skill_unreachable.message("unreachable"))
 
 

@@ -387,7 +387,8 @@ def name_problem(name: str, chars_only: bool = False) -> str | None:
     "commands, so the spec limits it to lowercase ASCII letters, digits and single hyphens. In "
     'Claude Code the name is the `/slash-command`: "lowercase letters, numbers, and hyphens '
     'only (max 64 characters)" (code.claude.com/docs/en/skills, frontmatter reference); there '
-    "only the characters and the length are checked.",
+    "only the characters and the length are checked. Codex loads any name of 1-64 characters "
+    "(its loader checks the length alone): there a name only the spec refuses is a warning.",
     bad=Example("---\nname: CSV_Tools\ndescription: Formats CSV files.\n---\n", folder="csv-tools"),
     good=Example(
         "---\nname: csv-tools\ndescription: Formats CSV files.\n---\n", folder="csv-tools"
@@ -417,9 +418,12 @@ def name_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
         return
     if item.value.kind != "str":
         return  # SK106 reports values that YAML reads as another type
-    problem = name_problem(str(item.value.scalar), chars_only=context.target.name_chars_only)
+    name = str(item.value.scalar)
+    problem = name_problem(name, chars_only=context.target.name_chars_only)
     if problem:
-        yield Finding(item.value.span, problem)
+        # A name of 1-64 characters that only the spec refuses: Codex loads it (a warning).
+        loads = not context.target.name_charset_enforced and 0 < len(name) <= NAME_MAX
+        yield Finding(item.value.span, problem, severity=Severity.WARNING if loads else None)
 
 
 @rule(
@@ -518,13 +522,26 @@ def yaml_boolean(value: Value) -> bool | None:
     return {"true": True, "false": False}.get(lowered)
 
 
+def claude_flag(value: Value) -> bool | None:
+    """What Claude Code makes of `disable-model-invocation` or `user-invocable`: its
+    `parseBooleanFrontmatter` is `value === true || value === 'true'`, so the boolean, and the
+    string "true" (quoted, exactly) is true too, and "false" false; None for another value,
+    which it reads as false whatever the writer meant."""
+    plain = yaml_boolean(value)
+    if plain is not None:
+        return plain
+    if value.kind == "str" and value.text in ("true", "false"):
+        return value.text == "true"
+    return None
+
+
 def model_never_invokes(skill: Skill, target: Target) -> bool:
     """True when the target leaves this skill out of what the model sees (Claude Code's
     `disable-model-invocation: true`: "Description not in context")."""
     if not target.reads_when_to_use:
         return False
     flag = skill.front_matter.get("disable-model-invocation")
-    return flag is not None and yaml_boolean(flag.value) is True
+    return flag is not None and claude_flag(flag.value) is True
 
 
 def model_sees(skill: Skill, target: Target) -> tuple[Field, str] | None:
@@ -751,7 +768,8 @@ def compatibility_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
     Severity.ERROR,
     "`metadata` is not a mapping of string keys to string values.",
     "The spec defines `metadata` as a map of strings to strings; clients that index it drop or "
-    "reject nested values and lists.",
+    "reject nested values and lists. Codex reads only `short-description` from it and ignores "
+    "the other keys, whatever their values: for Codex only that key is checked.",
     bad="---\nname: demo\ndescription: Formats CSV files.\nmetadata:\n  tags: [csv, data]\n---\n",
     good="---\nname: demo\ndescription: Formats CSV files.\nmetadata:\n  tags: csv data\n---\n",
     messages={
@@ -769,7 +787,10 @@ def metadata_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
             metadata_invalid.message("not-mapping", kind=kind_name(item.value.kind)),
         )
         return
+    read = context.target.metadata_keys
     for entry in item.value.fields:
+        if read is not None and entry.key not in read:
+            continue  # (a key the client ignores)
         if entry.value.kind in ("seq", "map"):
             yield Finding(
                 entry.value.span,
@@ -807,11 +828,13 @@ def license_invalid(skill: Skill, context: Context) -> Iterator[Finding]:
     "The spec's `allowed-tools` is a string such as `Bash(git:*) Read`. The reference validator "
     'and Claude Code also accept a YAML list (code.claude.com/docs/en/skills: "a '
     'space-separated string or a YAML list"), so elsewhere a list is a warning, fixed by '
-    "joining it. A number, a boolean or a mapping names no tool: an error.",
+    "joining it. A number, a boolean or a mapping names no tool: an error. Codex has no such "
+    "field and ignores it, in any form: not checked there.",
     bad="---\nname: demo\ndescription: Formats CSV files.\nallowed-tools: true\n---\n",
     good="---\nname: demo\ndescription: Formats CSV files.\nallowed-tools: Read Bash\n---\n",
     fix=FixAvailability.SOMETIMES,
     fixed="---\nname: demo\ndescription: Formats CSV files.\nallowed-tools: [Read, Bash]\n---\n",
+    targets=targets_where(lambda target: target.reads_allowed_tools),
     messages={
         "entry": "each `allowed-tools` entry must be a string",
         "list": "`allowed-tools` is a list; target {target} expects one space-separated string "
