@@ -799,6 +799,8 @@ NO_TRIGGER = '`description` says what the skill does but not when to use it (add
         "Toolkit for testing local web applications, while capturing screenshots.",
         # Mostly Latin letters, a few CJK words: still read as English.
         "Formats CSV files (表格) for exports from spreadsheets.",
+        # An English sentence with a Spanish name: more English function words, read as English.
+        "Formats price lists for the Casa de la Moneda shop and exports them to PDF.",
     ],
 )
 def test_what_without_when_gets_sk122(tmp_path: Path, description: str) -> None:
@@ -823,5 +825,37 @@ def test_what_without_when_gets_sk122(tmp_path: Path, description: str) -> None:
     ],
 )
 def test_a_description_that_says_when_passes_sk122(tmp_path: Path, description: str) -> None:
+    text = f"---\nname: demo\ndescription: {description}\n" + BODY
+    assert found(tmp_path, text) == []
+
+
+def test_a_short_english_description_without_function_words_gets_sk122(tmp_path: Path) -> None:
+    text = "---\nname: demo\ndescription: CSV helper.\n" + BODY
+    assert found(tmp_path, text) == [
+        (
+            "SK121",
+            3,
+            14,
+            "`description` is 11 characters long; say what the skill does and when to use it in "
+            "at least 40",
+        ),
+        ("SK122", 3, 14, NO_TRIGGER),
+    ]
+
+
+@pytest.mark.parametrize(
+    "description",
+    [
+        # Each says when in its own language; the rule reads English only and leaves them alone.
+        "Formatea archivos CSV. Úsalo cuando el usuario pida limpiar una tabla exportada.",
+        "Formatiert CSV-Dateien, wenn der Nutzer eine Tabelle aus Excel bereinigen will.",
+        "Met en forme les fichiers CSV lorsque l'utilisateur demande de nettoyer un tableau.",
+        "Formata arquivos CSV quando o usuário pede para limpar uma tabela exportada.",
+        "Bir CSV tablosu bozuk olduğunda veya temizlenmesi istendiğinde kullan.",
+    ],
+)
+def test_a_description_in_another_latin_script_language_passes_sk122(
+    tmp_path: Path, description: str
+) -> None:
     text = f"---\nname: demo\ndescription: {description}\n" + BODY
     assert found(tmp_path, text) == []

@@ -655,12 +655,57 @@ _TRIGGER = re.compile(
 _LATIN_WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+")
 _OTHER_WORD = re.compile(r"[\u0370-\u2dff\ua640-\ua6ff]+|[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
+# Function words (articles, conjunctions, prepositions, pronouns) are the most frequent words of
+# any text and name its language whatever the topic: those of English, and those of the main
+# other Latin-script languages that are not English words. Left out: single letters (`a`, `e`,
+# `i`, `o`, `y`: also "e.g.", "x and y"), words English shares (`in`, `an`, `as`, `do`, `no`,
+# `non`, `per`, `her`, `met`, `op`, `was`, `will`; `use`: Portuguese "Use quando ...") or writes
+# as a name or an extension (`com`, `dat`, `dos`, `du`, `em`, `es`, `est`, `ini`, `jest`, `mit`,
+# `os`, `su`). A word shared by two other languages is listed once.
+_FUNCTION_WORDS = {
+    "English": "the and or of to for with from by at on into onto about this that these those it "
+    "its is are be been you your they their them we our which what how if than then but also any "
+    "all each such other while should can",
+    "Spanish": "el la los las del de que en un una para con por cuando se sus como más",
+    "Portuguese": "da uma não quando ao pelo pela na nos",
+    "Italian": "il di che della gli nel alla questo questa sono",
+    "French": "le les des et pour une qui dans avec sur lorsque quand cette ce elle aux au pas "
+    "vous votre ou",
+    "German": "der die das und ist nicht ein eine einen für fuer wenn den dem zu von auf oder nur "
+    "sich werden wird soll um kein keine diesen dieser dieses bei aus nach auch",
+    "Dutch": "het een van voor wanneer als niet bij wordt deze naar ook",
+    "Turkish": "ve veya bir bu için ile gibi olan daha çok",
+    "Indonesian": "dan yang untuk dengan saat ke dari atau akan pada",
+    "Polish": "się gdy nie dla oraz lub że jak przez jeśli aby",
+}
+_ENGLISH_FUNCTION_WORDS = frozenset(_FUNCTION_WORDS["English"].split())
+_FOREIGN_FUNCTION_WORDS = frozenset(
+    word
+    for language, words in _FUNCTION_WORDS.items()
+    if language != "English"
+    for word in words.split()
+)
 
-def _mostly_latin(text: str) -> bool:
-    """Whether most words of `text` are in Latin letters: the trigger phrases are English, and a
-    description in Japanese ("...時に呼ぶ"), Chinese or Russian says when in words this rule
-    cannot read, even with Latin names (`issue`, `status`) among them."""
-    return len(_LATIN_WORD.findall(text)) >= len(_OTHER_WORD.findall(text))
+
+def _reads_as_english(text: str) -> bool:
+    """Whether `text` reads as English, the only language whose "when" this rule knows.
+
+    Not English: a text mostly in another script (Japanese "...時に呼ぶ", Chinese, Russian, even
+    with Latin names such as `issue` among them), or in Latin letters with at least two function
+    words of another language and more of them than English ones (Spanish "Usar cuando el
+    usuario pida ...", German "..., wenn der Nutzer ..."). An English sentence with a foreign
+    name ("... for the Casa de la Moneda ...") still has more English function words; a text
+    with none of either ("CSV helper.") is judged as English."""
+    words = _LATIN_WORD.findall(text.lower())
+    if len(words) < len(_OTHER_WORD.findall(text)):
+        return False
+    english = foreign = 0
+    for word in words:
+        if word in _ENGLISH_FUNCTION_WORDS:
+            english += 1
+        elif word in _FOREIGN_FUNCTION_WORDS:
+            foreign += 1
+    return foreign < 2 or foreign <= english
 
 
 @rule(
@@ -672,7 +717,10 @@ def _mostly_latin(text: str) -> bool:
     'the user\'s request against the when. Phrases such as "Use when ..." or "when the user '
     'asks ..." count. On Claude Code a `when_to_use` field says when by itself, and a skill '
     "with `disable-model-invocation: true` is skipped (the model never sees its description; "
-    "code.claude.com/docs/en/skills).",
+    "code.claude.com/docs/en/skills). The rule reads English descriptions only: one mostly in "
+    "another script, or in Latin letters with at least two function words of another language "
+    'and more of them than English ones (Spanish "Usar cuando el usuario ...", German "..., wenn '
+    'der Nutzer ..."), is not judged.',
     bad="---\nname: demo\ndescription: Formats and validates comma-separated value files.\n---\n",
     good=GOOD,
     messages={
@@ -687,7 +735,7 @@ def description_no_trigger(skill: Skill, context: Context) -> Iterator[Finding]:
     item, text = seen
     if _string_field(skill, "when_to_use") is not None and context.target.reads_when_to_use:
         return  # `when_to_use` says when, by definition
-    if text.strip() and not _TRIGGER.search(text) and _mostly_latin(text):
+    if text.strip() and not _TRIGGER.search(text) and _reads_as_english(text):
         yield Finding(
             item.value.span,
             description_no_trigger.message("no-trigger"),
