@@ -138,6 +138,10 @@ def test_cmd_missing_repeated_and_shell_string(tmp_path: Path) -> None:
         f"vrctl service add web --cmd python --cmd uvicorn {CWD}",
         f'vrctl service add web --cmd "npm run dev" {CWD}',
         f"vrctl service add web --cmd '<executable>' {CWD}",
+        # Quoted, a placeholder with a space stands for a shell string (vrctl.md's stale form
+        # `--cmd "<command with spaces>"`); unquoted, or of one word, for one program.
+        f'vrctl service add web --cmd "<start command>" {CWD}',
+        f"vrctl service add web --cmd <start command> {CWD}",
     )
     assert _lint(tmp_path, body) == [
         ("SK405", 8, "`vrctl service add` needs `--cmd <executable>`"),
@@ -146,6 +150,13 @@ def test_cmd_missing_repeated_and_shell_string(tmp_path: Path) -> None:
             "SK407",
             10,
             "`--cmd` takes one word; `npm run dev` has whitespace in it: vrctl runs one "
+            "executable without a shell; give each argument its own `--arg` (a shell string is "
+            "the form of older viberun releases)",
+        ),
+        (
+            "SK407",
+            12,
+            "`--cmd` takes one word; `<start command>` has whitespace in it: vrctl runs one "
             "executable without a shell; give each argument its own `--arg` (a shell string is "
             "the form of older viberun releases)",
         ),

@@ -288,6 +288,10 @@ def literal_variable(raw: str) -> str | None:
     return None
 
 
+def _has_space(text: str) -> bool:
+    return any(char.isspace() for char in text)
+
+
 def check_value(kind: ValueKind, token: Token, shown: str) -> tuple[GrammarProblemKind, str] | None:
     """(problem kind, message) when the word is not a value of this kind, else None.
 
@@ -303,6 +307,10 @@ def check_value(kind: ValueKind, token: Token, shown: str) -> tuple[GrammarProbl
                 f"`{shown} {token.text}`: vrctl stores env values literally, so the program "
                 f"gets `{variable}` as written, not its value; write the value itself",
             )
+    if kind == "word" and token.placeholder and token.quoted and _has_space(token.text):
+        # `--cmd "<start command>"`: quoted, the placeholder stands for a shell string (the form
+        # of older viberun releases), not for one program.
+        return Kind.WHITESPACE, f"`{shown}` takes one word; `{token.text}` has whitespace in it"
     if kind == "any" or token.placeholder or is_dynamic(token):
         return None
     text = token.text
@@ -340,7 +348,7 @@ def check_value(kind: ValueKind, token: Token, shown: str) -> tuple[GrammarProbl
                 f"`{text}` is not a snapshot tag: the host accepts only `latest` or a tag "
                 "without `/` or `:`",
             )
-    elif kind == "word" and any(char.isspace() for char in filled):
+    elif kind == "word" and _has_space(filled):
         return Kind.WHITESPACE, f"`{shown}` takes one word; `{text}` has whitespace in it"
     return None
 
