@@ -274,6 +274,13 @@ def test_only_libraries_outside_skillkit_load_lazily_at_module_level() -> None:
     assert named == []
 
 
+def _python(script: str) -> subprocess.CompletedProcess[str]:
+    """`script` run by a fresh interpreter (its imports start from nothing)."""
+    return subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False, timeout=60
+    )
+
+
 def test_a_lazy_module_runs_when_first_used() -> None:
     script = (
         "import sys\n"
@@ -286,9 +293,7 @@ def test_a_lazy_module_runs_when_first_used() -> None:
         "except ModuleNotFoundError as error:\n"
         "    print(error)\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=False, timeout=60
-    )
+    result = _python(script)
     assert result.stdout.splitlines() == [
         "_LazyModule (0.0, 1.0, 1.0) module",
         "No module named 'no_such_module_here'",
@@ -308,10 +313,7 @@ def test_the_top_level_help_imports_no_command_module() -> None:
         "print('LOADED', sorted(m for m in sys.modules\n"
         "      if m.startswith(('skillkit.commands.', 'jinja2', 'pygls', 'yaml'))))\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=False, timeout=60
-    )
-    assert result.stdout.splitlines()[-1] == "LOADED []"
+    assert _python(script).stdout.splitlines()[-1] == "LOADED []"
 
 
 # The checker itself, on small packages written for the purpose: each must catch what it is for.
